@@ -1,0 +1,54 @@
+import { serialize, deserialize } from 'node:v8';
+import { DataCloneError } from '../errors.ts';
+import { findUnclonable } from './clone-path.ts';
+import { ARRAY_BUFFER, DATA_VIEW, NODE_BUFFER, OBJECT, SHARED_ARRAY_BUFFER, TYPED, TYPED_BASE, rawKind } from './kinds.ts';
+
+/** A value ready to travel: its kind and a view of its bytes (not copied). */
+export interface Encoded {
+  kind: number;
+  bytes: Uint8Array;
+}
+
+/**
+ * Raw kinds expose their own bytes (no copy, no serialization); everything else goes
+ * through V8's structured serialization. Throws DataCloneError naming the bad part.
+ */
+export function encode(value: unknown): Encoded {
+  const kind = rawKind(value);
+  if (kind !== undefined) return { kind, bytes: bytesOf(value as ArrayBufferView | ArrayBufferLike) };
+  try {
+    return { kind: OBJECT, bytes: serialize(value) };
+  } catch (err) {
+    const hit = findUnclonable(value);
+    throw new DataCloneError(hit?.path ?? 'value', hit?.what ?? (err as Error).message);
+  }
+}
+
+/** A Uint8Array over the bytes of a view or buffer, sharing its memory. */
+export function bytesOf(value: ArrayBufferView | ArrayBufferLike): Uint8Array {
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  return new Uint8Array(value);
+}
+
+/**
+ * Rebuilds a value from bytes the receiver owns. `data` must start at an offset aligned
+ * for its kind (freshly allocated buffers are).
+ */
+export function decode(kind: number, data: Uint8Array): unknown {
+  if (kind >= TYPED_BASE) {
+    const ctor = TYPED[kind - TYPED_BASE]!;
+    return new ctor(data.buffer, data.byteOffset, data.byteLength / ctor.BYTES_PER_ELEMENT);
+  }
+  switch (kind) {
+    case OBJECT: return deserialize(data);
+    case ARRAY_BUFFER: return data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data.buffer : data.slice().buffer;
+    case DATA_VIEW: return new DataView(data.buffer, data.byteOffset, data.byteLength);
+    case NODE_BUFFER: return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    case SHARED_ARRAY_BUFFER: {
+      const sab = new SharedArrayBuffer(data.byteLength);
+      new Uint8Array(sab).set(data);
+      return sab;
+    }
+    default: throw new TypeError(`Unknown payload kind ${kind}`);
+  }
+}

@@ -1,0 +1,53 @@
+import { availableParallelism } from 'node:os';
+import { isMainThread, workerData } from 'node:worker_threads';
+import { createControl } from '../transport/threads/control.ts';
+import type { RankInit } from '../transport/threads/messages.ts';
+import { ThreadsTransport } from '../transport/threads/transport.ts';
+import { Communicator } from './communicator.ts';
+
+let current: Communicator | undefined;
+let threads: ThreadsTransport | undefined;
+
+/** The launcher's description of this rank, when it runs under `ranks run` or `launch()`. */
+export function rankInit(): RankInit | undefined {
+  if (isMainThread) return undefined;
+  const init = (workerData as { ranks?: RankInit } | null)?.ranks;
+  return init?.jobId ? init : undefined;
+}
+
+function envNumber(name: string): number | undefined {
+  const v = process.env[name];
+  return v === undefined || v === '' ? undefined : Number(v);
+}
+
+/**
+ * This rank's COMM_WORLD. Under `ranks run -n N` every rank gets a world of N; run as a
+ * plain script it is a world of one (sends to self work).
+ *
+ * @example
+ * const comm = world();
+ * console.log(`rank ${comm.rank} of ${comm.size}`);
+ */
+export function world(): Communicator {
+  if (current) return current;
+  const init = rankInit();
+  const size = init?.size ?? 1;
+  // Spinning ranks starve each other when there are more ranks than cores.
+  const spinMicros = envNumber('RANKS_SPIN_US') ?? (size > availableParallelism() ? 20 : 100);
+  const ringKiB = envNumber('RANKS_RING_KIB');
+  threads = new ThreadsTransport({
+    rank: init?.rank ?? 0,
+    size,
+    control: init?.control ?? createControl(1),
+    port: init?.port,
+    spinMicros,
+    ringBytes: ringKiB === undefined ? undefined : ringKiB * 1024,
+  });
+  current = new Communicator(threads, 0);
+  return current;
+}
+
+/** @internal The threads transport behind world(), if one was made. */
+export function threadsTransport(): ThreadsTransport | undefined {
+  return threads;
+}

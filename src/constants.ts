@@ -1,0 +1,8 @@
+/** Receive from any rank. @example await comm.recv({ source: ANY_SOURCE }); */
+export const ANY_SOURCE = -1;
+/** Receive any tag. @example await comm.recv({ tag: ANY_TAG }); */
+export const ANY_TAG = -1;
+/** The null rank: sends to it do nothing, receives from it return `undefined` at once. @example await comm.send(x, PROC_NULL); */
+export const PROC_NULL = -2;
+/** The largest tag a message may carry (tags are 0..TAG_UB). @example comm.send(x, 1, { tag: TAG_UB }); */
+export const TAG_UB = 2 ** 31 - 1;

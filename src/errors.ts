@@ -1,0 +1,220 @@
+/**
+ * Errors thrown by ranks. Match on `code`, never on `message`: codes are stable,
+ * messages are for people.
+ *
+ * @example
+ * try { await comm.recv({ into: small }); }
+ * catch (err) { if (isRanksError(err) && err.code === 'ERR_TRUNCATE') grow(); }
+ */
+
+const brand = Symbol.for('ranks.error');
+
+/** Every error code ranks raises, listed once. */
+export type ErrorCode =
+  | 'ERR_TRUNCATE'
+  | 'ERR_KIND_MISMATCH'
+  | 'ERR_DATA_CLONE'
+  | 'ERR_OUT_OF_RANGE'
+  | 'ERR_INVALID_ARG'
+  | 'ERR_TIMEOUT'
+  | 'ERR_ABORTED'
+  | 'ERR_CANCELLED'
+  | 'ERR_RANK_FAILED'
+  | 'ERR_DEADLOCK'
+  | 'ERR_PEER_EXITED'
+  | 'ERR_BROKEN_POOL'
+  | 'ERR_COLLECTIVE_MISMATCH'
+  | 'ERR_MPI';
+
+/**
+ * True for any error raised by ranks, across realms and threads (checked by a
+ * `Symbol.for` brand, or by a `code` starting with `ERR_` on a cloned error).
+ *
+ * @example
+ * if (isRanksError(err)) console.error(err.code);
+ */
+export function isRanksError(err: unknown): err is RanksError {
+  return typeof err === 'object' && err !== null && (err as Record<symbol, unknown>)[brand] === true;
+}
+
+/**
+ * Base class of ranks' errors. Every instance has a stable `code`.
+ *
+ * @example
+ * if (err instanceof RanksError) console.error(err.code, err.message);
+ */
+export class RanksError extends Error {
+  declare readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    Object.defineProperty(this, 'code', { value: code, enumerable: true });
+    Object.defineProperty(this, brand, { value: true });
+  }
+  override get name(): string {
+    return this.constructor.name;
+  }
+}
+
+/**
+ * A message was larger than the `into` buffer given to `recv`. The message is kept
+ * and can be received by a later call.
+ *
+ * @example
+ * await comm.recv({ into: new Float64Array(2) }).catch((e) => e.bytes); // size needed
+ */
+export class TruncationError extends RanksError {
+  constructor(readonly bytes: number, readonly capacity: number, readonly source: number, readonly tag: number) {
+    super('ERR_TRUNCATE', `Message of ${bytes} bytes from rank ${source} (tag ${tag}) does not fit the ${capacity}-byte receive buffer; it is kept for a later receive`);
+  }
+}
+
+/**
+ * A receive with `into` met a message that is an object, not raw bytes. The message
+ * is kept and can be received by a later call without `into`.
+ *
+ * @example
+ * await comm.recv({ into: new Float64Array(4) }); // rejects if the sender sent { a: 1 }
+ */
+export class KindMismatchError extends RanksError {
+  constructor(readonly kind: string, readonly source: number, readonly tag: number) {
+    super('ERR_KIND_MISMATCH', `Message from rank ${source} (tag ${tag}) is ${kind === 'object' ? 'an object' : `a ${kind}`}, which cannot be received into a typed array; it is kept for a later receive`);
+  }
+}
+
+/**
+ * A value could not be serialized; `path` names the part that could not be (e.g. `value.handlers[2]`).
+ *
+ * @example
+ * await comm.send({ f() {} }, 1).catch((e) => e.path); // 'value.f'
+ */
+export class DataCloneError extends RanksError {
+  constructor(readonly path: string, what: string) {
+    super('ERR_DATA_CLONE', `Cannot send ${path}: ${what} cannot be serialized`);
+  }
+}
+
+/**
+ * An argument is out of range (a rank outside the communicator, a negative tag).
+ * It is a `RangeError`, and a ranks error by its `code` and brand.
+ *
+ * @example
+ * comm.send(1, 99); // throws ArgumentRangeError (code ERR_OUT_OF_RANGE)
+ */
+export class ArgumentRangeError extends RangeError {
+  declare readonly code: 'ERR_OUT_OF_RANGE';
+  constructor(message: string) {
+    super(message);
+    Object.defineProperty(this, 'code', { value: 'ERR_OUT_OF_RANGE', enumerable: true });
+    Object.defineProperty(this, brand, { value: true });
+  }
+  override get name(): string {
+    return 'ArgumentRangeError';
+  }
+}
+
+/**
+ * An argument has the wrong type or shape.
+ *
+ * @example
+ * comm.recv({ into: [] as never }); // throws InvalidArgumentError
+ */
+export class InvalidArgumentError extends RanksError {
+  constructor(message: string) {
+    super('ERR_INVALID_ARG', message);
+  }
+}
+
+/**
+ * An operation did not finish within its `timeout`.
+ *
+ * @example
+ * await comm.recv({ timeout: 100 }); // rejects with TimeoutError after 100 ms without a message
+ */
+export class TimeoutError extends RanksError {
+  constructor(what: string, readonly timeout: number) {
+    super('ERR_TIMEOUT', `${what} timed out after ${timeout} ms`);
+  }
+}
+
+/**
+ * An operation was stopped by its `AbortSignal`; `cause` is the signal's reason.
+ *
+ * @example
+ * const ac = new AbortController(); setTimeout(() => ac.abort(), 10);
+ * await comm.recv({ signal: ac.signal }); // rejects with AbortError
+ */
+export class AbortError extends RanksError {
+  constructor(what: string, reason?: unknown) {
+    super('ERR_ABORTED', `${what} was aborted`, { cause: reason });
+  }
+}
+
+/**
+ * A request was cancelled with `Request.cancel()`.
+ *
+ * @example
+ * const r = comm.irecv(); r.cancel(); await r; // rejects with CancelledError
+ */
+export class CancelledError extends RanksError {
+  constructor(what: string) {
+    super('ERR_CANCELLED', `${what} was cancelled`);
+  }
+}
+
+/**
+ * A rank of a job threw, exited non-zero, or was killed; the job was stopped.
+ *
+ * @example
+ * await launch({ size: 2, script }).catch((e) => e.rank);
+ */
+export class RankFailedError extends RanksError {
+  constructor(readonly rank: number, readonly exitCode: number, message: string, options?: { cause?: unknown }) {
+    super('ERR_RANK_FAILED', message, options);
+  }
+}
+
+/** One rank's blocked operation in a deadlock report. */
+export interface BlockedWait {
+  rank: number;
+  op: 'recv' | 'send' | 'probe';
+  /** The peer waited for: a rank, or -1 for any source. */
+  peer: number;
+  /** The tag waited for, or -1 for any tag. */
+  tag: number;
+  /** How many operations the rank has pending in all. */
+  pending: number;
+}
+
+/**
+ * Every live rank of a job was blocked in an operation that no message in flight
+ * could satisfy. `waits` says who waits for whom.
+ *
+ * @example
+ * await launch({ size: 2, script }).catch((e) => e.waits);
+ */
+export class DeadlockError extends RanksError {
+  constructor(readonly waits: BlockedWait[]) {
+    super('ERR_DEADLOCK', `Deadlock: every live rank is blocked\n${waits.map(describeWait).join('\n')}`);
+  }
+}
+
+/**
+ * The peer an operation depends on has exited, so the operation can never finish.
+ *
+ * @example
+ * await comm.recv({ source: 1 }); // rejects if rank 1 has already exited
+ */
+export class PeerExitedError extends RanksError {
+  constructor(readonly peer: number, what: string) {
+    super('ERR_PEER_EXITED', `${what} cannot complete: rank ${peer} has exited`);
+  }
+}
+
+/** Formats one blocked wait for people: `rank 0 waits in recv(source=1, tag=7)`. */
+export function describeWait(w: BlockedWait): string {
+  const peer = w.peer < 0 ? 'ANY' : String(w.peer);
+  const tag = w.tag < 0 ? 'ANY' : String(w.tag);
+  const where = w.op === 'send' ? `send(dest=${peer}, tag=${tag})` : `${w.op}(source=${peer}, tag=${tag})`;
+  const more = w.pending > 1 ? ` (+${w.pending - 1} more pending)` : '';
+  return `  rank ${w.rank} waits in ${where}${more}`;
+}

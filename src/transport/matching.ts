@@ -1,0 +1,183 @@
+import { ANY_SOURCE, ANY_TAG } from '../constants.ts';
+import { OBJECT, kindName } from '../codec/kinds.ts';
+import { KindMismatchError, TruncationError } from '../errors.ts';
+import { Op } from './op.ts';
+import { Queue, type QueueNode } from './queue.ts';
+import type { Envelope, Received } from './transport.ts';
+
+/** A message that has started to arrive: its destination fills as fragments come in. */
+export interface Incoming {
+  source: number;
+  tag: number;
+  context: number;
+  kind: number;
+  total: number;
+  data: Uint8Array;
+  got: number;
+  complete: boolean;
+  waiter: Posted | undefined;
+}
+
+interface Posted {
+  context: number;
+  source: number;
+  tag: number;
+  into: Uint8Array | undefined;
+  op: Op<Received>;
+  node: QueueNode<Posted> | undefined;
+}
+
+interface PostedProbe {
+  context: number;
+  source: number;
+  tag: number;
+  op: Op<Envelope>;
+}
+
+const EMPTY = new Uint8Array(0);
+
+function fits(context: number, source: number, tag: number, m: Incoming): boolean {
+  return m.context === context && (source === ANY_SOURCE || source === m.source) && (tag === ANY_TAG || tag === m.tag);
+}
+
+// A receive that cannot take a message leaves it in place for a later receive.
+function refusal(into: Uint8Array | undefined, m: Incoming): Error | undefined {
+  if (!into) return undefined;
+  if (m.kind === OBJECT) return new KindMismatchError(kindName(m.kind), m.source, m.tag);
+  if (m.total > into.byteLength) return new TruncationError(m.total, into.byteLength, m.source, m.tag);
+  return undefined;
+}
+
+function received(m: Incoming): Received {
+  return { source: m.source, tag: m.tag, kind: m.kind, bytes: m.total, data: m.data };
+}
+
+/**
+ * MPI matching for transports that deliver raw bytes in order per sender: posted
+ * receives, unexpected messages in arrival order, and pending probes.
+ */
+export class Matcher {
+  readonly posted = new Queue<Posted>();
+  readonly unexpected = new Queue<Incoming>();
+  readonly probes = new Queue<PostedProbe>();
+  /** Receives and probes not settled yet. */
+  pending = 0;
+  /** Bumped whenever one of them settles, so a progress loop can tell it moved. */
+  settled = 0;
+
+  /** A message starts to arrive; returns it with `data` sized to receive it. */
+  arrive(source: number, tag: number, context: number, kind: number, total: number): Incoming {
+    const m: Incoming = { source, tag, context, kind, total, data: EMPTY, got: 0, complete: false, waiter: undefined };
+    for (let n = this.posted.head; n; ) {
+      const p = n.value;
+      const next = n.next;
+      if (fits(p.context, p.source, p.tag, m)) {
+        this.posted.remove(n);
+        p.node = undefined;
+        const err = refusal(p.into, m);
+        if (!err) {
+          m.waiter = p;
+          m.data = p.into ? p.into.subarray(0, total) : new Uint8Array(total);
+          return m;
+        }
+        this.settle();
+        p.op.reject(err);
+      }
+      n = next;
+    }
+    m.data = new Uint8Array(total);
+    this.unexpected.push(m);
+    if (this.probes.length) this.answerProbes(m);
+    return m;
+  }
+
+  /** All of `m`'s bytes are in. */
+  complete(m: Incoming): void {
+    m.complete = true;
+    if (m.waiter) {
+      this.settle();
+      m.waiter.op.resolve(received(m));
+    }
+  }
+
+  /** Posts a receive, taking the earliest matching message that has arrived. */
+  recv(context: number, source: number, tag: number, into: Uint8Array | undefined): Op<Received> {
+    const n = this.unexpected.find((m) => fits(context, source, tag, m));
+    const op = new Op<Received>();
+    if (n) {
+      const m = n.value;
+      const err = refusal(into, m);
+      if (err) {
+        op.reject(err);
+        return op;
+      }
+      this.unexpected.remove(n);
+      if (into) {
+        into.set(m.got === m.total ? m.data : m.data.subarray(0, m.got));
+        m.data = into.subarray(0, m.total);
+      }
+      if (m.complete) op.resolve(received(m));
+      else {
+        m.waiter = { context, source, tag, into, op, node: undefined };
+        this.pending++;
+      }
+      return op;
+    }
+    const p: Posted = { context, source, tag, into, op, node: undefined };
+    p.node = this.posted.push(p);
+    this.pending++;
+    op.canceller = () => {
+      if (!p.node) return false;
+      this.posted.remove(p.node);
+      p.node = undefined;
+      this.settle();
+      return true;
+    };
+    return op;
+  }
+
+  iprobe(context: number, source: number, tag: number): Envelope | undefined {
+    const n = this.unexpected.find((m) => fits(context, source, tag, m));
+    return n ? { source: n.value.source, tag: n.value.tag, kind: n.value.kind, bytes: n.value.total } : undefined;
+  }
+
+  probe(context: number, source: number, tag: number): Op<Envelope> {
+    const found = this.iprobe(context, source, tag);
+    if (found) return Op.resolved(found);
+    const op = new Op<Envelope>();
+    const node = this.probes.push({ context, source, tag, op });
+    this.pending++;
+    op.canceller = () => {
+      if (op.done) return false;
+      this.probes.remove(node);
+      this.settle();
+      return true;
+    };
+    return op;
+  }
+
+  /** The oldest pending receive or probe, for deadlock reports. */
+  oldestWait(): { op: 'recv' | 'probe'; peer: number; tag: number } | undefined {
+    const p = this.posted.head?.value ?? this.probes.head?.value;
+    if (!p) return undefined;
+    return { op: this.posted.head ? 'recv' : 'probe', peer: p.source, tag: p.tag };
+  }
+
+  private settle(): void {
+    this.pending--;
+    this.settled++;
+  }
+
+  private answerProbes(m: Incoming): void {
+    for (let n = this.probes.head; n; ) {
+      const next = n.next;
+      const p = n.value;
+      if (fits(p.context, p.source, p.tag, m)) {
+        this.probes.remove(n);
+        this.settle();
+        p.op.resolve({ source: m.source, tag: m.tag, kind: m.kind, bytes: m.total });
+      }
+      n = next;
+    }
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * One pending transport operation: a promise plus its settled state, so callers can
+ * test it synchronously (`Request.test()`) and transports can cancel it.
+ */
+export class Op<T> {
+  done = false;
+  failed = false;
+  value: T | undefined;
+  error: unknown;
+  /** Turns the transport's result into the caller's value, so awaiting costs one hop. */
+  finish: ((value: never) => T) | undefined;
+  /** Called once when the operation settles (clears timers, listeners). */
+  onSettle: (() => void) | undefined;
+  readonly promise: Promise<T>;
+  /** Set by the transport: removes the operation from its queues; false if too late. */
+  canceller: (() => boolean) | undefined;
+  private settle!: [(v: T) => void, (e: unknown) => void];
+
+  constructor() {
+    this.promise = new Promise<T>((resolve, reject) => {
+      this.settle = [resolve, reject];
+    });
+  }
+
+  /** An operation that finished as soon as it started. */
+  static resolved<T = void>(value: T): Op<T> {
+    const op = new Op<T>();
+    op.resolve(value);
+    return op;
+  }
+
+  resolve(value: T): void {
+    if (this.done) return;
+    if (this.finish) {
+      try {
+        value = this.finish(value as never);
+      } catch (err) {
+        this.reject(err);
+        return;
+      }
+    }
+    this.done = true;
+    this.value = value;
+    this.onSettle?.();
+    this.settle[0](value);
+  }
+
+  reject(error: unknown): void {
+    if (this.done) return;
+    this.done = true;
+    this.failed = true;
+    this.error = error;
+    this.onSettle?.();
+    this.settle[1](error);
+  }
+
+  /** Withdraws the operation if it has not matched yet; settles it with `error` then. */
+  cancel(error: unknown): boolean {
+    if (this.done || !this.canceller?.()) return false;
+    this.reject(error);
+    return true;
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * The job's control block: one SharedArrayBuffer made by the launcher and shared by
+ * every rank. Each rank owns a 64-byte line of int32 slots, so ranks that spin on their
+ * own line do not bounce each other's cache lines.
+ */
+
+const STRIDE = 16;
+/** Bumped by anyone who wants a sleeping rank to look at its rings again. */
+export const DOORBELL = 0;
+/** 1 while the rank sleeps on its doorbell: senders only ring when it is set. */
+export const SLEEPING = 1;
+/** Bumped by the launcher each time it forwards a new incoming ring to the rank. */
+export const LINKS = 2;
+/** What the rank is doing, for the deadlock detector (see WaitState). */
+export const STATE = 3;
+/** Bumped on every change of STATE, so the detector can tell a stable picture. */
+export const EPOCH = 4;
+export const WAIT_OP = 5;
+export const WAIT_PEER = 6;
+export const WAIT_TAG = 7;
+export const WAIT_PENDING = 8;
+/** Messages the rank left unreceived when it exited. */
+export const LEFTOVER = 9;
+
+export const enum WaitState {
+  Running = 0,
+  /** Asleep with ranks operations pending and nothing else that could wake it. */
+  Blocked = 1,
+  /** Asleep with ranks operations pending, but also timers, sockets or files in use. */
+  Busy = 2,
+  Exited = 3,
+}
+
+export const OP_CODES = ['none', 'recv', 'send', 'probe'] as const;
+
+export function createControl(size: number): SharedArrayBuffer {
+  return new SharedArrayBuffer(Math.max(1, size) * STRIDE * 4);
+}
+
+/** Index of `slot` in the int32 view for `rank`. */
+export function slot(rank: number, which: number): number {
+  return rank * STRIDE + which;
+}
+
+/** Wakes `rank` if it sleeps; costs one atomic load when it does not. */
+export function wake(ctl: Int32Array, rank: number): void {
+  const base = rank * STRIDE;
+  if (Atomics.load(ctl, base + SLEEPING) !== 0) {
+    Atomics.add(ctl, base + DOORBELL, 1);
+    Atomics.notify(ctl, base + DOORBELL);
+  }
+}

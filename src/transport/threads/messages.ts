@@ -1,0 +1,27 @@
+import type { MessagePort } from 'node:worker_threads';
+
+/**
+ * Everything that crosses threads by postMessage in the threads transport, typed in one
+ * place. Only setup and supervision use postMessage; messages travel through rings.
+ */
+
+/** What the launcher gives each rank, as `workerData.ranks`. */
+export interface RankInit {
+  jobId: string;
+  rank: number;
+  size: number;
+  control: SharedArrayBuffer;
+  /** The rank's end of its channel to the launcher. */
+  port: MessagePort;
+  script: string;
+  tagOutput: boolean;
+}
+
+/** Rank → launcher. */
+export type ToLauncher =
+  | { type: 'link'; from: number; to: number; ring: SharedArrayBuffer }
+  | { type: 'abort'; rank: number; code: number; reason: string }
+  | { type: 'leftover'; rank: number; messages: number };
+
+/** Launcher → rank. */
+export type ToRank = { type: 'link'; from: number; ring: SharedArrayBuffer };

@@ -1,0 +1,93 @@
+import { DOORBELL, EPOCH, SLEEPING, STATE, WAIT_OP, WAIT_PEER, WAIT_PENDING, WAIT_TAG, WaitState, slot } from './control.ts';
+
+export interface WaitInfo {
+  op: number;
+  peer: number;
+  tag: number;
+  pending: number;
+}
+
+// How often a rank that sleeps beside other activity (timers, sockets, files) looks
+// again at whether it is still busy, so the deadlock detector sees the truth.
+const BUSY_RECHECK_MS = 200;
+
+/**
+ * Sleeping on a rank's doorbell with Atomics.waitAsync. Only this slow path writes the
+ * wait description the launcher's deadlock detector reads, so the hot path pays nothing.
+ * waitAsync does not keep the event loop alive, so a ref'd timer does while asleep.
+ */
+export class Sleeper {
+  private waiting = false;
+  private published = false;
+  private keepAlive: NodeJS.Timeout | undefined;
+  private readonly base: number;
+
+  constructor(
+    private readonly ctl: Int32Array,
+    rank: number,
+    private readonly info: () => WaitInfo,
+    private readonly onWake: () => void,
+  ) {
+    this.base = slot(rank, 0);
+  }
+
+  /** Sleeps until the doorbell rings, unless `recheck` (run after raising SLEEPING) saw progress. */
+  sleep(recheck: () => boolean): void {
+    const ctl = this.ctl;
+    Atomics.store(ctl, this.base + SLEEPING, 1);
+    const bell = Atomics.load(ctl, this.base + DOORBELL);
+    if (recheck()) {
+      queueMicrotask(this.onWake);
+      return;
+    }
+    const busy = othersActive();
+    this.publish(busy);
+    if (this.waiting) return;
+    this.waiting = true;
+    this.keepAlive ??= setInterval(() => {}, 2 ** 30);
+    this.keepAlive.ref();
+    const r = Atomics.waitAsync(ctl, this.base + DOORBELL, bell, busy ? BUSY_RECHECK_MS : Infinity);
+    if (r.async) void r.value.then(this.woken);
+    else queueMicrotask(this.woken);
+  }
+
+  /** Nothing is pending: stop holding the event loop open and stop asking for bells. */
+  idle(): void {
+    Atomics.store(this.ctl, this.base + SLEEPING, 0);
+    this.keepAlive?.unref();
+    this.unpublish();
+  }
+
+  private readonly woken = (): void => {
+    this.waiting = false;
+    Atomics.store(this.ctl, this.base + SLEEPING, 0);
+    this.keepAlive?.unref();
+    this.unpublish();
+    this.onWake();
+  };
+
+  private publish(busy: boolean): void {
+    const w = this.info();
+    const ctl = this.ctl;
+    Atomics.store(ctl, this.base + WAIT_OP, w.op);
+    Atomics.store(ctl, this.base + WAIT_PEER, w.peer);
+    Atomics.store(ctl, this.base + WAIT_TAG, w.tag);
+    Atomics.store(ctl, this.base + WAIT_PENDING, w.pending);
+    Atomics.store(ctl, this.base + STATE, busy ? WaitState.Busy : WaitState.Blocked);
+    Atomics.add(ctl, this.base + EPOCH, 1);
+    this.published = true;
+  }
+
+  private unpublish(): void {
+    if (!this.published) return;
+    this.published = false;
+    Atomics.store(this.ctl, this.base + STATE, WaitState.Running);
+    Atomics.add(this.ctl, this.base + EPOCH, 1);
+  }
+}
+
+// Anything but message ports (ours, and stdio plumbing) that could still wake the rank.
+function othersActive(): boolean {
+  for (const r of process.getActiveResourcesInfo()) if (r !== 'MessagePort') return true;
+  return false;
+}

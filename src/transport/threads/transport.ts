@@ -1,0 +1,220 @@
+import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
+import { Matcher } from '../matching.ts';
+import { Op } from '../op.ts';
+import type { Envelope, Received, Transport } from '../transport.ts';
+import { LINKS, slot, wake } from './control.ts';
+import { InLink, OutLink, type PendingSend } from './links.ts';
+import type { ToLauncher, ToRank } from './messages.ts';
+import { createRing } from './ring.ts';
+import { Sleeper } from './sleeper.ts';
+
+export interface ThreadsTransportOptions {
+  rank: number;
+  size: number;
+  control: SharedArrayBuffer;
+  /** Channel to the launcher; absent in a world of one. */
+  port?: MessagePort | undefined;
+  /** Bytes per ring (a power of two). */
+  ringBytes?: number;
+  /** How long to spin before sleeping on the doorbell, in microseconds. */
+  spinMicros?: number;
+}
+
+const SENT = Op.resolved<void>(undefined);
+
+/**
+ * Ranks as threads of one process. Messages go through per-pair rings made on first
+ * use (memory grows with the pairs that talk and what they have in flight, not with
+ * size²); big messages go through the same ring in fragments, so the two copies overlap.
+ * Waiting spins briefly, then sleeps with Atomics.waitAsync on the rank's doorbell.
+ */
+export class ThreadsTransport implements Transport {
+  readonly name = 'threads';
+  readonly rank: number;
+  readonly size: number;
+  private readonly ctl: Int32Array;
+  private readonly port: MessagePort | undefined;
+  readonly matcher = new Matcher();
+  private readonly out: (OutLink | undefined)[] = [];
+  private readonly inLinks: InLink[] = [];
+  private readonly queued: OutLink[] = [];
+  private readonly ringBytes: number;
+  private readonly spinMs: number;
+  private readonly sleeper: Sleeper;
+  private linksSeen = 0;
+  private sendsPending = 0;
+  private sendsSettled = 0;
+  private scheduled = false;
+  private deferred = false;
+
+  constructor(options: ThreadsTransportOptions) {
+    this.rank = options.rank;
+    this.size = options.size;
+    this.ctl = new Int32Array(options.control);
+    this.port = options.port;
+    this.ringBytes = options.ringBytes ?? 256 * 1024;
+    this.spinMs = (options.spinMicros ?? 100) / 1000;
+    this.sleeper = new Sleeper(this.ctl, this.rank, () => this.waitInfo(), this.run);
+  }
+
+  send(context: number, dest: number, tag: number, kind: number, bytes: Uint8Array): Op<void> {
+    if (dest === this.rank) {
+      const m = this.matcher.arrive(dest, tag, context, kind, bytes.byteLength);
+      m.data.set(bytes);
+      m.got = bytes.byteLength;
+      this.matcher.complete(m);
+      return SENT;
+    }
+    const link = this.out[dest] ?? this.connect(dest);
+    const s: PendingSend = { context, tag, kind, bytes, sent: 0, op: undefined };
+    if (link.queue.length === 0 && link.push(s)) {
+      wake(this.ctl, dest);
+      return SENT;
+    }
+    if (s.sent > 0) wake(this.ctl, dest);
+    const op = (s.op = new Op<void>());
+    op.canceller = () => {
+      const i = link.queue.indexOf(s);
+      if (s.sent > 0 || i < 0) return false;
+      link.queue.splice(i, 1);
+      this.sendsPending--;
+      return true;
+    };
+    if (link.queue.push(s) === 1) this.queued.push(link);
+    this.sendsPending++;
+    this.schedule();
+    return op;
+  }
+
+  recv(context: number, source: number, tag: number, into: Uint8Array | undefined): Op<Received> {
+    this.poll();
+    const op = this.matcher.recv(context, source, tag, into);
+    if (!op.done) this.schedule();
+    return op;
+  }
+
+  iprobe(context: number, source: number, tag: number): Envelope | undefined {
+    this.poll();
+    return this.matcher.iprobe(context, source, tag);
+  }
+
+  probe(context: number, source: number, tag: number): Op<Envelope> {
+    this.poll();
+    const op = this.matcher.probe(context, source, tag);
+    if (!op.done) this.schedule();
+    return op;
+  }
+
+  abort(code: number, reason: string): void {
+    if (!this.port) process.exit(code);
+    this.post({ type: 'abort', rank: this.rank, code, reason });
+  }
+
+  /** Messages that reached this rank but were never received (reported at exit). */
+  leftover(): number {
+    this.poll();
+    let n = this.matcher.unexpected.length;
+    for (const l of this.inLinks) n += l.unread();
+    return n;
+  }
+
+  private hasWork(): boolean {
+    return this.matcher.pending + this.sendsPending > 0;
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    queueMicrotask(this.run);
+  }
+
+  // Spins on the rings while operations are pending; returns as soon as one settles so
+  // its continuation runs, and sleeps on the doorbell when the spin budget is spent.
+  private readonly run = (): void => {
+    this.scheduled = false;
+    this.deferred = false;
+    if (!this.hasWork()) return this.sleeper.idle();
+    const before = this.matcher.settled + this.sendsSettled;
+    const deadline = performance.now() + this.spinMs;
+    for (let i = 1; ; i++) {
+      this.poll();
+      if (this.sendsPending) this.flush();
+      if (this.matcher.settled + this.sendsSettled !== before) {
+        if (!this.hasWork()) return this.sleeper.idle();
+        if (!this.deferred) {
+          this.deferred = true;
+          setImmediate(this.run);
+        }
+        return;
+      }
+      if ((i & 31) === 0 && performance.now() > deadline) break;
+    }
+    this.sleeper.sleep(() => {
+      this.poll();
+      if (this.sendsPending) this.flush();
+      return this.matcher.settled + this.sendsSettled !== before || !this.hasWork();
+    });
+  };
+
+  private poll(): void {
+    if (this.port && Atomics.load(this.ctl, slot(this.rank, LINKS)) !== this.linksSeen) this.accept();
+    const links = this.inLinks;
+    for (let i = 0; i < links.length; i++) {
+      const l = links[i]!;
+      if (l.reader.drain(l.sink) > 0) wake(this.ctl, l.source);
+    }
+  }
+
+  private flush(): void {
+    for (let i = 0; i < this.queued.length; ) {
+      const link = this.queued[i]!;
+      let wrote = false;
+      while (link.queue.length > 0) {
+        const s = link.queue[0]!;
+        const before = s.sent;
+        const done = link.push(s);
+        if (s.sent !== before || done) wrote = true;
+        if (!done) break;
+        link.queue.shift();
+        this.sendsPending--;
+        this.sendsSettled++;
+        s.op!.resolve(undefined);
+      }
+      if (wrote) wake(this.ctl, link.dest);
+      if (link.queue.length === 0) this.queued.splice(i, 1);
+      else i++;
+    }
+  }
+
+  private connect(dest: number): OutLink {
+    const ring = createRing(this.ringBytes);
+    this.post({ type: 'link', from: this.rank, to: dest, ring });
+    const link = new OutLink(dest, ring);
+    this.out[dest] = link;
+    return link;
+  }
+
+  // The launcher forwards each new incoming ring, then bumps LINKS: read LINKS first so
+  // every ring it counts is already in the port.
+  private accept(): void {
+    this.linksSeen = Atomics.load(this.ctl, slot(this.rank, LINKS));
+    for (let msg = receiveMessageOnPort(this.port!); msg; msg = receiveMessageOnPort(this.port!)) {
+      const m = msg.message as ToRank;
+      if (m.type === 'link') this.inLinks.push(new InLink(m.from, m.ring, this.matcher));
+    }
+  }
+
+  private post(message: ToLauncher): void {
+    this.port!.postMessage(message);
+  }
+
+  private waitInfo(): { op: number; peer: number; tag: number; pending: number } {
+    const w = this.matcher.oldestWait();
+    const pending = this.matcher.pending + this.sendsPending;
+    if (w) return { op: w.op === 'recv' ? 1 : 3, peer: w.peer, tag: w.tag, pending };
+    const link = this.queued[0];
+    return { op: link ? 2 : 0, peer: link?.dest ?? -1, tag: link?.queue[0]?.tag ?? -1, pending };
+  }
+}
+

@@ -1,0 +1,60 @@
+import type { Op } from './op.ts';
+
+/**
+ * The contract between a communicator and whatever moves its bytes. The communicator
+ * never knows which transport it runs on.
+ *
+ * - A message is an envelope (context, source, tag) plus a payload: `kind` (how the
+ *   receiver rebuilds the value, see codec/kinds.ts) and `bytes`.
+ * - The transport does the matching: MPI has its own; threads and processes share the
+ *   engine in this folder. Matching is MPI's: the earliest posted receive that fits an
+ *   arriving message takes it; otherwise the message waits, in arrival order, for a
+ *   later receive. Messages of one (context, source, tag) never overtake each other.
+ * - `context` separates communicators (and a communicator's collective traffic from its
+ *   point-to-point traffic): messages never match across contexts.
+ * - Every operation returns an `Op`, which the transport settles. An `Op` that has not
+ *   matched can be withdrawn with `op.cancel(error)`; a matched one finishes normally.
+ * - A transport may offer native collectives (MPI does; the threads transport shares
+ *   memory) through `collectives`; the communicator falls back to point-to-point
+ *   algorithms for the ones it lacks.
+ */
+export interface Transport {
+  readonly name: 'threads' | 'processes' | 'mpi';
+  readonly rank: number;
+  readonly size: number;
+
+  /** Starts sending; the Op resolves once `bytes` may be reused by the caller. */
+  send(context: number, dest: number, tag: number, kind: number, bytes: Uint8Array): Op<void>;
+
+  /**
+   * Posts a receive. With `into`, the payload is written there (a TruncationError
+   * rejects the Op when it does not fit, and the message stays for a later receive).
+   */
+  recv(context: number, source: number, tag: number, into: Uint8Array | undefined): Op<Received>;
+
+  /** The envelope of the first message that a receive would match now, if any. */
+  iprobe(context: number, source: number, tag: number): Envelope | undefined;
+
+  /** Resolves with the envelope of the first matching message, without receiving it. */
+  probe(context: number, source: number, tag: number): Op<Envelope>;
+
+  /** Ends the whole job with `code` (MPI_Abort). */
+  abort(code: number, reason: string): void;
+
+  /** Optional native collectives; see comm/collectives. */
+  readonly collectives?: unknown;
+}
+
+/** What a matched message looks like before its payload is read. */
+export interface Envelope {
+  source: number;
+  tag: number;
+  kind: number;
+  /** Payload size in bytes. */
+  bytes: number;
+}
+
+/** A received message: its envelope and the bytes (a view of `into` when one was given). */
+export interface Received extends Envelope {
+  data: Uint8Array;
+}
