@@ -26,7 +26,7 @@ export function encode(value: unknown): Encoded {
 
 /** A Uint8Array over the bytes of a view or buffer, sharing its memory. */
 export function bytesOf(value: ArrayBufferView | ArrayBufferLike): Uint8Array {
-  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  if (ArrayBuffer.isView(value)) return value.constructor === Uint8Array ? (value as Uint8Array) : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
   return new Uint8Array(value);
 }
 

@@ -6,7 +6,7 @@ import type { Op } from '../transport/op.ts';
  * operation is past the point of no return and finishes normally.
  */
 export function guard(op: Op<unknown>, what: string, signal: AbortSignal | undefined, timeout: number | undefined): void {
-  if (op.done) return;
+  if (op.done || (signal === undefined && timeout === undefined)) return;
   if (signal?.aborted) {
     op.cancel(new AbortError(what, signal.reason));
     return;

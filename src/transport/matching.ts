@@ -102,7 +102,8 @@ export class Matcher {
 
   /** Posts a receive, taking the earliest matching message that has arrived. */
   recv(context: number, source: number, tag: number, into: Uint8Array | undefined): Op<Received> {
-    const n = this.unexpected.find((m) => fits(context, source, tag, m));
+    let n = this.unexpected.head;
+    while (n && !fits(context, source, tag, n.value)) n = n.next;
     const op = new Op<Received>();
     if (n) {
       const m = n.value;
@@ -137,7 +138,8 @@ export class Matcher {
   }
 
   iprobe(context: number, source: number, tag: number): Envelope | undefined {
-    const n = this.unexpected.find((m) => fits(context, source, tag, m));
+    let n = this.unexpected.head;
+    while (n && !fits(context, source, tag, n.value)) n = n.next;
     return n ? { source: n.value.source, tag: n.value.tag, kind: n.value.kind, bytes: n.value.total } : undefined;
   }
 

@@ -30,10 +30,4 @@ export class Queue<T> {
     node.prev = node.next = undefined;
     this.length--;
   }
-
-  /** The first node whose value passes `test`. */
-  find(test: (value: T) => boolean): QueueNode<T> | undefined {
-    for (let n = this.head; n; n = n.next) if (test(n.value)) return n;
-    return undefined;
-  }
 }

@@ -18,6 +18,8 @@ const BUSY_RECHECK_MS = 200;
  */
 export class Sleeper {
   private waiting = false;
+  /** SLEEPING is set and the event loop is held open, until idle() or a wake. */
+  raised = false;
   private published = false;
   private keepAlive: NodeJS.Timeout | undefined;
   private readonly base: number;
@@ -34,6 +36,7 @@ export class Sleeper {
   /** Sleeps until the doorbell rings, unless `recheck` (run after raising SLEEPING) saw progress. */
   sleep(recheck: () => boolean): void {
     const ctl = this.ctl;
+    this.raised = true;
     Atomics.store(ctl, this.base + SLEEPING, 1);
     const bell = Atomics.load(ctl, this.base + DOORBELL);
     if (recheck()) {
@@ -42,10 +45,11 @@ export class Sleeper {
     }
     const busy = othersActive();
     this.publish(busy);
-    if (this.waiting) return;
-    this.waiting = true;
+    // Held exactly while SLEEPING is raised: idle() and woken() let go of it.
     this.keepAlive ??= setInterval(() => {}, 2 ** 30);
     this.keepAlive.ref();
+    if (this.waiting) return;
+    this.waiting = true;
     const r = Atomics.waitAsync(ctl, this.base + DOORBELL, bell, busy ? BUSY_RECHECK_MS : Infinity);
     if (r.async) void r.value.then(this.woken);
     else queueMicrotask(this.woken);
@@ -53,6 +57,8 @@ export class Sleeper {
 
   /** Nothing is pending: stop holding the event loop open and stop asking for bells. */
   idle(): void {
+    if (!this.raised) return;
+    this.raised = false;
     Atomics.store(this.ctl, this.base + SLEEPING, 0);
     this.keepAlive?.unref();
     this.unpublish();
@@ -60,6 +66,7 @@ export class Sleeper {
 
   private readonly woken = (): void => {
     this.waiting = false;
+    this.raised = false;
     Atomics.store(this.ctl, this.base + SLEEPING, 0);
     this.keepAlive?.unref();
     this.unpublish();

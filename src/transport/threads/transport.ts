@@ -6,7 +6,7 @@ import type { Envelope, Received, Transport } from '../transport.ts';
 import { LINKS, slot, wake } from './control.ts';
 import { InLink, OutLink, type PendingSend } from './links.ts';
 import type { ToLauncher, ToRank } from './messages.ts';
-import { createRing } from './ring.ts';
+import { FIRST, LAST, createRing } from './ring.ts';
 import { Sleeper } from './sleeper.ts';
 
 export interface ThreadsTransportOptions {
@@ -67,6 +67,11 @@ export class ThreadsTransport implements Transport {
       return SENT;
     }
     const link = this.out[dest] ?? this.connect(dest);
+    const n = bytes.byteLength;
+    if (link.queue.length === 0 && n <= link.writer.maxFragment && link.writer.write(kind, FIRST | LAST, tag, context, n, bytes, 0, n)) {
+      wake(this.ctl, dest);
+      return SENT;
+    }
     const s: PendingSend = { context, tag, kind, bytes, sent: 0, op: undefined };
     if (link.queue.length === 0 && link.push(s)) {
       wake(this.ctl, dest);
@@ -83,14 +88,15 @@ export class ThreadsTransport implements Transport {
     };
     if (link.queue.push(s) === 1) this.queued.push(link);
     this.sendsPending++;
-    this.schedule();
+    this.watch(op);
     return op;
   }
 
   recv(context: number, source: number, tag: number, into: Uint8Array | undefined): Op<Received> {
     this.poll();
     const op = this.matcher.recv(context, source, tag, into);
-    if (!op.done) this.schedule();
+    if (!op.done) this.watch(op);
+    else if (this.sleeper.raised) this.schedule();
     return op;
   }
 
@@ -102,7 +108,8 @@ export class ThreadsTransport implements Transport {
   probe(context: number, source: number, tag: number): Op<Envelope> {
     this.poll();
     const op = this.matcher.probe(context, source, tag);
-    if (!op.done) this.schedule();
+    if (!op.done) this.watch(op);
+    else if (this.sleeper.raised) this.schedule();
     return op;
   }
 
@@ -117,6 +124,20 @@ export class ThreadsTransport implements Transport {
     let n = this.matcher.unexpected.length;
     for (const l of this.inLinks) n += l.unread();
     return n;
+  }
+
+  // A pending operation keeps the progress loop going; withdrawing it lets the loop
+  // re-check whether anything is left, so an idle rank lets its event loop end.
+  private watch(op: { canceller: (() => boolean) | undefined }): void {
+    const withdraw = op.canceller;
+    if (withdraw) {
+      op.canceller = () => {
+        const ok = withdraw();
+        if (ok) this.schedule();
+        return ok;
+      };
+    }
+    this.schedule();
   }
 
   private hasWork(): boolean {

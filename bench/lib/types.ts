@@ -1,0 +1,55 @@
+// Shared shapes of the benchmark harness: what an implementation reports, and what a family returns.
+
+/** One message size measured by one implementation: one-way times of every repeat. */
+export interface SizeSamples {
+  /** Message size in bytes. */
+  bytes: number;
+  /** Round trips per repeat, on average (each repeat lasts at least the plan's target time). */
+  iters: number;
+  /** One-way time of each repeat in microseconds (round trip / 2, averaged over `iters`). */
+  samples: number[];
+}
+
+/** What a ping-pong program prints as its last stdout line (JSON). */
+export interface PingPongOutput {
+  /** Free text about the library that ran, e.g. the MPI library version line. */
+  library?: string;
+  sizes: SizeSamples[];
+}
+
+/** The outcome of one implementation in one family. */
+export type ImplResult =
+  | { name: string; status: 'ok'; library?: string; sizes: SizeSamples[]; seconds: number }
+  | { name: string; status: 'not run' | 'failed'; reason: string; seconds: number };
+
+/** A row of the summary table: one claim, its ranks figure, its peer figure, ratio and goal. */
+export interface SummaryRow {
+  benchmark: string;
+  ranks: string;
+  peer: string;
+  ratio: string;
+  goal: string;
+  /** 'met', 'not met', 'report' (no goal) or 'n/a' (a side did not run). */
+  verdict: string;
+}
+
+/** What a family hands back to run.ts. */
+export interface FamilyResult {
+  family: string;
+  rows: SummaryRow[];
+  /** Extra Markdown sections (per-size tables, notes), already formatted. */
+  sections: string[];
+  /** Raw results, for results/latest.json. */
+  impls: ImplResult[];
+  /** Files written (relative to bench/), e.g. charts. */
+  files: string[];
+}
+
+/** Options every family receives. */
+export interface FamilyOptions {
+  quick: boolean;
+  /** Absolute path of the bench/ directory. */
+  benchDir: string;
+  /** Progress lines go here (stderr), so stdout holds only the table. */
+  log: (line: string) => void;
+}

@@ -1,0 +1,27 @@
+import { spawn } from 'node:child_process';
+import { launch, type LaunchResult } from 'ranks';
+
+/** A fixture script's URL. */
+export function fixture(name: string): URL {
+  return new URL(`./fixtures/${name}`, import.meta.url);
+}
+
+/** Runs a fixture on `size` ranks; fixtures assert inside and throw on failure. */
+export function runFixture(name: string, size: number, args: string[] = []): Promise<LaunchResult> {
+  return launch({ size, script: fixture(name), args, timeout: 120_000 });
+}
+
+const bin = new URL('../bin/ranks.js', import.meta.url).pathname;
+
+/** Runs the `ranks` command; resolves with its exit code and output. */
+export function cli(args: string[], timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}

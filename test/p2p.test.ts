@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { runFixture } from './helpers.ts';
+
+// Every case runs on 2 ranks and on 4 (more ranks than this machine's 2 cores).
+const cases: [string, string][] = [
+  ['a ring of objects keeps Map, Set, Date, BigInt and nested typed arrays', 'objects-ring.ts'],
+  ['typed arrays of every kind keep their kind; into fills in place', 'typed-kinds.ts'],
+  ['ANY_SOURCE fan-in fills status and keeps per-sender order', 'fan-in.ts'],
+  ['10^4 messages per pair keep their order with interleaved tags', 'order.ts'],
+  ['truncation keeps the message; unserializable values and bad ranks or tags are coded errors', 'errors.ts'],
+  ['probe, iprobe, waitAll, waitAny, testAll, cancel, self-send, sendrecv, PROC_NULL', 'probe-requests.ts'],
+  ['recv and probe timeout and signal', 'timeouts.ts'],
+  ['messages larger than a ring, both ways at once', 'large.ts'],
+];
+
+for (const size of [2, 4]) {
+  describe(`point-to-point on ${size} ranks`, { timeout: 180_000 }, () => {
+    for (const [title, file] of cases) {
+      test(title, async () => {
+        const { exitCodes } = await runFixture(file, size);
+        assert.deepEqual(exitCodes, Array(size).fill(0));
+      });
+    }
+  });
+}
+
+describe('point-to-point on 3 ranks (odd size)', { timeout: 120_000 }, () => {
+  test('fan-in and ordering', async () => {
+    await runFixture('fan-in.ts', 3);
+    await runFixture('probe-requests.ts', 3);
+  });
+});
