@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { cli } from './helpers.ts';
+
+const example = (name: string): string => new URL(`../examples/${name}`, import.meta.url).pathname;
+
+// The examples are documentation: they must keep running and printing what they say.
+describe('examples', { timeout: 120_000 }, () => {
+  test('pi.ts on 4 ranks', async () => {
+    const r = await cli(['run', '-n', '4', example('pi.ts'), '400000']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /pi ≈ 3\.14159265\d+ .* from 4 ranks/);
+    for (const k of [1, 2, 3]) assert.match(r.stdout, new RegExp(`got the part of rank ${k}`));
+  });
+
+  test('p2p-typed-arrays.ts (seed 003, buffers with tags)', async () => {
+    const r = await cli(['run', '-n', '2', example('p2p-typed-arrays.ts')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Int32Array\[1000\] ending 999, and Float64Array\[100\] summing to 4950/);
+  });
+
+  test('p2p-objects.ts (seed 003, objects)', async () => {
+    const r = await cli(['run', '-n', '2', example('p2p-objects.ts')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /a=7 b=3\.14 seen=x,y at=1970-01-01T00:00:00\.000Z weights=Float32Array\(0\.5,0\.25\) big=1208925819614629174706176/);
+    assert.match(r.stdout, /from rank 0, tag 11, \d+ bytes/);
+  });
+
+  test('ring.ts on 4 ranks', async () => {
+    const r = await cli(['run', '-n', '4', example('ring.ts')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /visited ranks 0 -> 1 -> 2 -> 3 -> 0/);
+  });
+});
