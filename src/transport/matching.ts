@@ -102,10 +102,15 @@ export class Matcher {
 
   /** Posts a receive, taking the earliest matching message that has arrived. */
   recv(context: number, source: number, tag: number, into: Uint8Array | undefined): Op<Received> {
+    return this.take(context, source, tag, into) ?? this.post(context, source, tag, into);
+  }
+
+  /** Takes the earliest matching message that has arrived, if any (a receive that is not posted). */
+  take(context: number, source: number, tag: number, into: Uint8Array | undefined): Op<Received> | undefined {
     let n = this.unexpected.head;
     while (n && !fits(context, source, tag, n.value)) n = n.next;
-    const op = new Op<Received>();
     if (n) {
+      const op = new Op<Received>();
       const m = n.value;
       const err = refusal(into, m);
       if (err) {
@@ -124,6 +129,12 @@ export class Matcher {
       }
       return op;
     }
+    return undefined;
+  }
+
+  /** Posts a receive for a message that has not arrived yet. */
+  post(context: number, source: number, tag: number, into: Uint8Array | undefined): Op<Received> {
+    const op = new Op<Received>();
     const p: Posted = { context, source, tag, into, op, node: undefined };
     p.node = this.posted.push(p);
     this.pending++;

@@ -11,15 +11,18 @@ export class Op<T> {
   finish: ((value: never) => T) | undefined;
   /** Called once when the operation settles (clears timers, listeners). */
   onSettle: (() => void) | undefined;
-  readonly promise: Promise<T>;
+  private lazy: Promise<T> | undefined;
   /** Set by the transport: removes the operation from its queues; false if too late. */
   canceller: (() => boolean) | undefined;
-  private settle!: [(v: T) => void, (e: unknown) => void];
+  private settle: [(v: T) => void, (e: unknown) => void] | undefined;
 
-  constructor() {
-    this.promise = new Promise<T>((resolve, reject) => {
+  /** Made on first use: operations that finish at once and are read synchronously need none. */
+  get promise(): Promise<T> {
+    if (this.lazy) return this.lazy;
+    if (this.done) return (this.lazy = this.failed ? Promise.reject(this.error) : Promise.resolve(this.value as T));
+    return (this.lazy = new Promise<T>((resolve, reject) => {
       this.settle = [resolve, reject];
-    });
+    }));
   }
 
   /** An operation that finished as soon as it started. */
@@ -42,7 +45,7 @@ export class Op<T> {
     this.done = true;
     this.value = value;
     this.onSettle?.();
-    this.settle[0](value);
+    this.settle?.[0](value);
   }
 
   reject(error: unknown): void {
@@ -51,7 +54,7 @@ export class Op<T> {
     this.failed = true;
     this.error = error;
     this.onSettle?.();
-    this.settle[1](error);
+    this.settle?.[1](error);
   }
 
   /** Withdraws the operation if it has not matched yet; settles it with `error` then. */
