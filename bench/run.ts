@@ -1,6 +1,7 @@
 // `npm run bench`: runs every benchmark family, prints the tables, and writes
 // results/latest.json and README.md. Flags: --quick (fewer, shorter repeats), --help.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeMachine, machine } from './lib/machine.ts';
@@ -34,7 +35,8 @@ if ((m.loadAtStart[0] ?? 0) > m.cores / 2) log('warning: the machine is busy; ex
 const start = performance.now();
 const options = { quick, benchDir, log, subtitle: `${m.cpu}, ${m.cores} cores, Node.js ${m.node}, ${m.date.slice(0, 10)}` };
 const families: FamilyResult[] = [await p2pFamily(options)];
-const run: RunInfo = { machine: m, command, quick, seconds: (performance.now() - start) / 1000, families };
+const loadAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);
+const run: RunInfo = { machine: m, command, quick, seconds: (performance.now() - start) / 1000, loadAtEnd, families };
 
 console.log(`## Summary\n\n${summaryTable(families.flatMap((f) => f.rows))}\n`);
 for (const f of families) console.log(`${f.sections.join('\n\n')}\n`);

@@ -55,14 +55,12 @@ async function main(): Promise<void> {
     const init: Init = { script: import.meta.url, role, port, plan };
     return new Worker(entry, { workerData: init, transferList: [port] });
   });
-  const [first, second] = workers as [Worker, Worker];
-  const result = new Promise<SizeSamples[]>((resolve, reject) => {
-    first.once('message', resolve);
+  const exited = workers.map((w) => new Promise((r) => w.once('exit', r)));
+  const sizes = await new Promise<SizeSamples[]>((resolve, reject) => {
+    workers[0]!.once('message', resolve);
     for (const w of workers) w.once('error', reject);
   });
-  const sizes = await result;
-  await Promise.all(workers.map((w) => new Promise((r) => w.once('exit', r))));
-  void second;
+  await Promise.all(exited);
   const out: PingPongOutput = { library: `worker_threads MessagePort.postMessage, Node.js ${process.version}`, sizes };
   console.log(JSON.stringify(out));
 }

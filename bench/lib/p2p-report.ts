@@ -77,7 +77,7 @@ export function summaryRows(results: ImplResult[]): SummaryRow[] {
       benchmark: `p2p latency ${formatBytes(LATENCY_BYTES)} one-way, 2 ranks`,
       ranks: a ? `${RANKS} ${latencyCell(a)}` : notRunCell(ranks, RANKS),
       peer: b ? `${c.peer} ${latencyCell(b)}` : notRunCell(peer, c.peer),
-      ratio: a && b ? `${formatRatio(b.median / a.median)} faster` : '–',
+      ratio: a && b ? speedup(b.median / a.median) : '–',
       goal: c.goal,
       verdict: verdict(c, a?.median, b?.median),
     });
@@ -99,6 +99,11 @@ export function summaryRows(results: ImplResult[]): SummaryRow[] {
     });
   }
   return rows;
+}
+
+/** `22.7x faster` when ranks wins, `3.20x slower` when it loses. */
+function speedup(r: number): string {
+  return r >= 1 ? `${formatRatio(r)} faster` : `${formatRatio(1 / r)} slower`;
 }
 
 function verdict(c: Claim, ranks: number | undefined, peer: number | undefined): string {

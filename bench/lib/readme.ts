@@ -17,6 +17,8 @@ export interface RunInfo {
   command: string;
   quick: boolean;
   seconds: number;
+  /** 1, 5 and 15 minute load averages when the run ended. */
+  loadAtEnd: number[];
   families: FamilyResult[];
 }
 
@@ -35,7 +37,7 @@ what count. Goals come from the project's benchmark brief.
 - Command: \`${run.command}\`${run.quick ? ' (quick run: fewer, shorter repeats)' : ''}, ${Math.round(run.seconds)} s
 - Machine: ${describeMachine(m)}
 - Node.js: ${m.node}
-- Load average at start: ${m.loadAtStart.join(', ')}
+- Load average at start / end: ${m.loadAtStart.join(', ')} / ${run.loadAtEnd.join(', ')}
 - ranks: ${m.ranks}
 
 ## Summary
@@ -50,7 +52,9 @@ ${sections.join('\n\n')}
   the cores. Every one follows the same steps (bench/lib/measure.ts, pingpong.c,
   pingpong.py): a JIT warm-up of up to 300 000 8-byte round trips (3 s at most), then per
   size a warm-up that doubles the round trips until a batch lasts half the target time,
-  then 7 timed repeats of about 0.2 s each (quick runs: 5 of 0.04 s).
+  then 7 timed repeats of at least 0.2 s each (quick runs: 5 of 0.04 s), each made of
+  batches sized from the fastest warm-up round trip. Rank 0 announces each batch with a
+  small untimed header message; only the ping-pong loop itself is timed.
 - One-way latency is a repeat's time / round trips / 2; bandwidth is size / one-way time
   (GB/s = 10^9 bytes/s). Tables show the median and the min–max over the repeats.
 - ranks: \`ranks run -n 2 lib/p2p-ranks.ts\`, \`await comm.send(buf, peer)\` then
@@ -63,6 +67,10 @@ ${sections.join('\n\n')}
   its \`mpiexec -n 2\`. mpi4py: \`pingpong.py\` (Send/Recv of numpy arrays, the buffer
   path) under Debian's \`/usr/bin/python3\` and the mpiexec of the MPI mpi4py uses.
   A peer that is not installed is reported as "not run", never estimated.
+- Caveat: on the 2-core VM this harness was written on, waking a thread that sleeps in the
+  event loop costs far more when the cores are otherwise idle: postMessage's 8-byte one-way
+  time was ~40 µs on a quiet machine but ~5 µs while other processes kept the cores busy.
+  The load averages above say which case a run was; compare ratios within one run.
 
 ## Running
 
