@@ -22,6 +22,7 @@ export interface ThreadsTransportOptions {
 }
 
 const SENT = Op.resolved<void>(undefined);
+const MIN_SPIN_MS = 0.002;
 
 /**
  * Ranks as threads of one process. Messages go through per-pair rings made on first
@@ -41,6 +42,8 @@ export class ThreadsTransport implements Transport {
   private readonly queued: OutLink[] = [];
   private readonly ringBytes: number;
   private readonly spinMs: number;
+  /** The current spin budget: halves after a spin that ends in sleep, doubles after one that succeeds. */
+  private spin: number;
   private readonly sleeper: Sleeper;
   private linksSeen = 0;
   private sendsPending = 0;
@@ -55,6 +58,7 @@ export class ThreadsTransport implements Transport {
     this.port = options.port;
     this.ringBytes = options.ringBytes ?? 256 * 1024;
     this.spinMs = (options.spinMicros ?? 100) / 1000;
+    this.spin = this.spinMs;
     this.sleeper = new Sleeper(this.ctl, this.rank, () => this.waitInfo(), this.run);
   }
 
@@ -157,11 +161,12 @@ export class ThreadsTransport implements Transport {
     this.deferred = false;
     if (!this.hasWork()) return this.sleeper.idle();
     const before = this.matcher.settled + this.sendsSettled;
-    const deadline = performance.now() + this.spinMs;
+    const deadline = performance.now() + this.spin;
     for (let i = 1; ; i++) {
       this.poll();
       if (this.sendsPending) this.flush();
       if (this.matcher.settled + this.sendsSettled !== before) {
+        this.spin = Math.min(this.spinMs, this.spin * 2);
         if (!this.hasWork()) return this.sleeper.idle();
         if (!this.deferred) {
           this.deferred = true;
@@ -171,6 +176,9 @@ export class ThreadsTransport implements Transport {
       }
       if ((i & 31) === 0 && performance.now() > deadline) break;
     }
+    // A spin that found nothing may have starved the very peer it waits for (more busy
+    // threads than cores): spin less next time, down to a few microseconds.
+    this.spin = Math.max(MIN_SPIN_MS, this.spin / 2);
     this.sleeper.sleep(() => {
       this.poll();
       if (this.sendsPending) this.flush();
