@@ -161,10 +161,12 @@ export class ThreadsTransport implements Transport {
     this.deferred = false;
     if (!this.hasWork()) return this.sleeper.idle();
     const before = this.matcher.settled + this.sendsSettled;
-    const deadline = performance.now() + this.spin;
+    let deadline = performance.now() + this.spin;
     for (let i = 1; ; i++) {
-      this.poll();
-      if (this.sendsPending) this.flush();
+      let moved = this.poll();
+      if (this.sendsPending) moved = this.flush() || moved;
+      // Fragments still flowing: keep spinning at full budget until the message is whole.
+      if (moved) deadline = performance.now() + this.spinMs;
       if (this.matcher.settled + this.sendsSettled !== before) {
         this.spin = Math.min(this.spinMs, this.spin * 2);
         if (!this.hasWork()) return this.sleeper.idle();
@@ -186,16 +188,24 @@ export class ThreadsTransport implements Transport {
     });
   };
 
-  private poll(): void {
+  /** Drains every incoming ring; true if any record came in. */
+  private poll(): boolean {
     if (this.port && Atomics.load(this.ctl, slot(this.rank, LINKS)) !== this.linksSeen) this.accept();
     const links = this.inLinks;
+    let moved = false;
     for (let i = 0; i < links.length; i++) {
       const l = links[i]!;
-      if (l.reader.drain(l.sink) > 0) wake(this.ctl, l.source);
+      if (l.reader.drain(l.sink) > 0) {
+        wake(this.ctl, l.source);
+        moved = true;
+      }
     }
+    return moved;
   }
 
-  private flush(): void {
+  /** Writes what fits of the queued sends; true if anything went out. */
+  private flush(): boolean {
+    let any = false;
     for (let i = 0; i < this.queued.length; ) {
       const link = this.queued[i]!;
       let wrote = false;
@@ -210,10 +220,14 @@ export class ThreadsTransport implements Transport {
         this.sendsSettled++;
         s.op!.resolve(undefined);
       }
-      if (wrote) wake(this.ctl, link.dest);
+      if (wrote) {
+        wake(this.ctl, link.dest);
+        any = true;
+      }
       if (link.queue.length === 0) this.queued.splice(i, 1);
       else i++;
     }
+    return any;
   }
 
   private connect(dest: number): OutLink {
