@@ -106,8 +106,7 @@ export class Communicator {
   recv<B extends ArrayBufferView>(options: RecvOptions<B> & { into: B }): Promise<B>;
   recv<T = unknown>(options?: RecvOptions): Promise<T>;
   recv(options?: RecvOptions): Promise<unknown> {
-    const op = this.startRecv(options, options?.status);
-    return op.done && !op.failed ? Promise.resolve(op.value) : op.promise;
+    return this.startRecv(options, options?.status).promise;
   }
 
   /**
