@@ -8,6 +8,7 @@ import { binomial } from './tree.ts';
 /** Dissemination barrier: ceil(log2 size) rounds of empty messages. */
 export async function barrier(comm: CommCore): Promise<void> {
   const c = new Call(comm, Coll.Barrier);
+  await c.check();
   const p = c.size;
   for (let k = 1; k < p; k <<= 1) {
     const recv = c.recv((c.rank - k + p) % p);
@@ -25,6 +26,7 @@ const CTRL_BYTES = 32;
  */
 export async function bcast(comm: CommCore, value: unknown, root: number): Promise<unknown> {
   const c = new Call(comm, Coll.Bcast, root);
+  await c.check();
   const p = c.size;
   if (p === 1) return value;
   const vrank = (c.rank - root + p) % p;

@@ -34,6 +34,10 @@ const PHASE_SHIFT = 26;
 const CALL_MASK = (1 << PHASE_SHIFT) - 1;
 
 export const EMPTY = new Uint8Array(0);
+/** RANKS_CHECK_COLLECTIVES=1: every collective first checks that all ranks make the same call. */
+const CHECK = process.env.RANKS_CHECK_COLLECTIVES === '1';
+const CHECK_PHASE = 15;
+const READY: Promise<void> = Promise.resolve();
 export { ARRAY_BUFFER as RAW };
 
 function describeCall(bits: number): string {
@@ -59,6 +63,23 @@ export class Call {
     this.rank = comm.rank;
     this.size = comm.size;
     this.bits = (coll << 22) | (op << 16) | (root & 0xffff);
+  }
+
+  /**
+   * With RANKS_CHECK_COLLECTIVES=1, every rank tells every other which call it makes
+   * before any data moves, so a mismatch that the data's own path would not reveal
+   * (different roots, a rank whose part of the algorithm only sends) is reported too.
+   */
+  check(): Promise<void> {
+    if (!CHECK || this.size === 1) return READY;
+    return this.checkAll();
+  }
+
+  private async checkAll(): Promise<void> {
+    const sends = [];
+    for (let j = 0; j < this.size; j++) if (j !== this.rank) sends.push(this.send(j, CHECK_PHASE, ARRAY_BUFFER, EMPTY));
+    for (let j = 0; j < this.size; j++) if (j !== this.rank) await this.recv(j);
+    await all(sends);
   }
 
   /** The world rank of member `r`. */

@@ -47,6 +47,7 @@ async function recvPart(c: Call, where: string, j: number, kind: number, dest: T
 /** Linear scatter: the root sends each rank its part (TypedArray parts are views, not copies). */
 export async function scatter(comm: CommCore, values: unknown, root: number, counts: readonly number[] | undefined): Promise<unknown> {
   const c = new Call(comm, Coll.Scatter, root);
+  await c.check();
   const p = c.size;
   if (c.rank !== root) {
     const r = await c.recv(root);
@@ -70,6 +71,7 @@ export async function scatter(comm: CommCore, values: unknown, root: number, cou
 /** Linear gather into one array (TypedArrays: one concatenated TypedArray, each part received in place). */
 export async function gather(comm: CommCore, value: unknown, root: number, counts: readonly number[] | undefined): Promise<unknown> {
   const c = new Call(comm, Coll.Gather, root);
+  await c.check();
   const p = c.size;
   if (c.rank !== root) {
     const e = encode(value);
@@ -106,6 +108,7 @@ function place(where: string, value: TypedArray, rank: number, size: number, cou
 /** Ring allgather: size - 1 steps, each passing one part to the right. */
 export async function allgather(comm: CommCore, value: unknown, counts: readonly number[] | undefined, coll = Coll.Allgather): Promise<unknown> {
   const c = new Call(comm, coll);
+  await c.check();
   const p = c.size;
   const r = c.rank;
   const right = (r + 1) % p;
@@ -135,6 +138,7 @@ export async function allgather(comm: CommCore, value: unknown, counts: readonly
 /** Every rank sends part j to rank j. TypedArrays: split in equal parts or by `counts` (what this rank sends to each). */
 export async function alltoall(comm: CommCore, values: unknown, counts: readonly number[] | undefined): Promise<unknown> {
   const c = new Call(comm, Coll.Alltoall);
+  await c.check();
   const p = c.size;
   const r = c.rank;
   if (isTypedArray(values)) {

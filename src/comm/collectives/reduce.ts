@@ -74,6 +74,7 @@ async function reduceTo(c: Call, value: unknown, op: Op, root: number, where: st
 
 export async function reduce(comm: CommCore, value: unknown, op: Op, root: number): Promise<unknown> {
   const c = new Call(comm, Coll.Reduce, root, op.code);
+  await c.check();
   if (c.size === 1) return owned(value);
   if (sharedPath(comm, value, op)) {
     const all = await reduceBlocks(c, value, op, blocks(value.length, c.size, op), true);
@@ -94,6 +95,7 @@ export async function reduce(comm: CommCore, value: unknown, op: Op, root: numbe
  */
 export async function allreduce(comm: CommCore, value: unknown, op: Op): Promise<unknown> {
   const c = new Call(comm, Coll.Allreduce, 0, op.code);
+  await c.check();
   const p = c.size;
   const r = c.rank;
   if (p === 1) return owned(value);
@@ -133,6 +135,7 @@ export async function allreduce(comm: CommCore, value: unknown, op: Op): Promise
 export async function scan(comm: CommCore, value: unknown, op: Op, exclusive: boolean): Promise<unknown> {
   const where = exclusive ? 'exscan' : 'scan';
   const c = new Call(comm, exclusive ? Coll.Exscan : Coll.Scan, 0, op.code);
+  await c.check();
   const p = c.size;
   const r = c.rank;
   let partial = owned(value);
@@ -155,6 +158,7 @@ export async function scan(comm: CommCore, value: unknown, op: Op, exclusive: bo
 /** Reduces element-wise, then rank j keeps part j (`counts[j]` elements, equal parts by default). */
 export async function reduceScatter(comm: CommCore, value: unknown, op: Op, counts: readonly number[] | undefined): Promise<unknown> {
   const c = new Call(comm, Coll.ReduceScatter, 0, op.code);
+  await c.check();
   const p = c.size;
   if (!isTypedArray(value) && !Array.isArray(value)) throw new InvalidArgumentError(`reduceScatter: expected a TypedArray or an array to split across ranks, got ${typeof value}`);
   const b = bounds(split('reduceScatter', value.length, p, counts));
