@@ -6,7 +6,7 @@ import type { Envelope, Received, Transport } from '../transport/transport.ts';
 import { barrier, bcast } from './collectives/bcast.ts';
 import { Coll, type CommCore } from './collectives/call.ts';
 import { allgather, alltoall, gather, scatter } from './collectives/gather.ts';
-import { checkOp, type Op as ReduceOp, type TypedArray } from './collectives/ops.ts';
+import { checkOp, isTypedArray, type Op as ReduceOp, type TypedArray } from './collectives/ops.ts';
 import { allreduce, reduce, reduceScatter, scan } from './collectives/reduce.ts';
 import { Group } from './group.ts';
 import { guard } from './guard.ts';
@@ -60,12 +60,29 @@ export interface CountsOptions {
   counts?: readonly number[];
 }
 
+/** Options of `reduce` and `allreduce` on TypedArrays. */
+export interface ReduceOptions<A extends TypedArray = TypedArray> {
+  /**
+   * Where the result goes (mpi4py's `recvbuf`): an array of the same kind and length as
+   * the value; the value itself reduces in place (MPI_IN_PLACE). Saves allocating a new
+   * array on every call.
+   */
+  into?: A;
+}
+
 /** Options of `createCart`. */
 export interface CartOptions {
   /** Which dimensions wrap around (default: none). */
   periods?: readonly boolean[];
   /** Accepted for mpi4py parity; ranks keep their order (every rank shares one machine's memory). */
   reorder?: boolean;
+}
+
+function checkResultInto(value: unknown, into: unknown, where: string): TypedArray | undefined {
+  if (into === undefined) return undefined;
+  if (isTypedArray(into) && isTypedArray(value) && into.constructor === value.constructor && into.length === value.length) return into;
+  const what = (v: unknown): string => (isTypedArray(v) ? `${v.constructor.name}[${v.length}]` : typeof v);
+  throw new InvalidArgumentError(`${where}: \`into\` must be a TypedArray of the value's kind and length (${what(value)}), got ${what(into)}`);
 }
 
 /** Context numbers already handed out, shared by every communicator of one world. */
@@ -311,10 +328,10 @@ export class Communicator implements CommCore {
    * @example
    * const total = await comm.reduce(localSum, SUM, 0);
    */
-  reduce<T>(value: T, op: ReduceOp, root?: number): Promise<T | undefined> {
+  reduce<T>(value: T, op: ReduceOp, root?: number, options?: ReduceOptions): Promise<T | undefined> {
     const r = checkRoot(root, this.size);
     checkOp(op).check(value, 'reduce');
-    return reduce(this, value, op, r) as Promise<T | undefined>;
+    return reduce(this, value, op, r, checkResultInto(value, options?.into, 'reduce')) as Promise<T | undefined>;
   }
 
   /**
@@ -322,10 +339,11 @@ export class Communicator implements CommCore {
    *
    * @example
    * const total = await comm.allreduce(new Float64Array([local]), SUM);
+   * await comm.allreduce(grad, SUM, { into: grad }); // in place
    */
-  allreduce<T>(value: T, op: ReduceOp): Promise<T> {
+  allreduce<T>(value: T, op: ReduceOp, options?: ReduceOptions): Promise<T> {
     checkOp(op).check(value, 'allreduce');
-    return allreduce(this, value, op) as Promise<T>;
+    return allreduce(this, value, op, checkResultInto(value, options?.into, 'allreduce')) as Promise<T>;
   }
 
   /**
