@@ -1,5 +1,5 @@
 import type { BlockedWait } from '../errors.ts';
-import { EPOCH, OP_CODES, STATE, WAIT_OP, WAIT_PEER, WAIT_PENDING, WAIT_TAG, WaitState, DOORBELL, slot } from '../transport/threads/control.ts';
+import { EPOCH, OP_CODES, STATE, WAIT_BELL, WAIT_OP, WAIT_PEER, WAIT_PENDING, WAIT_TAG, WaitState, DOORBELL, slot } from '../transport/threads/control.ts';
 
 /** How many consecutive identical "all blocked" pictures make a deadlock. */
 const STABLE_CHECKS = 3;
@@ -7,7 +7,7 @@ const STABLE_CHECKS = 3;
 /**
  * Watches the control block from the launcher. Ranks describe their wait only when they
  * go to sleep (never on the hot path); a deadlock is every live rank asleep on ranks
- * operations alone, with no doorbell rung and no state change across several checks.
+ * operations alone, none rung since it fell asleep, and no state change across several checks.
  */
 export class DeadlockDetector {
   private last = '';
@@ -23,6 +23,9 @@ export class DeadlockDetector {
       const state = Atomics.load(this.ctl, slot(r, STATE));
       if (state === WaitState.Exited) continue;
       if (state !== WaitState.Blocked) return this.reset();
+      // Rung since it fell asleep: the wake is on its way (the thread may be in a long
+      // garbage collection or waiting for a core), so the rank is not blocked.
+      if (Atomics.load(this.ctl, slot(r, DOORBELL)) !== Atomics.load(this.ctl, slot(r, WAIT_BELL))) return this.reset();
       picture += `${r}:${Atomics.load(this.ctl, slot(r, EPOCH))}:${Atomics.load(this.ctl, slot(r, DOORBELL))},`;
       waits.push({
         rank: r,

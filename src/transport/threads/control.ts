@@ -21,6 +21,8 @@ export const WAIT_TAG = 7;
 export const WAIT_PENDING = 8;
 /** Messages the rank left unreceived when it exited. */
 export const LEFTOVER = 9;
+/** The DOORBELL value the rank went to sleep on: a different DOORBELL means a wake is on its way. */
+export const WAIT_BELL = 10;
 
 export const enum WaitState {
   Running = 0,

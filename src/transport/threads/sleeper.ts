@@ -1,4 +1,4 @@
-import { DOORBELL, EPOCH, SLEEPING, STATE, WAIT_OP, WAIT_PEER, WAIT_PENDING, WAIT_TAG, WaitState, slot } from './control.ts';
+import { DOORBELL, EPOCH, SLEEPING, STATE, WAIT_BELL, WAIT_OP, WAIT_PEER, WAIT_PENDING, WAIT_TAG, WaitState, slot } from './control.ts';
 
 export interface WaitInfo {
   op: number;
@@ -60,7 +60,7 @@ export class Sleeper {
       return;
     }
     const busy = othersActive();
-    this.publish(busy);
+    this.publish(busy, bell);
     // Held exactly while SLEEPING is raised: idle() and woken() let go of it.
     this.keepAlive ??= setInterval(() => {}, 2 ** 30);
     this.keepAlive.ref();
@@ -89,9 +89,10 @@ export class Sleeper {
     this.onWake();
   };
 
-  private publish(busy: boolean): void {
+  private publish(busy: boolean, bell: number): void {
     const w = this.info();
     const ctl = this.ctl;
+    Atomics.store(ctl, this.base + WAIT_BELL, bell);
     Atomics.store(ctl, this.base + WAIT_OP, w.op);
     Atomics.store(ctl, this.base + WAIT_PEER, w.peer);
     Atomics.store(ctl, this.base + WAIT_TAG, w.tag);
