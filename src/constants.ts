@@ -6,3 +6,5 @@ export const ANY_TAG = -1;
 export const PROC_NULL = -2;
 /** The largest tag a message may carry (tags are 0..TAG_UB). @example comm.send(x, 1, { tag: TAG_UB }); */
 export const TAG_UB = 2 ** 31 - 1;
+/** "No value": a `split` color that leaves the rank out (it gets `null`), a rank a group lacks. @example await comm.split(UNDEFINED) */
+export const UNDEFINED = -32766;

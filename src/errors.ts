@@ -218,3 +218,18 @@ export function describeWait(w: BlockedWait): string {
   const more = w.pending > 1 ? ` (+${w.pending - 1} more pending)` : '';
   return `  rank ${w.rank} waits in ${where}${more}`;
 }
+
+/**
+ * Ranks of one communicator called different collectives (or the same one with a
+ * different root or op) at the same step. `calls` names what each side called.
+ *
+ * @example
+ * // rank 0: await comm.bcast(x, 0); rank 1: await comm.barrier();
+ * // rank 1 rejects: Collective mismatch on world: rank 1 called barrier() but rank 0 called bcast(root=0)
+ */
+export class CollectiveMismatchError extends RanksError {
+  constructor(readonly comm: string, readonly calls: { rank: number; call: string }[]) {
+    const [mine, theirs] = calls;
+    super('ERR_COLLECTIVE_MISMATCH', `Collective mismatch on ${comm}: rank ${mine?.rank} called ${mine?.call} but rank ${theirs?.rank} called ${theirs?.call}; every rank must call the same collectives in the same order`);
+  }
+}

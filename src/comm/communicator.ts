@@ -1,11 +1,19 @@
 import { decode, encode } from '../codec/encode.ts';
-import { ANY_TAG, PROC_NULL } from '../constants.ts';
+import { ANY_TAG, PROC_NULL, UNDEFINED } from '../constants.ts';
+import { ArgumentRangeError, InvalidArgumentError } from '../errors.ts';
 import { Op } from '../transport/op.ts';
 import type { Envelope, Received, Transport } from '../transport/transport.ts';
+import { barrier, bcast } from './collectives/bcast.ts';
+import { Coll, type CommCore } from './collectives/call.ts';
+import { allgather, alltoall, gather, scatter } from './collectives/gather.ts';
+import { checkOp, type Op as ReduceOp, type TypedArray } from './collectives/ops.ts';
+import { allreduce, reduce, reduceScatter, scan } from './collectives/reduce.ts';
+import { Group } from './group.ts';
 import { guard } from './guard.ts';
 import { Request } from './request.ts';
 import { Status } from './status.ts';
-import { checkDest, checkInto, checkRecvTag, checkSendTag, checkSource, checkTimeout } from './validate.ts';
+import { cartCoords, cartRank } from './topology.ts';
+import { checkCounts, checkDest, checkInto, checkRecvTag, checkRoot, checkSendTag, checkSource, checkTimeout } from './validate.ts';
 
 /** Options of `send` / `isend`. */
 export interface SendOptions {
@@ -46,6 +54,25 @@ export interface SendrecvOptions<B extends ArrayBufferView = ArrayBufferView> {
   status?: Status;
 }
 
+/** Options of the v-forms: how many elements each rank's part has. */
+export interface CountsOptions {
+  /** Elements per rank, `size` entries (scatterv, gatherv, allgatherv, alltoallv, reduce_scatter). */
+  counts?: readonly number[];
+}
+
+/** Options of `createCart`. */
+export interface CartOptions {
+  /** Which dimensions wrap around (default: none). */
+  periods?: readonly boolean[];
+  /** Accepted for mpi4py parity; ranks keep their order (every rank shares one machine's memory). */
+  reorder?: boolean;
+}
+
+/** Context numbers already handed out, shared by every communicator of one world. */
+interface Contexts {
+  next: number;
+}
+
 const DONE: Promise<void> = Promise.resolve();
 
 /**
@@ -57,22 +84,36 @@ const DONE: Promise<void> = Promise.resolve();
  * if (comm.rank === 0) await comm.send({ hello: 'world' }, 1, { tag: 7 });
  * else if (comm.rank === 1) console.log(await comm.recv({ source: 0, tag: 7 }));
  */
-export class Communicator {
+export class Communicator implements CommCore {
   /** This rank's number in the communicator, 0..size-1. */
   readonly rank: number;
   /** How many ranks the communicator has. */
   readonly size: number;
+  /** The communicator's ranks, for rank translation between communicators. */
+  readonly group: Group;
+  /** @internal */ readonly collContext: number;
+  /** @internal World rank of each member; undefined when they are the world's ranks. */
+  readonly members: readonly number[] | undefined;
+  private readonly toLocal: Map<number, number> | undefined;
 
   /** @internal */
   constructor(
     /** @internal */ readonly transport: Transport,
     /** @internal Even: point-to-point; the next odd number carries this communicator's collectives. */
     readonly context: number,
+    group?: Group,
+    /** How the communicator was made, for messages: `world`, `world.dup()`, `world.split(1)`. */
+    readonly name = 'world',
+    /** @internal */ protected readonly contexts: Contexts = { next: context + 2 },
   ) {
-    this.rank = transport.rank;
-    this.size = transport.size;
+    this.group = group ?? new Group(Array.from({ length: transport.size }, (_, i) => i), transport.rank);
+    const identity = this.group.members.every((w, i) => w === i) && this.group.size === transport.size;
+    this.members = identity ? undefined : this.group.members;
+    this.toLocal = identity ? undefined : new Map(this.group.members.map((w, i) => [w, i]));
+    this.rank = this.group.rank;
+    this.size = this.group.size;
+    this.collContext = context + 1;
   }
-
   /**
    * Sends `value` to `dest`; resolves when `value` may be reused. TypedArrays, DataView and
    * ArrayBuffer travel as raw bytes; anything else is serialized (structured clone).
@@ -136,7 +177,7 @@ export class Communicator {
     const sendTag = checkSendTag(options?.sendTag, 'sendTag');
     const enc = d === PROC_NULL ? undefined : encode(value);
     const recv = this.startRecv({ source: options?.source, tag: options?.recvTag ?? ANY_TAG, into: options?.into }, options?.status, 'recvTag');
-    if (enc) await this.transport.send(this.context, d, sendTag, enc.kind, enc.bytes).promise;
+    if (enc) await this.transport.send(this.context, this.world(d), sendTag, enc.kind, enc.bytes).promise;
     return (await recv.promise) as T;
   }
 
@@ -152,8 +193,8 @@ export class Communicator {
     const tag = checkRecvTag(options?.tag);
     const timeout = checkTimeout(options?.timeout);
     if (source === PROC_NULL) return Promise.resolve(new Status().fill(PROC_NULL, ANY_TAG, 0, 0));
-    const toStatus = (e: Envelope): Status => new Status().fill(e.source, e.tag, e.bytes, e.kind);
-    const op = this.transport.probe(this.context, source, tag) as Op<unknown>;
+    const toStatus = (e: Envelope): Status => new Status().fill(this.local(e.source), e.tag, e.bytes, e.kind);
+    const op = this.transport.probe(this.context, this.world(source), tag) as Op<unknown>;
     if (op.done) return Promise.resolve(toStatus(op.value as Envelope));
     op.finish = toStatus;
     guard(op, 'probe', options?.signal, timeout);
@@ -170,8 +211,8 @@ export class Communicator {
     const source = checkSource(options?.source, this.size);
     const tag = checkRecvTag(options?.tag);
     if (source === PROC_NULL) return new Status().fill(PROC_NULL, ANY_TAG, 0, 0);
-    const e = this.transport.iprobe(this.context, source, tag);
-    return e && new Status().fill(e.source, e.tag, e.bytes, e.kind);
+    const e = this.transport.iprobe(this.context, this.world(source), tag);
+    return e && new Status().fill(this.local(e.source), e.tag, e.bytes, e.kind);
   }
 
   /**
@@ -182,6 +223,216 @@ export class Communicator {
    */
   abort(code = 1, reason = `rank ${this.rank} called abort(${code})`): void {
     this.transport.abort(code, reason);
+  }
+
+  // ---- Collectives: every rank of the communicator calls them in the same order. ----
+
+  /**
+   * Resolves once every rank of the communicator has called it.
+   *
+   * @example
+   * await comm.barrier();
+   */
+  barrier(): Promise<void> {
+    return barrier(this);
+  }
+
+  /**
+   * Returns root's `value` on every rank. A TypedArray passed on a non-root rank is
+   * filled in place and returned; otherwise non-roots get a new value.
+   *
+   * @example
+   * const data = await comm.bcast(comm.rank === 0 ? new Float64Array(1e7).fill(7) : new Float64Array(1e7), 0);
+   * const config = await comm.bcast(comm.rank === 0 ? { steps: 10 } : undefined);
+   */
+  bcast<T>(value: T, root?: number): Promise<T>;
+  bcast<T>(value: T | undefined, root?: number): Promise<T>;
+  bcast(value: unknown, root?: number): Promise<unknown> {
+    return bcast(this, value, checkRoot(root, this.size));
+  }
+
+  /**
+   * Root passes `size` values (or one TypedArray split into `size` equal parts, or into
+   * parts of `counts` elements); every rank gets its part. Non-roots pass `undefined`.
+   *
+   * @example
+   * const mine = await comm.scatter(comm.rank === 0 ? [[1], [2, 2], [3, 3, 3]] : undefined, 0);
+   * const part = await comm.scatter(comm.rank === 0 ? new Float64Array(12) : undefined, 0);
+   */
+  scatter<A extends TypedArray>(values: A | undefined, root?: number, options?: CountsOptions): Promise<A>;
+  scatter<T>(values: readonly T[] | undefined, root?: number): Promise<T>;
+  scatter(values: unknown, root?: number, options?: CountsOptions): Promise<unknown> {
+    return scatter(this, values, checkRoot(root, this.size), checkCounts(options?.counts, this.size));
+  }
+
+  /**
+   * Root gets every rank's value in rank order (TypedArrays: one concatenated array,
+   * equal parts unless `counts` says otherwise); the others get `undefined`.
+   *
+   * @example
+   * const all = await comm.gather({ rank: comm.rank }, 0); // root: [{ rank: 0 }, { rank: 1 }, ...]
+   */
+  gather<A extends TypedArray>(value: A, root?: number, options?: CountsOptions): Promise<A | undefined>;
+  gather<T>(value: T, root?: number): Promise<T[] | undefined>;
+  gather(value: unknown, root?: number, options?: CountsOptions): Promise<unknown> {
+    return gather(this, value, checkRoot(root, this.size), checkCounts(options?.counts, this.size));
+  }
+
+  /**
+   * Every rank gets every rank's value in rank order (TypedArrays: concatenated).
+   *
+   * @example
+   * const names = await comm.allgather(hostname());
+   */
+  allgather<A extends TypedArray>(value: A, options?: CountsOptions): Promise<A>;
+  allgather<T>(value: T): Promise<T[]>;
+  allgather(value: unknown, options?: CountsOptions): Promise<unknown> {
+    return allgather(this, value, checkCounts(options?.counts, this.size));
+  }
+
+  /**
+   * Rank i sends `values[j]` to rank j and gets what every rank sent it, in rank order.
+   * A TypedArray is split into equal parts, or into parts of `counts` elements (what this
+   * rank sends to each); the parts received come back concatenated.
+   *
+   * @example
+   * const got = await comm.alltoall(Array.from({ length: comm.size }, (_, j) => `${comm.rank}->${j}`));
+   */
+  alltoall<A extends TypedArray>(values: A, options?: CountsOptions): Promise<A>;
+  alltoall<T>(values: readonly T[]): Promise<T[]>;
+  alltoall(values: unknown, options?: CountsOptions): Promise<unknown> {
+    return alltoall(this, values, checkCounts(options?.counts, this.size));
+  }
+
+  /**
+   * Combines every rank's value with `op` (element-wise for TypedArrays and arrays);
+   * root gets the result, the others `undefined`.
+   *
+   * @example
+   * const total = await comm.reduce(localSum, SUM, 0);
+   */
+  reduce<T>(value: T, op: ReduceOp, root?: number): Promise<T | undefined> {
+    const r = checkRoot(root, this.size);
+    checkOp(op).check(value, 'reduce');
+    return reduce(this, value, op, r) as Promise<T | undefined>;
+  }
+
+  /**
+   * Combines every rank's value with `op`; every rank gets the result.
+   *
+   * @example
+   * const total = await comm.allreduce(new Float64Array([local]), SUM);
+   */
+  allreduce<T>(value: T, op: ReduceOp): Promise<T> {
+    checkOp(op).check(value, 'allreduce');
+    return allreduce(this, value, op) as Promise<T>;
+  }
+
+  /**
+   * Inclusive prefix reduction: rank i gets value0 op ... op value_i.
+   *
+   * @example
+   * const offset = (await comm.scan(myCount, SUM)) - myCount;
+   */
+  scan<T>(value: T, op: ReduceOp): Promise<T> {
+    checkOp(op).check(value, 'scan');
+    return scan(this, value, op, false) as Promise<T>;
+  }
+
+  /**
+   * Exclusive prefix reduction: rank i gets value0 op ... op value_(i-1); rank 0 gets `undefined`.
+   *
+   * @example
+   * const offset = (await comm.exscan(myCount, SUM)) ?? 0;
+   */
+  exscan<T>(value: T, op: ReduceOp): Promise<T | undefined> {
+    checkOp(op).check(value, 'exscan');
+    return scan(this, value, op, true) as Promise<T | undefined>;
+  }
+
+  /**
+   * Reduces element-wise, then rank j keeps part j: `counts[j]` elements, or equal parts.
+   *
+   * @example
+   * const mine = await comm.reduceScatter(new Float64Array(4 * comm.size).fill(1), SUM); // 4 elements, each = size
+   */
+  reduceScatter<A extends TypedArray | readonly unknown[]>(value: A, op: ReduceOp, options?: CountsOptions): Promise<A> {
+    const counts = checkCounts(options?.counts, this.size);
+    checkOp(op).check(value, 'reduceScatter');
+    return reduceScatter(this, value, op, counts) as Promise<A>;
+  }
+
+  // ---- Communicator management ----
+
+  /**
+   * A new communicator with the same ranks; its traffic never mixes with this one's.
+   *
+   * @example
+   * const lib = await comm.dup(); // a library's private channel
+   */
+  async dup(): Promise<Communicator> {
+    const ctx = await this.agree(0, this.rank);
+    return new Communicator(this.transport, ctx.context, this.group, `${this.name}.dup()`, this.contexts);
+  }
+
+  /**
+   * Splits the ranks by `color`: each rank gets the communicator of the ranks that passed
+   * its color, ordered by `key` (then by rank); color UNDEFINED gets `null`.
+   *
+   * @example
+   * const row = await comm.split(Math.floor(comm.rank / 4)); // rows of 4
+   */
+  async split(color: number, key: number = this.rank): Promise<Communicator | null> {
+    if (!Number.isInteger(color) || (color < 0 && color !== UNDEFINED)) throw new ArgumentRangeError(`Expected \`color\` to be an integer >= 0 or UNDEFINED, got ${String(color)}`);
+    if (!Number.isInteger(key)) throw new ArgumentRangeError(`Expected \`key\` to be an integer, got ${String(key)}`);
+    const { context, all } = await this.agree(color, key);
+    if (color === UNDEFINED) return null;
+    const members = all
+      .map(([c, k], r) => ({ c, k, r }))
+      .filter((m) => m.c === color)
+      .sort((a, b) => a.k - b.k || a.r - b.r)
+      .map((m) => this.world(m.r));
+    return new Communicator(this.transport, context, new Group(members, this.group.self), `${this.name}.split(${color})`, this.contexts);
+  }
+
+  /**
+   * A Cartesian grid over the first product(dims) ranks (the others get `null`), with
+   * `coords`, `shift` and `sub`. Use `dimsCreate` to choose `dims`.
+   *
+   * @example
+   * const grid = await comm.createCart(dimsCreate(comm.size, 2), { periods: [true, true] });
+   * const { source, dest } = grid!.shift(0, 1);
+   */
+  async createCart(dims: readonly number[], options?: CartOptions): Promise<CartComm | null> {
+    if (!Array.isArray(dims) || dims.length === 0 || !dims.every((d) => Number.isInteger(d) && d >= 1)) throw new InvalidArgumentError(`Expected \`dims\` to be a non-empty array of integers >= 1, got ${JSON.stringify(dims)}`);
+    const cells = dims.reduce((a, d) => a * d, 1);
+    if (cells > this.size) throw new ArgumentRangeError(`A ${dims.join('x')} grid needs ${cells} ranks; the communicator has ${this.size}`);
+    const periods = options?.periods ?? dims.map(() => false);
+    if (!Array.isArray(periods) || periods.length !== dims.length) throw new InvalidArgumentError(`Expected \`periods\` to have ${dims.length} booleans, got ${JSON.stringify(periods)}`);
+    const inside = this.rank < cells;
+    const { context } = await this.agree(inside ? 0 : UNDEFINED, this.rank);
+    if (!inside) return null;
+    const members = Array.from({ length: cells }, (_, r) => this.world(r));
+    return new CartComm(this.transport, context, new Group(members, this.group.self), `${this.name}.createCart([${dims.join(', ')}])`, this.contexts, dims, periods.map(Boolean));
+  }
+
+  // Every rank learns every rank's (color, key) and a context number that no member has
+  // used yet: larger than any member's next free one. Disjoint communicators may share it.
+  private async agree(color: number, key: number): Promise<{ context: number; all: [number, number][] }> {
+    const got = (await allgather(this, [color, key, this.contexts.next], undefined, Coll.Create)) as [number, number, number][];
+    const context = Math.max(...got.map((g) => g[2]));
+    this.contexts.next = context + 2;
+    return { context, all: got.map(([c, k]) => [c, k]) };
+  }
+
+  /** @internal The world rank of member `r`. */
+  world(r: number): number {
+    return this.members && r >= 0 ? this.members[r]! : r;
+  }
+
+  /** @internal The member number of world rank `w`. */
+  local(w: number): number {
+    return this.toLocal && w >= 0 ? this.toLocal.get(w)! : w;
   }
 
   private startSend(value: unknown, dest: number, tag: number | undefined): Op<void> | undefined {
@@ -196,7 +447,7 @@ export class Communicator {
       op.reject(err);
       return op;
     }
-    return this.transport.send(this.context, d, t, enc.kind, enc.bytes);
+    return this.transport.send(this.context, this.world(d), t, enc.kind, enc.bytes);
   }
 
   private startRecv(options: RecvOptions | undefined, status: Status | undefined, tagName = 'tag'): Op<unknown> {
@@ -209,14 +460,87 @@ export class Communicator {
       return Op.resolved<unknown>(undefined);
     }
     const bytes = into && new Uint8Array(into.buffer, into.byteOffset, into.byteLength);
-    const op = this.transport.recv(this.context, source, tag, bytes) as Op<unknown>;
+    const op = this.transport.recv(this.context, this.world(source), tag, bytes) as Op<unknown>;
     const finish = (r: Received): unknown => {
-      status?.fill(r.source, r.tag, r.bytes, r.kind);
+      status?.fill(this.local(r.source), r.tag, r.bytes, r.kind);
       return into ?? decode(r.kind, r.data);
     };
     if (op.done) return op.failed ? op : Op.resolved(finish(op.value as Received));
     op.finish = finish;
     guard(op, 'recv', options?.signal, timeout);
     return op;
+  }
+}
+
+/**
+ * A communicator whose ranks form a Cartesian grid (row-major), made by `createCart`.
+ *
+ * @example
+ * const grid = (await comm.createCart([2, 2], { periods: [true, false] }))!;
+ * grid.coords; // e.g. [1, 0]
+ * const { source, dest } = grid.shift(1, 1);
+ */
+export class CartComm extends Communicator {
+  /** This rank's coordinates. */
+  readonly coords: readonly number[];
+
+  /** @internal */
+  constructor(transport: Transport, context: number, group: Group, name: string, contexts: Contexts, readonly dims: readonly number[], readonly periods: readonly boolean[]) {
+    super(transport, context, group, name, contexts);
+    this.coords = cartCoords(dims, this.rank);
+  }
+
+  /** Number of dimensions. @example grid.ndim */
+  get ndim(): number {
+    return this.dims.length;
+  }
+
+  /** The coordinates of `rank`. @example grid.coordsOf(3) */
+  coordsOf(rank: number): number[] {
+    return cartCoords(this.dims, checkDest(rank, this.size));
+  }
+
+  /** The rank at `coords` (periodic dimensions wrap; others must be in range). @example grid.rankOf([0, 1]) */
+  rankOf(coords: readonly number[]): number {
+    return cartRank(this.dims, this.periods, coords);
+  }
+
+  /**
+   * The ranks `disp` steps behind (`source`) and ahead (`dest`) along `dim`; PROC_NULL
+   * off the edge of a non-periodic dimension.
+   *
+   * @example
+   * const { source, dest } = grid.shift(0, 1);
+   * await grid.sendrecv(edge, dest, { source });
+   */
+  shift(dim: number, disp = 1): { source: number; dest: number } {
+    if (!Number.isInteger(dim) || dim < 0 || dim >= this.ndim) throw new ArgumentRangeError(`Expected \`dim\` in 0..${this.ndim - 1}, got ${String(dim)}`);
+    if (!Number.isInteger(disp)) throw new ArgumentRangeError(`Expected \`disp\` to be an integer, got ${String(disp)}`);
+    const at = (delta: number): number => {
+      const c = [...this.coords];
+      c[dim] = c[dim]! + delta;
+      const d = this.dims[dim]!;
+      if (!this.periods[dim] && (c[dim]! < 0 || c[dim]! >= d)) return PROC_NULL;
+      return cartRank(this.dims, this.periods, c);
+    };
+    return { source: at(-disp), dest: at(disp) };
+  }
+
+  /**
+   * The sub-grid through this rank that keeps the dimensions where `remainDims` is true
+   * (MPI_Cart_sub): e.g. [false, true] gives this rank's row.
+   *
+   * @example
+   * const row = await grid.sub([false, true]);
+   */
+  async sub(remainDims: readonly boolean[]): Promise<CartComm> {
+    if (!Array.isArray(remainDims) || remainDims.length !== this.ndim) throw new InvalidArgumentError(`Expected \`remainDims\` to have ${this.ndim} booleans, got ${JSON.stringify(remainDims)}`);
+    const keep = (c: readonly number[], want: boolean): number[] => c.filter((_, i) => Boolean(remainDims[i]) === want);
+    const color = cartRank(keep(this.dims, false), [], keep(this.coords, false));
+    const key = cartRank(keep(this.dims, true), [], keep(this.coords, true));
+    const part = await this.split(color, key);
+    const dims = keep(this.dims, true);
+    const periods = this.periods.filter((_, i) => remainDims[i]);
+    return new CartComm(this.transport, part!.context, part!.group, `${this.name}.sub([${remainDims.join(', ')}])`, this.contexts, dims.length ? dims : [1], dims.length ? periods : [false]);
   }
 }

@@ -43,3 +43,17 @@ export function checkInto(into: unknown): ArrayBufferView | undefined {
   if (into === undefined || ArrayBuffer.isView(into)) return into;
   throw new InvalidArgumentError(`Expected \`into\` to be a TypedArray or DataView, got ${show(into)}`);
 }
+
+/** A root rank: 0..size-1. */
+export function checkRoot(root: unknown, size: number): number {
+  if (root === undefined) return 0;
+  if (Number.isInteger(root) && (root as number) >= 0 && (root as number) < size) return root as number;
+  throw new ArgumentRangeError(`Expected \`root\` to be a rank in 0..${size - 1}, got ${show(root)}`);
+}
+
+/** Element counts per rank (v-forms): `size` integers >= 0. */
+export function checkCounts(counts: unknown, size: number): readonly number[] | undefined {
+  if (counts === undefined) return undefined;
+  if (Array.isArray(counts) && counts.length === size && counts.every((c) => Number.isInteger(c) && c >= 0)) return counts as number[];
+  throw new InvalidArgumentError(`Expected \`counts\` to be an array of ${size} integers >= 0 (one per rank), got ${Array.isArray(counts) ? `[${counts.join(', ')}]` : show(counts)}`);
+}

@@ -114,6 +114,14 @@ class Job {
       this.ports[m.to]?.postMessage(forward);
       Atomics.add(this.ctl, slot(m.to, LINKS), 1);
       wake(this.ctl, m.to);
+    } else if (m.type === 'segment') {
+      // A rank's collective scratch segment grew: every other rank may read it.
+      for (let r = 0; r < this.ports.length; r++) {
+        if (r === m.from) continue;
+        this.ports[r]?.postMessage(m satisfies ToRank);
+        Atomics.add(this.ctl, slot(r, LINKS), 1);
+        wake(this.ctl, r);
+      }
     } else if (m.type === 'abort') {
       this.fail(new RankFailedError(m.rank, m.code, `Rank ${m.rank} aborted the job with code ${m.code}: ${m.reason}`));
     }

@@ -43,6 +43,23 @@ export interface Transport {
 
   /** Optional native collectives; see comm/collectives. */
   readonly collectives?: unknown;
+
+  /** Present when ranks share memory: per-rank scratch segments every rank can read. */
+  readonly segments?: SharedSegments;
+}
+
+/** Context of the shared-memory collectives' release messages; never a communicator's. */
+export const SEGMENT_CONTEXT = 0x7ffffffe;
+
+/**
+ * Per-rank scratch memory that every rank of the job can read (the threads transport).
+ * Who may write or read when is the collectives' business (comm/collectives/shm.ts).
+ */
+export interface SharedSegments {
+  /** This rank's segment with room for `bytes`; a bigger one (next `gen`) is made and handed to the peers when needed. */
+  mine(bytes: number): { data: Uint8Array; gen: number };
+  /** Rank `rank`'s segment of generation `gen` or later; waits until the hand-over has arrived. */
+  peer(rank: number, gen: number): Op<Uint8Array>;
 }
 
 /** What a matched message looks like before its payload is read. */

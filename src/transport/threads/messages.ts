@@ -20,8 +20,11 @@ export interface RankInit {
 /** Rank → launcher. */
 export type ToLauncher =
   | { type: 'link'; from: number; to: number; ring: SharedArrayBuffer }
+  | { type: 'segment'; from: number; gen: number; segment: SharedArrayBuffer }
   | { type: 'abort'; rank: number; code: number; reason: string }
   | { type: 'leftover'; rank: number; messages: number };
 
 /** Launcher → rank. */
-export type ToRank = { type: 'link'; from: number; ring: SharedArrayBuffer };
+export type ToRank =
+  | { type: 'link'; from: number; ring: SharedArrayBuffer }
+  | { type: 'segment'; from: number; gen: number; segment: SharedArrayBuffer };

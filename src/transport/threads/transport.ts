@@ -2,7 +2,7 @@ import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { Matcher } from '../matching.ts';
 import { Op } from '../op.ts';
-import type { Envelope, Received, Transport } from '../transport.ts';
+import { SEGMENT_CONTEXT, type Envelope, type Received, type SharedSegments, type Transport } from '../transport.ts';
 import { LINKS, slot, wake } from './control.ts';
 import { InLink, OutLink, type PendingSend } from './links.ts';
 import type { ToLauncher, ToRank } from './messages.ts';
@@ -23,6 +23,13 @@ export interface ThreadsTransportOptions {
 
 const SENT = Op.resolved<void>(undefined);
 const MIN_SPIN_MS = 0.002;
+const SEGMENT_QUANTUM = 1 << 20;
+
+interface SegmentWait {
+  rank: number;
+  gen: number;
+  op: Op<Uint8Array>;
+}
 
 /**
  * Ranks as threads of one process. Messages go through per-pair rings made on first
@@ -50,6 +57,10 @@ export class ThreadsTransport implements Transport {
   private sendsSettled = 0;
   private scheduled = false;
   private deferred = false;
+  private own: { data: Uint8Array; gen: number } | undefined;
+  private readonly peers: ({ data: Uint8Array; gen: number } | undefined)[] = [];
+  private readonly segmentWaits: SegmentWait[] = [];
+  private segmentsSettled = 0;
 
   constructor(options: ThreadsTransportOptions) {
     this.rank = options.rank;
@@ -117,6 +128,27 @@ export class ThreadsTransport implements Transport {
     return op;
   }
 
+  /** Scratch segments in shared memory, for the collectives' shared-memory algorithms. */
+  readonly segments: SharedSegments = {
+    mine: (bytes) => {
+      if (this.own && this.own.data.byteLength >= bytes) return this.own;
+      const grown = Math.max(bytes, 2 * (this.own?.data.byteLength ?? 0));
+      const segment = new SharedArrayBuffer(Math.ceil(grown / SEGMENT_QUANTUM) * SEGMENT_QUANTUM);
+      this.own = { data: new Uint8Array(segment), gen: (this.own?.gen ?? 0) + 1 };
+      if (this.port) this.post({ type: 'segment', from: this.rank, gen: this.own.gen, segment });
+      return this.own;
+    },
+    peer: (rank, gen) => {
+      this.poll();
+      const known = this.peers[rank];
+      if (known && known.gen >= gen) return Op.resolved(known.data);
+      const op = new Op<Uint8Array>();
+      this.segmentWaits.push({ rank, gen, op });
+      this.schedule();
+      return op;
+    },
+  };
+
   abort(code: number, reason: string): void {
     if (!this.port) process.exit(code);
     this.post({ type: 'abort', rank: this.rank, code, reason });
@@ -125,7 +157,9 @@ export class ThreadsTransport implements Transport {
   /** Messages that reached this rank but were never received (reported at exit). */
   leftover(): number {
     this.poll();
-    let n = this.matcher.unexpected.length;
+    let n = 0;
+    // Releases of shared-memory segments are bookkeeping, not user messages.
+    for (let m = this.matcher.unexpected.head; m; m = m.next) if (m.value.context !== SEGMENT_CONTEXT) n++;
     for (const l of this.inLinks) n += l.unread();
     return n;
   }
@@ -145,7 +179,7 @@ export class ThreadsTransport implements Transport {
   }
 
   private hasWork(): boolean {
-    return this.matcher.pending + this.sendsPending > 0;
+    return this.matcher.pending + this.sendsPending + this.segmentWaits.length > 0;
   }
 
   private schedule(): void {
@@ -160,14 +194,14 @@ export class ThreadsTransport implements Transport {
     this.scheduled = false;
     this.deferred = false;
     if (!this.hasWork()) return this.sleeper.idle();
-    const before = this.matcher.settled + this.sendsSettled;
+    const before = this.matcher.settled + this.sendsSettled + this.segmentsSettled;
     let deadline = performance.now() + this.spin;
     for (let i = 1; ; i++) {
       let moved = this.poll();
       if (this.sendsPending) moved = this.flush() || moved;
       // Fragments still flowing: keep spinning at full budget until the message is whole.
       if (moved) deadline = performance.now() + this.spinMs;
-      if (this.matcher.settled + this.sendsSettled !== before) {
+      if (this.matcher.settled + this.sendsSettled + this.segmentsSettled !== before) {
         this.spin = Math.min(this.spinMs, this.spin * 2);
         if (!this.hasWork()) return this.sleeper.idle();
         if (!this.deferred) {
@@ -184,7 +218,7 @@ export class ThreadsTransport implements Transport {
     this.sleeper.sleep(() => {
       this.poll();
       if (this.sendsPending) this.flush();
-      return this.matcher.settled + this.sendsSettled !== before || !this.hasWork();
+      return this.matcher.settled + this.sendsSettled + this.segmentsSettled !== before || !this.hasWork();
     });
   };
 
@@ -245,6 +279,16 @@ export class ThreadsTransport implements Transport {
     for (let msg = receiveMessageOnPort(this.port!); msg; msg = receiveMessageOnPort(this.port!)) {
       const m = msg.message as ToRank;
       if (m.type === 'link') this.inLinks.push(new InLink(m.from, m.ring, this.matcher));
+      else if (m.gen > (this.peers[m.from]?.gen ?? 0)) this.peers[m.from] = { data: new Uint8Array(m.segment), gen: m.gen };
+    }
+    for (let i = 0; i < this.segmentWaits.length; ) {
+      const w = this.segmentWaits[i]!;
+      const known = this.peers[w.rank];
+      if (known && known.gen >= w.gen) {
+        this.segmentWaits.splice(i, 1);
+        this.segmentsSettled++;
+        w.op.resolve(known.data);
+      } else i++;
     }
   }
 

@@ -1,0 +1,54 @@
+import { bytesOf, decode, encode } from '../../codec/encode.ts';
+import { OBJECT, kindName } from '../../codec/kinds.ts';
+import { KindMismatchError, TruncationError } from '../../errors.ts';
+import { Call, Coll, EMPTY, RAW, all, type CommCore } from './call.ts';
+import { CTRL, bcastLeaf, bcastRoot, shmFor } from './shm.ts';
+import { binomial } from './tree.ts';
+
+/** Dissemination barrier: ceil(log2 size) rounds of empty messages. */
+export async function barrier(comm: CommCore): Promise<void> {
+  const c = new Call(comm, Coll.Barrier);
+  await c.check();
+  const p = c.size;
+  for (let k = 1; k < p; k <<= 1) {
+    const recv = c.recv((c.rank - k + p) % p);
+    await c.send((c.rank + k) % p, 0, RAW, EMPTY).promise;
+    await recv;
+  }
+}
+
+// Shared-memory announcements are 32 bytes; a smaller `into` cannot take one in place.
+const CTRL_BYTES = 32;
+
+/**
+ * Binomial-tree broadcast for small payloads; on shared memory, large payloads are
+ * copied once into the root's segment and once out of it by each receiver.
+ */
+export async function bcast(comm: CommCore, value: unknown, root: number): Promise<unknown> {
+  const c = new Call(comm, Coll.Bcast, root);
+  await c.check();
+  const p = c.size;
+  if (p === 1) return value;
+  const vrank = (c.rank - root + p) % p;
+  const { parent, children } = binomial(vrank, p);
+  const real = (v: number): number => (v + root) % p;
+  const kids = children.map(real);
+  if (vrank === 0) {
+    const enc = encode(value);
+    if (shmFor(comm, enc.bytes.byteLength)) await bcastRoot(c, enc.kind, enc.bytes, kids);
+    else await all(kids.map((k) => c.send(k, 0, enc.kind, enc.bytes)));
+    return value;
+  }
+  const into = ArrayBuffer.isView(value) ? bytesOf(value) : undefined;
+  const inPlace = into && into.byteLength >= CTRL_BYTES ? into : undefined;
+  const first = await c.recv(real(parent), inPlace);
+  if (Call.phase(first) === CTRL) return bcastLeaf(c, root, first.data, real(parent), kids, value);
+  await all(kids.map((k) => c.send(k, 0, first.kind, first.data)));
+  if (!into) return decode(first.kind, first.data);
+  if (!inPlace) {
+    if (first.kind === OBJECT) throw new KindMismatchError(kindName(first.kind), root, 0);
+    if (first.bytes > into.byteLength) throw new TruncationError(first.bytes, into.byteLength, root, 0);
+    into.set(first.data);
+  }
+  return value;
+}

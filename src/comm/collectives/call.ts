@@ -1,0 +1,127 @@
+import { ARRAY_BUFFER } from '../../codec/kinds.ts';
+import { ANY_TAG } from '../../constants.ts';
+import { CollectiveMismatchError, isRanksError } from '../../errors.ts';
+import type { Op } from '../../transport/op.ts';
+import type { Received, Transport } from '../../transport/transport.ts';
+import { opName } from './ops.ts';
+
+/** What the collectives need of a communicator. */
+export interface CommCore {
+  readonly transport: Transport;
+  /** The communicator's collective context (its point-to-point context + 1). */
+  readonly collContext: number;
+  /** World rank of each member, or undefined when ranks are world ranks. */
+  readonly members: readonly number[] | undefined;
+  readonly rank: number;
+  readonly size: number;
+  /** For messages: `world`, `world.dup()`, ... */
+  readonly name: string;
+}
+
+/** Collectives, numbered for the tag (4 bits). */
+export const enum Coll {
+  Barrier = 1, Bcast, Scatter, Gather, Allgather, Alltoall, Reduce, Allreduce, Scan, Exscan, ReduceScatter, Create,
+}
+
+const NAMES = ['', 'barrier', 'bcast', 'scatter', 'gather', 'allgather', 'alltoall', 'reduce', 'allreduce', 'scan', 'exscan', 'reduceScatter', 'dup/split/createCart'];
+const ROOTED = new Set([Coll.Bcast, Coll.Scatter, Coll.Gather, Coll.Reduce]);
+const REDUCING = new Set([Coll.Reduce, Coll.Allreduce, Coll.Scan, Coll.Exscan, Coll.ReduceScatter]);
+
+// Tag of a collective message: phase (4 bits) | collective (4) | op (6) | root (16).
+// Everything but the phase names the call, so a rank that receives a message of another
+// call knows at once, and can say which.
+const PHASE_SHIFT = 26;
+const CALL_MASK = (1 << PHASE_SHIFT) - 1;
+
+export const EMPTY = new Uint8Array(0);
+/** RANKS_CHECK_COLLECTIVES=1: every collective first checks that all ranks make the same call. */
+const CHECK = process.env.RANKS_CHECK_COLLECTIVES === '1';
+const CHECK_PHASE = 15;
+const READY: Promise<void> = Promise.resolve();
+export { ARRAY_BUFFER as RAW };
+
+function describeCall(bits: number): string {
+  const coll = (bits >>> 22) & 15;
+  const op = (bits >>> 16) & 63;
+  const root = bits & 0xffff;
+  const args: string[] = [];
+  if (REDUCING.has(coll)) args.push(`op=${opName(op)}`);
+  if (ROOTED.has(coll)) args.push(`root=${root}`);
+  return `${NAMES[coll] ?? `collective #${coll}`}(${args.join(', ')})`;
+}
+
+/**
+ * One collective call on one rank: sends and receives on the communicator's collective
+ * context, with the call written into every tag and checked on every receive.
+ */
+export class Call {
+  readonly rank: number;
+  readonly size: number;
+  private readonly bits: number;
+
+  constructor(readonly comm: CommCore, coll: Coll, root = 0, op = 0) {
+    this.rank = comm.rank;
+    this.size = comm.size;
+    this.bits = (coll << 22) | (op << 16) | (root & 0xffff);
+  }
+
+  /**
+   * With RANKS_CHECK_COLLECTIVES=1, every rank tells every other which call it makes
+   * before any data moves, so a mismatch that the data's own path would not reveal
+   * (different roots, a rank whose part of the algorithm only sends) is reported too.
+   */
+  check(): Promise<void> {
+    if (!CHECK || this.size === 1) return READY;
+    return this.checkAll();
+  }
+
+  private async checkAll(): Promise<void> {
+    const sends = [];
+    for (let j = 0; j < this.size; j++) if (j !== this.rank) sends.push(this.send(j, CHECK_PHASE, ARRAY_BUFFER, EMPTY));
+    for (let j = 0; j < this.size; j++) if (j !== this.rank) await this.recv(j);
+    await all(sends);
+  }
+
+  /** The world rank of member `r`. */
+  world(r: number): number {
+    return this.comm.members ? this.comm.members[r]! : r;
+  }
+
+  send(dest: number, phase: number, kind: number, bytes: Uint8Array): Op<void> {
+    return this.comm.transport.send(this.comm.collContext, this.world(dest), this.bits | (phase << PHASE_SHIFT), kind, bytes);
+  }
+
+  /** The next message from `source` in this collective; its phase is `tag >>> 26`. */
+  async recv(source: number, into?: Uint8Array): Promise<Received> {
+    const t = this.comm.transport;
+    const from = this.world(source);
+    let r: Received;
+    try {
+      r = await t.recv(this.comm.collContext, from, ANY_TAG, into).promise;
+    } catch (err) {
+      // A message that does not fit may belong to another call: say so rather than "truncated".
+      const e = isRanksError(err) ? t.iprobe(this.comm.collContext, from, ANY_TAG) : undefined;
+      if (e && (e.tag & CALL_MASK) !== this.bits) throw this.mismatch(source, e.tag);
+      throw err;
+    }
+    if ((r.tag & CALL_MASK) !== this.bits) throw this.mismatch(source, r.tag);
+    return r;
+  }
+
+  /** Phase of a received message. */
+  static phase(r: Received): number {
+    return r.tag >>> PHASE_SHIFT;
+  }
+
+  private mismatch(source: number, tag: number): CollectiveMismatchError {
+    return new CollectiveMismatchError(this.comm.name, [
+      { rank: this.rank, call: describeCall(this.bits) },
+      { rank: source, call: describeCall(tag & CALL_MASK) },
+    ]);
+  }
+}
+
+/** Resolves when every op has; rejects with the first failure. */
+export async function all(ops: readonly Op<void>[]): Promise<void> {
+  for (const op of ops) if (!op.done || op.failed) await op.promise;
+}

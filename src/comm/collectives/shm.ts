@@ -1,0 +1,159 @@
+// Shared-memory collectives for transports whose ranks share memory (threads). Each
+// rank owns one scratch segment that every rank can read. A writer may reuse its
+// segment only after every reader of the previous use has released it: readers send a
+// release message on SEGMENT_CONTEXT, and `acquire` collects those first.
+import { bytesOf, decode } from '../../codec/encode.ts';
+import { OBJECT, kindName } from '../../codec/kinds.ts';
+import { ANY_SOURCE } from '../../constants.ts';
+import { InvalidArgumentError, KindMismatchError, TruncationError } from '../../errors.ts';
+import { SEGMENT_CONTEXT, type SharedSegments, type Transport } from '../../transport/transport.ts';
+import { Call, EMPTY, RAW, all, type CommCore } from './call.ts';
+import type { Op as ReduceOp, TypedArray } from './ops.ts';
+
+/** Message phases of the shared-memory algorithms (the p2p ones use 0). */
+export const CTRL = 1;
+export const DONE = 2;
+const RELEASE_TAG = 0;
+/** Bcast copies and announces this many bytes at a time, so receivers copy while the root does. */
+const CHUNK = 1 << 20;
+
+function envBytes(): number {
+  const kib = Number(process.env.RANKS_SHM_MIN_KIB);
+  return Number.isFinite(kib) && kib >= 0 && process.env.RANKS_SHM_MIN_KIB !== '' ? kib * 1024 : 256 * 1024;
+}
+/** Payloads from this size up take the shared-memory algorithms. */
+const MIN_BYTES = envBytes();
+
+interface Owner {
+  /** Releases still owed for this rank's segment. */
+  owed: number;
+  /** Grants of the segment happen one at a time. */
+  chain: Promise<unknown>;
+}
+const owners = new WeakMap<Transport, Owner>();
+
+/** The transport's segments when a payload of `bytes` should use them. */
+export function shmFor(comm: CommCore, bytes: number): SharedSegments | undefined {
+  return comm.size > 1 && bytes >= MIN_BYTES ? comm.transport.segments : undefined;
+}
+
+/**
+ * This rank's segment with room for `bytes`, once every earlier reader has released it;
+ * `readers` more releases will be owed for this use.
+ */
+function acquire(t: Transport, bytes: number, readers: number): Promise<{ data: Uint8Array; gen: number }> {
+  let o = owners.get(t);
+  if (!o) owners.set(t, (o = { owed: 0, chain: Promise.resolve() }));
+  const owner = o;
+  const grant = owner.chain.then(async () => {
+    for (; owner.owed > 0; owner.owed--) await t.recv(SEGMENT_CONTEXT, ANY_SOURCE, RELEASE_TAG, undefined).promise;
+    owner.owed = readers;
+    return t.segments!.mine(bytes);
+  });
+  owner.chain = grant.catch(() => {});
+  return grant;
+}
+
+function release(t: Transport, owner: number): void {
+  t.send(SEGMENT_CONTEXT, owner, RELEASE_TAG, RAW, EMPTY);
+}
+
+function ctrl(...values: number[]): Uint8Array {
+  return bytesOf(new Float64Array(values));
+}
+
+function readCtrl(data: Uint8Array): number[] {
+  return Array.from(new Float64Array(data.slice(0, data.byteLength).buffer));
+}
+
+/** Root side of bcast: copy into the segment chunk by chunk, announcing each down the tree. */
+export async function bcastRoot(c: Call, kind: number, bytes: Uint8Array, children: number[]): Promise<void> {
+  const t = c.comm.transport;
+  const n = bytes.byteLength;
+  const seg = await acquire(t, n, c.size - 1);
+  const sends = [];
+  for (let off = 0; off < n; ) {
+    const end = Math.min(n, off + CHUNK);
+    seg.data.set(bytes.subarray(off, end), off);
+    const msg = ctrl(seg.gen, n, kind, end);
+    for (const ch of children) sends.push(c.send(ch, CTRL, RAW, msg));
+    off = end;
+  }
+  await all(sends);
+}
+
+/**
+ * Non-root side of bcast, after the first announcement arrived from `parent`: forward
+ * each announcement, copy each chunk out of the root's segment, then release it.
+ */
+export async function bcastLeaf(c: Call, root: number, first: Uint8Array, parent: number, children: number[], value: unknown): Promise<unknown> {
+  const t = c.comm.transport;
+  let [gen = 0, n = 0, kind = 0, end = 0] = readCtrl(first);
+  const sends = children.map((ch) => c.send(ch, CTRL, RAW, ctrl(gen, n, kind, end)));
+  const into = ArrayBuffer.isView(value) ? bytesOf(value) : undefined;
+  let failure: Error | undefined;
+  if (into && kind === OBJECT) failure = new KindMismatchError(kindName(kind), root, 0);
+  else if (into && n > into.byteLength) failure = new TruncationError(n, into.byteLength, root, 0);
+  const dest = failure ? undefined : (into ?? new Uint8Array(n));
+  const seg = await t.segments!.peer(c.world(root), gen).promise;
+  for (let done = 0; ; ) {
+    dest?.set(seg.subarray(done, end), done);
+    done = end;
+    if (done >= n) break;
+    [gen = 0, n = 0, kind = 0, end = 0] = readCtrl((await c.recv(parent)).data);
+    for (const ch of children) sends.push(c.send(ch, CTRL, RAW, ctrl(gen, n, kind, end)));
+  }
+  release(t, c.world(root));
+  await all(sends);
+  if (failure) throw failure;
+  return into ? value : decode(kind, dest!);
+}
+
+type Ctor = new (buffer: ArrayBufferLike | number, byteOffset?: number, length?: number) => TypedArray;
+
+/**
+ * Reduce-scatter through shared memory, and optionally the allgather after it: every rank
+ * copies its array into its segment once, reduces its own block across all segments (in
+ * rank order), publishes the block, and reads the others' blocks.
+ * `bounds[j]..bounds[j+1]` is rank j's block, in elements.
+ */
+export async function reduceBlocks(c: Call, value: TypedArray, op: ReduceOp, bounds: readonly number[], gather: boolean): Promise<TypedArray> {
+  const t = c.comm.transport;
+  const p = c.size;
+  const r = c.rank;
+  const n = value.length;
+  const ctor = value.constructor as Ctor;
+  const seg = await acquire(t, value.byteLength, p - 1);
+  seg.data.set(bytesOf(value));
+  const others: number[] = [];
+  for (let j = 0; j < p; j++) if (j !== r) others.push(j);
+  const hello = ctrl(seg.gen, n);
+  const sends = others.map((j) => c.send(j, CTRL, RAW, hello));
+  const views: TypedArray[] = [];
+  views[r] = new ctor(seg.data.buffer, 0, n);
+  for (const j of others) {
+    const m = await c.recv(j);
+    const [gen = 0, len = -1] = readCtrl(m.data);
+    if (Call.phase(m) !== CTRL || len !== n) throw new InvalidArgumentError(`${c.comm.name}: rank ${j} passed ${len} elements to the reduction, rank ${r} passed ${n}; every rank must pass the same length`);
+    views[j] = new ctor((await t.segments!.peer(c.world(j), gen).promise).buffer, 0, n);
+  }
+  const lo = bounds[r]!;
+  const hi = bounds[r + 1]!;
+  const out = new ctor(gather ? n : hi - lo);
+  const mine = gather ? out.subarray(lo, hi) : out;
+  const block = (j: number): TypedArray => views[j]!.subarray(lo, hi);
+  op.apply(mine, block(0), block(1), 0, hi - lo);
+  for (let j = 2; j < p; j++) op.apply(mine, mine, block(j), 0, hi - lo);
+  if (gather) {
+    views[r]!.set(out.subarray(lo, hi) as never, lo);
+    for (const j of others) sends.push(c.send(j, DONE, RAW, EMPTY));
+    for (const j of others) {
+      const m = await c.recv(j);
+      if (Call.phase(m) !== DONE) throw new InvalidArgumentError(`${c.comm.name}: rank ${j} left the shared-memory reduction out of step`);
+      out.set(views[j]!.subarray(bounds[j]!, bounds[j + 1]!) as never, bounds[j]!);
+    }
+  }
+  for (const j of others) release(t, c.world(j));
+  await all(sends);
+  return out;
+}

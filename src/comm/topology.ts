@@ -1,0 +1,62 @@
+import { ArgumentRangeError, InvalidArgumentError } from '../errors.ts';
+
+/**
+ * Balanced grid dimensions for `nnodes` ranks (MPI_Dims_create): `dims` is a number of
+ * dimensions, or an array whose zeros are filled in (non-zero entries are kept). Free
+ * dimensions come out as close to each other as possible, largest first.
+ *
+ * @example
+ * dimsCreate(12, 2); // [4, 3]
+ * dimsCreate(12, [0, 2]); // [6, 2]
+ */
+export function dimsCreate(nnodes: number, dims: number | readonly number[]): number[] {
+  if (!Number.isInteger(nnodes) || nnodes < 1) throw new ArgumentRangeError(`Expected \`nnodes\` to be an integer >= 1, got ${String(nnodes)}`);
+  const out = typeof dims === 'number' ? new Array<number>(dims).fill(0) : [...dims];
+  if (typeof dims === 'number' && (!Number.isInteger(dims) || dims < 1)) throw new ArgumentRangeError(`Expected \`dims\` to be a number of dimensions >= 1, got ${dims}`);
+  if (!out.every((d) => Number.isInteger(d) && d >= 0)) throw new InvalidArgumentError(`Expected \`dims\` to hold integers >= 0, got [${out.join(', ')}]`);
+  const fixed = out.reduce((a, d) => (d > 0 ? a * d : a), 1);
+  if (nnodes % fixed !== 0) throw new InvalidArgumentError(`Cannot fill [${out.join(', ')}] for ${nnodes} ranks: ${nnodes} is not a multiple of ${fixed}`);
+  const free = out.map((d, i) => (d === 0 ? i : -1)).filter((i) => i >= 0);
+  let rest = nnodes / fixed;
+  if (free.length === 0) {
+    if (rest !== 1) throw new InvalidArgumentError(`[${out.join(', ')}] holds ${fixed} ranks, not ${nnodes}`);
+    return out;
+  }
+  const primes: number[] = [];
+  for (let f = 2; f * f <= rest; f++) while (rest % f === 0) { primes.push(f); rest /= f; }
+  if (rest > 1) primes.push(rest);
+  const sizes = new Array<number>(free.length).fill(1);
+  // Largest factors first, each to the smallest dimension so far.
+  for (const f of primes.sort((a, b) => b - a)) {
+    let k = 0;
+    for (let i = 1; i < sizes.length; i++) if (sizes[i]! < sizes[k]!) k = i;
+    sizes[k]! *= f;
+  }
+  sizes.sort((a, b) => b - a);
+  free.forEach((i, k) => (out[i] = sizes[k]!));
+  return out;
+}
+
+/** Row-major rank of `coords` in a grid of `dims` (periodic dimensions wrap). */
+export function cartRank(dims: readonly number[], periods: readonly boolean[], coords: readonly number[]): number {
+  if (coords.length !== dims.length) throw new InvalidArgumentError(`Expected ${dims.length} coordinates, got ${coords.length}`);
+  let rank = 0;
+  for (let i = 0; i < dims.length; i++) {
+    let c = coords[i]!;
+    const d = dims[i]!;
+    if (periods[i]) c = ((c % d) + d) % d;
+    else if (!Number.isInteger(c) || c < 0 || c >= d) throw new ArgumentRangeError(`Coordinate ${c} is outside 0..${d - 1} in non-periodic dimension ${i}`);
+    rank = rank * d + c;
+  }
+  return rank;
+}
+
+/** Row-major coordinates of `rank` in a grid of `dims`. */
+export function cartCoords(dims: readonly number[], rank: number): number[] {
+  const coords = new Array<number>(dims.length);
+  for (let i = dims.length - 1; i >= 0; i--) {
+    coords[i] = rank % dims[i]!;
+    rank = Math.floor(rank / dims[i]!);
+  }
+  return coords;
+}

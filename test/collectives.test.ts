@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { runFixture } from './helpers.ts';
+
+// The conformance suite (fixtures/collectives.ts) on 1 to 4 ranks: 3 is the odd size that
+// breaks power-of-two algorithms, 4 is more ranks than this machine's 2 cores.
+describe('collectives conformance', { timeout: 300_000 }, () => {
+  for (const size of [1, 2, 3, 4]) {
+    test(`every collective over world, dup, split and cart on ${size} rank(s)`, async () => {
+      const { exitCodes } = await runFixture('collectives.ts', size);
+      assert.deepEqual(exitCodes, Array(size).fill(0));
+    });
+  }
+});
+
+describe('collectives: the same suite through the shared-memory algorithms at every size', { timeout: 300_000 }, () => {
+  for (const size of [2, 3, 4]) {
+    test(`RANKS_SHM_MIN_KIB=0 on ${size} ranks`, async () => {
+      process.env.RANKS_SHM_MIN_KIB = '0';
+      try {
+        const { exitCodes } = await runFixture('collectives.ts', size);
+        assert.deepEqual(exitCodes, Array(size).fill(0));
+      } finally {
+        delete process.env.RANKS_SHM_MIN_KIB;
+      }
+    });
+  }
+});
+
+describe('collective mismatches are reported, not hung', { timeout: 120_000 }, () => {
+  const cases: [string, number, RegExp, boolean][] = [
+    ['bcast-vs-barrier', 2, /Collective mismatch on world: rank 1 called barrier\(\) but rank 0 called bcast\(root=0\)/, false],
+    ['ops', 3, /called allreduce\(op=(SUM|MAX)\) but rank \d called allreduce\(op=(MAX|SUM)\)/, false],
+    ['split-vs-allgather', 2, /rank \d called (allgather\(\)|dup\/split\/createCart\(\)) but rank \d called (dup\/split\/createCart\(\)|allgather\(\))/, false],
+    ['roots', 2, /called reduce\(op=SUM, root=\d\) but rank \d called reduce\(op=SUM, root=\d\)/, true],
+  ];
+  for (const [scenario, size, message, check] of cases) {
+    test(`${scenario} on ${size} ranks${check ? ' (RANKS_CHECK_COLLECTIVES=1)' : ''}`, async () => {
+      if (check) process.env.RANKS_CHECK_COLLECTIVES = '1';
+      try {
+        await assert.rejects(runFixture('mismatch.ts', size, [scenario]), (err: Error) => {
+          assert.equal((err as { code?: string }).code, 'ERR_RANK_FAILED');
+          assert.match(`${err.message}\n${String((err as { cause?: unknown }).cause)}`, message);
+          return true;
+        });
+      } finally {
+        delete process.env.RANKS_CHECK_COLLECTIVES;
+      }
+    });
+  }
+});
