@@ -9,6 +9,10 @@ export interface CollPlan {
   targetSec: number;
   /** Minimum warm-up per operation, seconds (also calibrates the operations per repeat). */
   warmSec: number;
+  /** An operation whose fastest warm-up run took longer than this many seconds ... */
+  slowSec: number;
+  /** ... gets only this many repeats (at most `repeats`), so the object path's seconds-long bcast fits the budget. */
+  slowRepeats: number;
   /** float64 elements of the bcast (10^7: the seed's table). */
   bcastElements: number;
   /** float64 elements of the allreduce (10^6). */
@@ -21,21 +25,21 @@ export const COLL_SIZES: readonly number[] = [2, 4];
 /** The plan of a full run or of a `--quick` one; the message sizes stay the same. */
 export function collPlanFor(quick: boolean): CollPlan {
   return quick
-    ? { repeats: 3, targetSec: 0.05, warmSec: 0.05, bcastElements: 1e7, allreduceElements: 1e6 }
-    : { repeats: 7, targetSec: 0.2, warmSec: 0.3, bcastElements: 1e7, allreduceElements: 1e6 };
+    ? { repeats: 3, targetSec: 0.05, warmSec: 0.05, slowSec: 1, slowRepeats: 3, bcastElements: 1e7, allreduceElements: 1e6 }
+    : { repeats: 7, targetSec: 0.2, warmSec: 0.3, slowSec: 1, slowRepeats: 3, bcastElements: 1e7, allreduceElements: 1e6 };
 }
 
-/** The plan as positional arguments: repeats targetSec warmSec bcastElements allreduceElements. */
+/** The plan as positional arguments: repeats targetSec warmSec slowSec slowRepeats bcastElements allreduceElements. */
 export function collPlanArgs(plan: CollPlan): string[] {
-  return [plan.repeats, plan.targetSec, plan.warmSec, plan.bcastElements, plan.allreduceElements].map(String);
+  return [plan.repeats, plan.targetSec, plan.warmSec, plan.slowSec, plan.slowRepeats, plan.bcastElements, plan.allreduceElements].map(String);
 }
 
 /** Reads the positional arguments written by `collPlanArgs`. */
 export function parseCollPlanArgs(args: readonly string[]): CollPlan {
   const n = args.map(Number);
-  if (n.length !== 5 || n.some((x) => !Number.isFinite(x) || x <= 0)) {
-    throw new Error(`Expected: repeats targetSec warmSec bcastElements allreduceElements, got ${JSON.stringify(args)}`);
+  if (n.length !== 7 || n.some((x) => !Number.isFinite(x) || x <= 0)) {
+    throw new Error(`Expected: repeats targetSec warmSec slowSec slowRepeats bcastElements allreduceElements, got ${JSON.stringify(args)}`);
   }
-  const [repeats, targetSec, warmSec, bcastElements, allreduceElements] = n as [number, number, number, number, number];
-  return { repeats, targetSec, warmSec, bcastElements, allreduceElements };
+  const [repeats, targetSec, warmSec, slowSec, slowRepeats, bcastElements, allreduceElements] = n as [number, number, number, number, number, number, number];
+  return { repeats, targetSec, warmSec, slowSec, slowRepeats, bcastElements, allreduceElements };
 }

@@ -30,7 +30,8 @@ async function timed(op: () => Promise<unknown>, n: number): Promise<number> {
 /**
  * Times `op` the same way coll.py and coll.c do. Warm-up: batches that double (as rank 0
  * decides) until one lasts half the target time and `plan.warmSec` have passed; the
- * operations per repeat follow from rank 0's fastest warm-up operation. Each repeat starts
+ * operations per repeat follow from rank 0's fastest warm-up operation (and an operation
+ * slower than `plan.slowSec` gets only `plan.slowRepeats` repeats). Each repeat starts
  * with a barrier, then every rank times its own `iters` operations; the repeat's figure is
  * the slowest rank's time / iters, i.e. until the operation has finished on every rank
  * (rank 0 gathers the per-rank times after the last repeat, untimed).
@@ -49,16 +50,17 @@ async function measureOp(name: string, elements: number, op: () => Promise<unkno
     n = next;
   }
   const iters = await fromRoot(Math.max(1, Math.round(plan.targetSec / best)));
-  const local = new Float64Array(plan.repeats);
-  for (let r = 0; r < plan.repeats; r++) local[r] = ((await timed(op, iters)) / iters) * 1e6;
+  const repeats = await fromRoot(best > plan.slowSec ? Math.min(plan.slowRepeats, plan.repeats) : plan.repeats);
+  const local = new Float64Array(repeats);
+  for (let r = 0; r < repeats; r++) local[r] = ((await timed(op, iters)) / iters) * 1e6;
   if (comm.rank !== 0) {
     await comm.send(local, 0, { tag: SAMPLES_TAG });
     return { op: name, elements, iters, samples: [] };
   }
-  const other = new Float64Array(plan.repeats);
+  const other = new Float64Array(repeats);
   for (let src = 1; src < comm.size; src++) {
     await comm.recv({ source: src, tag: SAMPLES_TAG, into: other });
-    for (let r = 0; r < plan.repeats; r++) local[r] = Math.max(local[r] ?? 0, other[r] ?? 0);
+    for (let r = 0; r < repeats; r++) local[r] = Math.max(local[r] ?? 0, other[r] ?? 0);
   }
   return { op: name, elements, iters, samples: Array.from(local) };
 }

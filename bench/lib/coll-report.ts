@@ -95,15 +95,16 @@ export function collSummaryRows(results: CollResult[]): SummaryRow[] {
 /** One table per operation (implementations × rank counts), the implementations, and the method. */
 export function collTables(results: CollResult[], plan: CollPlan): string[] {
   const header = ['implementation', ...COLL_SIZES.map((n) => `${n} ranks`)];
+  const fewer = (lead: string): string => (plan.slowRepeats < plan.repeats ? `${lead}${plan.slowRepeats} for operations over ${plan.slowSec} s` : '');
   const table = (title: string, variants: Variant[]): string =>
-    `### ${title} (time per operation; median, min–max over ${plan.repeats} repeats)\n\n${markdownTable(
+    `### ${title} (time per operation; median, min–max over ${plan.repeats} repeats${fewer(', ')})\n\n${markdownTable(
       header,
       variants.map((v) => [v.label, ...COLL_SIZES.map((n) => cell(find(results, v, n).summary))]),
     )}`;
-  const iters = (r: Extract<CollResult, { status: 'ok' }>): string => r.ops.map((o) => `${o.op} ×${o.iters}`).join(', ');
+  const iters = (r: Extract<CollResult, { status: 'ok' }>): string => r.ops.map((o) => `${o.op} ${o.samples.length}×${o.iters}`).join(', ');
   const notes = results.map((r) =>
     r.status === 'ok'
-      ? `- ${r.name}, ${r.size} ranks: ${r.library ?? 'ran'} (${sig3(r.seconds)} s; operations per repeat: ${iters(r)})`
+      ? `- ${r.name}, ${r.size} ranks: ${r.library ?? 'ran'} (${sig3(r.seconds)} s; repeats × operations per repeat: ${iters(r)})`
       : `- ${r.name}, ${r.size} ranks: **${r.status}** — ${r.reason}`,
   );
   return [
@@ -115,7 +116,7 @@ export function collTables(results: CollResult[], plan: CollPlan): string[] {
 
 - Every implementation (lib/coll-ranks.ts, coll.py, coll.c) runs the same steps per
   operation: warm-up batches that double until one lasts half the target time
-  (${plan.targetSec} s) and ${plan.warmSec} s have passed, then ${plan.repeats} timed repeats,
+  (${plan.targetSec} s) and ${plan.warmSec} s have passed, then ${plan.repeats} timed repeats${fewer(' (')}${plan.slowRepeats < plan.repeats ? ', to keep the run short)' : ''},
   each a fixed number of back-to-back operations sized from rank 0's fastest warm-up
   operation to last about ${plan.targetSec} s (at least one operation). Each repeat starts
   with a barrier; every rank times its own operations, and the repeat's figure is

@@ -2,10 +2,11 @@
  * C side of the collectives family: MPI_Bcast of doubles, MPI_Allreduce(MPI_SUM) of doubles
  * and MPI_Barrier, timed like bench/lib/coll-ranks.ts (measureOp) and coll.py: warm-up
  * batches that double (rank 0 decides) until one lasts half the target and warmSec have
- * passed; then `repeats` repeats of `iters` operations, each started after a barrier; a
- * repeat's figure is the slowest rank's time / iters (MPI_Reduce with MPI_MAX at the end).
+ * passed; then `repeats` repeats (`slowRepeats` for operations slower than slowSec) of
+ * `iters` operations, each started after a barrier; a repeat's figure is the slowest
+ * rank's time / iters (MPI_Reduce with MPI_MAX at the end).
  *
- * usage: mpiexec -n N ./coll repeats targetSec warmSec bcastElements allreduceElements
+ * usage: mpiexec -n N ./coll repeats targetSec warmSec slowSec slowRepeats bcastElements allreduceElements
  * Rank 0 prints one JSON line: {"library": "...", "ops": [{"op", "elements", "iters", "samples"}]}
  * with the time per operation in microseconds.
  */
@@ -17,8 +18,8 @@
 
 enum { BCAST, ALLREDUCE, BARRIER };
 
-static int rank, size, repeats;
-static double target, warm_sec;
+static int rank, size, repeats, slow_repeats;
+static double target, warm_sec, slow_sec;
 static double *bdata, *xdata, *total;
 static long nb, na;
 
@@ -54,12 +55,13 @@ static void measure(int which, const char *name, long elements, int first) {
   }
   long iters = (long)(target / best + 0.5);
   iters = (long)from_root(iters < 1 ? 1 : (double)iters);
+  int reps = (int)from_root(best > slow_sec && slow_repeats < repeats ? slow_repeats : repeats);
   double local[MAX_REPEATS], slowest[MAX_REPEATS];
-  for (int r = 0; r < repeats; r++) local[r] = timed(which, iters) / (double)iters * 1e6;
-  MPI_Reduce(local, slowest, repeats, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
+  for (int r = 0; r < reps; r++) local[r] = timed(which, iters) / (double)iters * 1e6;
+  MPI_Reduce(local, slowest, reps, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
   if (rank != 0) return;
   printf("%s{\"op\":\"%s\",\"elements\":%ld,\"iters\":%ld,\"samples\":[", first ? "" : ",", name, elements, iters);
-  for (int r = 0; r < repeats; r++) printf("%s%.6f", r ? "," : "", slowest[r]);
+  for (int r = 0; r < reps; r++) printf("%s%.6f", r ? "," : "", slowest[r]);
   printf("]}");
 }
 
@@ -88,16 +90,18 @@ int main(int argc, char **argv) {
   MPI_Init(&argc, &argv);
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
-  if (argc != 6) {
-    if (rank == 0) fprintf(stderr, "usage: mpiexec -n N %s repeats targetSec warmSec bcastElements allreduceElements\n", argv[0]);
+  if (argc != 8) {
+    if (rank == 0) fprintf(stderr, "usage: mpiexec -n N %s repeats targetSec warmSec slowSec slowRepeats bcastElements allreduceElements\n", argv[0]);
     MPI_Abort(MPI_COMM_WORLD, 2);
   }
   repeats = atoi(argv[1]);
   target = atof(argv[2]);
   warm_sec = atof(argv[3]);
-  nb = (long)atof(argv[4]);
-  na = (long)atof(argv[5]);
-  if (repeats < 1 || repeats > MAX_REPEATS || nb < 2 || na < 2) MPI_Abort(MPI_COMM_WORLD, 2);
+  slow_sec = atof(argv[4]);
+  slow_repeats = atoi(argv[5]);
+  nb = (long)atof(argv[6]);
+  na = (long)atof(argv[7]);
+  if (repeats < 1 || repeats > MAX_REPEATS || slow_repeats < 1 || nb < 2 || na < 2) MPI_Abort(MPI_COMM_WORLD, 2);
   bdata = malloc((size_t)nb * sizeof(double));
   xdata = malloc((size_t)na * sizeof(double));
   total = malloc((size_t)na * sizeof(double));

@@ -2,7 +2,7 @@
 bcast of the same array (pickle path), Allreduce(SUM) of numpy float64s, and Barrier,
 timed like bench/lib/coll-ranks.ts (measureOp) and coll.c.
 
-usage: mpiexec -n N python3 coll.py repeats targetSec warmSec bcastElements allreduceElements
+usage: mpiexec -n N python3 coll.py repeats targetSec warmSec slowSec slowRepeats bcastElements allreduceElements
 Rank 0 prints one JSON line: {"library": "...", "ops": [{"op", "elements", "iters", "samples"}]}
 with the time per operation in microseconds (slowest rank's repeat time / iters).
 """
@@ -13,14 +13,15 @@ import numpy as np
 from mpi4py import MPI
 
 comm = MPI.COMM_WORLD
-if len(sys.argv) != 6:
+if len(sys.argv) != 8:
     if comm.rank == 0:
-        print("usage: mpiexec -n N python3 coll.py repeats targetSec warmSec bcastElements allreduceElements", file=sys.stderr)
+        print("usage: mpiexec -n N python3 coll.py repeats targetSec warmSec slowSec slowRepeats bcastElements allreduceElements", file=sys.stderr)
     comm.Abort(2)
 
 repeats = int(sys.argv[1])
 target, warm_sec = float(sys.argv[2]), float(sys.argv[3])
-nb, na = int(float(sys.argv[4])), int(float(sys.argv[5]))
+slow_sec, slow_repeats = float(sys.argv[4]), int(sys.argv[5])
+nb, na = int(float(sys.argv[6])), int(float(sys.argv[7]))
 root = comm.rank == 0
 ctrl = np.zeros(1, dtype=np.float64)
 
@@ -51,7 +52,8 @@ def measure(name, elements, op):
             break
         n = nxt
     iters = int(from_root(max(1, round(target / best))))
-    local = np.array([timed(op, iters) / iters * 1e6 for _ in range(repeats)])
+    reps = int(from_root(min(slow_repeats, repeats) if best > slow_sec else repeats))
+    local = np.array([timed(op, iters) / iters * 1e6 for _ in range(reps)])
     slowest = np.zeros_like(local) if root else None
     comm.Reduce(local, slowest, op=MPI.MAX, root=0)
     return {"op": name, "elements": elements, "iters": iters, "samples": slowest.tolist() if root else []}
