@@ -31,4 +31,19 @@ describe('examples', { timeout: 120_000 }, () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /visited ranks 0 -> 1 -> 2 -> 3 -> 0/);
   });
+
+  test('psum.ts (seed 003, Allreduce) on 4 ranks', async () => {
+    const r = await cli(['run', '-n', '4', example('psum.ts'), '1000']);
+    assert.equal(r.code, 0, r.stderr);
+    for (const k of [0, 1, 2, 3]) assert.match(r.stdout, new RegExp(`rank ${k}: local elements \\d+\\.\\.\\d+, psum = 499500 \\(expected 499500\\)`));
+    assert.match(r.stdout, /histogram of all 1000 values: \[100, 100, 100, 100, 100, 100, 100, 100, 100, 100\]; largest slice 250/);
+  });
+
+  test('bcast-timing.ts (seed 000, typed vs object bcast) on 3 ranks', async () => {
+    const r = await cli(['run', '-n', '3', example('bcast-timing.ts'), '20000']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /typed array comm time +\d+\.\d+ s +\(Float64Array of 20000\)/);
+    assert.match(r.stdout, /plain array comm time +\d+\.\d+ s +\(number\[\] of 20000, serialized\)/);
+    assert.match(r.stdout, /the typed path is \d+\.\dx faster on 3 ranks/);
+  });
 });

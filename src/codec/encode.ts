@@ -1,7 +1,7 @@
 import { serialize, deserialize } from 'node:v8';
 import { DataCloneError } from '../errors.ts';
 import { findUnclonable } from './clone-path.ts';
-import { ARRAY_BUFFER, DATA_VIEW, NODE_BUFFER, OBJECT, SHARED_ARRAY_BUFFER, TYPED, TYPED_BASE, rawKind } from './kinds.ts';
+import { ARRAY_BUFFER, DATA_VIEW, NODE_BUFFER, NUMBER, OBJECT, SHARED_ARRAY_BUFFER, TYPED, TYPED_BASE, rawKind } from './kinds.ts';
 
 /** A value ready to travel: its kind and a view of its bytes (not copied). */
 export interface Encoded {
@@ -16,6 +16,11 @@ export interface Encoded {
 export function encode(value: unknown): Encoded {
   const kind = rawKind(value);
   if (kind !== undefined) return { kind, bytes: bytesOf(value as ArrayBufferView | ArrayBufferLike) };
+  if (typeof value === 'number') {
+    const bytes = new Uint8Array(8);
+    new DataView(bytes.buffer).setFloat64(0, value, true);
+    return { kind: NUMBER, bytes };
+  }
   try {
     return { kind: OBJECT, bytes: serialize(value) };
   } catch (err) {
@@ -41,6 +46,7 @@ export function decode(kind: number, data: Uint8Array): unknown {
   }
   switch (kind) {
     case OBJECT: return deserialize(data);
+    case NUMBER: return new DataView(data.buffer, data.byteOffset, 8).getFloat64(0, true);
     case ARRAY_BUFFER: return data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data.buffer : data.slice().buffer;
     case DATA_VIEW: return new DataView(data.buffer, data.byteOffset, data.byteLength);
     case NODE_BUFFER: return Buffer.from(data.buffer, data.byteOffset, data.byteLength);

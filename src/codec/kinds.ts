@@ -6,6 +6,13 @@ export const ARRAY_BUFFER = 1;
 export const DATA_VIEW = 2;
 export const SHARED_ARRAY_BUFFER = 3;
 export const NODE_BUFFER = 4;
+/** A plain number as 8 little-endian bytes (float64): no serializer on the hot path. */
+export const NUMBER = 5;
+
+/** True for kinds that are values rebuilt by ranks (objects, numbers), not raw bytes a receive may take in place. */
+export function isValueKind(kind: number): boolean {
+  return kind === OBJECT || kind === NUMBER;
+}
 
 type ViewCtor = new (buffer: ArrayBufferLike, byteOffset: number, length: number) => ArrayBufferView;
 
@@ -41,5 +48,5 @@ export function elementSize(kind: number): number {
 /** A short name for a kind, for error messages. */
 export function kindName(kind: number): string {
   if (kind >= TYPED_BASE) return TYPED[kind - TYPED_BASE]?.name ?? `kind ${kind}`;
-  return ['object', 'ArrayBuffer', 'DataView', 'SharedArrayBuffer', 'Buffer'][kind] ?? `kind ${kind}`;
+  return ['object', 'ArrayBuffer', 'DataView', 'SharedArrayBuffer', 'Buffer', 'number'][kind] ?? `kind ${kind}`;
 }

@@ -6,7 +6,7 @@ import type { Envelope, Received, Transport } from '../transport/transport.ts';
 import { barrier, bcast } from './collectives/bcast.ts';
 import { Coll, type CommCore } from './collectives/call.ts';
 import { allgather, alltoall, gather, scatter } from './collectives/gather.ts';
-import { checkOp, type Op as ReduceOp, type TypedArray } from './collectives/ops.ts';
+import { checkOp, isTypedArray, type Op as ReduceOp, type TypedArray } from './collectives/ops.ts';
 import { allreduce, reduce, reduceScatter, scan } from './collectives/reduce.ts';
 import { Group } from './group.ts';
 import { guard } from './guard.ts';
@@ -60,6 +60,16 @@ export interface CountsOptions {
   counts?: readonly number[];
 }
 
+/** Options of `reduce` and `allreduce` on TypedArrays. */
+export interface ReduceOptions<A extends TypedArray = TypedArray> {
+  /**
+   * Where the result goes (mpi4py's `recvbuf`): an array of the same kind and length as
+   * the value; the value itself reduces in place (MPI_IN_PLACE). Saves allocating a new
+   * array on every call.
+   */
+  into?: A;
+}
+
 /** Options of `createCart`. */
 export interface CartOptions {
   /** Which dimensions wrap around (default: none). */
@@ -68,12 +78,22 @@ export interface CartOptions {
   reorder?: boolean;
 }
 
+function checkResultInto(value: unknown, into: unknown, where: string): TypedArray | undefined {
+  if (into === undefined) return undefined;
+  if (isTypedArray(into) && isTypedArray(value) && into.constructor === value.constructor && into.length === value.length) return into;
+  const what = (v: unknown): string => (isTypedArray(v) ? `${v.constructor.name}[${v.length}]` : typeof v);
+  throw new InvalidArgumentError(`${where}: \`into\` must be a TypedArray of the value's kind and length (${what(value)}), got ${what(into)}`);
+}
+
 /** Context numbers already handed out, shared by every communicator of one world. */
 interface Contexts {
   next: number;
+  /** Settles when this rank's last dup/split/createCart has agreed on its context. */
+  making: Promise<void>;
 }
 
 const DONE: Promise<void> = Promise.resolve();
+const NOOP = (): void => {};
 
 /**
  * A group of ranks that talk to each other (mpi4py's `Comm`). Every operation returns
@@ -95,6 +115,7 @@ export class Communicator implements CommCore {
   /** @internal World rank of each member; undefined when they are the world's ranks. */
   readonly members: readonly number[] | undefined;
   private readonly toLocal: Map<number, number> | undefined;
+  private collTail: Promise<void> | undefined;
 
   /** @internal */
   constructor(
@@ -104,7 +125,7 @@ export class Communicator implements CommCore {
     group?: Group,
     /** How the communicator was made, for messages: `world`, `world.dup()`, `world.split(1)`. */
     readonly name = 'world',
-    /** @internal */ protected readonly contexts: Contexts = { next: context + 2 },
+    /** @internal */ protected readonly contexts: Contexts = { next: context + 2, making: DONE },
   ) {
     this.group = group ?? new Group(Array.from({ length: transport.size }, (_, i) => i), transport.rank);
     const identity = this.group.members.every((w, i) => w === i) && this.group.size === transport.size;
@@ -234,7 +255,7 @@ export class Communicator implements CommCore {
    * await comm.barrier();
    */
   barrier(): Promise<void> {
-    return barrier(this);
+    return this.serial(() => barrier(this));
   }
 
   /**
@@ -248,7 +269,8 @@ export class Communicator implements CommCore {
   bcast<T>(value: T, root?: number): Promise<T>;
   bcast<T>(value: T | undefined, root?: number): Promise<T>;
   bcast(value: unknown, root?: number): Promise<unknown> {
-    return bcast(this, value, checkRoot(root, this.size));
+    const r = checkRoot(root, this.size);
+    return this.serial(() => bcast(this, value, r));
   }
 
   /**
@@ -262,7 +284,9 @@ export class Communicator implements CommCore {
   scatter<A extends TypedArray>(values: A | undefined, root?: number, options?: CountsOptions): Promise<A>;
   scatter<T>(values: readonly T[] | undefined, root?: number): Promise<T>;
   scatter(values: unknown, root?: number, options?: CountsOptions): Promise<unknown> {
-    return scatter(this, values, checkRoot(root, this.size), checkCounts(options?.counts, this.size));
+    const r = checkRoot(root, this.size);
+    const counts = checkCounts(options?.counts, this.size);
+    return this.serial(() => scatter(this, values, r, counts));
   }
 
   /**
@@ -275,7 +299,9 @@ export class Communicator implements CommCore {
   gather<A extends TypedArray>(value: A, root?: number, options?: CountsOptions): Promise<A | undefined>;
   gather<T>(value: T, root?: number): Promise<T[] | undefined>;
   gather(value: unknown, root?: number, options?: CountsOptions): Promise<unknown> {
-    return gather(this, value, checkRoot(root, this.size), checkCounts(options?.counts, this.size));
+    const r = checkRoot(root, this.size);
+    const counts = checkCounts(options?.counts, this.size);
+    return this.serial(() => gather(this, value, r, counts));
   }
 
   /**
@@ -287,7 +313,8 @@ export class Communicator implements CommCore {
   allgather<A extends TypedArray>(value: A, options?: CountsOptions): Promise<A>;
   allgather<T>(value: T): Promise<T[]>;
   allgather(value: unknown, options?: CountsOptions): Promise<unknown> {
-    return allgather(this, value, checkCounts(options?.counts, this.size));
+    const counts = checkCounts(options?.counts, this.size);
+    return this.serial(() => allgather(this, value, counts));
   }
 
   /**
@@ -301,7 +328,8 @@ export class Communicator implements CommCore {
   alltoall<A extends TypedArray>(values: A, options?: CountsOptions): Promise<A>;
   alltoall<T>(values: readonly T[]): Promise<T[]>;
   alltoall(values: unknown, options?: CountsOptions): Promise<unknown> {
-    return alltoall(this, values, checkCounts(options?.counts, this.size));
+    const counts = checkCounts(options?.counts, this.size);
+    return this.serial(() => alltoall(this, values, counts));
   }
 
   /**
@@ -311,10 +339,11 @@ export class Communicator implements CommCore {
    * @example
    * const total = await comm.reduce(localSum, SUM, 0);
    */
-  reduce<T>(value: T, op: ReduceOp, root?: number): Promise<T | undefined> {
+  reduce<T>(value: T, op: ReduceOp, root?: number, options?: ReduceOptions): Promise<T | undefined> {
     const r = checkRoot(root, this.size);
     checkOp(op).check(value, 'reduce');
-    return reduce(this, value, op, r) as Promise<T | undefined>;
+    const into = checkResultInto(value, options?.into, 'reduce');
+    return this.serial(() => reduce(this, value, op, r, into)) as Promise<T | undefined>;
   }
 
   /**
@@ -322,10 +351,12 @@ export class Communicator implements CommCore {
    *
    * @example
    * const total = await comm.allreduce(new Float64Array([local]), SUM);
+   * await comm.allreduce(grad, SUM, { into: grad }); // in place
    */
-  allreduce<T>(value: T, op: ReduceOp): Promise<T> {
+  allreduce<T>(value: T, op: ReduceOp, options?: ReduceOptions): Promise<T> {
     checkOp(op).check(value, 'allreduce');
-    return allreduce(this, value, op) as Promise<T>;
+    const into = checkResultInto(value, options?.into, 'allreduce');
+    return this.serial(() => allreduce(this, value, op, into)) as Promise<T>;
   }
 
   /**
@@ -336,7 +367,7 @@ export class Communicator implements CommCore {
    */
   scan<T>(value: T, op: ReduceOp): Promise<T> {
     checkOp(op).check(value, 'scan');
-    return scan(this, value, op, false) as Promise<T>;
+    return this.serial(() => scan(this, value, op, false)) as Promise<T>;
   }
 
   /**
@@ -347,7 +378,7 @@ export class Communicator implements CommCore {
    */
   exscan<T>(value: T, op: ReduceOp): Promise<T | undefined> {
     checkOp(op).check(value, 'exscan');
-    return scan(this, value, op, true) as Promise<T | undefined>;
+    return this.serial(() => scan(this, value, op, true)) as Promise<T | undefined>;
   }
 
   /**
@@ -359,7 +390,7 @@ export class Communicator implements CommCore {
   reduceScatter<A extends TypedArray | readonly unknown[]>(value: A, op: ReduceOp, options?: CountsOptions): Promise<A> {
     const counts = checkCounts(options?.counts, this.size);
     checkOp(op).check(value, 'reduceScatter');
-    return reduceScatter(this, value, op, counts) as Promise<A>;
+    return this.serial(() => reduceScatter(this, value, op, counts)) as Promise<A>;
   }
 
   // ---- Communicator management ----
@@ -418,11 +449,31 @@ export class Communicator implements CommCore {
 
   // Every rank learns every rank's (color, key) and a context number that no member has
   // used yet: larger than any member's next free one. Disjoint communicators may share it.
-  private async agree(color: number, key: number): Promise<{ context: number; all: [number, number][] }> {
-    const got = (await allgather(this, [color, key, this.contexts.next], undefined, Coll.Create)) as [number, number, number][];
-    const context = Math.max(...got.map((g) => g[2]));
-    this.contexts.next = context + 2;
-    return { context, all: got.map(([c, k]) => [c, k]) };
+  // A rank makes its communicators one at a time (in call order), so two of its own can
+  // never agree on the same number.
+  private agree(color: number, key: number): Promise<{ context: number; all: [number, number][] }> {
+    const run = async (): Promise<{ context: number; all: [number, number][] }> => {
+      const got = (await this.serial(() => allgather(this, [color, key, this.contexts.next], undefined, Coll.Create))) as [number, number, number][];
+      const context = Math.max(...got.map((g) => g[2]));
+      this.contexts.next = context + 2;
+      return { context, all: got.map(([c, k]) => [c, k]) };
+    };
+    const agreed = this.contexts.making.then(run, run);
+    this.contexts.making = agreed.then(NOOP, NOOP);
+    return agreed;
+  }
+
+  // Collectives of one communicator run one after another, in the order they were
+  // called: un-awaited ones (MPI's non-blocking collectives) cannot take each other's
+  // messages, since those carry the same tags.
+  private serial<T>(run: () => Promise<T>): Promise<T> {
+    const start = this.collTail ? this.collTail.then(run, run) : run();
+    const tail: Promise<void> = start.then(NOOP, NOOP);
+    this.collTail = tail;
+    void tail.then(() => {
+      if (this.collTail === tail) this.collTail = undefined;
+    });
+    return start;
   }
 
   /** @internal The world rank of member `r`. */

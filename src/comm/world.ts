@@ -41,6 +41,7 @@ export function world(): Communicator {
     control: init?.control ?? createControl(1),
     port: init?.port,
     spinMicros,
+    napMicros: envNumber('RANKS_NAP_US'),
     ringBytes: ringKiB === undefined ? undefined : ringKiB * 1024,
   });
   current = new Communicator(threads, 0);

@@ -1,5 +1,5 @@
 import { ANY_SOURCE, ANY_TAG } from '../constants.ts';
-import { OBJECT, kindName } from '../codec/kinds.ts';
+import { isValueKind, kindName } from '../codec/kinds.ts';
 import { KindMismatchError, TruncationError } from '../errors.ts';
 import { Op } from './op.ts';
 import { Queue, type QueueNode } from './queue.ts';
@@ -43,7 +43,7 @@ function fits(context: number, source: number, tag: number, m: Incoming): boolea
 // A receive that cannot take a message leaves it in place for a later receive.
 function refusal(into: Uint8Array | undefined, m: Incoming): Error | undefined {
   if (!into) return undefined;
-  if (m.kind === OBJECT) return new KindMismatchError(kindName(m.kind), m.source, m.tag);
+  if (isValueKind(m.kind)) return new KindMismatchError(kindName(m.kind), m.source, m.tag);
   if (m.total > into.byteLength) return new TruncationError(m.total, into.byteLength, m.source, m.tag);
   return undefined;
 }

@@ -1,5 +1,5 @@
 import { bytesOf, decode, encode } from '../../codec/encode.ts';
-import { OBJECT, kindName } from '../../codec/kinds.ts';
+import { isValueKind, kindName } from '../../codec/kinds.ts';
 import { KindMismatchError, TruncationError } from '../../errors.ts';
 import { Call, Coll, EMPTY, RAW, all, type CommCore } from './call.ts';
 import { CTRL, bcastLeaf, bcastRoot, shmFor } from './shm.ts';
@@ -46,7 +46,7 @@ export async function bcast(comm: CommCore, value: unknown, root: number): Promi
   await all(kids.map((k) => c.send(k, 0, first.kind, first.data)));
   if (!into) return decode(first.kind, first.data);
   if (!inPlace) {
-    if (first.kind === OBJECT) throw new KindMismatchError(kindName(first.kind), root, 0);
+    if (isValueKind(first.kind)) throw new KindMismatchError(kindName(first.kind), root, 0);
     if (first.bytes > into.byteLength) throw new TruncationError(first.bytes, into.byteLength, root, 0);
     into.set(first.data);
   }

@@ -13,6 +13,15 @@ function owned(v: unknown): unknown {
   return isTypedArray(v) ? v.slice() : v;
 }
 
+/** The result in `into` when one was given, else as it is (copied when it may be the caller's own `value`). */
+function deliver(result: unknown, into: TypedArray | undefined, mayBeInput = false): unknown {
+  if (into) {
+    if (into !== result) into.set(result as never);
+    return into;
+  }
+  return mayBeInput ? owned(result) : result;
+}
+
 async function sendValue(c: Call, dest: number, v: unknown): Promise<void> {
   const e = encode(v);
   await c.send(dest, 0, e.kind, e.bytes).promise;
@@ -72,20 +81,17 @@ async function reduceTo(c: Call, value: unknown, op: Op, root: number, where: st
   return own ? acc : owned(acc);
 }
 
-export async function reduce(comm: CommCore, value: unknown, op: Op, root: number): Promise<unknown> {
+export async function reduce(comm: CommCore, value: unknown, op: Op, root: number, into?: TypedArray): Promise<unknown> {
   const c = new Call(comm, Coll.Reduce, root, op.code);
   await c.check();
-  if (c.size === 1) return owned(value);
-  if (sharedPath(comm, value, op)) {
-    const all = await reduceBlocks(c, value, op, blocks(value.length, c.size, op), true);
-    return c.rank === root ? all : undefined;
-  }
+  if (c.size === 1) return deliver(value, into, true);
+  if (sharedPath(comm, value, op)) return reduceBlocks(c, value, op, blocks(value.length, c.size, op), { root }, into);
   // A non-commutative op needs the tree in plain rank order: reduce at 0, then hand over.
   const treeRoot = op.commutative ? root : 0;
   const acc = await reduceTo(c, value, op, treeRoot, 'reduce');
-  if (treeRoot === root) return c.rank === root ? acc : undefined;
+  if (treeRoot === root) return c.rank === root ? deliver(acc, into) : undefined;
   if (c.rank === 0) await sendValue(c, root, acc);
-  else if (c.rank === root) return recvValue(c, 0, value, 'reduce');
+  else if (c.rank === root) return deliver(await recvValue(c, 0, value, 'reduce'), into);
   return undefined;
 }
 
@@ -93,13 +99,13 @@ export async function reduce(comm: CommCore, value: unknown, op: Op, root: numbe
  * Recursive doubling (MPICH's, with the extra ranks of a non-power-of-two size folded
  * in first), in rank order so non-commutative ops work; shared memory for large arrays.
  */
-export async function allreduce(comm: CommCore, value: unknown, op: Op): Promise<unknown> {
+export async function allreduce(comm: CommCore, value: unknown, op: Op, into?: TypedArray): Promise<unknown> {
   const c = new Call(comm, Coll.Allreduce, 0, op.code);
   await c.check();
   const p = c.size;
   const r = c.rank;
-  if (p === 1) return owned(value);
-  if (sharedPath(comm, value, op)) return reduceBlocks(c, value, op, blocks(value.length, p, op), true);
+  if (p === 1) return deliver(value, into, true);
+  if (sharedPath(comm, value, op)) return reduceBlocks(c, value, op, blocks(value.length, p, op), 'all', into);
   let pof2 = 1;
   while (pof2 * 2 <= p) pof2 *= 2;
   const rem = p - pof2;
@@ -128,7 +134,7 @@ export async function allreduce(comm: CommCore, value: unknown, op: Op): Promise
     if (r % 2 === 1) await sendValue(c, r - 1, acc);
     else acc = await recvValue(c, r + 1, value, 'allreduce');
   }
-  return acc;
+  return deliver(acc, into);
 }
 
 /** Inclusive (scan) or exclusive (exscan) prefix reduction by recursive doubling, in rank order. */
@@ -162,7 +168,7 @@ export async function reduceScatter(comm: CommCore, value: unknown, op: Op, coun
   const p = c.size;
   if (!isTypedArray(value) && !Array.isArray(value)) throw new InvalidArgumentError(`reduceScatter: expected a TypedArray or an array to split across ranks, got ${typeof value}`);
   const b = bounds(split('reduceScatter', value.length, p, counts));
-  if (sharedPath(comm, value, op)) return reduceBlocks(c, value, op, b, false);
+  if (sharedPath(comm, value, op)) return reduceBlocks(c, value, op, b, 'none');
   const full = (await reduceTo(c, value, op, 0, 'reduceScatter')) as TypedArray | unknown[] | undefined;
   if (c.rank !== 0) return recvValue(c, 0, isTypedArray(value) ? value.subarray(b[c.rank]!, b[c.rank + 1]!) : undefined, 'reduceScatter');
   const sends = [];

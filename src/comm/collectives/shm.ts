@@ -3,7 +3,7 @@
 // segment only after every reader of the previous use has released it: readers send a
 // release message on SEGMENT_CONTEXT, and `acquire` collects those first.
 import { bytesOf, decode } from '../../codec/encode.ts';
-import { OBJECT, kindName } from '../../codec/kinds.ts';
+import { isValueKind, kindName } from '../../codec/kinds.ts';
 import { ANY_SOURCE } from '../../constants.ts';
 import { InvalidArgumentError, KindMismatchError, TruncationError } from '../../errors.ts';
 import { SEGMENT_CONTEXT, type SharedSegments, type Transport } from '../../transport/transport.ts';
@@ -92,7 +92,7 @@ export async function bcastLeaf(c: Call, root: number, first: Uint8Array, parent
   const sends = children.map((ch) => c.send(ch, CTRL, RAW, ctrl(gen, n, kind, end)));
   const into = ArrayBuffer.isView(value) ? bytesOf(value) : undefined;
   let failure: Error | undefined;
-  if (into && kind === OBJECT) failure = new KindMismatchError(kindName(kind), root, 0);
+  if (into && isValueKind(kind)) failure = new KindMismatchError(kindName(kind), root, 0);
   else if (into && n > into.byteLength) failure = new TruncationError(n, into.byteLength, root, 0);
   const dest = failure ? undefined : (into ?? new Uint8Array(n));
   const seg = await t.segments!.peer(c.world(root), gen).promise;
@@ -112,45 +112,53 @@ export async function bcastLeaf(c: Call, root: number, first: Uint8Array, parent
 type Ctor = new (buffer: ArrayBufferLike | number, byteOffset?: number, length?: number) => TypedArray;
 
 /**
- * Reduce-scatter through shared memory, and optionally the allgather after it: every rank
- * copies its array into its segment once, reduces its own block across all segments (in
- * rank order), publishes the block, and reads the others' blocks.
- * `bounds[j]..bounds[j+1]` is rank j's block, in elements.
+ * Reduce-scatter through shared memory, and optionally the allgather after it. Each
+ * rank copies into its segment only the blocks the others reduce, reduces its own block
+ * (its own part read in place, the others' from their segments), then, to gather,
+ * publishes the block in its segment and reads the others'. Built-in ops only: they are
+ * commutative, so the order of the terms does not matter.
+ * `bounds[j]..bounds[j+1]` is rank j's block, in elements. `to` says who gets the whole
+ * result: every rank, nobody (each keeps its block), or one root. The result goes to
+ * `into` when given (it may be `value` itself), else to a new array.
  */
-export async function reduceBlocks(c: Call, value: TypedArray, op: ReduceOp, bounds: readonly number[], gather: boolean): Promise<TypedArray> {
+export async function reduceBlocks(c: Call, value: TypedArray, op: ReduceOp, bounds: readonly number[], to: 'all' | 'none' | { root: number }, into?: TypedArray): Promise<TypedArray | undefined> {
   const t = c.comm.transport;
   const p = c.size;
   const r = c.rank;
   const n = value.length;
   const ctor = value.constructor as Ctor;
+  const lo = bounds[r]!;
+  const hi = bounds[r + 1]!;
   const seg = await acquire(t, value.byteLength, p - 1);
-  seg.data.set(bytesOf(value));
+  const mySeg = new ctor(seg.data.buffer, 0, n);
+  if (lo > 0) mySeg.set(value.subarray(0, lo) as never);
+  if (hi < n) mySeg.set(value.subarray(hi) as never, hi);
   const others: number[] = [];
   for (let j = 0; j < p; j++) if (j !== r) others.push(j);
   const hello = ctrl(seg.gen, n);
   const sends = others.map((j) => c.send(j, CTRL, RAW, hello));
   const views: TypedArray[] = [];
-  views[r] = new ctor(seg.data.buffer, 0, n);
   for (const j of others) {
     const m = await c.recv(j);
     const [gen = 0, len = -1] = readCtrl(m.data);
     if (Call.phase(m) !== CTRL || len !== n) throw new InvalidArgumentError(`${c.comm.name}: rank ${j} passed ${len} elements to the reduction, rank ${r} passed ${n}; every rank must pass the same length`);
     views[j] = new ctor((await t.segments!.peer(c.world(j), gen).promise).buffer, 0, n);
   }
-  const lo = bounds[r]!;
-  const hi = bounds[r + 1]!;
-  const out = new ctor(gather ? n : hi - lo);
-  const mine = gather ? out.subarray(lo, hi) : out;
-  const block = (j: number): TypedArray => views[j]!.subarray(lo, hi);
-  op.apply(mine, block(0), block(1), 0, hi - lo);
-  for (let j = 2; j < p; j++) op.apply(mine, mine, block(j), 0, hi - lo);
+  const gather = to === 'all' || (to !== 'none' && to.root === r);
+  // A non-root of a rooted reduce reduces straight into its segment, where the root reads it.
+  const out = gather || to === 'none' ? (into ?? new ctor(gather ? n : hi - lo)) : undefined;
+  const mine = out ? (gather ? out.subarray(lo, hi) : out) : mySeg.subarray(lo, hi);
+  const len = hi - lo;
+  op.apply(mine, value.subarray(lo, hi), views[others[0]!]!.subarray(lo, hi), 0, len);
+  for (let k = 1; k < others.length; k++) op.apply(mine, mine, views[others[k]!]!.subarray(lo, hi), 0, len);
+  if (to === 'all') mySeg.set(mine as never, lo);
+  if (to === 'all') for (const j of others) sends.push(c.send(j, DONE, RAW, EMPTY));
+  else if (to !== 'none' && !gather) sends.push(c.send(to.root, DONE, RAW, EMPTY));
   if (gather) {
-    views[r]!.set(out.subarray(lo, hi) as never, lo);
-    for (const j of others) sends.push(c.send(j, DONE, RAW, EMPTY));
     for (const j of others) {
       const m = await c.recv(j);
       if (Call.phase(m) !== DONE) throw new InvalidArgumentError(`${c.comm.name}: rank ${j} left the shared-memory reduction out of step`);
-      out.set(views[j]!.subarray(bounds[j]!, bounds[j + 1]!) as never, bounds[j]!);
+      out!.set(views[j]!.subarray(bounds[j]!, bounds[j + 1]!) as never, bounds[j]!);
     }
   }
   for (const j of others) release(t, c.world(j));

@@ -33,6 +33,22 @@ export class Sleeper {
     this.base = slot(rank, 0);
   }
 
+  /**
+   * Blocks the thread on the doorbell for up to `ms` (Atomics.wait), unless `recheck`
+   * (run after raising SLEEPING) saw progress. A blocked thread gives its core to the
+   * rank it waits for, and wakes without an event-loop turn: with more ranks than cores
+   * that is the difference between microseconds and a scheduler tick. Only taken when
+   * nothing else (timers, sockets, files) could need this thread meanwhile.
+   */
+  nap(ms: number, recheck: () => boolean): void {
+    if (ms <= 0 || othersActive()) return;
+    const ctl = this.ctl;
+    Atomics.store(ctl, this.base + SLEEPING, 1);
+    const bell = Atomics.load(ctl, this.base + DOORBELL);
+    if (!recheck()) Atomics.wait(ctl, this.base + DOORBELL, bell, ms);
+    if (!this.raised) Atomics.store(ctl, this.base + SLEEPING, 0);
+  }
+
   /** Sleeps until the doorbell rings, unless `recheck` (run after raising SLEEPING) saw progress. */
   sleep(recheck: () => boolean): void {
     const ctl = this.ctl;

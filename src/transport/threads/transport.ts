@@ -19,6 +19,8 @@ export interface ThreadsTransportOptions {
   ringBytes?: number;
   /** How long to spin before sleeping on the doorbell, in microseconds. */
   spinMicros?: number;
+  /** How long to block the thread on the doorbell before sleeping with the event loop free, in microseconds. */
+  napMicros?: number;
 }
 
 const SENT = Op.resolved<void>(undefined);
@@ -49,6 +51,7 @@ export class ThreadsTransport implements Transport {
   private readonly queued: OutLink[] = [];
   private readonly ringBytes: number;
   private readonly spinMs: number;
+  private readonly napMs: number;
   /** The current spin budget: halves after a spin that ends in sleep, doubles after one that succeeds. */
   private spin: number;
   private readonly sleeper: Sleeper;
@@ -70,6 +73,7 @@ export class ThreadsTransport implements Transport {
     this.ringBytes = options.ringBytes ?? 256 * 1024;
     this.spinMs = (options.spinMicros ?? 100) / 1000;
     this.spin = this.spinMs;
+    this.napMs = (options.napMicros ?? 1000) / 1000;
     this.sleeper = new Sleeper(this.ctl, this.rank, () => this.waitInfo(), this.run);
   }
 
@@ -215,11 +219,18 @@ export class ThreadsTransport implements Transport {
     // A spin that found nothing may have starved the very peer it waits for (more busy
     // threads than cores): spin less next time, down to a few microseconds.
     this.spin = Math.max(MIN_SPIN_MS, this.spin / 2);
-    this.sleeper.sleep(() => {
+    const recheck = (): boolean => {
       this.poll();
       if (this.sendsPending) this.flush();
       return this.matcher.settled + this.sendsSettled + this.segmentsSettled !== before || !this.hasWork();
-    });
+    };
+    // Nap with the thread blocked first (fast wake), then sleep with the event loop free.
+    this.sleeper.nap(this.napMs, recheck);
+    if (recheck()) {
+      if (!this.hasWork()) return this.sleeper.idle();
+      return this.schedule();
+    }
+    this.sleeper.sleep(recheck);
   };
 
   /** Drains every incoming ring; true if any record came in. */
