@@ -7,6 +7,7 @@ import { parseCollPlanArgs } from './coll-plan.ts';
 import type { CollOutput, OpSamples } from './types.ts';
 
 const SAMPLES_TAG = 1;
+const MAX_TAG = 2;
 
 const comm = world();
 const plan = parseCollPlanArgs(process.argv.slice(2));
@@ -19,6 +20,21 @@ async function fromRoot(value: number): Promise<number> {
   return ctrl[0] ?? 0;
 }
 
+/** On rank 0: the largest `value` of any rank (untimed control traffic, point-to-point); elsewhere: `value`. */
+async function maxAtRoot(value: number): Promise<number> {
+  const box = new Float64Array([value]);
+  if (comm.rank !== 0) {
+    await comm.send(box, 0, { tag: MAX_TAG });
+    return value;
+  }
+  let max = value;
+  for (let src = 1; src < comm.size; src++) {
+    await comm.recv({ source: src, tag: MAX_TAG, into: box });
+    max = Math.max(max, box[0] ?? 0);
+  }
+  return max;
+}
+
 /** This rank's seconds for `n` back-to-back operations, started right after a barrier. */
 async function timed(op: () => Promise<unknown>, n: number): Promise<number> {
   await comm.barrier();
@@ -28,10 +44,11 @@ async function timed(op: () => Promise<unknown>, n: number): Promise<number> {
 }
 
 /**
- * Times `op` the same way coll.py and coll.c do. Warm-up: batches that double (as rank 0
- * decides) until one lasts half the target time and `plan.warmSec` have passed; the
- * operations per repeat follow from rank 0's fastest warm-up operation (and an operation
- * slower than `plan.slowSec` gets only `plan.slowRepeats` repeats). Each repeat starts
+ * Times `op` the same way coll.py and coll.c do. Warm-up: batches that double (rank 0
+ * decides, from the slowest rank's time: a bcast root may finish long before the others)
+ * until one lasts half the target time and `plan.warmSec` have passed; the operations per
+ * repeat follow from the fastest warm-up operation (and an operation slower than
+ * `plan.slowSec` gets only `plan.slowRepeats` repeats). Each repeat starts
  * with a barrier, then every rank times its own `iters` operations; the repeat's figure is
  * the slowest rank's time / iters, i.e. until the operation has finished on every rank
  * (rank 0 gathers the per-rank times after the last repeat, untimed).
@@ -41,7 +58,7 @@ async function measureOp(name: string, elements: number, op: () => Promise<unkno
   let warm = 0;
   let best = Infinity;
   for (;;) {
-    const dt = await timed(op, n);
+    const dt = await maxAtRoot(await timed(op, n));
     warm += dt;
     best = Math.min(best, dt / n);
     const done = warm >= plan.warmSec && dt >= plan.targetSec / 2;

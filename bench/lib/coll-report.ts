@@ -115,7 +115,8 @@ export function collTables(results: CollResult[], plan: CollPlan): string[] {
     `### collectives: how it is measured
 
 - Every implementation (lib/coll-ranks.ts, coll.py, coll.c) runs the same steps per
-  operation: warm-up batches that double until one lasts half the target time
+  operation: warm-up batches that double (rank 0 decides from the slowest rank's time)
+  until one lasts half the target time
   (${plan.targetSec} s) and ${plan.warmSec} s have passed, then ${plan.repeats} timed repeats${fewer(' (')}${plan.slowRepeats < plan.repeats ? ', to keep the run short)' : ''},
   each a fixed number of back-to-back operations sized from rank 0's fastest warm-up
   operation to last about ${plan.targetSec} s (at least one operation). Each repeat starts

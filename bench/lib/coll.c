@@ -1,10 +1,10 @@
 /*
  * C side of the collectives family: MPI_Bcast of doubles, MPI_Allreduce(MPI_SUM) of doubles
  * and MPI_Barrier, timed like bench/lib/coll-ranks.ts (measureOp) and coll.py: warm-up
- * batches that double (rank 0 decides) until one lasts half the target and warmSec have
- * passed; then `repeats` repeats (`slowRepeats` for operations slower than slowSec) of
- * `iters` operations, each started after a barrier; a repeat's figure is the slowest
- * rank's time / iters (MPI_Reduce with MPI_MAX at the end).
+ * batches that double (rank 0 decides, from the slowest rank's time) until one lasts half
+ * the target and warmSec have passed; then `repeats` repeats (`slowRepeats` for operations
+ * slower than slowSec) of `iters` operations, each started after a barrier; a repeat's
+ * figure is the slowest rank's time / iters (MPI_Reduce with MPI_MAX at the end).
  *
  * usage: mpiexec -n N ./coll repeats targetSec warmSec slowSec slowRepeats bcastElements allreduceElements
  * Rank 0 prints one JSON line: {"library": "...", "ops": [{"op", "elements", "iters", "samples"}]}
@@ -45,7 +45,10 @@ static void measure(int which, const char *name, long elements, int first) {
   long n = 1;
   double warm = 0, best = 1e30;
   for (;;) {
-    double dt = timed(which, n);
+    double mine = timed(which, n), dt = mine;
+    /* rank 0 decides from the slowest rank's time (a bcast root may finish early) */
+    MPI_Reduce(&mine, &dt, 1, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
+    if (rank != 0) dt = mine;
     warm += dt;
     if (dt / (double)n < best) best = dt / (double)n;
     int done = warm >= warm_sec && dt >= target / 2;
