@@ -65,7 +65,7 @@ function cell(s: Summary | undefined): string {
 function figure(results: CollResult[], v: Variant, size: number): { text: string; median?: number } {
   const { result, summary } = find(results, v, size);
   if (summary) return { text: `${v.label}: ${cell(summary)}`, median: summary.median };
-  if (result && result.status !== 'ok') return { text: `${v.label}: ${result.status} (${result.reason})` };
+  if (result && result.status !== 'ok') return { text: `${v.label}: ${result.status} (see collectives implementations)` };
   return { text: `${v.label}: not run` };
 }
 

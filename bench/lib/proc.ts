@@ -42,7 +42,7 @@ export function runJsonLine(command: string, args: string[], options: RunOptions
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      const tail = withErrorLine(stderr, lastLines(stderr, 3));
+      const tail = withErrorLine(stderr, lastLines(stderr, 5));
       if (timedOut) return fail(`timed out after ${options.timeoutMs / 1000} s${tail ? `: ${tail}` : ''}`);
       if (code !== 0) return fail(`exit ${code ?? signal}${tail ? `: ${tail}` : ''}`);
       const line = stdout.trim().split('\n').reverse().find((l) => l.startsWith('{'));
@@ -91,12 +91,12 @@ export function capture(command: string, args: string[], env?: NodeJS.ProcessEnv
   return { ok: r.status === 0, output: `${r.stdout ?? ''}${r.stderr ?? ''}`.trim() };
 }
 
-/** `tail`, led by stderr's first `…Error: …` line when the tail (a stack trace, say) lacks it. */
+/** `tail`, led by stderr's first `…Error: …` or `ERR_…:` line when the tail (a stack trace, say) lacks it. */
 function withErrorLine(stderr: string, tail: string): string {
-  const line = stderr.split('\n').map((l) => l.trim()).find((l) => /\b[A-Z]?\w*Error\b.*:/.test(l));
+  const line = stderr.split('\n').map((l) => l.trim()).find((l) => /\b[A-Z]?\w*Error\b.*:|\bERR_[A-Z_]+:/.test(l));
   return line && !tail.includes(line) ? `${line.slice(0, 300)} … ${tail}` : tail;
 }
 
 function lastLines(text: string, n: number): string {
-  return text.trim().split('\n').slice(-n).join(' | ').slice(0, 400);
+  return text.trim().split('\n').slice(-n).join(' | ').slice(0, 500);
 }
