@@ -115,14 +115,14 @@ export function collTables(results: CollResult[], plan: CollPlan): string[] {
     `### collectives: how it is measured
 
 - Every implementation (lib/coll-ranks.ts, coll.py, coll.c) runs the same steps per
-  operation: warm-up batches that double (rank 0 decides from the slowest rank's time)
-  until one lasts half the target time
-  (${plan.targetSec} s) and ${plan.warmSec} s have passed, then ${plan.repeats} timed repeats${fewer(' (')}${plan.slowRepeats < plan.repeats ? ', to keep the run short)' : ''},
-  each a fixed number of back-to-back operations sized from rank 0's fastest warm-up
-  operation to last about ${plan.targetSec} s (at least one operation). Each repeat starts
-  with a barrier; every rank times its own operations, and the repeat's figure is
-  the slowest rank's time / operations, i.e. until the operation has finished everywhere.
-  Rank 0's decisions and the per-rank times travel untimed.
+  operation: warm-up batches that double until one lasts half the target time
+  (${plan.targetSec} s) and ${plan.warmSec} s have passed; then ${plan.repeats} timed repeats${fewer('\n  (')}${plan.slowRepeats < plan.repeats ? ', to keep the run short)' : ''}, each a fixed number of
+  back-to-back operations sized from the fastest warm-up batch to last about ${plan.targetSec} s
+  (at least one operation). Each repeat starts with a barrier; every rank times its own
+  operations, and the repeat's figure is the slowest rank's time / operations, i.e. until
+  the operation has finished everywhere. Warm-up decisions use the slowest rank's time
+  too (a bcast root finishes early); rank 0 makes them, and the control messages and the
+  per-rank times travel untimed.
 - Each program first checks one result (contents of the bcast, the allreduce sums) and
   exits with an error when it is wrong.
 - ranks: \`ranks run -n N lib/coll-ranks.ts\`; typed path: every rank passes a Float64Array
