@@ -1,6 +1,6 @@
 // The ranks side of the collectives family: bcast of float64s on the typed path
 // (Float64Array) and on the object path (number[], the same call), allreduce(SUM) of a
-// Float64Array, and barrier. Run as `ranks run -n N coll-ranks.ts <coll plan args>`; rank 0
+// Float64Array (into a new array, and into a preallocated one), and barrier. Run as `ranks run -n N coll-ranks.ts <coll plan args>`; rank 0
 // prints JSON. Timed like coll.py and coll.c (see measureOp).
 import { SUM, world, wtime } from 'ranks';
 import { parseCollPlanArgs } from './coll-plan.ts';
@@ -121,6 +121,11 @@ check(sum instanceof Float64Array && sum.length === na, 'allreduce(Float64Array,
 const s = sum as Float64Array;
 check(s[0] === (p * (p + 1)) / 2 && s[na - 1] === (p * (p + 1)) / 2 + p * (na - 1), `allreduce(Float64Array, SUM) contents: [${s[0]}, …, ${s[na - 1]}]`);
 ops.push(await measureOp('allreduce', na, () => comm.allreduce(x, SUM)));
+
+// The same into a preallocated result (mpi4py's Allreduce(x, total) form).
+const total = new Float64Array(na);
+check((await comm.allreduce(x, SUM, { into: total })) === total && total[na - 1] === s[na - 1], 'allreduce(x, SUM, { into }) result');
+ops.push(await measureOp('allreduce-into', na, () => comm.allreduce(x, SUM, { into: total })));
 
 ops.push(await measureOp('barrier', 0, () => comm.barrier()));
 

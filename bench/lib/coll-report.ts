@@ -21,6 +21,7 @@ const BCAST_BUFFER: Variant = { impl: 'mpi4py', op: 'bcast-buffer', label: 'mpi4
 const BCAST_PICKLE: Variant = { impl: 'mpi4py', op: 'bcast-pickle', label: 'mpi4py bcast (pickle of the numpy array)' };
 const C_BCAST: Variant = { impl: 'C MPICH', op: 'bcast', label: 'C MPICH MPI_Bcast' };
 const ALLREDUCE: Variant = { impl: RANKS, op: 'allreduce', label: 'ranks allreduce(Float64Array, SUM)' };
+const ALLREDUCE_INTO: Variant = { impl: RANKS, op: 'allreduce-into', label: 'ranks allreduce(Float64Array, SUM, { into })' };
 const PY_ALLREDUCE: Variant = { impl: 'mpi4py', op: 'allreduce', label: 'mpi4py Allreduce (numpy, MPI.SUM)' };
 const C_ALLREDUCE: Variant = { impl: 'C MPICH', op: 'allreduce', label: 'C MPICH MPI_Allreduce' };
 const BARRIER: Variant = { impl: RANKS, op: 'barrier', label: 'ranks barrier()' };
@@ -48,6 +49,7 @@ const CLAIMS: Claim[] = [
   { benchmark: bcast, ranks: TYPED, peer: C_BCAST, goal: 'report' },
   { benchmark: allreduce, ranks: ALLREDUCE, peer: PY_ALLREDUCE, goal: 'not slower than mpi4py', check: (r, p) => r <= p },
   { benchmark: allreduce, ranks: ALLREDUCE, peer: C_ALLREDUCE, goal: 'report' },
+  { benchmark: allreduce, ranks: ALLREDUCE_INTO, peer: PY_ALLREDUCE, goal: 'report' },
   { benchmark: barrier, ranks: BARRIER, peer: PY_BARRIER, goal: 'report' },
   { benchmark: barrier, ranks: BARRIER, peer: C_BARRIER, goal: 'report' },
 ];
@@ -109,7 +111,7 @@ export function collTables(results: CollResult[], plan: CollPlan): string[] {
   );
   return [
     table('bcast of 10^7 float64 from rank 0', [TYPED, OBJECT, BCAST_BUFFER, BCAST_PICKLE, C_BCAST]),
-    table('allreduce (SUM) of 10^6 float64', [ALLREDUCE, PY_ALLREDUCE, C_ALLREDUCE]),
+    table('allreduce (SUM) of 10^6 float64', [ALLREDUCE, ALLREDUCE_INTO, PY_ALLREDUCE, C_ALLREDUCE]),
     table('barrier', [BARRIER, PY_BARRIER, C_BARRIER]),
     `### collectives implementations\n\n${notes.join('\n')}`,
     `### collectives: how it is measured
@@ -128,7 +130,7 @@ export function collTables(results: CollResult[], plan: CollPlan): string[] {
 - ranks: \`ranks run -n N lib/coll-ranks.ts\`; typed path: every rank passes a Float64Array
   (non-roots a preallocated one, filled in place); object path: rank 0 passes a plain
   \`number[]\` of 10^7 doubles, the others \`undefined\`; \`allreduce(x, SUM)\` returns a
-  new Float64Array. mpi4py: \`Bcast\` into a preallocated numpy array, \`bcast\` of the numpy
+  new Float64Array, \`allreduce(x, SUM, { into: total })\` fills a preallocated one. mpi4py: \`Bcast\` into a preallocated numpy array, \`bcast\` of the numpy
   array (pickled), \`Allreduce(x, total, op=MPI.SUM)\` into a preallocated array, under
   Open MPI's mpiexec (\`--oversubscribe\` on more ranks than cores). C: coll.c built with
   \`mpicc.mpich\`, run with \`mpiexec.mpich\`.
