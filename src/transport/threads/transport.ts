@@ -136,7 +136,8 @@ export class ThreadsTransport implements Transport {
   readonly segments: SharedSegments = {
     mine: (bytes) => {
       if (this.own && this.own.data.byteLength >= bytes) return this.own;
-      const grown = Math.max(bytes, 2 * (this.own?.data.byteLength ?? 0));
+      // Grow geometrically for sizes that creep up, but not to twice a huge payload.
+      const grown = Math.max(bytes, Math.min(2 * (this.own?.data.byteLength ?? 0), 1.25 * bytes));
       const segment = new SharedArrayBuffer(Math.ceil(grown / SEGMENT_QUANTUM) * SEGMENT_QUANTUM);
       this.own = { data: new Uint8Array(segment), gen: (this.own?.gen ?? 0) + 1 };
       if (this.port) this.post({ type: 'segment', from: this.rank, gen: this.own.gen, segment });
