@@ -130,10 +130,11 @@ export function collTables(results: CollResult[], plan: CollPlan): string[] {
 - ranks: \`ranks run -n N lib/coll-ranks.ts\`; typed path: every rank passes a Float64Array
   (non-roots a preallocated one, filled in place); object path: rank 0 passes a plain
   \`number[]\` of 10^7 doubles, the others \`undefined\`; \`allreduce(x, SUM)\` returns a
-  new Float64Array, \`allreduce(x, SUM, { into: total })\` fills a preallocated one. mpi4py: \`Bcast\` into a preallocated numpy array, \`bcast\` of the numpy
-  array (pickled), \`Allreduce(x, total, op=MPI.SUM)\` into a preallocated array, under
-  Open MPI's mpiexec (\`--oversubscribe\` on more ranks than cores). C: coll.c built with
-  \`mpicc.mpich\`, run with \`mpiexec.mpich\`.
+  new Float64Array, \`allreduce(x, SUM, { into: total })\` fills a preallocated one.
+- mpi4py: \`Bcast\` into a preallocated numpy array, \`bcast\` of the numpy array (pickled),
+  \`Allreduce(x, total, op=MPI.SUM)\` into a preallocated array, under Open MPI's mpiexec
+  (\`--oversubscribe\` on more ranks than cores). C: coll.c built with \`mpicc.mpich\`, run
+  with \`mpiexec.mpich\`.
 - 4 ranks on a 2-core machine are oversubscribed on purpose: MPI ranks that busy-poll then
   share cores, which is what a barrier on 4 ranks there mostly measures.
 - For reference, the seed's mpi4py table for the bcast of 10^7 float64: 0.068 s with
