@@ -1,15 +1,23 @@
 // `npm run bench`: runs every benchmark family, prints the tables, and writes
-// results/latest.json and README.md. Flags: --quick (fewer, shorter repeats), --help.
+// results/latest.json and README.md. Flags: --quick (fewer, shorter repeats),
+// --only <family> (run one family), --help.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { collFamily } from './lib/coll.ts';
 import { describeMachine, machine } from './lib/machine.ts';
 import { p2pFamily } from './lib/p2p.ts';
 import { readme, summaryTable, type RunInfo } from './lib/readme.ts';
 import type { FamilyResult } from './lib/types.ts';
 
-const USAGE = 'usage: npm run bench [-- --quick]   (or: cd bench && node --import tsx run.ts [--quick])';
+/** The families, in the order a full run measures them. */
+const FAMILIES = ['p2p', 'collectives'] as const;
+type Family = (typeof FAMILIES)[number];
+
+const USAGE = `usage: npm run bench [-- [--quick] [--only <family>]]   (or: cd bench && node --import tsx run.ts [--quick] [--only <family>])
+  --quick          fewer, shorter repeats
+  --only <family>  run one family: ${FAMILIES.join(', ')}; writes results/<family>.json and .md, not README.md`;
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -17,12 +25,23 @@ if (args.includes('--help') || args.includes('-h')) {
   console.log(USAGE);
   process.exit(0);
 }
-const unknown = args.filter((a) => a !== '--quick');
-if (unknown.length > 0) {
-  console.error(`unknown argument(s): ${unknown.join(' ')}\n${USAGE}`);
-  process.exit(2);
+let quick = false;
+let only: Family | undefined;
+for (let i = 0; i < args.length; i++) {
+  const a = args[i]!;
+  if (a === '--quick') quick = true;
+  else if (a === '--only' || a.startsWith('--only=')) {
+    const name = a === '--only' ? args[++i] : a.slice('--only='.length);
+    if (!FAMILIES.includes(name as Family)) {
+      console.error(`--only needs one of: ${FAMILIES.join(', ')}; got ${name ?? 'nothing'}\n${USAGE}`);
+      process.exit(2);
+    }
+    only = name as Family;
+  } else {
+    console.error(`unknown argument: ${a}\n${USAGE}`);
+    process.exit(2);
+  }
 }
-const quick = args.includes('--quick');
 const command = process.env.npm_lifecycle_event === 'bench'
   ? `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`
   : `cd bench && node --import tsx run.ts${args.length ? ` ${args.join(' ')}` : ''}`;
@@ -34,14 +53,18 @@ if ((m.loadAtStart[0] ?? 0) > m.cores / 2) log('warning: the machine is busy; ex
 
 const start = performance.now();
 const options = { quick, benchDir, log, subtitle: `${m.cpu}, ${m.cores} cores, Node.js ${m.node}, ${m.date.slice(0, 10)}` };
-const families: FamilyResult[] = [await p2pFamily(options)];
+const families: FamilyResult[] = [];
+if (!only || only === 'p2p') families.push(await p2pFamily(options));
+if (!only || only === 'collectives') families.push(await collFamily(options));
 const loadAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);
 const run: RunInfo = { machine: m, command, quick, seconds: (performance.now() - start) / 1000, loadAtEnd, families };
 
 console.log(`## Summary\n\n${summaryTable(families.flatMap((f) => f.rows))}\n`);
 for (const f of families) console.log(`${f.sections.join('\n\n')}\n`);
 
+// README.md and latest.json record full runs only; a one-family run writes results/<family>.{json,md}.
+const [json, md] = only ? [`results/${only}.json`, `results/${only}.md`] : ['results/latest.json', 'README.md'];
 mkdirSync(join(benchDir, 'results'), { recursive: true });
-writeFileSync(join(benchDir, 'results', 'latest.json'), `${JSON.stringify(run, null, 2)}\n`);
-writeFileSync(join(benchDir, 'README.md'), readme(run));
-log(`wrote results/latest.json, README.md, ${families.flatMap((f) => f.files).join(', ')} in ${run.seconds.toFixed(0)} s`);
+writeFileSync(join(benchDir, json), `${JSON.stringify(run, null, 2)}\n`);
+writeFileSync(join(benchDir, md), readme(run));
+log(`wrote ${[json, md, ...families.flatMap((f) => f.files)].join(', ')} in ${run.seconds.toFixed(0)} s`);

@@ -35,6 +35,11 @@ export function formatRatio(r: number): string {
   return Number.isFinite(r) ? `${sig3(r)}x` : '–';
 }
 
+/** `22.7x faster` when ranks wins, `3.20x slower` when it loses; `r` = peer time / ranks time. */
+export function speedup(r: number): string {
+  return r >= 1 ? `${formatRatio(r)} faster` : `${formatRatio(1 / r)} slower`;
+}
+
 /** A Markdown table; `|` inside cells is escaped. */
 export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const esc = (c: string): string => c.replace(/\|/g, '\\|');

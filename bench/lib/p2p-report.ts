@@ -1,5 +1,5 @@
 // Turning p2p ping-pong results into the summary rows, the per-size tables and the chart.
-import { formatBytes, formatMicros, formatRatio, markdownTable, sig3, withSpread } from './format.ts';
+import { formatBytes, formatMicros, formatRatio, markdownTable, sig3, speedup, withSpread } from './format.ts';
 import { gbps, summarize, type Summary } from './stats.ts';
 import type { Line, Panel } from './svg.ts';
 import type { ImplResult, SummaryRow } from './types.ts';
@@ -99,11 +99,6 @@ export function summaryRows(results: ImplResult[]): SummaryRow[] {
     });
   }
   return rows;
-}
-
-/** `22.7x faster` when ranks wins, `3.20x slower` when it loses. */
-function speedup(r: number): string {
-  return r >= 1 ? `${formatRatio(r)} faster` : `${formatRatio(1 / r)} slower`;
 }
 
 function verdict(c: Claim, ranks: number | undefined, peer: number | undefined): string {

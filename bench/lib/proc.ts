@@ -12,12 +12,16 @@ export interface RunOptions {
   timeoutMs: number;
 }
 
+/** What `runJsonLine` read: the parsed last JSON line, or why there is none. */
+export type JsonRun =
+  | { ok: true; json: unknown; seconds: number; stderrTail: string }
+  | { ok: false; reason: string; seconds: number };
+
 /**
- * Runs `command args`, and reads its last stdout line that starts with `{` as a
- * PingPongOutput. A non-zero exit, a timeout or unparsable output is a 'failed' result
- * whose reason quotes the end of stderr.
+ * Runs `command args`, and parses its last stdout line that starts with `{`. A non-zero
+ * exit, a timeout or unparsable output is a failure whose reason quotes the end of stderr.
  */
-export function runJson(name: string, command: string, args: string[], options: RunOptions): Promise<ImplResult> {
+export function runJsonLine(command: string, args: string[], options: RunOptions): Promise<JsonRun> {
   const start = performance.now();
   const seconds = (): number => (performance.now() - start) / 1000;
   return new Promise((resolve) => {
@@ -31,27 +35,40 @@ export function runJson(name: string, command: string, args: string[], options: 
       timedOut = true;
       child.kill('SIGKILL');
     }, options.timeoutMs);
-    const fail = (reason: string): void => resolve({ name, status: 'failed', reason, seconds: seconds() });
+    const fail = (reason: string): void => resolve({ ok: false, reason, seconds: seconds() });
     child.on('error', (err) => {
       clearTimeout(timer);
       fail(`could not start ${command}: ${err.message}`);
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      const tail = lastLines(stderr, 3);
+      const tail = withErrorLine(stderr, lastLines(stderr, 5));
       if (timedOut) return fail(`timed out after ${options.timeoutMs / 1000} s${tail ? `: ${tail}` : ''}`);
       if (code !== 0) return fail(`exit ${code ?? signal}${tail ? `: ${tail}` : ''}`);
       const line = stdout.trim().split('\n').reverse().find((l) => l.startsWith('{'));
       try {
-        const out = JSON.parse(line ?? '') as PingPongOutput;
-        if (!Array.isArray(out.sizes)) throw new Error('no sizes');
-        const library = out.library?.replace(/[\u0000-\u001f]/g, ' ').trim();
-        resolve({ name, status: 'ok', library, sizes: out.sizes, seconds: seconds() });
+        resolve({ ok: true, json: JSON.parse(line ?? '') as unknown, seconds: seconds(), stderrTail: tail });
       } catch {
         fail(`no JSON result on stdout${tail ? `; stderr: ${tail}` : ''}`);
       }
     });
   });
+}
+
+/** Runs a ping-pong program (see `runJsonLine`) and reads its output as a PingPongOutput. */
+export async function runJson(name: string, command: string, args: string[], options: RunOptions): Promise<ImplResult> {
+  const r = await runJsonLine(command, args, options);
+  if (!r.ok) return { name, status: 'failed', reason: r.reason, seconds: r.seconds };
+  const out = r.json as Partial<PingPongOutput> | null;
+  if (!out || !Array.isArray(out.sizes)) {
+    return { name, status: 'failed', reason: `no JSON result on stdout${r.stderrTail ? `; stderr: ${r.stderrTail}` : ''}`, seconds: r.seconds };
+  }
+  return { name, status: 'ok', library: cleanLibrary(out.library), sizes: out.sizes, seconds: r.seconds };
+}
+
+/** A library description on one line, without control characters. */
+export function cleanLibrary(library: string | undefined): string | undefined {
+  return library?.replace(/[\u0000-\u001f]/g, ' ').trim();
 }
 
 /** Where `command` is on PATH, or undefined. */
@@ -74,6 +91,12 @@ export function capture(command: string, args: string[], env?: NodeJS.ProcessEnv
   return { ok: r.status === 0, output: `${r.stdout ?? ''}${r.stderr ?? ''}`.trim() };
 }
 
+/** `tail`, led by stderr's first `…Error: …` or `ERR_…:` line when the tail (a stack trace, say) lacks it. */
+function withErrorLine(stderr: string, tail: string): string {
+  const line = stderr.split('\n').map((l) => l.trim()).find((l) => /\b[A-Z]?\w*Error\b.*:|\bERR_[A-Z_]+:/.test(l));
+  return line && !tail.includes(line) ? `${line.slice(0, 300)} … ${tail}` : tail;
+}
+
 function lastLines(text: string, n: number): string {
-  return text.trim().split('\n').slice(-n).join(' | ').slice(0, 400);
+  return text.trim().split('\n').slice(-n).join(' | ').slice(0, 500);
 }

@@ -48,6 +48,8 @@ ${sections.join('\n\n')}
 
 ## How it is measured
 
+p2p is described here; the collectives' method is in their section above.
+
 - Each implementation runs in its own process, one after the other, so they never share
   the cores. Every one follows the same steps (bench/lib/measure.ts, pingpong.c,
   pingpong.py): a JIT warm-up of up to 300 000 8-byte round trips (3 s at most), then per
@@ -75,8 +77,9 @@ ${sections.join('\n\n')}
 ## Running
 
 \`\`\`sh
-npm run bench               # full run, about 3 minutes on 2 cores
-npm run bench -- --quick    # under a minute
+npm run bench               # full run, about 5 minutes on 2 cores
+npm run bench -- --quick    # about a minute
+npm run bench -- --only collectives   # one family (p2p, collectives); writes results/collectives.{json,md}, not this file
 # the MPI peers (Debian): apt-get install -y mpich libmpich-dev python3-mpi4py python3-numpy
 # (add libopenmpi-dev for the C Open MPI row; mpi4py on Debian uses Open MPI)
 \`\`\`

@@ -22,6 +22,29 @@ export type ImplResult =
   | { name: string; status: 'ok'; library?: string; sizes: SizeSamples[]; seconds: number }
   | { name: string; status: 'not run' | 'failed'; reason: string; seconds: number };
 
+/** One collective operation timed by one implementation at one rank count. */
+export interface OpSamples {
+  /** Which operation and path, e.g. 'bcast-typed', 'allreduce', 'barrier' (see coll-report.ts). */
+  op: string;
+  /** float64 elements moved per operation (0 for barrier). */
+  elements: number;
+  /** Operations per timed repeat. */
+  iters: number;
+  /** Time per operation of each repeat in microseconds: the slowest rank's repeat time / iters. */
+  samples: number[];
+}
+
+/** What a collectives program prints as its last stdout line (JSON). */
+export interface CollOutput {
+  library?: string;
+  ops: OpSamples[];
+}
+
+/** The outcome of one collectives implementation run on `size` ranks. */
+export type CollResult =
+  | { name: string; size: number; status: 'ok'; library?: string; ops: OpSamples[]; seconds: number }
+  | { name: string; size: number; status: 'not run' | 'failed'; reason: string; seconds: number };
+
 /** A row of the summary table: one claim, its ranks figure, its peer figure, ratio and goal. */
 export interface SummaryRow {
   benchmark: string;
@@ -40,7 +63,7 @@ export interface FamilyResult {
   /** Extra Markdown sections (per-size tables, notes), already formatted. */
   sections: string[];
   /** Raw results, for results/latest.json. */
-  impls: ImplResult[];
+  impls: ImplResult[] | CollResult[];
   /** Files written (relative to bench/), e.g. charts. */
   files: string[];
 }
