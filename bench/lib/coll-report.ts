@@ -47,9 +47,11 @@ const CLAIMS: Claim[] = [
   { benchmark: bcast, ranks: TYPED, peer: BCAST_BUFFER, goal: "typed path not slower than mpi4py's Bcast", check: (r, p) => r <= p },
   { benchmark: bcast, ranks: OBJECT, peer: BCAST_PICKLE, goal: 'report' },
   { benchmark: bcast, ranks: TYPED, peer: C_BCAST, goal: 'report' },
-  { benchmark: allreduce, ranks: ALLREDUCE, peer: PY_ALLREDUCE, goal: 'not slower than mpi4py', check: (r, p) => r <= p },
-  { benchmark: allreduce, ranks: ALLREDUCE, peer: C_ALLREDUCE, goal: 'report' },
-  { benchmark: allreduce, ranks: ALLREDUCE_INTO, peer: PY_ALLREDUCE, goal: 'report' },
+  // mpi4py's Allreduce(x, total) writes into a preallocated array: the same-semantics ranks
+  // call is allreduce(x, SUM, { into }); the allocating form is reported beside it.
+  { benchmark: allreduce, ranks: ALLREDUCE_INTO, peer: PY_ALLREDUCE, goal: 'not slower than mpi4py', check: (r, p) => r <= p },
+  { benchmark: allreduce, ranks: ALLREDUCE, peer: PY_ALLREDUCE, goal: 'report' },
+  { benchmark: allreduce, ranks: ALLREDUCE_INTO, peer: C_ALLREDUCE, goal: 'report' },
   { benchmark: barrier, ranks: BARRIER, peer: PY_BARRIER, goal: 'report' },
   { benchmark: barrier, ranks: BARRIER, peer: C_BARRIER, goal: 'report' },
 ];
