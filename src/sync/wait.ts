@@ -28,7 +28,7 @@ export function deadlineAfter(timeout: number | undefined): number {
 // A few microseconds of looking before sleeping: a peer on another core often answers
 // within that, and a sleep/wake round trip costs ~10 µs (sync) or ~80 µs (async).
 const SPIN = 1000;
-// setTimeout's largest delay; longer keep-alives use an interval.
+// The longest timer delay.
 const MAX_TIMER = 2 ** 31 - 1;
 
 function spin(w: Wait): boolean {
@@ -75,14 +75,15 @@ function sleep(w: Wait, signal: AbortSignal | undefined): Promise<void> | void {
   const ms = Math.max(0, w.deadline - now());
   const r = Atomics.waitAsync(w.i32, w.index, w.value, ms);
   if (!r.async) return;
-  const keep = ms > MAX_TIMER ? setInterval(() => {}, MAX_TIMER) : setTimeout(() => {}, Math.ceil(ms) + 1);
+  // Held until the wait settles: V8 may deliver a timed-out wait later than a timer of the same length.
+  const keep = setInterval(() => {}, MAX_TIMER);
   // An abort wakes every sleeper on the word (ours among them); the others re-check and
   // sleep again. The same broadcast after waking passes on a wake this sleeper may have
   // taken from a notify(…, 1) meant for someone who will still be waiting.
   const onAbort = (): void => void Atomics.notify(w.i32, w.index);
   signal?.addEventListener('abort', onAbort, { once: true });
   return r.value.then(() => {
-    clearTimeout(keep);
+    clearInterval(keep);
     if (signal) {
       signal.removeEventListener('abort', onAbort);
       if (signal.aborted) onAbort();
