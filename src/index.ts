@@ -14,5 +14,17 @@ export { launch, type LaunchOptions, type LaunchResult } from './launch/launch.t
 export {
   RanksError, isRanksError, TruncationError, KindMismatchError, DataCloneError, ArgumentRangeError, InvalidArgumentError,
   TimeoutError, AbortError, CancelledError, RankFailedError, DeadlockError, PeerExitedError, CollectiveMismatchError,
+  Empty, Full, BrokenBarrierError, EOFError, ClosedError, NotHeldError, OverReleaseError,
   type ErrorCode, type BlockedWait,
 } from './errors.ts';
+export { Lock, RLock } from './sync/lock.ts';
+export { Semaphore, BoundedSemaphore } from './sync/semaphore.ts';
+export { Event } from './sync/event.ts';
+export { Condition } from './sync/condition.ts';
+export { Barrier } from './sync/barrier.ts';
+export { Value, SharedArray, type SharedType, type SharedArrayTypes, type ElementOf, type LockOption } from './sync/value.ts';
+export { Queue, JoinableQueue, SimpleQueue, type QueueOptions } from './sync/queue.ts';
+export { Pipe, Connection } from './sync/pipe.ts';
+export { Held } from './sync/held.ts';
+export { share, revive, type SharedDescriptor } from './sync/share.ts';
+export type { WaitOptions, AcquireOptions, BlockOptions } from './sync/options.ts';

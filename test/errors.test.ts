@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import {
   RanksError, isRanksError, TruncationError, KindMismatchError, DataCloneError, ArgumentRangeError, InvalidArgumentError,
   TimeoutError, AbortError, CancelledError, RankFailedError, DeadlockError, PeerExitedError,
+  Empty, Full, BrokenBarrierError, EOFError, ClosedError, NotHeldError, OverReleaseError,
 } from 'ranks';
 
 test('every error class has its stable code, its name and the ranks brand', () => {
@@ -18,6 +19,13 @@ test('every error class has its stable code, its name and the ranks brand', () =
     [new RankFailedError(1, 2, 'x'), 'ERR_RANK_FAILED', 'RankFailedError'],
     [new DeadlockError([{ rank: 0, op: 'recv', peer: 1, tag: -1, pending: 1 }]), 'ERR_DEADLOCK', 'DeadlockError'],
     [new PeerExitedError(1, 'recv'), 'ERR_PEER_EXITED', 'PeerExitedError'],
+    [new Empty(), 'ERR_QUEUE_EMPTY', 'Empty'],
+    [new Full(), 'ERR_QUEUE_FULL', 'Full'],
+    [new BrokenBarrierError(), 'ERR_BROKEN_BARRIER', 'BrokenBarrierError'],
+    [new EOFError(), 'ERR_EOF', 'EOFError'],
+    [new ClosedError('closed'), 'ERR_CLOSED', 'ClosedError'],
+    [new NotHeldError('not held'), 'ERR_NOT_HELD', 'NotHeldError'],
+    [new OverReleaseError('too many'), 'ERR_OVER_RELEASE', 'OverReleaseError'],
   ];
   for (const [err, code, name] of table) {
     assert.equal((err as RanksError).code, code);

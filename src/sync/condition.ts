@@ -1,0 +1,169 @@
+// Condition: a lock plus a wait list kept as two counters under an internal guard.
+// `sleeping` waiters, `permits` handed out by notify and not yet taken; a wake word SEQ
+// changes on every notify so a waiter that read it before checking permits never misses one.
+import { NotHeldError, TimeoutError } from '../errors.ts';
+import { guarded } from './futex.ts';
+import { Held } from './held.ts';
+import { ME, RLock, acquireOp, isOwned, releaseAll, releaseLock, restoreOp, type AnyLockState, type Lock } from './lock.ts';
+import { checkInt, checkSignal, deadlineOf, type AcquireOptions, type WaitOptions } from './options.ts';
+import { SHARED, fromState, registerShared, type SharedState } from './share.ts';
+import { now, runAsync, runSync, type Op } from './wait.ts';
+
+export interface ConditionState extends SharedState {
+  readonly type: 'Condition';
+  /** [guard, sleeping, permits, seq] */
+  readonly ctl: Int32Array;
+  readonly lock: AnyLockState;
+}
+
+const GUARD = 0;
+const SLEEPING = 1;
+const PERMITS = 2;
+const SEQ = 3;
+
+function takePermit(ctl: Int32Array): boolean {
+  if (Atomics.load(ctl, PERMITS) === 0) return false;
+  Atomics.sub(ctl, PERMITS, 1);
+  Atomics.sub(ctl, SLEEPING, 1);
+  return true;
+}
+
+// A waiter leaving without a permit; permits it can no longer take pass to the others.
+function withdraw(ctl: Int32Array): void {
+  const sleeping = Atomics.sub(ctl, SLEEPING, 1) - 1;
+  if (Atomics.load(ctl, PERMITS) > sleeping) Atomics.store(ctl, PERMITS, sleeping);
+}
+
+// No private (#) members in shared classes: revive() builds instances without the constructor.
+function checkOwned(lock: AnyLockState, what: string): void {
+  if (isOwned(lock)) return;
+  const whose = lock.type === 'RLock' ? ` by this thread (thread ${ME - 1})` : '';
+  throw new NotHeldError(`Condition.${what}() needs the lock held${whose}`);
+}
+
+function* waitOp(s: ConditionState, deadline: number): Op<boolean> {
+  const ctl = s.ctl;
+  yield* guarded(ctl, GUARD, () => Atomics.add(ctl, SLEEPING, 1));
+  const depth = releaseAll(s.lock);
+  try {
+    for (;;) {
+      const seq = Atomics.load(ctl, SEQ);
+      if (yield* guarded(ctl, GUARD, () => takePermit(ctl))) return true;
+      if (now() >= deadline) return yield* guarded(ctl, GUARD, () => takePermit(ctl) || (withdraw(ctl), false));
+      try {
+        yield { i32: ctl, index: SEQ, value: seq, deadline };
+      } catch (err) {
+        yield* guarded(ctl, GUARD, () => withdraw(ctl));
+        throw err;
+      }
+    }
+  } finally {
+    yield* restoreOp(s.lock, depth);
+  }
+}
+
+/**
+ * A condition variable over a `Lock` or `RLock` (a new `RLock` by default), usable from
+ * every thread it is passed to. `wait` releases the lock while it sleeps and takes it
+ * back before returning. Python's `multiprocessing.Condition`.
+ *
+ * @example
+ * const cond = new Condition();
+ * // consumer
+ * await cond.acquire();
+ * try { await cond.waitFor(() => items.value > 0); items.value -= 1; } finally { cond.release(); }
+ * // producer
+ * await cond.acquire(); items.value += 1; cond.notify(); cond.release();
+ */
+export class Condition {
+  /** The shared state: what `share()` and `postMessage` carry to other threads. */
+  readonly [SHARED]: ConditionState;
+
+  constructor(lock: Lock | RLock = new RLock()) {
+    this[SHARED] = { type: 'Condition', ctl: new Int32Array(new SharedArrayBuffer(16)), lock: lock[SHARED] };
+  }
+
+  /** The lock this condition uses (a view on the same shared lock). */
+  get lock(): Lock | RLock {
+    return fromState(this[SHARED].lock);
+  }
+
+  /** Takes the underlying lock (see `Lock.acquire`). */
+  acquire(options?: AcquireOptions): Promise<boolean> {
+    return runAsync(acquireOp(this[SHARED].lock, deadlineOf(options)), 'Condition.acquire()', options?.signal);
+  }
+
+  /** `acquire` that blocks the thread. */
+  acquireSync(options?: Omit<AcquireOptions, 'signal'>): boolean {
+    return runSync(acquireOp(this[SHARED].lock, deadlineOf(options)));
+  }
+
+  /** Releases the underlying lock. */
+  release(): void {
+    releaseLock(this[SHARED].lock);
+  }
+
+  /** Takes the underlying lock and returns a `Held` for `using`; rejects with `TimeoutError` when `timeout` runs out. */
+  async hold(options?: WaitOptions): Promise<Held> {
+    if (!(await this.acquire(options))) throw new TimeoutError('Condition.hold()', options!.timeout!);
+    return new Held(() => this.release());
+  }
+
+  /**
+   * Releases the lock, sleeps until notified, and takes the lock back. Resolves `true`
+   * when notified, `false` when `timeout` ran out. The lock must be held (by this thread,
+   * for an RLock), else `NotHeldError`. On abort the lock is taken back before the
+   * `AbortError` rejects.
+   */
+  wait(options?: WaitOptions): Promise<boolean> {
+    const deadline = deadlineOf(options);
+    checkOwned(this[SHARED].lock, 'wait');
+    return runAsync(waitOp(this[SHARED], deadline), 'Condition.wait()', options?.signal);
+  }
+
+  /** `wait` that blocks the thread. */
+  waitSync(options?: Omit<WaitOptions, 'signal'>): boolean {
+    const deadline = deadlineOf(options);
+    checkOwned(this[SHARED].lock, 'wait');
+    return runSync(waitOp(this[SHARED], deadline));
+  }
+
+  /**
+   * Waits until `predicate()` is truthy (checked first, then after every wake) and returns
+   * its last value, which is falsy when `timeout` ran out. The lock must be held.
+   */
+  async waitFor<T>(predicate: () => T, options?: WaitOptions): Promise<T> {
+    const deadline = deadlineOf(options);
+    const signal = checkSignal(options?.signal);
+    let result = predicate();
+    while (!result) {
+      const left = deadline - now();
+      if (left <= 0) break;
+      await this.wait({ timeout: left === Infinity ? undefined : left, signal });
+      result = predicate();
+    }
+    return result;
+  }
+
+  /** Wakes up to `n` waiters (default 1). The lock must be held. */
+  notify(n = 1): void {
+    checkInt('n', n, 1);
+    checkOwned(this[SHARED].lock, 'notify');
+    const ctl = this[SHARED].ctl;
+    const woken = runSync(guarded(ctl, GUARD, () => {
+      const k = Math.min(n, Atomics.load(ctl, SLEEPING) - Atomics.load(ctl, PERMITS));
+      if (k > 0) Atomics.add(ctl, PERMITS, k);
+      return k;
+    }));
+    if (woken > 0) {
+      Atomics.add(ctl, SEQ, 1);
+      Atomics.notify(ctl, SEQ);
+    }
+  }
+
+  /** Wakes every waiter. The lock must be held. */
+  notifyAll(): void {
+    this.notify(2 ** 31 - 1);
+  }
+}
+registerShared('Condition', Condition);
