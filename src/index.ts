@@ -28,3 +28,5 @@ export { Pipe, Connection } from './sync/pipe.ts';
 export { Held } from './sync/held.ts';
 export { share, revive, type SharedDescriptor } from './sync/share.ts';
 export type { WaitOptions, AcquireOptions, BlockOptions } from './sync/options.ts';
+export { Future, wait, asCompleted, type ReturnWhen } from './pool/future.ts';
+export { tasks, type Task, type Tasks, type TaskArgs, type TaskResult } from './pool/tasks.ts';
