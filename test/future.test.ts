@@ -104,7 +104,8 @@ describe('asCompleted', () => {
     const fast = later(5, 'fast');
     const order: string[] = [];
     for await (const f of asCompleted([slow, fast, done])) {
-      assert.ok(f instanceof Future, 'the iteration hands out the futures themselves');
+      // TypeScript types a `for await` variable as the awaited value; at run time it is the Future.
+      assert.ok((f as unknown) instanceof Future, 'the iteration hands out the futures themselves');
       order.push(await f);
     }
     assert.deepEqual(order, ['done', 'fast', 'slow']);

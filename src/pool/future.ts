@@ -202,7 +202,8 @@ export async function wait<T>(fs: Iterable<Future<T>>, options?: { returnWhen?: 
 
 /**
  * Yields the futures as they complete (already-done ones first). If `timeout` ms pass
- * before all are done, the iteration throws TimeoutError.
+ * before all are done, the iteration throws TimeoutError. (TypeScript types a `for await`
+ * variable as the awaited value, so write `await f` — or cast to reach Future methods.)
  *
  * @example
  * for await (const f of asCompleted(futures, { timeout: 10_000 })) console.log(await f);
