@@ -4,9 +4,10 @@ import { resolve } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { AbortError, DeadlockError, InvalidArgumentError, RankFailedError, TimeoutError, ArgumentRangeError } from '../errors.ts';
-import { LEFTOVER, LINKS, STATE, WaitState, createControl, slot, wake } from '../transport/threads/control.ts';
-import type { RankInit, ToLauncher, ToRank } from '../transport/threads/messages.ts';
+import { LEFTOVER, STATE, WaitState, createControl, slot } from '../transport/threads/control.ts';
+import type { RankInit, ToLauncher } from '../transport/threads/messages.ts';
 import { DeadlockDetector } from './deadlock.ts';
+import { forwardSetup } from './hub.ts';
 import { prefixLines } from './output.ts';
 
 /** Options of `launch()`. */
@@ -109,20 +110,8 @@ class Job {
   }
 
   private onMessage(m: ToLauncher): void {
-    if (m.type === 'link') {
-      const forward: ToRank = { type: 'link', from: m.from, ring: m.ring };
-      this.ports[m.to]?.postMessage(forward);
-      Atomics.add(this.ctl, slot(m.to, LINKS), 1);
-      wake(this.ctl, m.to);
-    } else if (m.type === 'segment') {
-      // A rank's collective scratch segment grew: every other rank may read it.
-      for (let r = 0; r < this.ports.length; r++) {
-        if (r === m.from) continue;
-        this.ports[r]?.postMessage(m satisfies ToRank);
-        Atomics.add(this.ctl, slot(r, LINKS), 1);
-        wake(this.ctl, r);
-      }
-    } else if (m.type === 'abort') {
+    if (forwardSetup(m, this.ports, this.ctl)) return;
+    if (m.type === 'abort') {
       this.fail(new RankFailedError(m.rank, m.code, `Rank ${m.rank} aborted the job with code ${m.code}: ${m.reason}`));
     }
   }
