@@ -333,3 +333,16 @@ export class OverReleaseError extends RanksError {
     super('ERR_OVER_RELEASE', message);
   }
 }
+
+/**
+ * A pool worker died (crashed, exited, ran out of memory, or its initializer failed):
+ * the task it held, every pending task and every later submit reject with this.
+ *
+ * @example
+ * await pool.map(crashes, [1]).catch((e) => e.code); // 'ERR_BROKEN_POOL'
+ */
+export class BrokenPoolError extends RanksError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_BROKEN_POOL', message, options);
+  }
+}

@@ -13,7 +13,7 @@ export { wtime } from './time.ts';
 export { launch, type LaunchOptions, type LaunchResult } from './launch/launch.ts';
 export {
   RanksError, isRanksError, TruncationError, KindMismatchError, DataCloneError, ArgumentRangeError, InvalidArgumentError,
-  TimeoutError, AbortError, CancelledError, RankFailedError, DeadlockError, PeerExitedError, CollectiveMismatchError,
+  TimeoutError, AbortError, CancelledError, RankFailedError, DeadlockError, PeerExitedError, CollectiveMismatchError, BrokenPoolError,
   Empty, Full, BrokenBarrierError, EOFError, ClosedError, NotHeldError, OverReleaseError,
   type ErrorCode, type BlockedWait,
 } from './errors.ts';
@@ -30,3 +30,4 @@ export { share, revive, type SharedDescriptor } from './sync/share.ts';
 export type { WaitOptions, AcquireOptions, BlockOptions } from './sync/options.ts';
 export { Future, wait, asCompleted, type ReturnWhen } from './pool/future.ts';
 export { tasks, type Task, type Tasks, type TaskArgs, type TaskResult } from './pool/tasks.ts';
+export { Pool, Executor, type TaskLike } from './pool/pool.ts';

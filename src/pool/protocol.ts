@@ -1,0 +1,51 @@
+// What a pool's scheduler (rank 0) and its workers say to each other, over the world's
+// point-to-point channels.
+
+export const TASK = 1;
+export const RESULT = 2;
+
+/** A chunk of calls of one task (`null` asks the worker to stop): [chunk id, module URL or null (inline), export name or source, argument lists]. */
+export type TaskMessage = [id: number, module: string | null, name: string, calls: unknown[][]];
+
+/** One call's outcome: [1, value] or [0, error]. */
+export type Outcome = [1, unknown] | [0, RemoteError];
+export type ResultMessage = [id: number, outcomes: Outcome[]];
+
+/** An error as it crosses threads: enough to rebuild it with the same name, message and own properties. */
+export interface RemoteError {
+  name: string;
+  message: string;
+  stack: string | undefined;
+  props: Record<string, unknown>;
+  /** A thrown value that is not an Error. */
+  value?: unknown;
+}
+
+const BUILTIN: Record<string, ErrorConstructor> = { Error, TypeError, RangeError, ReferenceError, SyntaxError, EvalError, URIError };
+
+/** The worker side: describe a thrown value (own properties that cannot be cloned are dropped). */
+export function describeError(err: unknown, cloneable: (v: unknown) => boolean): RemoteError {
+  if (!(err instanceof Error)) return { name: 'Error', message: String(err), stack: undefined, props: {}, value: cloneable(err) ? err : String(err) };
+  const props: Record<string, unknown> = {};
+  for (const k of Object.keys(err)) {
+    const v = (err as unknown as Record<string, unknown>)[k];
+    if (k !== 'stack' && k !== 'message' && cloneable(v)) props[k] = v;
+  }
+  return { name: err.name, message: err.message, stack: err.stack, props };
+}
+
+/**
+ * The scheduler side: the error again, with the same name, message and own properties,
+ * and the worker's stack as its `cause`.
+ */
+export function rebuildError(e: RemoteError): unknown {
+  if ('value' in e && e.value !== undefined) return e.value;
+  const ctor = BUILTIN[e.name] ?? Error;
+  const cause = new Error(`${e.name}: ${e.message} (in the worker)`);
+  cause.name = 'RemoteStack';
+  cause.stack = e.stack ?? cause.message;
+  const err = new ctor(e.message, { cause });
+  if (err.name !== e.name) Object.defineProperty(err, 'name', { value: e.name, configurable: true, writable: true });
+  Object.assign(err, e.props);
+  return err;
+}
