@@ -452,15 +452,22 @@ export class Communicator implements CommCore {
   // A rank makes its communicators one at a time (in call order), so two of its own can
   // never agree on the same number.
   private agree(color: number, key: number): Promise<{ context: number; all: [number, number][] }> {
-    const run = async (): Promise<{ context: number; all: [number, number][] }> => {
-      const got = (await this.serial(() => allgather(this, [color, key, this.contexts.next], undefined, Coll.Create))) as [number, number, number][];
-      const context = Math.max(...got.map((g) => g[2]));
-      this.contexts.next = context + 2;
-      return { context, all: got.map(([c, k]) => [c, k]) };
-    };
-    const agreed = this.contexts.making.then(run, run);
-    this.contexts.making = agreed.then(NOOP, NOOP);
-    return agreed;
+    // Reserve this rank's next creation slot now (call order), and take this
+    // communicator's collective turn now too, so a collective called later cannot overtake it.
+    const before = this.contexts.making;
+    let made!: () => void;
+    this.contexts.making = new Promise<void>((resolve) => (made = resolve));
+    return this.serial(async () => {
+      try {
+        await before;
+        const got = (await allgather(this, [color, key, this.contexts.next], undefined, Coll.Create)) as [number, number, number][];
+        const context = Math.max(...got.map((g) => g[2]));
+        this.contexts.next = context + 2;
+        return { context, all: got.map(([c, k]): [number, number] => [c, k]) };
+      } finally {
+        made();
+      }
+    });
   }
 
   // Collectives of one communicator run one after another, in the order they were

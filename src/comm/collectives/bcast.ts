@@ -1,7 +1,7 @@
 import { bytesOf, decode, encode } from '../../codec/encode.ts';
 import { isValueKind, kindName } from '../../codec/kinds.ts';
 import { KindMismatchError, TruncationError } from '../../errors.ts';
-import { Call, Coll, EMPTY, RAW, all, type CommCore } from './call.ts';
+import { Call, Coll, EMPTY, RAW, all, refusedMessage, type CommCore } from './call.ts';
 import { CTRL, bcastLeaf, bcastRoot, shmFor } from './shm.ts';
 import { binomial } from './tree.ts';
 
@@ -41,7 +41,15 @@ export async function bcast(comm: CommCore, value: unknown, root: number): Promi
   }
   const into = ArrayBuffer.isView(value) ? bytesOf(value) : undefined;
   const inPlace = into && into.byteLength >= CTRL_BYTES ? into : undefined;
-  const first = await c.recv(real(parent), inPlace);
+  let first;
+  try {
+    first = await c.recv(real(parent), inPlace);
+  } catch (err) {
+    // This rank cannot take root's value, but its subtree still gets it.
+    const taken = refusedMessage(err);
+    if (taken) await all(kids.map((k) => c.send(k, 0, taken.kind, taken.data)));
+    throw err;
+  }
   if (Call.phase(first) === CTRL) return bcastLeaf(c, root, first.data, real(parent), kids, value);
   await all(kids.map((k) => c.send(k, 0, first.kind, first.data)));
   if (!into) return decode(first.kind, first.data);

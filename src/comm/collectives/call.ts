@@ -102,6 +102,10 @@ export class Call {
       // A message that does not fit may belong to another call: say so rather than "truncated".
       const e = isRanksError(err) ? t.iprobe(this.comm.collContext, from, ANY_TAG) : undefined;
       if (e && (e.tag & CALL_MASK) !== this.bits) throw this.mismatch(source, e.tag);
+      if (e && isRanksError(err) && (err.code === 'ERR_TRUNCATE' || err.code === 'ERR_KIND_MISMATCH')) {
+        // The message is this call's: take it, so that it cannot become the next call's data.
+        refused.set(err, await t.recv(this.comm.collContext, from, ANY_TAG, undefined).promise);
+      }
       throw err;
     }
     if ((r.tag & CALL_MASK) !== this.bits) throw this.mismatch(source, r.tag);
@@ -119,6 +123,13 @@ export class Call {
       { rank: source, call: describeCall(tag & CALL_MASK) },
     ]);
   }
+}
+
+const refused = new WeakMap<object, Received>();
+
+/** The message a collective receive refused (too big for `into`, or not raw), taken off the queue. */
+export function refusedMessage(err: unknown): Received | undefined {
+  return typeof err === 'object' && err !== null ? refused.get(err) : undefined;
 }
 
 /** Resolves when every op has; rejects with the first failure. */

@@ -3,9 +3,7 @@ import { kindName, rawKind } from '../../codec/kinds.ts';
 import { InvalidArgumentError, isRanksError } from '../../errors.ts';
 import type { Received } from '../../transport/transport.ts';
 import { Call, Coll, all, type CommCore } from './call.ts';
-import { isTypedArray, type TypedArray } from './ops.ts';
-
-type Ctor = new (length: number) => TypedArray;
+import { allocLike, copyOf, isTypedArray, type TypedArray } from './ops.ts';
 
 /** Block boundaries in elements: part j is [b[j], b[j + 1]). */
 export function bounds(counts: readonly number[]): number[] {
@@ -58,7 +56,7 @@ export async function scatter(comm: CommCore, values: unknown, root: number, cou
     const kind = rawKind(values)!;
     const sends = [];
     for (let j = 0; j < p; j++) if (j !== root) sends.push(c.send(j, 0, kind, bytesOf(values.subarray(b[j]!, b[j + 1]!))));
-    const mine = values.slice(b[root]!, b[root + 1]!);
+    const mine = copyOf(values, b[root]!, b[root + 1]!);
     await all(sends);
     return mine;
   }
@@ -100,7 +98,7 @@ function place(where: string, value: TypedArray, rank: number, size: number, cou
   const cnt = counts ?? new Array<number>(size).fill(value.length);
   if (cnt[rank] !== value.length) throw new InvalidArgumentError(`${where}: rank ${rank} passed ${value.length} elements but counts[${rank}] is ${cnt[rank]}`);
   const b = bounds(cnt);
-  const result = new (value.constructor as Ctor)(b[size]!);
+  const result = allocLike(value, b[size]!);
   result.set(value as never, b[rank]!);
   return { result, b, kind: rawKind(value)! };
 }
@@ -148,7 +146,7 @@ export async function alltoall(comm: CommCore, values: unknown, counts: readonly
     const sb = bounds(sendCounts);
     const rb = bounds(recvCounts);
     const kind = rawKind(values)!;
-    const result = new (values.constructor as Ctor)(rb[p]!);
+    const result = allocLike(values, rb[p]!);
     const recvs = [];
     for (let j = 0; j < p; j++) if (j !== r) recvs.push(recvPart(c, 'alltoall', j, kind, result.subarray(rb[j]!, rb[j + 1]!)));
     const sends = [];

@@ -3,14 +3,12 @@ import { rawKind } from '../../codec/kinds.ts';
 import { InvalidArgumentError, isRanksError } from '../../errors.ts';
 import { Call, Coll, type CommCore } from './call.ts';
 import { bounds, split } from './gather.ts';
-import { MAXLOC, MINLOC, isTypedArray, type Op, type TypedArray } from './ops.ts';
+import { MAXLOC, MINLOC, allocLike, copyOf, isTypedArray, type Op, type TypedArray } from './ops.ts';
 import { reduceBlocks, shmFor } from './shm.ts';
-
-type Ctor = new (length: number) => TypedArray;
 
 /** A copy the reduction may overwrite (TypedArrays); other values are never written to. */
 function owned(v: unknown): unknown {
-  return isTypedArray(v) ? v.slice() : v;
+  return isTypedArray(v) ? copyOf(v) : v;
 }
 
 /** The result in `into` when one was given, else as it is (copied when it may be the caller's own `value`). */
@@ -33,7 +31,7 @@ async function recvValue(c: Call, source: number, like: unknown, where: string):
     const r = await c.recv(source);
     return decode(r.kind, r.data);
   }
-  const tmp = new (like.constructor as Ctor)(like.length);
+  const tmp = allocLike(like, like.length);
   const wrong = (): Error => new InvalidArgumentError(`${where}: ranks passed TypedArrays of different kinds or lengths (rank ${c.rank}: ${like.constructor.name}[${like.length}]); every rank must pass the same`);
   try {
     const r = await c.recv(source, bytesOf(tmp));

@@ -8,7 +8,7 @@ import { ANY_SOURCE } from '../../constants.ts';
 import { InvalidArgumentError, KindMismatchError, TruncationError } from '../../errors.ts';
 import { SEGMENT_CONTEXT, type SharedSegments, type Transport } from '../../transport/transport.ts';
 import { Call, EMPTY, RAW, all, type CommCore } from './call.ts';
-import type { Op as ReduceOp, TypedArray } from './ops.ts';
+import { allocLike, type Op as ReduceOp, type TypedArray } from './ops.ts';
 
 /** Message phases of the shared-memory algorithms (the p2p ones use 0). */
 export const CTRL = 1;
@@ -34,7 +34,7 @@ const owners = new WeakMap<Transport, Owner>();
 
 /** The transport's segments when a payload of `bytes` should use them. */
 export function shmFor(comm: CommCore, bytes: number): SharedSegments | undefined {
-  return comm.size > 1 && bytes >= MIN_BYTES ? comm.transport.segments : undefined;
+  return comm.size > 1 && bytes > 0 && bytes >= MIN_BYTES ? comm.transport.segments : undefined;
 }
 
 /**
@@ -138,15 +138,23 @@ export async function reduceBlocks(c: Call, value: TypedArray, op: ReduceOp, bou
   const hello = ctrl(seg.gen, n);
   const sends = others.map((j) => c.send(j, CTRL, RAW, hello));
   const views: TypedArray[] = [];
+  let wrong: InvalidArgumentError | undefined;
   for (const j of others) {
     const m = await c.recv(j);
     const [gen = 0, len = -1] = readCtrl(m.data);
-    if (Call.phase(m) !== CTRL || len !== n) throw new InvalidArgumentError(`${c.comm.name}: rank ${j} passed ${len} elements to the reduction, rank ${r} passed ${n}; every rank must pass the same length`);
-    views[j] = new ctor((await t.segments!.peer(c.world(j), gen).promise).buffer, 0, n);
+    if (Call.phase(m) !== CTRL || len !== n) wrong ??= new InvalidArgumentError(`${c.comm.name}: rank ${j} passed ${len} elements to the reduction, rank ${r} passed ${n}; every rank must pass the same length`);
+    else views[j] = new ctor((await t.segments!.peer(c.world(j), gen).promise).buffer, 0, n);
+  }
+  if (wrong) {
+    // Every rank meets some rank whose length differs, so every rank ends here: each
+    // releases the others' segments, and each segment gets the releases it is owed.
+    for (const j of others) release(t, c.world(j));
+    await all(sends);
+    throw wrong;
   }
   const gather = to === 'all' || (to !== 'none' && to.root === r);
   // A non-root of a rooted reduce reduces straight into its segment, where the root reads it.
-  const out = gather || to === 'none' ? (into ?? new ctor(gather ? n : hi - lo)) : undefined;
+  const out = gather || to === 'none' ? (into ?? allocLike(value, gather ? n : hi - lo)) : undefined;
   const mine = out ? (gather ? out.subarray(lo, hi) : out) : mySeg.subarray(lo, hi);
   const len = hi - lo;
   op.apply(mine, value.subarray(lo, hi), views[others[0]!]!.subarray(lo, hi), 0, len);
