@@ -9,6 +9,9 @@ describe('dimsCreate (MPI_Dims_create)', () => {
     assert.deepEqual(dimsCreate(7, 2), [7, 1]);
     assert.deepEqual(dimsCreate(1, 3), [1, 1, 1]);
     assert.deepEqual(dimsCreate(36, 2), [6, 6]);
+    assert.deepEqual(dimsCreate(72, 2), [9, 8]);
+    assert.deepEqual(dimsCreate(64, 3), [4, 4, 4]);
+    assert.deepEqual(dimsCreate(30, 3), [5, 3, 2]);
   });
   test('fixed entries are kept and zeros filled', () => {
     assert.deepEqual(dimsCreate(12, [0, 2]), [6, 2]);

@@ -22,19 +22,33 @@ export function dimsCreate(nnodes: number, dims: number | readonly number[]): nu
     if (rest !== 1) throw new InvalidArgumentError(`[${out.join(', ')}] holds ${fixed} ranks, not ${nnodes}`);
     return out;
   }
-  const primes: number[] = [];
-  for (let f = 2; f * f <= rest; f++) while (rest % f === 0) { primes.push(f); rest /= f; }
-  if (rest > 1) primes.push(rest);
-  const sizes = new Array<number>(free.length).fill(1);
-  // Largest factors first, each to the smallest dimension so far.
-  for (const f of primes.sort((a, b) => b - a)) {
-    let k = 0;
-    for (let i = 1; i < sizes.length; i++) if (sizes[i]! < sizes[k]!) k = i;
-    sizes[k]! *= f;
-  }
-  sizes.sort((a, b) => b - a);
+  const sizes = balanced(rest, free.length);
   free.forEach((i, k) => (out[i] = sizes[k]!));
   return out;
+}
+
+/**
+ * The factorization of `n` into `k` factors, largest first, with the smallest largest
+ * factor, then the smallest spread (MPI's choice: 72 in 2 is [9, 8], 16 in 3 is [4, 2, 2]).
+ */
+function balanced(n: number, k: number): number[] {
+  let best: number[] | undefined;
+  const better = (a: number[], b: number[]): boolean => a[0]! < b[0]! || (a[0] === b[0] && a[0]! - a[a.length - 1]! < b[0]! - b[b.length - 1]!);
+  const walk = (left: number, slots: number, max: number, acc: number[]): void => {
+    if (slots === 1) {
+      if (left <= max) {
+        const cand = [...acc, left];
+        if (!best || better(cand, best)) best = cand;
+      }
+      return;
+    }
+    // The largest factor of what is left is at least its slots-th root.
+    for (let f = Math.min(max, left); f >= 1 && f ** slots >= left; f--) {
+      if (left % f === 0) walk(left / f, slots - 1, f, [...acc, f]);
+    }
+  };
+  walk(n, k, n, []);
+  return best!;
 }
 
 /** Row-major rank of `coords` in a grid of `dims` (periodic dimensions wrap). */
