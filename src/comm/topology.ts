@@ -17,7 +17,7 @@ export function dimsCreate(nnodes: number, dims: number | readonly number[]): nu
   const fixed = out.reduce((a, d) => (d > 0 ? a * d : a), 1);
   if (nnodes % fixed !== 0) throw new InvalidArgumentError(`Cannot fill [${out.join(', ')}] for ${nnodes} ranks: ${nnodes} is not a multiple of ${fixed}`);
   const free = out.map((d, i) => (d === 0 ? i : -1)).filter((i) => i >= 0);
-  let rest = nnodes / fixed;
+  const rest = nnodes / fixed;
   if (free.length === 0) {
     if (rest !== 1) throw new InvalidArgumentError(`[${out.join(', ')}] holds ${fixed} ranks, not ${nnodes}`);
     return out;
