@@ -1,7 +1,8 @@
 // The public surface of ranks, and nothing else.
 export { world } from './comm/world.ts';
+export { CartComm } from './comm/cart.ts';
 export {
-  Communicator, CartComm, type SendOptions, type RecvOptions, type ProbeOptions, type SendrecvOptions, type CountsOptions, type CartOptions, type ReduceOptions,
+  Communicator, type SendOptions, type RecvOptions, type ProbeOptions, type SendrecvOptions, type CountsOptions, type CartOptions, type ReduceOptions,
 } from './comm/communicator.ts';
 export { Op, SUM, PROD, MIN, MAX, LAND, LOR, LXOR, BAND, BOR, BXOR, MINLOC, MAXLOC, type TypedArray } from './comm/collectives/ops.ts';
 export { Group } from './comm/group.ts';

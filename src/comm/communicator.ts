@@ -1,82 +1,19 @@
-import { decode, encode } from '../codec/encode.ts';
-import { ANY_TAG, PROC_NULL, UNDEFINED } from '../constants.ts';
+import { UNDEFINED } from '../constants.ts';
 import { ArgumentRangeError, InvalidArgumentError } from '../errors.ts';
-import { Op } from '../transport/op.ts';
-import type { Envelope, Received, Transport } from '../transport/transport.ts';
 import { barrier, bcast } from './collectives/bcast.ts';
-import { Coll, type CommCore } from './collectives/call.ts';
+import { Coll } from './collectives/call.ts';
 import { allgather, alltoall, gather, scatter } from './collectives/gather.ts';
 import { checkOp, isTypedArray, type Op as ReduceOp, type TypedArray } from './collectives/ops.ts';
 import { allreduce, reduce, reduceScatter, scan } from './collectives/reduce.ts';
 import { Group } from './group.ts';
-import { guard } from './guard.ts';
-import { Request } from './request.ts';
-import { Status } from './status.ts';
-import { cartCoords, cartRank } from './topology.ts';
-import { checkCounts, checkDest, checkInto, checkRecvTag, checkRoot, checkSendTag, checkSource, checkTimeout } from './validate.ts';
+import type { CartComm } from './cart.ts';
+import type { CartOptions, CountsOptions, ReduceOptions } from './options.ts';
+import { PointToPoint } from './point-to-point.ts';
+import { checkCounts, checkRoot } from './validate.ts';
 
-/** Options of `send` / `isend`. */
-export interface SendOptions {
-  /** 0..TAG_UB; default 0. */
-  tag?: number;
-}
+export type { CountsOptions, CartOptions, ReduceOptions, SendOptions, RecvOptions, ProbeOptions, SendrecvOptions } from './options.ts';
 
-/** Options of `recv` / `irecv`. */
-export interface RecvOptions<B extends ArrayBufferView = ArrayBufferView> {
-  /** A rank, ANY_SOURCE (default) or PROC_NULL. */
-  source?: number;
-  /** A tag or ANY_TAG (default). */
-  tag?: number;
-  /** Receive raw bytes in place; the message must fit. */
-  into?: B;
-  /** Filled with the message's source, tag and size. */
-  status?: Status;
-  /** Withdraws the receive if it has not matched yet. */
-  signal?: AbortSignal;
-  /** Milliseconds to wait for a matching message before rejecting with TimeoutError. */
-  timeout?: number;
-}
-
-/** Options of `probe` / `iprobe`. */
-export interface ProbeOptions {
-  source?: number;
-  tag?: number;
-  signal?: AbortSignal;
-  timeout?: number;
-}
-
-/** Options of `sendrecv`. */
-export interface SendrecvOptions<B extends ArrayBufferView = ArrayBufferView> {
-  sendTag?: number;
-  source?: number;
-  recvTag?: number;
-  into?: B;
-  status?: Status;
-}
-
-/** Options of the v-forms: how many elements each rank's part has. */
-export interface CountsOptions {
-  /** Elements per rank, `size` entries (scatterv, gatherv, allgatherv, alltoallv, reduce_scatter). */
-  counts?: readonly number[];
-}
-
-/** Options of `reduce` and `allreduce` on TypedArrays. */
-export interface ReduceOptions<A extends TypedArray = TypedArray> {
-  /**
-   * Where the result goes (mpi4py's `recvbuf`): an array of the same kind and length as
-   * the value; the value itself reduces in place (MPI_IN_PLACE). Saves allocating a new
-   * array on every call.
-   */
-  into?: A;
-}
-
-/** Options of `createCart`. */
-export interface CartOptions {
-  /** Which dimensions wrap around (default: none). */
-  periods?: readonly boolean[];
-  /** Accepted for mpi4py parity; ranks keep their order (every rank shares one machine's memory). */
-  reorder?: boolean;
-}
+const NOOP = (): void => {};
 
 function checkResultInto(value: unknown, into: unknown, where: string): TypedArray | undefined {
   if (into === undefined) return undefined;
@@ -84,16 +21,6 @@ function checkResultInto(value: unknown, into: unknown, where: string): TypedArr
   const what = (v: unknown): string => (isTypedArray(v) ? `${v.constructor.name}[${v.length}]` : typeof v);
   throw new InvalidArgumentError(`${where}: \`into\` must be a TypedArray of the value's kind and length (${what(value)}), got ${what(into)}`);
 }
-
-/** Context numbers already handed out, shared by every communicator of one world. */
-interface Contexts {
-  next: number;
-  /** Settles when this rank's last dup/split/createCart has agreed on its context. */
-  making: Promise<void>;
-}
-
-const DONE: Promise<void> = Promise.resolve();
-const NOOP = (): void => {};
 
 /**
  * A group of ranks that talk to each other (mpi4py's `Comm`). Every operation returns
@@ -104,147 +31,8 @@ const NOOP = (): void => {};
  * if (comm.rank === 0) await comm.send({ hello: 'world' }, 1, { tag: 7 });
  * else if (comm.rank === 1) console.log(await comm.recv({ source: 0, tag: 7 }));
  */
-export class Communicator implements CommCore {
-  /** This rank's number in the communicator, 0..size-1. */
-  readonly rank: number;
-  /** How many ranks the communicator has. */
-  readonly size: number;
-  /** The communicator's ranks, for rank translation between communicators. */
-  readonly group: Group;
-  /** @internal */ readonly collContext: number;
-  /** @internal World rank of each member; undefined when they are the world's ranks. */
-  readonly members: readonly number[] | undefined;
-  private readonly toLocal: Map<number, number> | undefined;
+export class Communicator extends PointToPoint {
   private collTail: Promise<void> | undefined;
-
-  /** @internal */
-  constructor(
-    /** @internal */ readonly transport: Transport,
-    /** @internal Even: point-to-point; the next odd number carries this communicator's collectives. */
-    readonly context: number,
-    group?: Group,
-    /** How the communicator was made, for messages: `world`, `world.dup()`, `world.split(1)`. */
-    readonly name = 'world',
-    /** @internal */ protected readonly contexts: Contexts = { next: context + 2, making: DONE },
-  ) {
-    this.group = group ?? new Group(Array.from({ length: transport.size }, (_, i) => i), transport.rank);
-    const identity = this.group.members.every((w, i) => w === i) && this.group.size === transport.size;
-    this.members = identity ? undefined : this.group.members;
-    this.toLocal = identity ? undefined : new Map(this.group.members.map((w, i) => [w, i]));
-    this.rank = this.group.rank;
-    this.size = this.group.size;
-    this.collContext = context + 1;
-  }
-  /**
-   * Sends `value` to `dest`; resolves when `value` may be reused. TypedArrays, DataView and
-   * ArrayBuffer travel as raw bytes; anything else is serialized (structured clone).
-   *
-   * @example
-   * await comm.send(new Float64Array([1, 2, 3]), 1, { tag: 13 });
-   */
-  send(value: unknown, dest: number, options?: SendOptions): Promise<void> {
-    const op = this.startSend(value, dest, options?.tag);
-    return op ? op.promise : DONE;
-  }
-
-  /**
-   * Non-blocking send: returns a Request at once.
-   *
-   * @example
-   * const req = comm.isend(data, 1); compute(); await req;
-   */
-  isend(value: unknown, dest: number, options?: SendOptions): Request<void> {
-    return new Request(this.startSend(value, dest, options?.tag) ?? Op.resolved<void>(undefined));
-  }
-
-  /**
-   * Receives a message; resolves with its value. With `into`, raw bytes land in that
-   * array, which is returned.
-   *
-   * @example
-   * const data = await comm.recv<Float64Array>({ source: 0, tag: 13 });
-   * await comm.recv({ into: new Int32Array(1000) });
-   */
-  recv<B extends ArrayBufferView>(options: RecvOptions<B> & { into: B }): Promise<B>;
-  recv<T = unknown>(options?: RecvOptions): Promise<T>;
-  recv(options?: RecvOptions): Promise<unknown> {
-    return this.startRecv(options, options?.status).promise;
-  }
-
-  /**
-   * Non-blocking receive: returns a Request whose `status` fills on completion.
-   *
-   * @example
-   * const req = comm.irecv<number[]>({ source: 1 });
-   * const value = await req;
-   */
-  irecv<B extends ArrayBufferView>(options: RecvOptions<B> & { into: B }): Request<B>;
-  irecv<T = unknown>(options?: RecvOptions): Request<T>;
-  irecv(options?: RecvOptions): Request<unknown> {
-    const status = options?.status ?? new Status();
-    return new Request(this.startRecv(options, status), status);
-  }
-
-  /**
-   * Sends to `dest` and receives from `source` at once, so pairs of ranks can swap data
-   * without ordering their calls.
-   *
-   * @example
-   * const right = (comm.rank + 1) % comm.size, left = (comm.rank + comm.size - 1) % comm.size;
-   * const fromLeft = await comm.sendrecv(mine, right, { source: left });
-   */
-  async sendrecv<T = unknown>(value: unknown, dest: number, options?: SendrecvOptions): Promise<T> {
-    const d = checkDest(dest, this.size);
-    const sendTag = checkSendTag(options?.sendTag, 'sendTag');
-    const enc = d === PROC_NULL ? undefined : encode(value);
-    const recv = this.startRecv({ source: options?.source, tag: options?.recvTag ?? ANY_TAG, into: options?.into }, options?.status, 'recvTag');
-    if (enc) await this.transport.send(this.context, this.world(d), sendTag, enc.kind, enc.bytes).promise;
-    return (await recv.promise) as T;
-  }
-
-  /**
-   * Waits for a matching message and resolves with its Status, without receiving it.
-   *
-   * @example
-   * const st = await comm.probe({ source: ANY_SOURCE });
-   * const buf = await comm.recv({ source: st.source, into: new Uint8Array(st.bytes) });
-   */
-  probe(options?: ProbeOptions): Promise<Status> {
-    const source = checkSource(options?.source, this.size);
-    const tag = checkRecvTag(options?.tag);
-    const timeout = checkTimeout(options?.timeout);
-    if (source === PROC_NULL) return Promise.resolve(new Status().fill(PROC_NULL, ANY_TAG, 0, 0));
-    const toStatus = (e: Envelope): Status => new Status().fill(this.local(e.source), e.tag, e.bytes, e.kind);
-    const op = this.transport.probe(this.context, this.world(source), tag) as Op<unknown>;
-    if (op.done) return Promise.resolve(toStatus(op.value as Envelope));
-    op.finish = toStatus;
-    guard(op, 'probe', options?.signal, timeout);
-    return op.promise as Promise<Status>;
-  }
-
-  /**
-   * The Status of a matching message if one has arrived, else `undefined`; never waits.
-   *
-   * @example
-   * while (!comm.iprobe({ tag: 3 })) await doSomeWork();
-   */
-  iprobe(options?: Omit<ProbeOptions, 'signal' | 'timeout'>): Status | undefined {
-    const source = checkSource(options?.source, this.size);
-    const tag = checkRecvTag(options?.tag);
-    if (source === PROC_NULL) return new Status().fill(PROC_NULL, ANY_TAG, 0, 0);
-    const e = this.transport.iprobe(this.context, this.world(source), tag);
-    return e && new Status().fill(this.local(e.source), e.tag, e.bytes, e.kind);
-  }
-
-  /**
-   * Ends every rank of the job with exit code `code` (MPI_Abort).
-   *
-   * @example
-   * if (!valid) comm.abort(2);
-   */
-  abort(code = 1, reason = `rank ${this.rank} called abort(${code})`): void {
-    this.transport.abort(code, reason);
-  }
 
   // ---- Collectives: every rank of the communicator calls them in the same order. ----
 
@@ -444,6 +232,8 @@ export class Communicator implements CommCore {
     const { context } = await this.agree(inside ? 0 : UNDEFINED, this.rank);
     if (!inside) return null;
     const members = Array.from({ length: cells }, (_, r) => this.world(r));
+    // Loaded here, not at the top: CartComm extends this class.
+    const { CartComm } = await import('./cart.ts');
     return new CartComm(this.transport, context, new Group(members, this.group.self), `${this.name}.createCart([${dims.join(', ')}])`, this.contexts, dims, periods.map(Boolean));
   }
 
@@ -481,124 +271,5 @@ export class Communicator implements CommCore {
       if (this.collTail === tail) this.collTail = undefined;
     });
     return start;
-  }
-
-  /** @internal The world rank of member `r`. */
-  world(r: number): number {
-    return this.members && r >= 0 ? this.members[r]! : r;
-  }
-
-  /** @internal The member number of world rank `w`. */
-  local(w: number): number {
-    return this.toLocal && w >= 0 ? this.toLocal.get(w)! : w;
-  }
-
-  private startSend(value: unknown, dest: number, tag: number | undefined): Op<void> | undefined {
-    const d = checkDest(dest, this.size);
-    const t = checkSendTag(tag);
-    if (d === PROC_NULL) return undefined;
-    let enc;
-    try {
-      enc = encode(value);
-    } catch (err) {
-      const op = new Op<void>();
-      op.reject(err);
-      return op;
-    }
-    return this.transport.send(this.context, this.world(d), t, enc.kind, enc.bytes);
-  }
-
-  private startRecv(options: RecvOptions | undefined, status: Status | undefined, tagName = 'tag'): Op<unknown> {
-    const source = checkSource(options?.source, this.size);
-    const tag = checkRecvTag(options?.tag, tagName);
-    const into = checkInto(options?.into);
-    const timeout = checkTimeout(options?.timeout);
-    if (source === PROC_NULL) {
-      status?.fill(PROC_NULL, ANY_TAG, 0, 0);
-      return Op.resolved<unknown>(undefined);
-    }
-    const bytes = into && new Uint8Array(into.buffer, into.byteOffset, into.byteLength);
-    const op = this.transport.recv(this.context, this.world(source), tag, bytes) as Op<unknown>;
-    const finish = (r: Received): unknown => {
-      status?.fill(this.local(r.source), r.tag, r.bytes, r.kind);
-      return into ?? decode(r.kind, r.data);
-    };
-    if (op.done) return op.failed ? op : Op.resolved(finish(op.value as Received));
-    op.finish = finish;
-    guard(op, 'recv', options?.signal, timeout);
-    return op;
-  }
-}
-
-/**
- * A communicator whose ranks form a Cartesian grid (row-major), made by `createCart`.
- *
- * @example
- * const grid = (await comm.createCart([2, 2], { periods: [true, false] }))!;
- * grid.coords; // e.g. [1, 0]
- * const { source, dest } = grid.shift(1, 1);
- */
-export class CartComm extends Communicator {
-  /** This rank's coordinates. */
-  readonly coords: readonly number[];
-
-  /** @internal */
-  constructor(transport: Transport, context: number, group: Group, name: string, contexts: Contexts, readonly dims: readonly number[], readonly periods: readonly boolean[]) {
-    super(transport, context, group, name, contexts);
-    this.coords = cartCoords(dims, this.rank);
-  }
-
-  /** Number of dimensions. @example grid.ndim */
-  get ndim(): number {
-    return this.dims.length;
-  }
-
-  /** The coordinates of `rank`. @example grid.coordsOf(3) */
-  coordsOf(rank: number): number[] {
-    return cartCoords(this.dims, checkDest(rank, this.size));
-  }
-
-  /** The rank at `coords` (periodic dimensions wrap; others must be in range). @example grid.rankOf([0, 1]) */
-  rankOf(coords: readonly number[]): number {
-    return cartRank(this.dims, this.periods, coords);
-  }
-
-  /**
-   * The ranks `disp` steps behind (`source`) and ahead (`dest`) along `dim`; PROC_NULL
-   * off the edge of a non-periodic dimension.
-   *
-   * @example
-   * const { source, dest } = grid.shift(0, 1);
-   * await grid.sendrecv(edge, dest, { source });
-   */
-  shift(dim: number, disp = 1): { source: number; dest: number } {
-    if (!Number.isInteger(dim) || dim < 0 || dim >= this.ndim) throw new ArgumentRangeError(`Expected \`dim\` in 0..${this.ndim - 1}, got ${String(dim)}`);
-    if (!Number.isInteger(disp)) throw new ArgumentRangeError(`Expected \`disp\` to be an integer, got ${String(disp)}`);
-    const at = (delta: number): number => {
-      const c = [...this.coords];
-      c[dim] = c[dim]! + delta;
-      const d = this.dims[dim]!;
-      if (!this.periods[dim] && (c[dim]! < 0 || c[dim]! >= d)) return PROC_NULL;
-      return cartRank(this.dims, this.periods, c);
-    };
-    return { source: at(-disp), dest: at(disp) };
-  }
-
-  /**
-   * The sub-grid through this rank that keeps the dimensions where `remainDims` is true
-   * (MPI_Cart_sub): e.g. [false, true] gives this rank's row.
-   *
-   * @example
-   * const row = await grid.sub([false, true]);
-   */
-  async sub(remainDims: readonly boolean[]): Promise<CartComm> {
-    if (!Array.isArray(remainDims) || remainDims.length !== this.ndim) throw new InvalidArgumentError(`Expected \`remainDims\` to have ${this.ndim} booleans, got ${JSON.stringify(remainDims)}`);
-    const keep = (c: readonly number[], want: boolean): number[] => c.filter((_, i) => Boolean(remainDims[i]) === want);
-    const color = cartRank(keep(this.dims, false), [], keep(this.coords, false));
-    const key = cartRank(keep(this.dims, true), [], keep(this.coords, true));
-    const part = await this.split(color, key);
-    const dims = keep(this.dims, true);
-    const periods = this.periods.filter((_, i) => remainDims[i]);
-    return new CartComm(this.transport, part!.context, part!.group, `${this.name}.sub([${remainDims.join(', ')}])`, this.contexts, dims.length ? dims : [1], dims.length ? periods : [false]);
   }
 }

@@ -1,0 +1,205 @@
+import { decode, encode } from '../codec/encode.ts';
+import { ANY_TAG, PROC_NULL } from '../constants.ts';
+import { Op } from '../transport/op.ts';
+import type { Envelope, Received, Transport } from '../transport/transport.ts';
+import type { CommCore } from './collectives/call.ts';
+import { Group } from './group.ts';
+import { guard } from './guard.ts';
+import { contextsAfter, type Contexts, type ProbeOptions, type RecvOptions, type SendOptions, type SendrecvOptions } from './options.ts';
+import { Request } from './request.ts';
+import { Status } from './status.ts';
+import { checkDest, checkInto, checkRecvTag, checkSendTag, checkSource, checkTimeout } from './validate.ts';
+
+const DONE: Promise<void> = Promise.resolve();
+
+/**
+ * The point-to-point half of a communicator: its ranks (and their translation to the
+ * transport's), send, receive, probe and abort. `Communicator` adds the collectives.
+ */
+export class PointToPoint implements CommCore {
+  /** This rank's number in the communicator, 0..size-1. */
+  readonly rank: number;
+  /** How many ranks the communicator has. */
+  readonly size: number;
+  /** The communicator's ranks, for rank translation between communicators. */
+  readonly group: Group;
+  /** @internal */ readonly collContext: number;
+  /** @internal World rank of each member; undefined when they are the world's ranks. */
+  readonly members: readonly number[] | undefined;
+  private readonly toLocal: Map<number, number> | undefined;
+
+  /** @internal */
+  constructor(
+    /** @internal */ readonly transport: Transport,
+    /** @internal Even: point-to-point; the next odd number carries this communicator's collectives. */
+    readonly context: number,
+    group?: Group,
+    /** How the communicator was made, for messages: `world`, `world.dup()`, `world.split(1)`. */
+    readonly name = 'world',
+    /** @internal */ protected readonly contexts: Contexts = contextsAfter(context),
+  ) {
+    this.group = group ?? new Group(Array.from({ length: transport.size }, (_, i) => i), transport.rank);
+    const identity = this.group.members.every((w, i) => w === i) && this.group.size === transport.size;
+    this.members = identity ? undefined : this.group.members;
+    this.toLocal = identity ? undefined : new Map(this.group.members.map((w, i) => [w, i]));
+    this.rank = this.group.rank;
+    this.size = this.group.size;
+    this.collContext = context + 1;
+  }
+  /**
+   * Sends `value` to `dest`; resolves when `value` may be reused. TypedArrays, DataView and
+   * ArrayBuffer travel as raw bytes; anything else is serialized (structured clone).
+   *
+   * @example
+   * await comm.send(new Float64Array([1, 2, 3]), 1, { tag: 13 });
+   */
+  send(value: unknown, dest: number, options?: SendOptions): Promise<void> {
+    const op = this.startSend(value, dest, options?.tag);
+    return op ? op.promise : DONE;
+  }
+
+  /**
+   * Non-blocking send: returns a Request at once.
+   *
+   * @example
+   * const req = comm.isend(data, 1); compute(); await req;
+   */
+  isend(value: unknown, dest: number, options?: SendOptions): Request<void> {
+    return new Request(this.startSend(value, dest, options?.tag) ?? Op.resolved<void>(undefined));
+  }
+
+  /**
+   * Receives a message; resolves with its value. With `into`, raw bytes land in that
+   * array, which is returned.
+   *
+   * @example
+   * const data = await comm.recv<Float64Array>({ source: 0, tag: 13 });
+   * await comm.recv({ into: new Int32Array(1000) });
+   */
+  recv<B extends ArrayBufferView>(options: RecvOptions<B> & { into: B }): Promise<B>;
+  recv<T = unknown>(options?: RecvOptions): Promise<T>;
+  recv(options?: RecvOptions): Promise<unknown> {
+    return this.startRecv(options, options?.status).promise;
+  }
+
+  /**
+   * Non-blocking receive: returns a Request whose `status` fills on completion.
+   *
+   * @example
+   * const req = comm.irecv<number[]>({ source: 1 });
+   * const value = await req;
+   */
+  irecv<B extends ArrayBufferView>(options: RecvOptions<B> & { into: B }): Request<B>;
+  irecv<T = unknown>(options?: RecvOptions): Request<T>;
+  irecv(options?: RecvOptions): Request<unknown> {
+    const status = options?.status ?? new Status();
+    return new Request(this.startRecv(options, status), status);
+  }
+
+  /**
+   * Sends to `dest` and receives from `source` at once, so pairs of ranks can swap data
+   * without ordering their calls.
+   *
+   * @example
+   * const right = (comm.rank + 1) % comm.size, left = (comm.rank + comm.size - 1) % comm.size;
+   * const fromLeft = await comm.sendrecv(mine, right, { source: left });
+   */
+  async sendrecv<T = unknown>(value: unknown, dest: number, options?: SendrecvOptions): Promise<T> {
+    const d = checkDest(dest, this.size);
+    const sendTag = checkSendTag(options?.sendTag, 'sendTag');
+    const enc = d === PROC_NULL ? undefined : encode(value);
+    const recv = this.startRecv({ source: options?.source, tag: options?.recvTag ?? ANY_TAG, into: options?.into }, options?.status, 'recvTag');
+    if (enc) await this.transport.send(this.context, this.world(d), sendTag, enc.kind, enc.bytes).promise;
+    return (await recv.promise) as T;
+  }
+
+  /**
+   * Waits for a matching message and resolves with its Status, without receiving it.
+   *
+   * @example
+   * const st = await comm.probe({ source: ANY_SOURCE });
+   * const buf = await comm.recv({ source: st.source, into: new Uint8Array(st.bytes) });
+   */
+  probe(options?: ProbeOptions): Promise<Status> {
+    const source = checkSource(options?.source, this.size);
+    const tag = checkRecvTag(options?.tag);
+    const timeout = checkTimeout(options?.timeout);
+    if (source === PROC_NULL) return Promise.resolve(new Status().fill(PROC_NULL, ANY_TAG, 0, 0));
+    const toStatus = (e: Envelope): Status => new Status().fill(this.local(e.source), e.tag, e.bytes, e.kind);
+    const op = this.transport.probe(this.context, this.world(source), tag) as Op<unknown>;
+    if (op.done) return Promise.resolve(toStatus(op.value as Envelope));
+    op.finish = toStatus;
+    guard(op, 'probe', options?.signal, timeout);
+    return op.promise as Promise<Status>;
+  }
+
+  /**
+   * The Status of a matching message if one has arrived, else `undefined`; never waits.
+   *
+   * @example
+   * while (!comm.iprobe({ tag: 3 })) await doSomeWork();
+   */
+  iprobe(options?: Omit<ProbeOptions, 'signal' | 'timeout'>): Status | undefined {
+    const source = checkSource(options?.source, this.size);
+    const tag = checkRecvTag(options?.tag);
+    if (source === PROC_NULL) return new Status().fill(PROC_NULL, ANY_TAG, 0, 0);
+    const e = this.transport.iprobe(this.context, this.world(source), tag);
+    return e && new Status().fill(this.local(e.source), e.tag, e.bytes, e.kind);
+  }
+
+  /**
+   * Ends every rank of the job with exit code `code` (MPI_Abort).
+   *
+   * @example
+   * if (!valid) comm.abort(2);
+   */
+  abort(code = 1, reason = `rank ${this.rank} called abort(${code})`): void {
+    this.transport.abort(code, reason);
+  }
+
+  /** @internal The world rank of member `r`. */
+  world(r: number): number {
+    return this.members && r >= 0 ? this.members[r]! : r;
+  }
+
+  /** @internal The member number of world rank `w`. */
+  local(w: number): number {
+    return this.toLocal && w >= 0 ? this.toLocal.get(w)! : w;
+  }
+
+  private startSend(value: unknown, dest: number, tag: number | undefined): Op<void> | undefined {
+    const d = checkDest(dest, this.size);
+    const t = checkSendTag(tag);
+    if (d === PROC_NULL) return undefined;
+    let enc;
+    try {
+      enc = encode(value);
+    } catch (err) {
+      const op = new Op<void>();
+      op.reject(err);
+      return op;
+    }
+    return this.transport.send(this.context, this.world(d), t, enc.kind, enc.bytes);
+  }
+
+  private startRecv(options: RecvOptions | undefined, status: Status | undefined, tagName = 'tag'): Op<unknown> {
+    const source = checkSource(options?.source, this.size);
+    const tag = checkRecvTag(options?.tag, tagName);
+    const into = checkInto(options?.into);
+    const timeout = checkTimeout(options?.timeout);
+    if (source === PROC_NULL) {
+      status?.fill(PROC_NULL, ANY_TAG, 0, 0);
+      return Op.resolved<unknown>(undefined);
+    }
+    const bytes = into && new Uint8Array(into.buffer, into.byteOffset, into.byteLength);
+    const op = this.transport.recv(this.context, this.world(source), tag, bytes) as Op<unknown>;
+    const finish = (r: Received): unknown => {
+      status?.fill(this.local(r.source), r.tag, r.bytes, r.kind);
+      return into ?? decode(r.kind, r.data);
+    };
+    if (op.done) return op.failed ? op : Op.resolved(finish(op.value as Received));
+    op.finish = finish;
+    guard(op, 'recv', options?.signal, timeout);
+    return op;
+  }
+}
