@@ -15,9 +15,9 @@ export { launch, type LaunchOptions, type LaunchResult } from './launch/launch.t
 export {
   RanksError, isRanksError, TruncationError, KindMismatchError, DataCloneError, ArgumentRangeError, InvalidArgumentError,
   TimeoutError, AbortError, CancelledError, RankFailedError, DeadlockError, PeerExitedError, CollectiveMismatchError, BrokenPoolError,
-  Empty, Full, BrokenBarrierError, EOFError, ClosedError, NotHeldError, OverReleaseError,
   type ErrorCode, type BlockedWait,
 } from './errors.ts';
+export { Empty, Full, BrokenBarrierError, EOFError, ClosedError, NotHeldError, OverReleaseError } from './sync/errors.ts';
 export { Lock, RLock } from './sync/lock.ts';
 export { Semaphore, BoundedSemaphore } from './sync/semaphore.ts';
 export { Event } from './sync/event.ts';

@@ -1,7 +1,7 @@
 // Barrier: arrivals counted per generation under an internal guard. A generation ends by
 // release (GEN moves on) or by breaking (BROKEN set; a reset also moves GEN on and names
 // the generation it broke in BROKEN_GEN). Waiters sleep on SEQ, which every change bumps.
-import { BrokenBarrierError } from '../errors.ts';
+import { BrokenBarrierError } from './errors.ts';
 import { guarded } from './futex.ts';
 import { checkInt, checkSignal, deadlineOf, type WaitOptions } from './options.ts';
 import { checkTimeout } from '../comm/validate.ts';

@@ -2,7 +2,7 @@
 // payload kind), with a write lock and a read lock so any number of threads may send and
 // receive. An item that fits is written whole, so readers never see half of it; one larger
 // than the ring streams through it while the reader drains. Queue and Connection build on it.
-import { ClosedError } from '../errors.ts';
+import { ClosedError } from './errors.ts';
 import { lockOp, unlock } from './futex.ts';
 import { checkInt } from './options.ts';
 import { now, type Op } from './wait.ts';

@@ -1,7 +1,8 @@
 // Condition: a lock plus a wait list kept as two counters under an internal guard.
 // `sleeping` waiters, `permits` handed out by notify and not yet taken; a wake word SEQ
 // changes on every notify so a waiter that read it before checking permits never misses one.
-import { NotHeldError, TimeoutError } from '../errors.ts';
+import { TimeoutError } from '../errors.ts';
+import { NotHeldError } from './errors.ts';
 import { guarded } from './futex.ts';
 import { Held } from './held.ts';
 import { ME, RLock, acquireOp, isOwned, releaseAll, releaseLock, restoreOp, type AnyLockState, type Lock } from './lock.ts';

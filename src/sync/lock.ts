@@ -1,6 +1,7 @@
 // Lock and RLock: a mutex word (and, for RLock, its owner thread and depth).
 import { threadId } from 'node:worker_threads';
-import { NotHeldError, TimeoutError } from '../errors.ts';
+import { TimeoutError } from '../errors.ts';
+import { NotHeldError } from './errors.ts';
 import { isLocked, lockOp, unlock } from './futex.ts';
 import { Held } from './held.ts';
 import { deadlineOf, type AcquireOptions, type WaitOptions } from './options.ts';

@@ -1,7 +1,8 @@
 // Pipe: two Connections over one channel per direction. Closing an end sets flags in the
 // channels' shared words, so the other end (in any thread) sees it at once.
 import { decode, encode } from '../codec/encode.ts';
-import { ClosedError, EOFError, InvalidArgumentError, TimeoutError } from '../errors.ts';
+import { InvalidArgumentError, TimeoutError } from '../errors.ts';
+import { ClosedError, EOFError } from './errors.ts';
 import { EOF, READER_CLOSED, USED, WRITER_CLOSED, closeSide, createChannel, readable, recvOp, sendOp, type ChannelState } from './channel.ts';
 import { checkSignal, deadlineOf, type WaitOptions } from './options.ts';
 import { checkTimeout } from '../comm/validate.ts';

@@ -1,7 +1,8 @@
 // Queue, JoinableQueue and SimpleQueue: items framed into one shared byte ring (channel.ts),
 // with counters for qsize, the maxsize bound and unfinished tasks in its spare words.
 import { decode, encode } from '../codec/encode.ts';
-import { ClosedError, Empty, Full, OverReleaseError, TimeoutError } from '../errors.ts';
+import { TimeoutError } from '../errors.ts';
+import { ClosedError, Empty, Full, OverReleaseError } from './errors.ts';
 import { EOF, EXTRA, createChannel, recvOp, sendOp, type ChannelState, type Item } from './channel.ts';
 import { downOp, up } from './futex.ts';
 import { checkInt, checkSignal, deadlineOf, type BlockOptions, type WaitOptions } from './options.ts';

@@ -1,5 +1,6 @@
 // Semaphore and BoundedSemaphore: one counting word (and the bound).
-import { OverReleaseError, TimeoutError } from '../errors.ts';
+import { TimeoutError } from '../errors.ts';
+import { OverReleaseError } from './errors.ts';
 import { downOp, up } from './futex.ts';
 import { Held } from './held.ts';
 import { checkInt, deadlineOf, type AcquireOptions, type WaitOptions } from './options.ts';
