@@ -13,6 +13,7 @@
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include "library.h"
 
 #define MAX_REPEATS 64
 
@@ -72,21 +73,6 @@ static void check(int ok, const char *what) {
   if (ok) return;
   fprintf(stderr, "rank %d/%d: wrong result: %s\n", rank, size, what);
   MPI_Abort(MPI_COMM_WORLD, 1);
-}
-
-/* Prints the first line of the MPI library's version string as a JSON string. */
-static void print_library(void) {
-  char version[MPI_MAX_LIBRARY_VERSION_STRING];
-  int len = 0;
-  MPI_Get_library_version(version, &len);
-  putchar('"');
-  for (int i = 0; i < len && version[i] && version[i] != '\n'; i++) {
-    char c = version[i];
-    if (c == '"' || c == '\\') putchar('\\');
-    if (c == '\t') c = ' ';
-    if ((unsigned char)c >= 0x20) putchar(c);
-  }
-  putchar('"');
 }
 
 int main(int argc, char **argv) {

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "library.h"
 
 #define DATA 0
 #define CTRL 1
@@ -43,21 +44,6 @@ static void pong(void) {
       MPI_Send(buffer, (int)bytes, MPI_BYTE, 0, DATA, MPI_COMM_WORLD);
     }
   }
-}
-
-/* Prints the first line of the MPI library's version string as a JSON string. */
-static void print_library(void) {
-  char version[MPI_MAX_LIBRARY_VERSION_STRING];
-  int len = 0;
-  MPI_Get_library_version(version, &len);
-  putchar('"');
-  for (int i = 0; i < len && version[i] && version[i] != '\n'; i++) {
-    char c = version[i];
-    if (c == '"' || c == '\\') putchar('\\');
-    if (c == '\t') c = ' ';
-    if ((unsigned char)c >= 0x20) putchar(c);
-  }
-  putchar('"');
 }
 
 int main(int argc, char **argv) {

@@ -7,6 +7,7 @@ import { LINKS, slot, wake } from './control.ts';
 import { InLink, OutLink, type PendingSend } from './links.ts';
 import type { ToLauncher, ToRank } from './messages.ts';
 import { FIRST, LAST, createRing } from './ring.ts';
+import { SegmentTable } from './segments.ts';
 import { Sleeper } from './sleeper.ts';
 
 export interface ThreadsTransportOptions {
@@ -25,13 +26,6 @@ export interface ThreadsTransportOptions {
 
 const SENT = Op.resolved<void>(undefined);
 const MIN_SPIN_MS = 0.002;
-const SEGMENT_QUANTUM = 1 << 20;
-
-interface SegmentWait {
-  rank: number;
-  gen: number;
-  op: Op<Uint8Array>;
-}
 
 /**
  * Ranks as threads of one process. Messages go through per-pair rings made on first
@@ -60,10 +54,9 @@ export class ThreadsTransport implements Transport {
   private sendsSettled = 0;
   private scheduled = false;
   private deferred = false;
-  private own: { data: Uint8Array; gen: number } | undefined;
-  private readonly peers: ({ data: Uint8Array; gen: number } | undefined)[] = [];
-  private readonly segmentWaits: SegmentWait[] = [];
-  private segmentsSettled = 0;
+  private readonly table = new SegmentTable((gen, segment) => {
+    if (this.port) this.post({ type: 'segment', from: this.rank, gen, segment });
+  });
 
   constructor(options: ThreadsTransportOptions) {
     this.rank = options.rank;
@@ -134,22 +127,11 @@ export class ThreadsTransport implements Transport {
 
   /** Scratch segments in shared memory, for the collectives' shared-memory algorithms. */
   readonly segments: SharedSegments = {
-    mine: (bytes) => {
-      if (this.own && this.own.data.byteLength >= bytes) return this.own;
-      // Grow geometrically for sizes that creep up, but not to twice a huge payload.
-      const grown = Math.max(bytes, Math.min(2 * (this.own?.data.byteLength ?? 0), 1.25 * bytes));
-      const segment = new SharedArrayBuffer(Math.ceil(grown / SEGMENT_QUANTUM) * SEGMENT_QUANTUM);
-      this.own = { data: new Uint8Array(segment), gen: (this.own?.gen ?? 0) + 1 };
-      if (this.port) this.post({ type: 'segment', from: this.rank, gen: this.own.gen, segment });
-      return this.own;
-    },
+    mine: (bytes) => this.table.mine(bytes),
     peer: (rank, gen) => {
       this.poll();
-      const known = this.peers[rank];
-      if (known && known.gen >= gen) return Op.resolved(known.data);
-      const op = new Op<Uint8Array>();
-      this.segmentWaits.push({ rank, gen, op });
-      this.schedule();
+      const op = this.table.peer(rank, gen);
+      if (!op.done) this.schedule();
       return op;
     },
   };
@@ -184,7 +166,7 @@ export class ThreadsTransport implements Transport {
   }
 
   private hasWork(): boolean {
-    return this.matcher.pending + this.sendsPending + this.segmentWaits.length > 0;
+    return this.matcher.pending + this.sendsPending + this.table.pending > 0;
   }
 
   private schedule(): void {
@@ -199,14 +181,14 @@ export class ThreadsTransport implements Transport {
     this.scheduled = false;
     this.deferred = false;
     if (!this.hasWork()) return this.sleeper.idle();
-    const before = this.matcher.settled + this.sendsSettled + this.segmentsSettled;
+    const before = this.matcher.settled + this.sendsSettled + this.table.settled;
     let deadline = performance.now() + this.spin;
     for (let i = 1; ; i++) {
       let moved = this.poll();
       if (this.sendsPending) moved = this.flush() || moved;
       // Fragments still flowing: keep spinning at full budget until the message is whole.
       if (moved) deadline = performance.now() + this.spinMs;
-      if (this.matcher.settled + this.sendsSettled + this.segmentsSettled !== before) {
+      if (this.matcher.settled + this.sendsSettled + this.table.settled !== before) {
         this.spin = Math.min(this.spinMs, this.spin * 2);
         if (!this.hasWork()) return this.sleeper.idle();
         if (!this.deferred) {
@@ -223,7 +205,7 @@ export class ThreadsTransport implements Transport {
     const recheck = (): boolean => {
       this.poll();
       if (this.sendsPending) this.flush();
-      return this.matcher.settled + this.sendsSettled + this.segmentsSettled !== before || !this.hasWork();
+      return this.matcher.settled + this.sendsSettled + this.table.settled !== before || !this.hasWork();
     };
     // Nap with the thread blocked first (fast wake), then sleep with the event loop free.
     this.sleeper.nap(this.napMs, recheck);
@@ -291,16 +273,7 @@ export class ThreadsTransport implements Transport {
     for (let msg = receiveMessageOnPort(this.port!); msg; msg = receiveMessageOnPort(this.port!)) {
       const m = msg.message as ToRank;
       if (m.type === 'link') this.inLinks.push(new InLink(m.from, m.ring, this.matcher));
-      else if (m.gen > (this.peers[m.from]?.gen ?? 0)) this.peers[m.from] = { data: new Uint8Array(m.segment), gen: m.gen };
-    }
-    for (let i = 0; i < this.segmentWaits.length; ) {
-      const w = this.segmentWaits[i]!;
-      const known = this.peers[w.rank];
-      if (known && known.gen >= w.gen) {
-        this.segmentWaits.splice(i, 1);
-        this.segmentsSettled++;
-        w.op.resolve(known.data);
-      } else i++;
+      else this.table.offer(m.from, m.gen, m.segment);
     }
   }
 
