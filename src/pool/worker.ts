@@ -1,6 +1,7 @@
 // The first module of every pool worker: a rank of the pool's world that runs task
 // chunks sent by rank 0 (the scheduler) and sends back one outcome per call.
 import { serialize } from 'node:v8';
+import { findUnclonable } from '../codec/clone-path.ts';
 import { world } from '../comm/world.ts';
 import { describeError, RESULT, TASK, type Outcome, type TaskMessage } from './protocol.ts';
 
@@ -74,11 +75,12 @@ for (;;) {
     await comm.send([msg[0], outcomes], 0, { tag: RESULT });
   } catch {
     // A result that cannot be cloned rejects its own call only.
-    const checked = outcomes.map((o): Outcome => (o[0] === 1 && !cloneable(o[1]) ? [0, describeError(new TypeError(`The task's result cannot be sent back: ${describeValue(o[1])} is not cloneable`), cloneable)] : o));
+    const checked = outcomes.map((o): Outcome => (o[0] === 1 && !cloneable(o[1]) ? [0, describeError(unsendable(o[1]), cloneable)] : o));
     await comm.send([msg[0], checked], 0, { tag: RESULT });
   }
 }
 
-function describeValue(v: unknown): string {
-  return typeof v === 'function' ? 'a function' : typeof v === 'symbol' ? 'a symbol' : `a ${Object.prototype.toString.call(v).slice(8, -1)}`;
+function unsendable(result: unknown): TypeError {
+  const hit = findUnclonable(result, 'result');
+  return new TypeError(`The task's result cannot be sent back: ${hit ? `${hit.path} is ${hit.what}` : 'it is not cloneable'}`);
 }
