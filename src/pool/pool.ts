@@ -1,7 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { ArgumentRangeError } from '../errors.ts';
+import { InvalidArgumentError } from '../errors.ts';
 import { Future } from './future.ts';
-import { Scheduler } from './scheduler.ts';
+import { stream } from './imap.ts';
+import { Scheduler, type StopOptions } from './scheduler.ts';
 import { toTask, type Task, type TaskArgs, type TaskResult } from './tasks.ts';
 
 type Fn = (...args: never[]) => unknown;
@@ -14,10 +16,56 @@ function checkSize(size: unknown, name: string): number {
   throw new ArgumentRangeError(`Expected \`${name}\` to be an integer >= 1, got ${String(size)}`);
 }
 
-function checkChunksize(chunksize: unknown, fallback: number): number {
-  if (chunksize === undefined) return fallback;
-  if (Number.isInteger(chunksize) && (chunksize as number) >= 1) return chunksize as number;
-  throw new ArgumentRangeError(`Expected \`chunksize\` to be an integer >= 1, got ${String(chunksize)}`);
+function checkCount(value: unknown, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (Number.isInteger(value) && (value as number) >= 1) return value as number;
+  throw new ArgumentRangeError(`Expected \`${name}\` to be an integer >= 1, got ${String(value)}`);
+}
+
+/** What every call takes to stop its tasks early (see StopOptions). */
+export type CallOptions = StopOptions;
+/** Options of `map`, `starmap`, `imap`, `imapUnordered`. */
+export interface MapOptions extends CallOptions {
+  /** Calls sent to a worker at once (>= 1). map's default splits the input in about 4 chunks per worker, imap's is 1. */
+  chunksize?: number;
+}
+/** Options of `imap` and `imapUnordered`. */
+export interface StreamMapOptions extends MapOptions {
+  /** Input items read ahead of the results consumed, at most (default 4 × size × chunksize). */
+  readAhead?: number;
+}
+
+/** Options shared by Pool and Executor. */
+export interface WorkerOptions {
+  /** Calls a worker runs before it is replaced by a fresh one (default: no limit). */
+  maxTasksPerWorker?: number;
+  /** Runs once in each worker before its first task; if it throws, the pool is broken. */
+  initializer?: TaskLike;
+  initArgs?: unknown[];
+  /** `'thread'` (default). `'process'` arrives with the processes transport. */
+  isolation?: 'thread' | 'process';
+  /** Called after every call settles, with the calls settled and submitted so far. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+function makeScheduler(size: number, options: WorkerOptions | undefined): Scheduler {
+  const isolation = options?.isolation ?? 'thread';
+  if (isolation === 'process') throw new InvalidArgumentError("isolation: 'process' needs the processes transport, which this version does not have yet; use 'thread'");
+  if (isolation !== 'thread') throw new InvalidArgumentError(`Expected \`isolation\` to be 'thread' or 'process', got ${String(isolation)}`);
+  if (options?.onProgress !== undefined && typeof options.onProgress !== 'function') throw new InvalidArgumentError('Expected `onProgress` to be a function');
+  if (options?.initArgs !== undefined && !Array.isArray(options.initArgs)) throw new InvalidArgumentError('Expected `initArgs` to be an array');
+  return new Scheduler({
+    size,
+    maxTasksPerWorker: checkCount(options?.maxTasksPerWorker, 'maxTasksPerWorker'),
+    initializer: options?.initializer === undefined ? undefined : toTask(options.initializer),
+    initArgs: options?.initArgs,
+    onProgress: options?.onProgress,
+  });
+}
+
+function stopOf(options: CallOptions | undefined): StopOptions | undefined {
+  if (options?.timeout !== undefined && !(typeof options.timeout === 'number' && options.timeout >= 0)) throw new ArgumentRangeError(`Expected \`timeout\` to be a number >= 0, got ${String(options.timeout)}`);
+  return options?.signal || options?.timeout !== undefined ? { signal: options.signal, timeout: options.timeout } : undefined;
 }
 
 /**
@@ -32,23 +80,24 @@ function checkChunksize(chunksize: unknown, fallback: number): number {
 export class Pool implements AsyncDisposable {
   /** Number of workers. */
   readonly size: number;
-  private readonly chunksize: number;
+  private readonly chunksize: number | undefined;
   private readonly scheduler: Scheduler;
 
-  constructor(options?: { size?: number; chunksize?: number }) {
+  constructor(options?: { size?: number; chunksize?: number } & WorkerOptions) {
     this.size = checkSize(options?.size, 'size');
-    this.chunksize = checkChunksize(options?.chunksize, 1);
-    this.scheduler = new Scheduler(this.size);
+    this.chunksize = checkCount(options?.chunksize, 'chunksize');
+    this.scheduler = makeScheduler(this.size, options);
   }
 
   /**
-   * `fn` applied to every item, results in order.
+   * `fn` applied to every item, results in order. With `signal` or `timeout`, the calls
+   * not finished by then are dropped or stopped, and the promise rejects.
    *
    * @example
    * await pool.map((x: number) => x * x, [1, 2, 3]); // [1, 4, 9]
    */
-  map<F extends TaskLike>(fn: F, items: Iterable<TaskArgs<F>[0]>, options?: { chunksize?: number }): Promise<TaskResult<F>[]> {
-    return this.run<TaskResult<F>>(fn, Array.from(items, (x) => [x]), options?.chunksize);
+  map<F extends TaskLike>(fn: F, items: Iterable<TaskArgs<F>[0]>, options?: MapOptions): Promise<TaskResult<F>[]> {
+    return this.run<TaskResult<F>>(fn, Array.from(items, (x) => [x]), options);
   }
 
   /**
@@ -57,19 +106,40 @@ export class Pool implements AsyncDisposable {
    * @example
    * await pool.starmap(math.add, [[1, 2], [3, 4]]); // [3, 7]
    */
-  starmap<F extends TaskLike>(fn: F, argLists: Iterable<TaskArgs<F>>, options?: { chunksize?: number }): Promise<TaskResult<F>[]> {
-    return this.run<TaskResult<F>>(fn, Array.from(argLists, (a) => [...(a as unknown[])]), options?.chunksize);
+  starmap<F extends TaskLike>(fn: F, argLists: Iterable<TaskArgs<F>>, options?: MapOptions): Promise<TaskResult<F>[]> {
+    return this.run<TaskResult<F>>(fn, Array.from(argLists, (a) => [...(a as unknown[])]), options);
+  }
+
+  /**
+   * Results of `fn` over `items` in input order, as an async iterable. The input may be an
+   * async or endless iterable: at most `readAhead` items are read ahead of the consumer.
+   *
+   * @example
+   * for await (const y of pool.imap(math.square, naturals(), { chunksize: 16 })) if (y > 100) break;
+   */
+  imap<F extends TaskLike>(fn: F, items: Iterable<TaskArgs<F>[0]> | AsyncIterable<TaskArgs<F>[0]>, options?: StreamMapOptions): AsyncGenerator<TaskResult<F>, void, undefined> {
+    return this.stream<TaskResult<F>>(fn, items, false, true, options);
+  }
+
+  /**
+   * Like `imap`, but each result as soon as it is ready.
+   *
+   * @example
+   * for await (const page of pool.imapUnordered(fetchPage, urls)) console.log(page.length);
+   */
+  imapUnordered<F extends TaskLike>(fn: F, items: Iterable<TaskArgs<F>[0]> | AsyncIterable<TaskArgs<F>[0]>, options?: StreamMapOptions): AsyncGenerator<TaskResult<F>, void, undefined> {
+    return this.stream<TaskResult<F>>(fn, items, false, false, options);
   }
 
   /**
    * One call of `fn` in a worker.
    *
    * @example
-   * await pool.apply(math.add, [1, 2]); // 3
+   * await pool.apply(math.add, [1, 2], { timeout: 1000 }); // 3
    */
-  apply<F extends TaskLike>(fn: F, args: TaskArgs<F>): Promise<TaskResult<F>> {
+  apply<F extends TaskLike>(fn: F, args: TaskArgs<F>, options?: CallOptions): Promise<TaskResult<F>> {
     const task = toTask(fn);
-    return this.scheduler.submit<TaskResult<F>>(task, [[...(args as unknown[])]])[0]!.result();
+    return this.scheduler.submit<TaskResult<F>>(task, [[...(args as unknown[])]], 1, stopOf(options))[0]!.result();
   }
 
   /** No more tasks; resolves when the queued ones are done and the workers have ended. @example await pool.close(); */
@@ -91,12 +161,21 @@ export class Pool implements AsyncDisposable {
     return this.close();
   }
 
-  private async run<R>(fn: TaskLike, calls: unknown[][], chunksize: number | undefined): Promise<R[]> {
+  private async run<R>(fn: TaskLike, calls: unknown[][], options: MapOptions | undefined): Promise<R[]> {
     const task = toTask(fn);
-    const size = checkChunksize(chunksize, this.chunksize);
+    const stop = stopOf(options);
+    // Like multiprocessing: about four chunks per worker unless told otherwise.
+    const size = checkCount(options?.chunksize, 'chunksize') ?? this.chunksize ?? Math.max(1, Math.ceil(calls.length / (4 * this.size)));
     if (calls.length === 0) return [];
-    const futures = this.scheduler.submit<R>(task, calls, size);
+    const futures = this.scheduler.submit<R>(task, calls, size, stop);
     return Promise.all(futures.map((f) => f.result()));
+  }
+
+  private stream<R>(fn: TaskLike, items: Iterable<unknown> | AsyncIterable<unknown>, spread: boolean, ordered: boolean, options: StreamMapOptions | undefined): AsyncGenerator<R, void, undefined> {
+    const task = toTask(fn);
+    const chunksize = checkCount(options?.chunksize, 'chunksize') ?? this.chunksize ?? 1;
+    const window = checkCount(options?.readAhead, 'readAhead') ?? 4 * this.size * chunksize;
+    return stream<R>(this.scheduler, task, items, spread, { chunksize, window: Math.max(window, chunksize), ordered, stop: stopOf(options) });
   }
 }
 
@@ -113,9 +192,9 @@ export class Executor implements AsyncDisposable {
   private readonly scheduler: Scheduler;
   private readonly pending = new Set<Future>();
 
-  constructor(options?: { maxWorkers?: number }) {
+  constructor(options?: { maxWorkers?: number } & WorkerOptions) {
     this.maxWorkers = checkSize(options?.maxWorkers, 'maxWorkers');
-    this.scheduler = new Scheduler(this.maxWorkers);
+    this.scheduler = makeScheduler(this.maxWorkers, options);
   }
 
   /**
@@ -125,7 +204,18 @@ export class Executor implements AsyncDisposable {
    * const f = ex.submit((a: number, b: number) => a + b, 1, 2);
    */
   submit<F extends TaskLike>(fn: F, ...args: TaskArgs<F>): Future<TaskResult<F>> {
-    const f = this.scheduler.submit<TaskResult<F>>(toTask(fn), [[...(args as unknown[])]])[0]!;
+    return this.submitWith(fn, args);
+  }
+
+  /**
+   * `submit` with an argument list and options: `signal` and `timeout` drop the call if it
+   * is queued, or stop it by ending its worker (which is replaced) if it runs.
+   *
+   * @example
+   * const f = ex.submitWith(math.slow, [5_000], { timeout: 100 }); // rejects with TimeoutError
+   */
+  submitWith<F extends TaskLike>(fn: F, args: TaskArgs<F>, options?: CallOptions): Future<TaskResult<F>> {
+    const f = this.scheduler.submit<TaskResult<F>>(toTask(fn), [[...(args as unknown[])]], 1, stopOf(options))[0]!;
     const any = f as unknown as Future;
     this.pending.add(any);
     f.addDoneCallback(() => this.pending.delete(any));
@@ -134,19 +224,20 @@ export class Executor implements AsyncDisposable {
 
   /**
    * `fn` over `items`, results in order; rejects with the first error, or with
-   * TimeoutError when `timeout` ms pass first.
+   * TimeoutError when `timeout` ms pass first (the calls still queued or running are
+   * then dropped or stopped).
    *
    * @example
    * await ex.map(math.square, [1, 2, 3], { chunksize: 2 });
    */
-  async map<F extends TaskLike>(fn: F, items: Iterable<TaskArgs<F>[0]>, options?: { timeout?: number; chunksize?: number }): Promise<TaskResult<F>[]> {
+  async map<F extends TaskLike>(fn: F, items: Iterable<TaskArgs<F>[0]>, options?: MapOptions): Promise<TaskResult<F>[]> {
     const calls = Array.from(items, (x) => [x]);
+    const task = toTask(fn);
+    const stop = stopOf(options);
+    const chunksize = checkCount(options?.chunksize, 'chunksize') ?? 1;
     if (calls.length === 0) return [];
-    const futures = this.scheduler.submit<TaskResult<F>>(toTask(fn), calls, checkChunksize(options?.chunksize, 1));
-    const deadline = options?.timeout === undefined ? undefined : performance.now() + options.timeout;
-    const out: TaskResult<F>[] = [];
-    for (const f of futures) out.push(await f.result(deadline === undefined ? undefined : { timeout: Math.max(0, deadline - performance.now()) }));
-    return out;
+    const futures = this.scheduler.submit<TaskResult<F>>(task, calls, chunksize, stop);
+    return Promise.all(futures.map((f) => f.result()));
   }
 
   /**

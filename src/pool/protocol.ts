@@ -4,12 +4,17 @@
 export const TASK = 1;
 export const RESULT = 2;
 
-/** A chunk of calls of one task (`null` asks the worker to stop): [chunk id, module URL or null (inline), export name or source, argument lists]. */
-export type TaskMessage = [id: number, module: string | null, name: string, calls: unknown[][]];
+/**
+ * A chunk of calls of one task (`null` asks the worker to stop): [chunk id, module URL or
+ * null (inline), export name or source, argument lists, or null when they hold shared
+ * memory and come by the worker's side port].
+ */
+export type TaskMessage = [id: number, module: string | null, name: string, calls: unknown[][] | null];
 
 /** One call's outcome: [1, value] or [0, error]. */
 export type Outcome = [1, unknown] | [0, RemoteError];
-export type ResultMessage = [id: number, outcomes: Outcome[]];
+/** A chunk's outcomes, or null when the worker skipped it because rank 0 withdrew it. */
+export type ResultMessage = [id: number, outcomes: Outcome[] | null];
 
 /** An error as it crosses threads: enough to rebuild it with the same name, message and own properties. */
 export interface RemoteError {

@@ -1,25 +1,62 @@
 import { availableParallelism } from 'node:os';
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel } from 'node:worker_threads';
 import { Communicator } from '../comm/communicator.ts';
-import { BrokenPoolError } from '../errors.ts';
-import { forwardSetup } from '../launch/hub.ts';
+import { AbortError, BrokenPoolError, DataCloneError, PeerExitedError, TimeoutError, isRanksError } from '../errors.ts';
+import { holdsShared, share } from '../sync/share.ts';
 import { createControl } from '../transport/threads/control.ts';
-import type { RankInit, ToLauncher } from '../transport/threads/messages.ts';
 import { ThreadsTransport } from '../transport/threads/transport.ts';
 import { Future } from './future.ts';
 import { RESULT, TASK, rebuildError, type ResultMessage, type TaskMessage } from './protocol.ts';
 import type { Task } from './tasks.ts';
+import { ThreadHost, claimedSlot, vetoSlot } from './workers.ts';
 
-const entry = new URL('./worker.js', import.meta.url);
 /** Chunks a worker may hold at once: the next is already there when one finishes. */
 const DEPTH = 2;
+
+/** What stops the calls of one submission early. */
+export interface StopOptions {
+  /** Queued calls are dropped; running ones are stopped by ending their worker, which is replaced. */
+  signal?: AbortSignal | undefined;
+  /** Milliseconds from submission; then as if aborted, with TimeoutError. */
+  timeout?: number | undefined;
+}
+
+export interface SchedulerOptions {
+  size?: number;
+  maxTasksPerWorker?: number | undefined;
+  initializer?: Task | undefined;
+  initArgs?: unknown[] | undefined;
+  onProgress?: ((done: number, total: number) => void) | undefined;
+}
 
 interface Chunk {
   id: number;
   task: Task;
   calls: unknown[][];
   futures: Future[];
+  batch: Batch;
+  /** The rank it was sent to, or 0 while queued. */
   worker: number;
+  /** Withdrawn before its worker started it: held until the worker says it skipped it. */
+  ghost?: boolean;
+}
+
+/** The calls of one submission, which stop together. */
+interface Batch {
+  left: number;
+  chunks: Set<Chunk>;
+  cleanup: (() => void) | undefined;
+}
+
+interface Rank {
+  /** Chunks sent to it and not answered, oldest first. */
+  held: Chunk[];
+  /** Calls sent to it since it started (for maxTasksPerWorker). */
+  given: number;
+  /** Not taking chunks while it is being replaced. */
+  live: boolean;
+  /** Settles when a replacement under way has started. */
+  ready: Promise<void>;
 }
 
 /**
@@ -31,160 +68,315 @@ interface Chunk {
 export class Scheduler {
   readonly size: number;
   private readonly comm: Communicator;
-  private readonly workers: Worker[] = [];
-  private readonly ports: MessagePort[] = [];
+  private readonly transport: ThreadsTransport;
+  private readonly host: ThreadHost;
+  private readonly ranks: Rank[] = [];
   private readonly queue: Chunk[] = [];
-  private readonly running = new Map<number, Chunk>();
-  private readonly load: number[];
+  private readonly chunks = new Map<number, Chunk>();
   private nextId = 1;
   private receiving = false;
   private broken: BrokenPoolError | undefined;
   private stopping = false;
-  private exited = 0;
+  private closed: Promise<void> | undefined;
   private readonly cancelWaits = new AbortController();
   private drained: (() => void)[] = [];
-  private readonly allExited: Promise<void>;
-  private onAllExited!: () => void;
+  private submitted = 0;
+  private finished = 0;
 
-  constructor(size = availableParallelism()) {
-    this.size = size;
+  constructor(private readonly options: SchedulerOptions = {}) {
+    const size = (this.size = options.size ?? availableParallelism());
     const control = createControl(size + 1);
-    const ctl = new Int32Array(control);
-    const jobId = `pool-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-    this.load = new Array<number>(size + 1).fill(0);
-    this.allExited = new Promise((resolve) => (this.onAllExited = resolve));
-    const hub = (m: ToLauncher): void => void forwardSetup(m, this.ports, ctl);
-    // Rank 0 is this thread: its transport reads its end of the channel synchronously.
     const zero = new MessageChannel();
-    zero.port2.on('message', hub);
-    zero.port2.unref();
-    this.ports.push(zero.port2);
-    const transport = new ThreadsTransport({ rank: 0, size: size + 1, control, port: zero.port1, spinMicros: 50, napMicros: 0 });
-    this.comm = new Communicator(transport, 0);
-    for (let rank = 1; rank <= size; rank++) {
-      const { port1, port2 } = new MessageChannel();
-      const init: RankInit = { jobId, rank, size: size + 1, control, port: port2, script: entry.href, tagOutput: false };
-      const w = new Worker(entry, { workerData: { ranks: init }, transferList: [port2], name: `pool worker ${rank}` });
-      port1.on('message', hub);
-      port1.unref();
-      w.on('error', (err) => this.fail(new BrokenPoolError(`A pool worker failed: ${(err as Error)?.message ?? String(err)}`, { cause: err })));
-      w.on('exit', (code) => {
-        if (!this.stopping) this.fail(new BrokenPoolError(`A pool worker exited with code ${code} while the pool was open`));
-        if (++this.exited === size) this.onAllExited();
-      });
-      // Idle workers never keep the process alive; pending results do (rank 0's waits).
-      w.unref();
-      this.workers.push(w);
-      this.ports.push(port1);
-    }
+    // Rank 0 is this thread: its transport reads its end of the hub synchronously.
+    this.transport = new ThreadsTransport({ rank: 0, size: size + 1, control, port: zero.port1, spinMicros: 50, napMicros: 0 });
+    this.comm = new Communicator(this.transport, 0);
+    for (let r = 0; r <= size; r++) this.ranks.push({ held: [], given: 0, live: r > 0, ready: Promise.resolve() });
+    this.host = new ThreadHost({
+      size, control, zero: zero.port2, initializer: options.initializer, initArgs: options.initArgs ?? [],
+      onDeath: (_rank, err) => this.fail(new BrokenPoolError(err.message, { cause: err.cause ?? err })),
+    });
   }
 
   /** Futures for calls of `task`, queued in chunks of `chunksize`. */
-  submit<R>(task: Task, calls: unknown[][], chunksize = 1): Future<R>[] {
+  submit<R>(task: Task, calls: unknown[][], chunksize = 1, stop?: StopOptions): Future<R>[] {
     const futures = calls.map(() => new Future<R>());
     if (this.broken || this.stopping) {
       const err = this.broken ?? new BrokenPoolError('The pool is closed to new tasks');
       for (const f of futures) f.setException(err);
       return futures;
     }
+    if (calls.length === 0) return futures;
+    const batch: Batch = { left: calls.length, chunks: new Set(), cleanup: undefined };
     for (let i = 0; i < calls.length; i += chunksize) {
-      const chunk: Chunk = { id: this.nextId++, task, calls: calls.slice(i, i + chunksize), futures: futures.slice(i, i + chunksize) as Future[], worker: 0 };
+      const chunk: Chunk = { id: this.nextId++, task, calls: calls.slice(i, i + chunksize), futures: futures.slice(i, i + chunksize) as Future[], batch, worker: 0 };
+      // A queued call can be withdrawn; it stays in its chunk but is skipped when sent.
       for (const f of chunk.futures) {
-        f.canceller = () => {
-          // A queued call can be withdrawn; it stays in its chunk but is skipped on settle.
-          return this.queue.includes(chunk);
-        };
+        f.canceller = () => chunk.worker === 0;
+        f.addDoneCallback(() => this.settled(batch));
       }
+      batch.chunks.add(chunk);
+      this.chunks.set(chunk.id, chunk);
       this.queue.push(chunk);
     }
+    this.submitted += calls.length;
+    this.watchStop(batch, stop);
     this.pump();
     return futures;
   }
 
   /** Stops taking tasks; resolves when every queued task has run and the workers have ended. */
-  async close(): Promise<void> {
-    if (!this.stopping) {
-      this.stopping = true;
-      if (this.queue.length + this.running.size > 0 && !this.broken) await new Promise<void>((r) => this.drained.push(r));
-      for (let rank = 1; rank <= this.size; rank++) this.comm.isend(null, rank, { tag: TASK });
-      for (const w of this.workers) w.ref();
-    }
-    await this.allExited;
+  close(): Promise<void> {
+    return (this.closed ??= this.shutdown());
   }
 
   /** Ends the workers now; pending futures reject with BrokenPoolError. */
   async terminate(): Promise<void> {
     this.stopping = true;
     this.fail(new BrokenPoolError('The pool was terminated'));
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    await this.host.terminate();
+  }
+
+  private async shutdown(): Promise<void> {
+    this.stopping = true;
+    if (this.chunks.size > 0 && !this.broken) await new Promise<void>((r) => this.drained.push(r));
+    await Promise.all(this.ranks.map((r) => r.ready));
+    if (this.broken) return this.host.terminate();
+    this.host.ref();
+    const ends: Promise<number>[] = [];
+    for (let rank = 1; rank <= this.size; rank++) {
+      ends.push(this.host.exited(rank));
+      this.comm.isend(null, rank, { tag: TASK }).then(undefined, () => undefined);
+    }
+    await Promise.all(ends);
+  }
+
+  private watchStop(batch: Batch, stop: StopOptions | undefined): void {
+    const { signal, timeout } = stop ?? {};
+    if (signal?.aborted) return this.stopBatch(batch, new AbortError('The task', signal.reason));
+    if (!signal && timeout === undefined) return;
+    const onAbort = (): void => this.stopBatch(batch, new AbortError('The task', signal!.reason));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const timer = timeout === undefined ? undefined : setTimeout(() => this.stopBatch(batch, new TimeoutError('The task', timeout)), timeout);
+    timer?.unref();
+    batch.cleanup = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+  }
+
+  private settled(batch: Batch): void {
+    this.finished++;
+    this.options.onProgress?.(this.finished, this.submitted);
+    if (--batch.left === 0) batch.cleanup?.();
+  }
+
+  /** The submission's queued calls are dropped and running ones stopped with their worker. */
+  private stopBatch(batch: Batch, err: Error): void {
+    const stopped = [...batch.chunks];
+    const replace = new Set<number>();
+    for (const chunk of stopped) {
+      if (chunk.worker === 0) this.queue.splice(this.queue.indexOf(chunk), 1);
+      else if (!this.withdraw(chunk)) replace.add(chunk.worker);
+      this.forget(chunk);
+    }
+    for (const rank of replace) this.replace(rank);
+    for (const chunk of stopped) for (const f of chunk.futures) f.setException(err);
+    this.pump();
+    this.checkDrained();
+  }
+
+  /**
+   * Takes back a chunk its worker has not started (it stays held, as a ghost, until the
+   * worker says it skipped it); false if the worker has started it.
+   */
+  private withdraw(chunk: Chunk): boolean {
+    const held = this.ranks[chunk.worker]!.held;
+    if (held[0] === chunk) return false;
+    const flags = this.host.flags;
+    // Dekker-style with the worker's claim: at least one of us sees the other's store.
+    Atomics.store(flags, vetoSlot(chunk.worker), chunk.id);
+    if (Atomics.load(flags, claimedSlot(chunk.worker)) >= chunk.id) return false;
+    chunk.ghost = true;
+    return true;
+  }
+
+  private forget(chunk: Chunk): void {
+    this.chunks.delete(chunk.id);
+    chunk.batch.chunks.delete(chunk);
+    if (chunk.worker !== 0 && !chunk.ghost) this.release(chunk);
+  }
+
+  private release(chunk: Chunk): void {
+    const held = this.ranks[chunk.worker]!.held;
+    const i = held.indexOf(chunk);
+    if (i >= 0) held.splice(i, 1);
+  }
+
+  /** Ends `rank`'s thread and starts another; the other chunks it held go back to the front of the queue. */
+  private replace(rank: number): void {
+    const r = this.ranks[rank]!;
+    r.live = false;
+    this.transport.reset(rank, new PeerExitedError(rank, 'A task sent to a replaced worker'));
+    for (const c of r.held.splice(0).reverse()) {
+      if (c.ghost || !this.chunks.has(c.id)) continue;
+      c.worker = 0;
+      this.queue.unshift(c);
+    }
+    this.restart(r, this.host.replace(rank));
+  }
+
+  private restart(r: Rank, started: Promise<void>): void {
+    r.ready = started.then(() => {
+      r.given = 0;
+      r.live = true;
+      this.pump();
+    }, (e: unknown) => this.fail(new BrokenPoolError(`A pool worker could not be replaced: ${(e as Error).message}`, { cause: e })));
   }
 
   private pump(): void {
-    while (this.queue.length > 0) {
-      let best = 1;
-      for (let r = 2; r <= this.size; r++) if (this.load[r]! < this.load[best]!) best = r;
+    const max = this.options.maxTasksPerWorker;
+    while (this.queue.length > 0 && !this.broken) {
+      let best = 0;
+      for (let r = 1; r <= this.size; r++) {
+        const rank = this.ranks[r]!;
+        if (!rank.live || (max !== undefined && rank.given >= max)) continue;
+        if (best === 0 || rank.held.length < this.ranks[best]!.held.length) best = r;
+      }
       // Prefetch a second chunk only when there is plenty queued: a lone task waits for
       // an idle worker instead of queueing behind a long one.
-      if (this.load[best]! >= (this.queue.length > this.size ? DEPTH : 1)) break;
+      if (best === 0 || this.ranks[best]!.held.length >= (this.queue.length > this.size ? DEPTH : 1)) break;
       const chunk = this.queue.shift()!;
-      const live = chunk.futures.filter((f) => f.setRunning());
-      if (live.length === 0) continue;
-      if (live.length !== chunk.futures.length) {
-        chunk.calls = chunk.calls.filter((_, i) => !chunk.futures[i]!.cancelled());
-        chunk.futures = live;
-      }
-      chunk.worker = best;
-      const msg: TaskMessage = [chunk.id, chunk.task.module ?? null, chunk.task.name, chunk.calls];
-      this.load[best]!++;
-      this.running.set(chunk.id, chunk);
-      // An argument that cannot be cloned rejects its own futures only.
-      this.comm.isend(msg, best, { tag: TASK }).then(undefined, (err: unknown) => {
-        if (!this.running.delete(chunk.id)) return;
-        this.load[best]!--;
-        for (const f of chunk.futures) f.setException(err);
-        this.pump();
-        if (this.queue.length + this.running.size === 0) for (const d of this.drained.splice(0)) d();
-      });
+      if (!this.start(chunk)) continue;
+      this.send(chunk, best);
     }
-    if (this.running.size > 0 && !this.receiving) void this.receive();
+    if (this.outstanding() && !this.receiving) void this.receive();
+  }
+
+  private outstanding(): boolean {
+    return this.chunks.size > 0 || this.ranks.some((r) => r.held.length > 0);
+  }
+
+  /** A worker skipped a withdrawn chunk: it may take another. */
+  private skipped(id: number): void {
+    for (const r of this.ranks) {
+      const i = r.held.findIndex((c) => c.id === id);
+      if (i >= 0) r.held.splice(i, 1);
+    }
+    this.retireSpent();
+    this.pump();
+  }
+
+  /** Marks the chunk's calls running, dropping cancelled ones; false if none is left. */
+  private start(chunk: Chunk): boolean {
+    const live = chunk.futures.filter((f) => f.setRunning() || f.running());
+    if (live.length === chunk.futures.length) return true;
+    chunk.calls = chunk.calls.filter((_, i) => !chunk.futures[i]!.done());
+    chunk.futures = live;
+    if (live.length > 0) return true;
+    this.forget(chunk);
+    this.checkDrained();
+    return false;
+  }
+
+  private send(chunk: Chunk, rank: number): void {
+    const r = this.ranks[rank]!;
+    chunk.worker = rank;
+    r.held.push(chunk);
+    r.given += chunk.calls.length;
+    // Locks, queues and shared memory would be copied by the ring's serializer: they go
+    // by the worker's side port, and a placeholder through the ring keeps the order.
+    if (holdsShared(chunk.calls) && this.sendSide(chunk, rank)) return;
+    const msg: TaskMessage = [chunk.id, chunk.task.module ?? null, chunk.task.name, chunk.calls];
+    this.comm.isend(msg, rank, { tag: TASK }).then(undefined, (err: unknown) => {
+      if (chunk.worker !== rank || !this.chunks.has(chunk.id)) return;
+      this.forget(chunk);
+      for (const f of chunk.futures) f.setException(err instanceof DataCloneError || !isRanksError(err) ? err : new BrokenPoolError((err as Error).message, { cause: err }));
+      this.pump();
+      this.checkDrained();
+    });
+  }
+
+  /** False if the arguments cannot go by postMessage either: the ring's send then reports why. */
+  private sendSide(chunk: Chunk, rank: number): boolean {
+    try {
+      this.host.postSide(rank, share(chunk.calls));
+    } catch {
+      return false;
+    }
+    this.comm.isend([chunk.id, chunk.task.module ?? null, chunk.task.name, null] satisfies TaskMessage, rank, { tag: TASK }).then(undefined, () => undefined);
+    return true;
   }
 
   private async receive(): Promise<void> {
     this.receiving = true;
     try {
-      while (this.running.size > 0 && !this.broken) {
-        const [id, outcomes] = await this.comm.recv<ResultMessage>({ tag: RESULT, signal: this.cancelWaits.signal });
-        const chunk = this.running.get(id);
+      while (this.outstanding() && !this.broken) {
+        let reply: ResultMessage;
+        try {
+          reply = await this.comm.recv<ResultMessage>({ tag: RESULT, signal: this.cancelWaits.signal });
+        } catch (err) {
+          // A result cut short by its worker's replacement: that chunk is queued again.
+          if (isRanksError(err) && err.code === 'ERR_PEER_EXITED') continue;
+          throw err;
+        }
+        const [id, outcomes] = reply;
+        if (outcomes === null) {
+          this.skipped(id);
+          continue;
+        }
+        const chunk = this.chunks.get(id);
         if (!chunk) continue;
-        this.running.delete(id);
-        this.load[chunk.worker]!--;
+        if (chunk.worker === 0) this.queue.splice(this.queue.indexOf(chunk), 1);
+        this.forget(chunk);
         outcomes.forEach((o, i) => {
           const f = chunk.futures[i]!;
           if (o[0] === 1) f.setResult(o[1]);
           else f.setException(rebuildError(o[1]));
         });
+        this.retireSpent();
         this.pump();
-        if (this.queue.length + this.running.size === 0) for (const d of this.drained.splice(0)) d();
+        this.checkDrained();
       }
     } catch (err) {
-      if (this.broken) return;
-      this.fail(new BrokenPoolError(`The pool lost its workers' results: ${(err as Error).message}`, { cause: err }));
+      if (!this.broken) this.fail(new BrokenPoolError(`The pool lost its workers' results: ${(err as Error).message}`, { cause: err }));
     } finally {
       this.receiving = false;
     }
   }
 
+  /** Workers that have run maxTasksPerWorker calls and hold nothing are replaced by fresh ones. */
+  private retireSpent(): void {
+    const max = this.options.maxTasksPerWorker;
+    if (max === undefined || this.stopping) return;
+    for (let rank = 1; rank <= this.size; rank++) {
+      const r = this.ranks[rank]!;
+      if (!r.live || r.given < max || r.held.length > 0) continue;
+      r.live = false;
+      const ended = this.host.exited(rank);
+      this.comm.isend(null, rank, { tag: TASK }).then(undefined, () => undefined);
+      this.restart(r, ended.then(() => {
+        this.transport.reset(rank, new PeerExitedError(rank, 'A task sent to a retired worker'));
+        return this.host.replace(rank, false);
+      }));
+    }
+  }
+
+  private checkDrained(): void {
+    if (this.chunks.size === 0) for (const d of this.drained.splice(0)) d();
+  }
+
   private fail(err: BrokenPoolError): void {
     if (this.broken) return;
     this.broken = err;
-    for (const chunk of [...this.queue, ...this.running.values()]) for (const f of chunk.futures) f.setException(err);
+    const pending = [...this.chunks.values()];
+    this.chunks.clear();
     this.queue.length = 0;
-    this.running.clear();
+    for (const chunk of pending) for (const f of chunk.futures) f.setException(err);
     this.cancelWaits.abort(err);
     for (const d of this.drained.splice(0)) d();
     if (!this.stopping) {
       this.stopping = true;
-      void Promise.all(this.workers.map((w) => w.terminate()));
+      void this.host.terminate();
     }
   }
 }

@@ -102,3 +102,26 @@ function walk(value: unknown, convert: (state: SharedState) => unknown, inPlace:
   }
   return out;
 }
+
+/**
+ * True when `value` holds shared memory — a ranks primitive, a SharedArrayBuffer or a view
+ * on one — at the top or inside arrays and plain objects: such values must cross by
+ * postMessage to stay shared (a serializer would copy them).
+ */
+export function holdsShared(value: unknown, seen = new Set<object>()): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (value instanceof SharedArrayBuffer) return true;
+  if (ArrayBuffer.isView(value)) return value.buffer instanceof SharedArrayBuffer;
+  if (stateOf(value) || seen.has(value)) return stateOf(value) !== undefined;
+  seen.add(value);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (typeof item === 'object' && item !== null && holdsShared(item, seen)) return true;
+    }
+    return false;
+  }
+  if (!isPlain(value)) return false;
+  for (const key of Object.keys(value)) if (holdsShared((value as Record<string, unknown>)[key], seen)) return true;
+  return false;
+}

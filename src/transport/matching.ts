@@ -169,6 +169,22 @@ export class Matcher {
     return op;
   }
 
+  /**
+   * Drops every message from `source` that has not been received, and fails the receive
+   * that took one still arriving: used when that rank is replaced and its rings go.
+   */
+  forget(source: number, partial: Incoming | undefined, err: Error): void {
+    for (let n = this.unexpected.head; n; ) {
+      const next = n.next;
+      if (n.value.source === source) this.unexpected.remove(n);
+      n = next;
+    }
+    if (partial?.waiter && !partial.complete) {
+      this.settle();
+      partial.waiter.op.reject(err);
+    }
+  }
+
   /** The oldest pending receive or probe, for deadlock reports. */
   oldestWait(): { op: 'recv' | 'probe'; peer: number; tag: number } | undefined {
     const p = this.posted.head?.value ?? this.probes.head?.value;

@@ -38,7 +38,8 @@ export class OutLink {
 /** One peer's ring into this rank; reassembles fragments into the matched destination. */
 export class InLink {
   readonly reader: RingReader;
-  private current: Incoming | undefined;
+  /** The message whose fragments are arriving. */
+  current: Incoming | undefined;
   readonly sink: RecordSink;
 
   constructor(readonly source: number, ring: SharedArrayBuffer, matcher: Matcher) {

@@ -141,6 +141,31 @@ export class ThreadsTransport implements Transport {
     this.post({ type: 'abort', rank: this.rank, code, reason });
   }
 
+  /**
+   * Forgets everything between this rank and `peer`, whose thread was ended and will be
+   * started again (a pool replacing a worker): its rings are dropped, its unreceived
+   * messages discarded, and sends still waiting for room in its ring fail with `err`.
+   * The next send to `peer` makes a new ring, which reaches the new thread.
+   */
+  reset(peer: number, err: Error): void {
+    // Take in the rings already announced, so none of the old thread's arrives later.
+    this.poll();
+    const link = this.out[peer];
+    this.out[peer] = undefined;
+    if (link) {
+      const i = this.queued.indexOf(link);
+      if (i >= 0) this.queued.splice(i, 1);
+      for (const s of link.queue.splice(0)) {
+        this.sendsPending--;
+        this.sendsSettled++;
+        s.op!.reject(err);
+      }
+    }
+    const i = this.inLinks.findIndex((l) => l.source === peer);
+    const gone = i >= 0 ? this.inLinks.splice(i, 1)[0] : undefined;
+    this.matcher.forget(peer, gone?.current, err);
+  }
+
   /** Messages that reached this rank but were never received (reported at exit). */
   leftover(): number {
     this.poll();
