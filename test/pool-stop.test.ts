@@ -95,6 +95,28 @@ describe('worker lifecycle', { timeout: 60_000 }, () => {
     assert.deepEqual(seen.map(([d]) => d), [1, 2, 3, 4, 5]);
   });
 
+  test('a worker out of memory breaks the pool, with a message that says so', async () => {
+    const pool = new Pool({ size: 2, resourceLimits: { maxOldGenerationSizeMb: 32 } });
+    const pending = pool.apply(math.sleepy, [2000]);
+    await assert.rejects(pool.apply(math.hog, []), (err: Error & { code: string }) => err.code === 'ERR_BROKEN_POOL' && /memory/i.test(err.message));
+    await assert.rejects(pending, { code: 'ERR_BROKEN_POOL' });
+    await pool.terminate();
+  });
+
+  test('shutdown({ cancelFutures }) cancels queued calls; running ones finish', async () => {
+    const ex = new Executor({ maxWorkers: 1 });
+    const running = ex.submit(math.sleepy, 100);
+    await new Promise((r) => setTimeout(r, 20));
+    const queued = [1, 2, 3, 4].map((x) => ex.submit(math.add, x, x));
+    await ex.shutdown({ wait: true, cancelFutures: true });
+    assert.equal(await running, 100);
+    // Like concurrent.futures, a call already handed to a worker counts as running.
+    const cancelled = queued.filter((f) => f.cancelled());
+    assert.ok(cancelled.length >= 3, `at most one call was handed over early; ${cancelled.length} cancelled`);
+    await assert.rejects(cancelled[0]!.result(), { code: 'ERR_CANCELLED' });
+    for (const [i, f] of queued.entries()) if (!f.cancelled()) assert.equal(await f, 2 * (i + 1));
+  });
+
   test("isolation: 'process' is refused with a clear error until the processes transport exists", () => {
     assert.throws(() => new Pool({ isolation: 'process' }), { code: 'ERR_INVALID_ARG', message: /processes transport/ });
   });

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import type { ResourceLimits } from 'node:worker_threads';
 import { ArgumentRangeError } from '../errors.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import { Future } from './future.ts';
@@ -46,6 +47,8 @@ export interface WorkerOptions {
   isolation?: 'thread' | 'process';
   /** Called after every call settles, with the calls settled and submitted so far. */
   onProgress?: (done: number, total: number) => void;
+  /** Heap and stack limits of each worker (node:worker_threads): a worker over them dies, and the pool is broken. */
+  resourceLimits?: ResourceLimits;
 }
 
 function makeScheduler(size: number, options: WorkerOptions | undefined): Scheduler {
@@ -60,6 +63,7 @@ function makeScheduler(size: number, options: WorkerOptions | undefined): Schedu
     initializer: options?.initializer === undefined ? undefined : toTask(options.initializer),
     initArgs: options?.initArgs,
     onProgress: options?.onProgress,
+    resourceLimits: options?.resourceLimits,
   });
 }
 

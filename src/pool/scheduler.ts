@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { MessageChannel } from 'node:worker_threads';
+import { MessageChannel, type ResourceLimits } from 'node:worker_threads';
 import { Communicator } from '../comm/communicator.ts';
 import { AbortError, BrokenPoolError, DataCloneError, PeerExitedError, TimeoutError, isRanksError } from '../errors.ts';
 import { holdsShared, share } from '../sync/share.ts';
@@ -27,6 +27,7 @@ export interface SchedulerOptions {
   initializer?: Task | undefined;
   initArgs?: unknown[] | undefined;
   onProgress?: ((done: number, total: number) => void) | undefined;
+  resourceLimits?: ResourceLimits | undefined;
 }
 
 interface Chunk {
@@ -92,7 +93,7 @@ export class Scheduler {
     this.comm = new Communicator(this.transport, 0);
     for (let r = 0; r <= size; r++) this.ranks.push({ held: [], given: 0, live: r > 0, ready: Promise.resolve() });
     this.host = new ThreadHost({
-      size, control, zero: zero.port2, initializer: options.initializer, initArgs: options.initArgs ?? [],
+      size, control, zero: zero.port2, initializer: options.initializer, initArgs: options.initArgs ?? [], resourceLimits: options.resourceLimits,
       onDeath: (_rank, err) => this.fail(new BrokenPoolError(err.message, { cause: err.cause ?? err })),
     });
   }

@@ -1,4 +1,4 @@
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort, type ResourceLimits } from 'node:worker_threads';
 import { forwardSetup } from '../launch/hub.ts';
 import type { RankInit, ToLauncher } from '../transport/threads/messages.ts';
 import type { Task } from './tasks.ts';
@@ -33,6 +33,7 @@ export interface WorkerHostOptions {
   zero: MessagePort;
   initializer: Task | undefined;
   initArgs: unknown[];
+  resourceLimits: ResourceLimits | undefined;
   /** A thread died without being asked to: crash, process.exit, out of memory, failed initializer. */
   onDeath: (rank: number, err: Error) => void;
 }
@@ -100,14 +101,14 @@ export class ThreadHost {
     const side = new MessageChannel();
     Atomics.store(this.flags, claimedSlot(rank), 0);
     Atomics.store(this.flags, vetoSlot(rank), 0);
-    const { size, control, initializer, initArgs } = this.options;
+    const { size, control, initializer, initArgs, resourceLimits } = this.options;
     const init: RankInit = { jobId: this.jobId, rank, size: size + 1, control, port: port2, script: entry.href, tagOutput: false };
     const pool: PoolWorkerData = {
       side: side.port2,
       flags: this.flags.buffer as SharedArrayBuffer,
       init: initializer ? { module: initializer.module ?? null, name: initializer.name, args: initArgs } : null,
     };
-    const worker = new Worker(entry, { workerData: { ranks: init, pool }, transferList: [port2, side.port2], name: `pool worker ${rank}` });
+    const worker = new Worker(entry, { workerData: { ranks: init, pool }, transferList: [port2, side.port2], name: `pool worker ${rank}`, ...(resourceLimits && { resourceLimits }) });
     let died: Error | undefined;
     const slot: Slot = { worker, side: side.port1, expected: false, exited: new Promise((resolve) => worker.once('exit', resolve)) };
     port1.on('message', (m: ToLauncher) => {
