@@ -42,6 +42,12 @@ describe('Pool', { timeout: 60_000 }, () => {
     await assert.rejects(pool.map((x: number) => x * factor, [1]), { name: 'ReferenceError', message: /factor is not defined: an inline task .* tasks\(\)/ });
     await assert.rejects(pool.apply(math.square, [(() => 1) as never]), { code: 'ERR_DATA_CLONE' });
     await assert.rejects(pool.apply(math.unsendable, []), { name: 'TypeError', message: /cannot be sent back/ });
+    // Inside a chunk, only the call with the bad argument fails.
+    const seen: string[] = [];
+    await assert.rejects(async () => {
+      for await (const t of pool.imap((x: unknown) => typeof x, [1, { f: () => 1 } as never, 'a'], { chunksize: 3 })) seen.push(t);
+    }, { code: 'ERR_DATA_CLONE', message: /arguments\[0\]\.f/ });
+    assert.deepEqual(seen, ['number']);
     assert.deepEqual(await pool.map(math.square, [5]), [25]);
   });
 

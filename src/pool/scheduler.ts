@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { MessageChannel, type ResourceLimits } from 'node:worker_threads';
+import { findUnclonable } from '../codec/clone-path.ts';
 import { Communicator } from '../comm/communicator.ts';
 import { AbortError, BrokenPoolError, DataCloneError, PeerExitedError, TimeoutError, isRanksError } from '../errors.ts';
 import { holdsShared, share } from '../sync/share.ts';
@@ -290,11 +291,30 @@ export class Scheduler {
     const msg: TaskMessage = [chunk.id, chunk.task.module ?? null, chunk.task.name, chunk.calls];
     this.comm.isend(msg, rank, { tag: TASK }).then(undefined, (err: unknown) => {
       if (chunk.worker !== rank || !this.chunks.has(chunk.id)) return;
+      // One call's bad argument rejects that call only: the rest of its chunk goes on.
+      if (err instanceof DataCloneError && chunk.calls.length > 1 && this.dropUnclonable(chunk)) {
+        this.comm.isend([chunk.id, chunk.task.module ?? null, chunk.task.name, chunk.calls] satisfies TaskMessage, rank, { tag: TASK }).then(undefined, () => undefined);
+        return;
+      }
       this.forget(chunk);
       for (const f of chunk.futures) f.setException(err instanceof DataCloneError || !isRanksError(err) ? err : new BrokenPoolError((err as Error).message, { cause: err }));
       this.pump();
       this.checkDrained();
     });
+  }
+
+  /** Rejects the calls whose arguments cannot be serialized; true if some calls are left. */
+  private dropUnclonable(chunk: Chunk): boolean {
+    const keep: number[] = [];
+    chunk.calls.forEach((args, i) => {
+      const hit = findUnclonable(args, 'arguments');
+      if (hit) chunk.futures[i]!.setException(new DataCloneError(hit.path, hit.what));
+      else keep.push(i);
+    });
+    if (keep.length === chunk.calls.length || keep.length === 0) return false;
+    chunk.calls = keep.map((i) => chunk.calls[i]!);
+    chunk.futures = keep.map((i) => chunk.futures[i]!);
+    return true;
   }
 
   /** False if the arguments cannot go by postMessage either: the ring's send then reports why. */
