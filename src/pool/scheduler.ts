@@ -1,26 +1,18 @@
 import { availableParallelism } from 'node:os';
 import { MessageChannel, type ResourceLimits } from 'node:worker_threads';
-import { findUnclonable } from '../codec/clone-path.ts';
 import { Communicator } from '../comm/communicator.ts';
-import { AbortError, BrokenPoolError, DataCloneError, PeerExitedError, TimeoutError, isRanksError } from '../errors.ts';
+import { BrokenPoolError, DataCloneError, PeerExitedError, isRanksError } from '../errors.ts';
 import { holdsShared, share } from '../sync/share.ts';
 import { createControl } from '../transport/threads/control.ts';
 import { ThreadsTransport } from '../transport/threads/transport.ts';
 import { Future } from './future.ts';
-import { RESULT, TASK, rebuildError, type ResultMessage, type TaskMessage } from './protocol.ts';
+import { dropUnclonable, taskMessage, watchStop, type Batch, type Chunk, type StopOptions } from './chunks.ts';
+import { RESULT, TASK, rebuildError, type ResultMessage } from './protocol.ts';
 import type { Task } from './tasks.ts';
-import { ThreadHost, claimedSlot, vetoSlot } from './workers.ts';
+import { Seats } from './seats.ts';
+import { ThreadHost } from './workers.ts';
 
-/** Chunks a worker may hold at once: the next is already there when one finishes. */
-const DEPTH = 2;
-
-/** What stops the calls of one submission early. */
-export interface StopOptions {
-  /** Queued calls are dropped; running ones are stopped by ending their worker, which is replaced. */
-  signal?: AbortSignal | undefined;
-  /** Milliseconds from submission; then as if aborted, with TimeoutError. */
-  timeout?: number | undefined;
-}
+export type { StopOptions } from './chunks.ts';
 
 export interface SchedulerOptions {
   size?: number;
@@ -29,36 +21,6 @@ export interface SchedulerOptions {
   initArgs?: unknown[] | undefined;
   onProgress?: ((done: number, total: number) => void) | undefined;
   resourceLimits?: ResourceLimits | undefined;
-}
-
-interface Chunk {
-  id: number;
-  task: Task;
-  calls: unknown[][];
-  futures: Future[];
-  batch: Batch;
-  /** The rank it was sent to, or 0 while queued. */
-  worker: number;
-  /** Withdrawn before its worker started it: held until the worker says it skipped it. */
-  ghost?: boolean;
-}
-
-/** The calls of one submission, which stop together. */
-interface Batch {
-  left: number;
-  chunks: Set<Chunk>;
-  cleanup: (() => void) | undefined;
-}
-
-interface Rank {
-  /** Chunks sent to it and not answered, oldest first. */
-  held: Chunk[];
-  /** Calls sent to it since it started (for maxTasksPerWorker). */
-  given: number;
-  /** Not taking chunks while it is being replaced. */
-  live: boolean;
-  /** Settles when a replacement under way has started. */
-  ready: Promise<void>;
 }
 
 /**
@@ -72,7 +34,7 @@ export class Scheduler {
   private readonly comm: Communicator;
   private readonly transport: ThreadsTransport;
   private readonly host: ThreadHost;
-  private readonly ranks: Rank[] = [];
+  private readonly seats: Seats;
   private readonly queue: Chunk[] = [];
   private readonly chunks = new Map<number, Chunk>();
   private nextId = 1;
@@ -92,11 +54,11 @@ export class Scheduler {
     // Rank 0 is this thread: its transport reads its end of the hub synchronously.
     this.transport = new ThreadsTransport({ rank: 0, size: size + 1, control, port: zero.port1, spinMicros: 50, napMicros: 0 });
     this.comm = new Communicator(this.transport, 0);
-    for (let r = 0; r <= size; r++) this.ranks.push({ held: [], given: 0, live: r > 0, ready: Promise.resolve() });
     this.host = new ThreadHost({
       size, control, zero: zero.port2, initializer: options.initializer, initArgs: options.initArgs ?? [], resourceLimits: options.resourceLimits,
       onDeath: (_rank, err) => this.fail(new BrokenPoolError(err.message, { cause: err.cause ?? err })),
     });
+    this.seats = new Seats(size, this.host.flags, options.maxTasksPerWorker);
   }
 
   /** Futures for calls of `task`, queued in chunks of `chunksize`. */
@@ -121,7 +83,7 @@ export class Scheduler {
       this.queue.push(chunk);
     }
     this.submitted += calls.length;
-    this.watchStop(batch, stop);
+    batch.cleanup = watchStop(stop, (err) => this.stopBatch(batch, err));
     this.pump();
     return futures;
   }
@@ -141,7 +103,7 @@ export class Scheduler {
   private async shutdown(): Promise<void> {
     this.stopping = true;
     if (this.chunks.size > 0 && !this.broken) await new Promise<void>((r) => this.drained.push(r));
-    await Promise.all(this.ranks.map((r) => r.ready));
+    await this.seats.ready();
     if (this.broken) return this.host.terminate();
     this.host.ref();
     const ends: Promise<number>[] = [];
@@ -150,20 +112,6 @@ export class Scheduler {
       this.comm.isend(null, rank, { tag: TASK }).then(undefined, () => undefined);
     }
     await Promise.all(ends);
-  }
-
-  private watchStop(batch: Batch, stop: StopOptions | undefined): void {
-    const { signal, timeout } = stop ?? {};
-    if (signal?.aborted) return this.stopBatch(batch, new AbortError('The task', signal.reason));
-    if (!signal && timeout === undefined) return;
-    const onAbort = (): void => this.stopBatch(batch, new AbortError('The task', signal!.reason));
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const timer = timeout === undefined ? undefined : setTimeout(() => this.stopBatch(batch, new TimeoutError('The task', timeout)), timeout);
-    timer?.unref();
-    batch.cleanup = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    };
   }
 
   private settled(batch: Batch): void {
@@ -178,7 +126,7 @@ export class Scheduler {
     const replace = new Set<number>();
     for (const chunk of stopped) {
       if (chunk.worker === 0) this.queue.splice(this.queue.indexOf(chunk), 1);
-      else if (!this.withdraw(chunk)) replace.add(chunk.worker);
+      else if (!this.seats.withdraw(chunk)) replace.add(chunk.worker);
       this.forget(chunk);
     }
     for (const rank of replace) this.replace(rank);
@@ -187,66 +135,35 @@ export class Scheduler {
     this.checkDrained();
   }
 
-  /**
-   * Takes back a chunk its worker has not started (it stays held, as a ghost, until the
-   * worker says it skipped it); false if the worker has started it.
-   */
-  private withdraw(chunk: Chunk): boolean {
-    const held = this.ranks[chunk.worker]!.held;
-    if (held[0] === chunk) return false;
-    const flags = this.host.flags;
-    // Dekker-style with the worker's claim: at least one of us sees the other's store.
-    Atomics.store(flags, vetoSlot(chunk.worker), chunk.id);
-    if (Atomics.load(flags, claimedSlot(chunk.worker)) >= chunk.id) return false;
-    chunk.ghost = true;
-    return true;
-  }
-
   private forget(chunk: Chunk): void {
     this.chunks.delete(chunk.id);
     chunk.batch.chunks.delete(chunk);
-    if (chunk.worker !== 0 && !chunk.ghost) this.release(chunk);
-  }
-
-  private release(chunk: Chunk): void {
-    const held = this.ranks[chunk.worker]!.held;
-    const i = held.indexOf(chunk);
-    if (i >= 0) held.splice(i, 1);
+    this.seats.release(chunk);
   }
 
   /** Ends `rank`'s thread and starts another; the other chunks it held go back to the front of the queue. */
   private replace(rank: number): void {
-    const r = this.ranks[rank]!;
-    r.live = false;
     this.transport.reset(rank, new PeerExitedError(rank, 'A task sent to a replaced worker'));
-    for (const c of r.held.splice(0).reverse()) {
-      if (c.ghost || !this.chunks.has(c.id)) continue;
+    this.requeue(this.vacate(rank, this.host.replace(rank)));
+  }
+
+  private vacate(rank: number, started: Promise<void>): Chunk[] {
+    const fail = (e: unknown): void => this.fail(new BrokenPoolError(`A pool worker could not be replaced: ${(e as Error).message}`, { cause: e }));
+    return this.seats.vacate(rank, started, fail, () => this.pump());
+  }
+
+  private requeue(chunks: Chunk[]): void {
+    for (const c of chunks.reverse()) {
+      if (!this.chunks.has(c.id)) continue;
       c.worker = 0;
       this.queue.unshift(c);
     }
-    this.restart(r, this.host.replace(rank));
-  }
-
-  private restart(r: Rank, started: Promise<void>): void {
-    r.ready = started.then(() => {
-      r.given = 0;
-      r.live = true;
-      this.pump();
-    }, (e: unknown) => this.fail(new BrokenPoolError(`A pool worker could not be replaced: ${(e as Error).message}`, { cause: e })));
   }
 
   private pump(): void {
-    const max = this.options.maxTasksPerWorker;
     while (this.queue.length > 0 && !this.broken) {
-      let best = 0;
-      for (let r = 1; r <= this.size; r++) {
-        const rank = this.ranks[r]!;
-        if (!rank.live || (max !== undefined && rank.given >= max)) continue;
-        if (best === 0 || rank.held.length < this.ranks[best]!.held.length) best = r;
-      }
-      // Prefetch a second chunk only when there is plenty queued: a lone task waits for
-      // an idle worker instead of queueing behind a long one.
-      if (best === 0 || this.ranks[best]!.held.length >= (this.queue.length > this.size ? DEPTH : 1)) break;
+      const best = this.seats.pick(this.queue.length);
+      if (best === 0) break;
       const chunk = this.queue.shift()!;
       if (!this.start(chunk)) continue;
       this.send(chunk, best);
@@ -255,15 +172,12 @@ export class Scheduler {
   }
 
   private outstanding(): boolean {
-    return this.chunks.size > 0 || this.ranks.some((r) => r.held.length > 0);
+    return this.chunks.size > 0 || this.seats.holding();
   }
 
   /** A worker skipped a withdrawn chunk: it may take another. */
   private skipped(id: number): void {
-    for (const r of this.ranks) {
-      const i = r.held.findIndex((c) => c.id === id);
-      if (i >= 0) r.held.splice(i, 1);
-    }
+    this.seats.skipped(id);
     this.retireSpent();
     this.pump();
   }
@@ -281,19 +195,16 @@ export class Scheduler {
   }
 
   private send(chunk: Chunk, rank: number): void {
-    const r = this.ranks[rank]!;
-    chunk.worker = rank;
-    r.held.push(chunk);
-    r.given += chunk.calls.length;
+    this.seats.hold(chunk, rank);
     // Locks, queues and shared memory would be copied by the ring's serializer: they go
     // by the worker's side port, and a placeholder through the ring keeps the order.
     if (holdsShared(chunk.calls) && this.sendSide(chunk, rank)) return;
-    const msg: TaskMessage = [chunk.id, chunk.task.module ?? null, chunk.task.name, chunk.calls];
+    const msg = taskMessage(chunk, chunk.calls);
     this.comm.isend(msg, rank, { tag: TASK }).then(undefined, (err: unknown) => {
       if (chunk.worker !== rank || !this.chunks.has(chunk.id)) return;
       // One call's bad argument rejects that call only: the rest of its chunk goes on.
-      if (err instanceof DataCloneError && chunk.calls.length > 1 && this.dropUnclonable(chunk)) {
-        this.comm.isend([chunk.id, chunk.task.module ?? null, chunk.task.name, chunk.calls] satisfies TaskMessage, rank, { tag: TASK }).then(undefined, () => undefined);
+      if (err instanceof DataCloneError && chunk.calls.length > 1 && dropUnclonable(chunk)) {
+        this.comm.isend(taskMessage(chunk, chunk.calls), rank, { tag: TASK }).then(undefined, () => undefined);
         return;
       }
       this.forget(chunk);
@@ -303,20 +214,6 @@ export class Scheduler {
     });
   }
 
-  /** Rejects the calls whose arguments cannot be serialized; true if some calls are left. */
-  private dropUnclonable(chunk: Chunk): boolean {
-    const keep: number[] = [];
-    chunk.calls.forEach((args, i) => {
-      const hit = findUnclonable(args, 'arguments');
-      if (hit) chunk.futures[i]!.setException(new DataCloneError(hit.path, hit.what));
-      else keep.push(i);
-    });
-    if (keep.length === chunk.calls.length || keep.length === 0) return false;
-    chunk.calls = keep.map((i) => chunk.calls[i]!);
-    chunk.futures = keep.map((i) => chunk.futures[i]!);
-    return true;
-  }
-
   /** False if the arguments cannot go by postMessage either: the ring's send then reports why. */
   private sendSide(chunk: Chunk, rank: number): boolean {
     try {
@@ -324,7 +221,7 @@ export class Scheduler {
     } catch {
       return false;
     }
-    this.comm.isend([chunk.id, chunk.task.module ?? null, chunk.task.name, null] satisfies TaskMessage, rank, { tag: TASK }).then(undefined, () => undefined);
+    this.comm.isend(taskMessage(chunk, null), rank, { tag: TASK }).then(undefined, () => undefined);
     return true;
   }
 
@@ -367,15 +264,11 @@ export class Scheduler {
 
   /** Workers that have run maxTasksPerWorker calls and hold nothing are replaced by fresh ones. */
   private retireSpent(): void {
-    const max = this.options.maxTasksPerWorker;
-    if (max === undefined || this.stopping) return;
-    for (let rank = 1; rank <= this.size; rank++) {
-      const r = this.ranks[rank]!;
-      if (!r.live || r.given < max || r.held.length > 0) continue;
-      r.live = false;
+    if (this.stopping) return;
+    for (const rank of this.seats.spent()) {
       const ended = this.host.exited(rank);
       this.comm.isend(null, rank, { tag: TASK }).then(undefined, () => undefined);
-      this.restart(r, ended.then(() => {
+      this.vacate(rank, ended.then(() => {
         this.transport.reset(rank, new PeerExitedError(rank, 'A task sent to a retired worker'));
         return this.host.replace(rank, false);
       }));

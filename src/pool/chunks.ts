@@ -1,0 +1,71 @@
+import { findUnclonable } from '../codec/clone-path.ts';
+import { AbortError, DataCloneError, TimeoutError } from '../errors.ts';
+import type { Future } from './future.ts';
+import type { TaskMessage } from './protocol.ts';
+import type { Task } from './tasks.ts';
+
+// The units a pool's scheduler moves: chunks of calls, and the submissions they belong to.
+
+/** What stops the calls of one submission early. */
+export interface StopOptions {
+  /** Queued calls are dropped; running ones are stopped by ending their worker, which is replaced. */
+  signal?: AbortSignal | undefined;
+  /** Milliseconds from submission; then as if aborted, with TimeoutError. */
+  timeout?: number | undefined;
+}
+
+export interface Chunk {
+  id: number;
+  task: Task;
+  calls: unknown[][];
+  futures: Future[];
+  batch: Batch;
+  /** The rank it was sent to, or 0 while queued. */
+  worker: number;
+  /** Withdrawn before its worker started it: held until the worker says it skipped it. */
+  ghost?: boolean;
+}
+
+/** The calls of one submission, which stop together. */
+export interface Batch {
+  left: number;
+  chunks: Set<Chunk>;
+  cleanup: (() => void) | undefined;
+}
+
+/** The message that hands `chunk` to a worker; `calls` null when they come by the side port. */
+export function taskMessage(chunk: Chunk, calls: unknown[][] | null): TaskMessage {
+  return [chunk.id, chunk.task.module ?? null, chunk.task.name, calls];
+}
+
+/** Arms `stop`'s signal and timer to call `onStop`; returns what disarms them. */
+export function watchStop(stop: StopOptions | undefined, onStop: (err: Error) => void): (() => void) | undefined {
+  const { signal, timeout } = stop ?? {};
+  if (signal?.aborted) {
+    onStop(new AbortError('The task', signal.reason));
+    return undefined;
+  }
+  if (!signal && timeout === undefined) return undefined;
+  const onAbort = (): void => onStop(new AbortError('The task', signal!.reason));
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const timer = timeout === undefined ? undefined : setTimeout(() => onStop(new TimeoutError('The task', timeout)), timeout);
+  timer?.unref();
+  return () => {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  };
+}
+
+/** Rejects the calls whose arguments cannot be serialized; true if some calls are left. */
+export function dropUnclonable(chunk: Chunk): boolean {
+  const keep: number[] = [];
+  chunk.calls.forEach((args, i) => {
+    const hit = findUnclonable(args, 'arguments');
+    if (hit) chunk.futures[i]!.setException(new DataCloneError(hit.path, hit.what));
+    else keep.push(i);
+  });
+  if (keep.length === chunk.calls.length || keep.length === 0) return false;
+  chunk.calls = keep.map((i) => chunk.calls[i]!);
+  chunk.futures = keep.map((i) => chunk.futures[i]!);
+  return true;
+}
