@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { describe, test, type TestContext } from 'node:test';
 import { DataCloneError, EOFError, Event, InvalidStateError, Lock, Pipe, Process, Queue, Value, tasks, type ProcessOptions, type TaskLike } from 'ranks';
-import { fixture } from './helpers.ts';
+import { fixture, tsx, type Output } from './helpers.ts';
 
 const t = tasks<typeof import('./fixtures/process-tasks.ts')>(fixture('process-tasks.ts'));
 
@@ -15,17 +14,7 @@ function started<F extends TaskLike>(tc: TestContext, options: ProcessOptions<F>
 }
 
 // Runs test/fixtures/process-main.ts in a node process of its own.
-function main(mode: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fixture('process-main.ts').pathname, mode], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const main = (mode: string): Promise<Output> => tsx(fixture('process-main.ts'), [mode]);
 
 describe('Process: life cycle and exit codes', { timeout: 120_000 }, () => {
   test('a target that returns exits 0; before start and while running exitCode is null', async (tc) => {
