@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'ERR_DATA_CLONE'
   | 'ERR_OUT_OF_RANGE'
   | 'ERR_INVALID_ARG'
+  | 'ERR_INVALID_STATE'
   | 'ERR_TIMEOUT'
   | 'ERR_ABORTED'
   | 'ERR_CANCELLED'
@@ -128,6 +129,20 @@ export class ArgumentRangeError extends RangeError {
 export class InvalidArgumentError extends RanksError {
   constructor(message: string) {
     super('ERR_INVALID_ARG', message);
+  }
+}
+
+/**
+ * An object was used in a state that does not allow it: a `Process` started twice, or
+ * joined or terminated before it was started.
+ *
+ * @example
+ * const p = new Process({ target: work }); p.start();
+ * p.start(); // throws InvalidStateError (code ERR_INVALID_STATE)
+ */
+export class InvalidStateError extends RanksError {
+  constructor(message: string) {
+    super('ERR_INVALID_STATE', message);
   }
 }
 

@@ -14,7 +14,7 @@ export { wtime } from './time.ts';
 export { launch, type LaunchOptions, type LaunchResult } from './launch/launch.ts';
 export {
   RanksError, isRanksError, TruncationError, KindMismatchError, DataCloneError, ArgumentRangeError, InvalidArgumentError,
-  TimeoutError, AbortError, CancelledError, RankFailedError, DeadlockError, PeerExitedError, CollectiveMismatchError, BrokenPoolError,
+  InvalidStateError, TimeoutError, AbortError, CancelledError, RankFailedError, DeadlockError, PeerExitedError, CollectiveMismatchError, BrokenPoolError,
   type ErrorCode, type BlockedWait,
 } from './errors.ts';
 export { Empty, Full, BrokenBarrierError, EOFError, ClosedError, NotHeldError, OverReleaseError } from './sync/errors.ts';
@@ -32,3 +32,4 @@ export type { WaitOptions, AcquireOptions, BlockOptions } from './sync/options.t
 export { Future, wait, asCompleted, type ReturnWhen } from './pool/future.ts';
 export { tasks, type Task, type Tasks, type TaskArgs, type TaskResult } from './pool/tasks.ts';
 export { Pool, Executor, type TaskLike, type CallOptions, type MapOptions, type StreamMapOptions, type WorkerOptions } from './pool/pool.ts';
+export { Process, type ProcessOptions } from './pool/process.ts';

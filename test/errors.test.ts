@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  RanksError, isRanksError, TruncationError, KindMismatchError, DataCloneError, ArgumentRangeError, InvalidArgumentError,
+  RanksError, isRanksError, TruncationError, KindMismatchError, DataCloneError, ArgumentRangeError, InvalidArgumentError, InvalidStateError,
   TimeoutError, AbortError, CancelledError, RankFailedError, DeadlockError, PeerExitedError,
   Empty, Full, BrokenBarrierError, EOFError, ClosedError, NotHeldError, OverReleaseError,
 } from 'ranks';
@@ -13,6 +13,7 @@ test('every error class has its stable code, its name and the ranks brand', () =
     [new DataCloneError('value.f', 'a function'), 'ERR_DATA_CLONE', 'DataCloneError'],
     [new ArgumentRangeError('bad'), 'ERR_OUT_OF_RANGE', 'ArgumentRangeError'],
     [new InvalidArgumentError('bad'), 'ERR_INVALID_ARG', 'InvalidArgumentError'],
+    [new InvalidStateError('started twice'), 'ERR_INVALID_STATE', 'InvalidStateError'],
     [new TimeoutError('recv', 5), 'ERR_TIMEOUT', 'TimeoutError'],
     [new AbortError('recv'), 'ERR_ABORTED', 'AbortError'],
     [new CancelledError('request'), 'ERR_CANCELLED', 'CancelledError'],

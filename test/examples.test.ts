@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { cli } from './helpers.ts';
+import { cli, tsx } from './helpers.ts';
 
 const example = (name: string): string => new URL(`../examples/${name}`, import.meta.url).pathname;
 
@@ -45,5 +45,47 @@ describe('examples', { timeout: 120_000 }, () => {
     assert.match(r.stdout, /typed array comm time +\d+\.\d+ s +\(Float64Array of 20000\)/);
     assert.match(r.stdout, /plain array comm time +\d+\.\d+ s +\(number\[\] of 20000, serialized\)/);
     assert.match(r.stdout, /the typed path is \d+\.\dx faster on 3 ranks/);
+  });
+
+  test('mp-workers.ts (seed 000, five Processes)', async () => {
+    const r = await tsx(example('mp-workers.ts'));
+    assert.equal(r.code, 0, r.stderr);
+    for (const i of [0, 1, 2, 3, 4]) assert.match(r.stdout, new RegExp(`^Worker: ${i}$`, 'm'));
+    assert.match(r.stdout, /joined Process-1 \(exit code 0\), .*Process-5 \(exit code 0\)/);
+  });
+
+  test('mp-pool-map.ts (seed 001, Pool(5).map)', async () => {
+    const r = await tsx(example('mp-pool-map.ts'));
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, '[ 1, 4, 9 ]\n');
+  });
+
+  test('mp-queue-commands.ts (seed 000, a Queue of inputs with poison pills, a command per input)', async () => {
+    const r = await tsx(example('mp-queue-commands.ts'));
+    assert.equal(r.code, 0, r.stderr);
+    for (const i of [0, 1, 2, 3]) {
+      assert.match(r.stdout, new RegExp(`^Worker: ${i}$`, 'm'));
+      assert.match(r.stdout, new RegExp(`^executing in${i}$`, 'm'));
+      assert.match(r.stdout, new RegExp(`^in${i}.out: ${[1, 2, 3].map((x) => x * (i + 1)).join(' ')}$`, 'm'));
+    }
+  });
+
+  test('mp-pipe-queue.ts (seed 002, Process, Queue and Pipe)', async () => {
+    const r = await tsx(example('mp-pipe-queue.ts'));
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, "hello bob\nfrom the queue: [ 42, null, 'hello' ]\nfrom the pipe: [ 42, null, 'hello' ]\n");
+  });
+
+  test('futures-downloads.ts (seed 001, Executor and asCompleted)', async () => {
+    const r = await tsx(example('futures-downloads.ts'));
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n').map((l) => l.replace(/127\.0\.0\.1:\d+/, 'host')).sort();
+    assert.deepEqual(lines, [
+      "'http://host/bbc' page is 700 bytes",
+      "'http://host/cnn' page is 1100 bytes",
+      "'http://host/europe.wsj' page is 2400 bytes",
+      "'http://host/foxnews' page is 5300 bytes",
+      "'http://host/some-made-up-page' generated an exception: HTTP Error 404: Not Found",
+    ]);
   });
 });

@@ -14,9 +14,24 @@ export function runFixture(name: string, size: number, args: string[] = []): Pro
 const bin = new URL('../bin/ranks.js', import.meta.url).pathname;
 
 /** Runs the `ranks` command; resolves with its exit code and output. */
-export function cli(args: string[], timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function cli(args: string[], timeoutMs = 60_000): Promise<Output> {
+  return spawnNode([bin, ...args], timeoutMs);
+}
+
+/** Runs a script with node and tsx, as `npx tsx script ...args` does; resolves with its exit code and output. */
+export function tsx(script: string | URL, args: string[] = [], timeoutMs = 60_000): Promise<Output> {
+  return spawnNode(['--import', 'tsx', script instanceof URL ? script.pathname : script, ...args], timeoutMs);
+}
+
+export interface Output {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function spawnNode(argv: string[], timeoutMs: number): Promise<Output> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
+    const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -54,3 +54,14 @@ export function rebuildError(e: RemoteError): unknown {
   Object.assign(err, e.props);
   return err;
 }
+
+/** What a Process's worker gets in `workerData.ranksProcess`: its target and its arguments after `share()`. */
+export interface ProcessInit {
+  /** The target's module URL, or null for an inline function. */
+  module: string | null;
+  /** The export's name, or the inline function's source. */
+  name: string;
+  args: unknown[];
+  /** The Process's name, for the report of an error. */
+  processName: string;
+}

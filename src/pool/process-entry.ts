@@ -1,0 +1,26 @@
+// The first module of every Process's worker: revives the shared primitives among the
+// arguments, runs the target (awaiting it), and ends the thread with its exit code, as
+// Python's process does when its target returns.
+import { inspect } from 'node:util';
+import { workerData } from 'node:worker_threads';
+// Every primitive registers its prototype with revive() when its module loads.
+import '../index.ts';
+import { revive } from '../sync/share.ts';
+import { explainInline, loadTask } from './load.ts';
+import type { ProcessInit } from './protocol.ts';
+
+const { module, name, args, processName } = (workerData as { ranksProcess: ProcessInit }).ranksProcess;
+
+let code = 0;
+try {
+  const fn = await loadTask(module, name);
+  await fn(...revive<unknown[]>(args));
+} catch (err) {
+  code = 1;
+  // Python prints the traceback under `Process <name>:`; the write is flushed before the exit.
+  const report = `Process ${processName}:\n${inspect(explainInline(err, module === null))}\n`;
+  await new Promise((resolve) => process.stderr.write(report, resolve));
+}
+// Ends the thread even if the target left timers or handles behind; a target that set
+// process.exitCode and returned keeps it.
+process.exit(code === 0 ? process.exitCode : code);
