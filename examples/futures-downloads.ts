@@ -28,11 +28,9 @@ const URLS = [...pages.keys(), '/some-made-up-page'].map((path) => base + path);
   await using executor = new Executor({ maxWorkers: 5 });
   // Start the load operations and mark each future with its URL.
   const futureToUrl = new Map<Future<Uint8Array>, string>(URLS.map((url) => [executor.submit(dl.loadUrl, url, 60_000), url]));
-  for await (const done of asCompleted(futureToUrl.keys())) {
-    // asCompleted yields the Futures themselves; TypeScript types a for-await value as
-    // already awaited (Uint8Array), hence the cast.
-    const future = done as unknown as Future<Uint8Array>;
-    const url = futureToUrl.get(future);
+  for await (const future of asCompleted(futureToUrl.keys())) {
+    // asCompleted yields the Futures themselves; `.future` is the same object, typed for the Map.
+    const url = futureToUrl.get(future.future);
     try {
       const data = await future.result();
       console.log(`'${url}' page is ${data.length} bytes`);

@@ -104,9 +104,10 @@ describe('asCompleted', () => {
     const fast = later(5, 'fast');
     const order: string[] = [];
     for await (const f of asCompleted([slow, fast, done])) {
-      // TypeScript types a `for await` variable as the awaited value; at run time it is the Future.
-      assert.ok((f as unknown) instanceof Future, 'the iteration hands out the futures themselves');
-      order.push(await f);
+      assert.ok(f instanceof Future, 'the iteration hands out the futures themselves');
+      assert.equal(f.future, f);
+      assert.equal(f.done(), true);
+      order.push(await f.result());
     }
     assert.deepEqual(order, ['done', 'fast', 'slow']);
   });
@@ -116,7 +117,7 @@ describe('asCompleted', () => {
     const never = new Future<number>();
     const got: number[] = [];
     await assert.rejects(async () => {
-      for await (const f of asCompleted([fast, never], { timeout: 30 })) got.push(await f);
+      for await (const f of asCompleted([fast, never], { timeout: 30 })) got.push(await f.result());
     }, { code: 'ERR_TIMEOUT', message: /1 of 2 futures/ });
     assert.deepEqual(got, [1]);
     await sleep(1);

@@ -67,7 +67,7 @@ describe('Executor', { timeout: 60_000 }, () => {
     const ex = new Executor({ maxWorkers: 2 });
     const fs = [60, 5, 30].map((ms) => ex.submit(math.sleepy, ms));
     const order: number[] = [];
-    for await (const f of asCompleted(fs)) order.push(await f);
+    for await (const f of asCompleted(fs)) order.push(await f.result());
     assert.deepEqual(order.sort((a, b) => a - b), [5, 30, 60]);
     const g = ex.submit(math.add, 2, 3);
     const { done } = await wait([g]);

@@ -93,6 +93,11 @@ export class Future<T = unknown> implements PromiseLike<T> {
     else this.callbacks.push(cb);
   }
 
+  /** This future, typed as one: for code holding the view `asCompleted` yields. @example names.get(f.future) */
+  get future(): Future<T> {
+    return this;
+  }
+
   // Awaiting a future gives its result (or throws its error).
   then<A = T, B = never>(onFulfilled?: ((value: T) => A | PromiseLike<A>) | null, onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<A | B> {
     return this.result().then(onFulfilled, onRejected);
@@ -201,14 +206,20 @@ export async function wait<T>(fs: Iterable<Future<T>>, options?: { returnWhen?: 
 }
 
 /**
- * Yields the futures as they complete (already-done ones first). If `timeout` ms pass
- * before all are done, the iteration throws TimeoutError. (TypeScript types a `for await`
- * variable as the awaited value, so write `await f` — or cast to reach Future methods.)
+ * A Future as `asCompleted` hands it out: every method, but typed without `then`, because
+ * TypeScript would otherwise type a `for await` variable as the future's result. `.future`
+ * is the same object as a `Future` (for Map lookups and `await`).
+ */
+export type Completed<T> = Omit<Future<T>, 'then'>;
+
+/**
+ * Yields the futures themselves as they complete (already-done ones first). If `timeout`
+ * ms pass before all are done, the iteration throws TimeoutError.
  *
  * @example
- * for await (const f of asCompleted(futures, { timeout: 10_000 })) console.log(await f);
+ * for await (const f of asCompleted(futures, { timeout: 10_000 })) console.log(names.get(f.future), await f.exception());
  */
-export function asCompleted<T>(fs: Iterable<Future<T>>, options?: { timeout?: number }): AsyncIterableIterator<Future<T>> {
+export function asCompleted<T>(fs: Iterable<Future<T>>, options?: { timeout?: number }): AsyncIterableIterator<Completed<T>> {
   const list = checkFutures(fs) as Future<T>[];
   const timeout = checkTimeout(options?.timeout);
   const deadline = timeout === undefined ? undefined : performance.now() + timeout;
