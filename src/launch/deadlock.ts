@@ -1,4 +1,5 @@
 import type { BlockedWait } from '../errors.ts';
+import { ringHasData } from '../transport/threads/ring.ts';
 import { EPOCH, OP_CODES, STATE, WAIT_BELL, WAIT_OP, WAIT_PEER, WAIT_PENDING, WAIT_TAG, WaitState, DOORBELL, slot } from '../transport/threads/control.ts';
 
 /** How many consecutive identical "all blocked" pictures make a deadlock. */
@@ -13,7 +14,11 @@ export class DeadlockDetector {
   private last = '';
   private stable = 0;
 
-  constructor(private readonly ctl: Int32Array, private readonly size: number) {}
+  /**
+   * `rings[r]` are the rings into rank r (the launcher forwards each one). A rank asleep
+   * with unread records in one of them missed a wake: it is rung, not reported.
+   */
+  constructor(private readonly ctl: Int32Array, private readonly size: number, private readonly rings: readonly SharedArrayBuffer[][] = []) {}
 
   /** Returns the waits when the job is deadlocked, else undefined. */
   check(): BlockedWait[] | undefined {
@@ -26,6 +31,10 @@ export class DeadlockDetector {
       // Rung since it fell asleep: the wake is on its way (the thread may be in a long
       // garbage collection or waiting for a core), so the rank is not blocked.
       if (Atomics.load(this.ctl, slot(r, DOORBELL)) !== Atomics.load(this.ctl, slot(r, WAIT_BELL))) return this.reset();
+      if (this.rings[r]?.some(ringHasData)) {
+        wakeNow(this.ctl, r);
+        return this.reset();
+      }
       picture += `${r}:${Atomics.load(this.ctl, slot(r, EPOCH))}:${Atomics.load(this.ctl, slot(r, DOORBELL))},`;
       waits.push({
         rank: r,
@@ -46,4 +55,9 @@ export class DeadlockDetector {
     this.last = '';
     return undefined;
   }
+}
+
+function wakeNow(ctl: Int32Array, rank: number): void {
+  Atomics.add(ctl, slot(rank, DOORBELL), 1);
+  Atomics.notify(ctl, slot(rank, DOORBELL));
 }

@@ -6,10 +6,12 @@ import type { ToLauncher, ToRank } from '../transport/threads/messages.ts';
  * The launcher's part in setting up shared memory between ranks: it hands each new
  * ring to its receiver and each grown scratch segment to every other rank, then bumps
  * the receiver's LINKS and rings it, so a rank picks them up without an event-loop turn.
- * Returns false for messages that are not about setup.
+ * Returns false for messages that are not about setup. `rings`, when given, collects every
+ * ring by receiver, for the deadlock detector.
  */
-export function forwardSetup(m: ToLauncher, ports: readonly (MessagePort | undefined)[], ctl: Int32Array): boolean {
+export function forwardSetup(m: ToLauncher, ports: readonly (MessagePort | undefined)[], ctl: Int32Array, rings?: SharedArrayBuffer[][]): boolean {
   if (m.type === 'link') {
+    (rings?.[m.to] ?? []).push(m.ring);
     const forward: ToRank = { type: 'link', from: m.from, ring: m.ring };
     ports[m.to]?.postMessage(forward);
     Atomics.add(ctl, slot(m.to, LINKS), 1);

@@ -68,6 +68,8 @@ class Job {
   private readonly ctl: Int32Array;
   private readonly workers: Worker[] = [];
   private readonly ports: MessagePort[] = [];
+  /** Every ring, by receiving rank: the deadlock detector looks for unread ones. */
+  private readonly rings: SharedArrayBuffer[][];
   private readonly exitCodes: number[] = [];
   private readonly outputs: Promise<void>[] = [];
   private readonly timers: NodeJS.Timeout[] = [];
@@ -78,6 +80,7 @@ class Job {
   constructor(size: number, script: string, options: LaunchOptions) {
     this.control = createControl(size);
     this.ctl = new Int32Array(this.control);
+    this.rings = Array.from({ length: size }, () => []);
     this.done = new Promise((res, rej) => (this.settle = [res, rej]));
     const jobId = `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     const tag = options.tagOutput === true;
@@ -93,7 +96,7 @@ class Job {
       this.ports.push(port1);
       this.live++;
     }
-    const detector = new DeadlockDetector(this.ctl, size);
+    const detector = new DeadlockDetector(this.ctl, size, this.rings);
     const every = options.deadlockCheckMs ?? 100;
     this.timers.push(setInterval(() => {
       const waits = detector.check();
@@ -110,7 +113,7 @@ class Job {
   }
 
   private onMessage(m: ToLauncher): void {
-    if (forwardSetup(m, this.ports, this.ctl)) return;
+    if (forwardSetup(m, this.ports, this.ctl, this.rings)) return;
     if (m.type === 'abort') {
       this.fail(new RankFailedError(m.rank, m.code, `Rank ${m.rank} aborted the job with code ${m.code}: ${m.reason}`));
     }

@@ -24,6 +24,12 @@ export function createRing(capacity: number): SharedArrayBuffer {
   return new SharedArrayBuffer(CONTROL_BYTES + capacity);
 }
 
+/** True when the ring holds records its consumer has not read (any thread may ask). */
+export function ringHasData(ring: SharedArrayBuffer): boolean {
+  const ctl = new Int32Array(ring, 0, CONTROL_BYTES / 4);
+  return Atomics.load(ctl, TAIL) !== Atomics.load(ctl, HEAD);
+}
+
 class RingView {
   protected readonly ctl: Int32Array;
   protected readonly i32: Int32Array;
