@@ -22,6 +22,8 @@ export interface Chunk {
   batch: Batch;
   /** The rank it was sent to, or 0 while queued. */
   worker: number;
+  /** Its number among the chunks sent to that worker's thread. */
+  seq: number;
   /** Withdrawn before its worker started it: held until the worker says it skipped it. */
   ghost?: boolean;
 }
@@ -35,7 +37,7 @@ export interface Batch {
 
 /** The message that hands `chunk` to a worker; `calls` null when they come by the side port. */
 export function taskMessage(chunk: Chunk, calls: unknown[][] | null): TaskMessage {
-  return [chunk.id, chunk.task.module ?? null, chunk.task.name, calls];
+  return [chunk.id, chunk.seq, chunk.task.module ?? null, chunk.task.name, calls];
 }
 
 /** Arms `stop`'s signal and timer to call `onStop`; returns what disarms them. */

@@ -5,11 +5,12 @@ export const TASK = 1;
 export const RESULT = 2;
 
 /**
- * A chunk of calls of one task (`null` asks the worker to stop): [chunk id, module URL or
+ * A chunk of calls of one task (`null` asks the worker to stop): [chunk id, its number
+ * among the chunks sent to this worker (see workers.ts), module URL or
  * null (inline), export name or source, argument lists, or null when they hold shared
  * memory and come by the worker's side port].
  */
-export type TaskMessage = [id: number, module: string | null, name: string, calls: unknown[][] | null];
+export type TaskMessage = [id: number, seq: number, module: string | null, name: string, calls: unknown[][] | null];
 
 /** One call's outcome: [1, value] or [0, error]. */
 export type Outcome = [1, unknown] | [0, RemoteError];

@@ -72,10 +72,11 @@ export class Scheduler {
     if (calls.length === 0) return futures;
     const batch: Batch = { left: calls.length, chunks: new Set(), cleanup: undefined };
     for (let i = 0; i < calls.length; i += chunksize) {
-      const chunk: Chunk = { id: this.nextId++, task, calls: calls.slice(i, i + chunksize), futures: futures.slice(i, i + chunksize) as Future[], batch, worker: 0 };
-      // A queued call can be withdrawn; it stays in its chunk but is skipped when sent.
+      const chunk: Chunk = { id: this.nextId++, task, calls: calls.slice(i, i + chunksize), futures: futures.slice(i, i + chunksize) as Future[], batch, worker: 0, seq: 0 };
+      // A queued call can be withdrawn (it stays in its chunk but is skipped when sent),
+      // and so can a lone call its worker holds but has not started.
       for (const f of chunk.futures) {
-        f.canceller = () => chunk.worker === 0;
+        f.canceller = () => chunk.worker === 0 || this.withdrawOne(chunk);
         f.addDoneCallback(() => this.settled(batch));
       }
       batch.chunks.add(chunk);
@@ -182,9 +183,19 @@ export class Scheduler {
     this.pump();
   }
 
-  /** Marks the chunk's calls running, dropping cancelled ones; false if none is left. */
+  private withdrawOne(chunk: Chunk): boolean {
+    if (chunk.futures.length !== 1 || !this.seats.withdraw(chunk)) return false;
+    this.forget(chunk);
+    queueMicrotask(() => {
+      this.pump();
+      this.checkDrained();
+    });
+    return true;
+  }
+
+  /** Drops the chunk's cancelled calls; false if none is left. */
   private start(chunk: Chunk): boolean {
-    const live = chunk.futures.filter((f) => f.setRunning() || f.running());
+    const live = chunk.futures.filter((f) => !f.done());
     if (live.length === chunk.futures.length) return true;
     chunk.calls = chunk.calls.filter((_, i) => !chunk.futures[i]!.done());
     chunk.futures = live;

@@ -1,14 +1,20 @@
 import type { Chunk } from './chunks.ts';
 import { claimedSlot, vetoSlot } from './workers.ts';
 
-/** Chunks a worker may hold at once: the next is already there when one finishes. */
-const DEPTH = 2;
+/**
+ * Chunks a worker may hold at once when plenty is queued: the next ones are already in its
+ * ring when one finishes, so tiny tasks run back to back instead of one per round trip to
+ * rank 0. Below VETO_SLOTS, so every held chunk can be withdrawn.
+ */
+const MAX_DEPTH = 32;
 
 interface Seat {
   /** Chunks sent to it and not answered, oldest first. */
   held: Chunk[];
   /** Calls sent to it since it started (for maxTasksPerWorker). */
   given: number;
+  /** Chunks sent to its thread so far (the last seq). */
+  sent: number;
   /** Not taking chunks while it is being replaced. */
   live: boolean;
   /** Settles when a replacement under way has started. */
@@ -23,14 +29,14 @@ export class Seats {
   private readonly seats: Seat[] = [];
 
   constructor(readonly size: number, private readonly flags: Int32Array, private readonly maxTasks: number | undefined) {
-    for (let r = 0; r <= size; r++) this.seats.push({ held: [], given: 0, live: r > 0, ready: Promise.resolve() });
+    for (let r = 0; r <= size; r++) this.seats.push({ held: [], given: 0, sent: 0, live: r > 0, ready: Promise.resolve() });
   }
 
   /**
    * The rank to send the next queued chunk to, or 0 if none should take one now: the live
-   * rank holding least, below its call budget. A second chunk is prefetched only when
-   * plenty is queued, so a lone task waits for an idle worker instead of queueing behind
-   * a long one.
+   * rank holding least, below its call budget. More chunks are prefetched only when
+   * plenty is queued (up to the worker's share of the queue), so a lone task waits for
+   * an idle worker instead of queueing behind a long one.
    */
   pick(queued: number): number {
     let best = 0;
@@ -39,14 +45,16 @@ export class Seats {
       if (!s.live || (this.maxTasks !== undefined && s.given >= this.maxTasks)) continue;
       if (best === 0 || s.held.length < this.seats[best]!.held.length) best = r;
     }
-    if (best === 0 || this.seats[best]!.held.length >= (queued > this.size ? DEPTH : 1)) return 0;
+    const depth = queued > this.size ? Math.min(MAX_DEPTH, Math.max(2, Math.ceil(queued / this.size))) : 1;
+    if (best === 0 || this.seats[best]!.held.length >= depth) return 0;
     return best;
   }
 
   hold(chunk: Chunk, rank: number): void {
     const s = this.seats[rank]!;
     chunk.worker = rank;
-    s.held.push(chunk);
+    chunk.seq = ++s.sent;
+    if (s.held.push(chunk) === 1) promote(s.held);
     s.given += chunk.calls.length;
   }
 
@@ -55,6 +63,7 @@ export class Seats {
     const held = this.seats[chunk.worker]!.held;
     const i = held.indexOf(chunk);
     if (i >= 0) held.splice(i, 1);
+    if (i === 0) promote(held);
   }
 
   /**
@@ -65,8 +74,8 @@ export class Seats {
     const held = this.seats[chunk.worker]!.held;
     if (held[0] === chunk) return false;
     // Dekker-style with the worker's claim: at least one of us sees the other's store.
-    Atomics.store(this.flags, vetoSlot(chunk.worker), chunk.id);
-    if (Atomics.load(this.flags, claimedSlot(chunk.worker)) >= chunk.id) return false;
+    Atomics.store(this.flags, vetoSlot(chunk.worker, chunk.seq), chunk.seq);
+    if (Atomics.load(this.flags, claimedSlot(chunk.worker)) >= chunk.seq) return false;
     chunk.ghost = true;
     return true;
   }
@@ -76,6 +85,7 @@ export class Seats {
     for (const s of this.seats) {
       const i = s.held.findIndex((c) => c.id === id);
       if (i >= 0) s.held.splice(i, 1);
+      if (i === 0) promote(s.held);
     }
   }
 
@@ -104,6 +114,7 @@ export class Seats {
     s.live = false;
     s.ready = started.then(() => {
       s.given = 0;
+      s.sent = 0;
       s.live = true;
       onReady();
     }, onFail);
@@ -114,4 +125,13 @@ export class Seats {
   ready(): Promise<unknown> {
     return Promise.all(this.seats.map((s) => s.ready));
   }
+}
+
+/**
+ * The worker runs its chunks in order: the first one it holds (after withdrawn ones) is
+ * running; the ones behind it can still be withdrawn, so their futures stay pending.
+ */
+function promote(held: readonly Chunk[]): void {
+  const head = held.find((c) => !c.ghost);
+  if (head) for (const f of head.futures) f.setRunning();
 }

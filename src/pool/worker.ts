@@ -59,15 +59,15 @@ if (init) {
 for (;;) {
   const msg = await comm.recv<TaskMessage | null>({ source: 0, tag: TASK });
   if (msg === null) break;
-  const [id, module, name] = msg;
+  const [id, seq, module, name] = msg;
   // Claim the chunk; rank 0 may have withdrawn it before it started (Dekker-style: one
   // of us sees the other's store).
-  Atomics.store(flags, claimedSlot(rank), id);
-  if (Atomics.load(flags, vetoSlot(rank)) === id) {
+  Atomics.store(flags, claimedSlot(rank), seq);
+  if (Atomics.load(flags, vetoSlot(rank, seq)) === seq) {
     await comm.send([id, null], 0, { tag: RESULT });
     continue;
   }
-  const calls = msg[3] ?? revive<unknown[][]>(receiveMessageOnPort(side)!.message);
+  const calls = msg[4] ?? revive<unknown[][]>(receiveMessageOnPort(side)!.message);
   const outcomes = await run(module, name, calls);
   try {
     await comm.send([id, outcomes], 0, { tag: RESULT });

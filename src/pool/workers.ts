@@ -9,14 +9,20 @@ const entry = new URL('./worker.js', import.meta.url);
 export interface PoolWorkerData {
   /** Argument lists that hold shared memory (Lock, Queue, SharedArrayBuffer...) come this way, not through the ring. */
   side: MessagePort;
-  /** Per rank: [2r] the chunk id it last claimed, [2r + 1] a chunk id rank 0 withdrew. */
+  /** Per rank, one line of FLAG_STRIDE slots: see claimedSlot and vetoSlot. */
   flags: SharedArrayBuffer;
   init: { module: string | null; name: string; args: unknown[] } | null;
 }
 
-/** Claimed and withdrawn chunk ids, per rank (see PoolWorkerData.flags). */
-export const claimedSlot = (rank: number): number => 2 * rank;
-export const vetoSlot = (rank: number): number => 2 * rank + 1;
+/**
+ * Chunks sent to one worker are numbered 1, 2, 3... (`seq`, per worker thread). The worker
+ * stores the seq it starts in claimedSlot; rank 0 withdraws one not started yet by storing
+ * its seq in vetoSlot(rank, seq). VETO_SLOTS exceeds the chunks a worker may hold.
+ */
+export const VETO_SLOTS = 256;
+const FLAG_STRIDE = VETO_SLOTS + 1;
+export const claimedSlot = (rank: number): number => rank * FLAG_STRIDE;
+export const vetoSlot = (rank: number, seq: number): number => rank * FLAG_STRIDE + 1 + (seq % VETO_SLOTS);
 
 interface Slot {
   worker: Worker;
@@ -53,7 +59,7 @@ export class ThreadHost {
 
   constructor(private readonly options: WorkerHostOptions) {
     this.ctl = new Int32Array(options.control);
-    this.flags = new Int32Array(new SharedArrayBuffer(8 * (options.size + 1)));
+    this.flags = new Int32Array(new SharedArrayBuffer(4 * FLAG_STRIDE * (options.size + 1)));
     this.ports = [options.zero];
     options.zero.on('message', (m: ToLauncher) => void forwardSetup(m, this.ports, this.ctl));
     options.zero.unref();
@@ -99,8 +105,7 @@ export class ThreadHost {
   private start(rank: number): void {
     const { port1, port2 } = new MessageChannel();
     const side = new MessageChannel();
-    Atomics.store(this.flags, claimedSlot(rank), 0);
-    Atomics.store(this.flags, vetoSlot(rank), 0);
+    this.flags.fill(0, claimedSlot(rank), claimedSlot(rank) + FLAG_STRIDE);
     const { size, control, initializer, initArgs, resourceLimits } = this.options;
     const init: RankInit = { jobId: this.jobId, rank, size: size + 1, control, port: port2, script: entry.href, tagOutput: false };
     const pool: PoolWorkerData = {
