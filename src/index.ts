@@ -32,3 +32,8 @@ export type { WaitOptions, AcquireOptions, BlockOptions } from './sync/options.t
 export { Future, wait, asCompleted, type ReturnWhen } from './pool/future.ts';
 export { tasks, type Task, type Tasks, type TaskArgs, type TaskResult } from './pool/tasks.ts';
 export { Pool, Executor, type TaskLike, type CallOptions, type MapOptions, type StreamMapOptions, type WorkerOptions } from './pool/pool.ts';
+export { farm } from './farm/farm.ts';
+export type { FarmOptions, FarmProgress } from './farm/options.ts';
+export type { FarmResult, JobResult } from './farm/result.ts';
+export type { HaltOptions } from './farm/halt.ts';
+export { shellQuote } from './farm/template.ts';
