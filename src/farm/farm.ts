@@ -89,7 +89,7 @@ export async function farm(template: string, inputs: Iterable<string> | AsyncIte
         continue;
       }
       const r = toResult(out);
-      jobs.push(r);
+      if (o.collect) jobs.push(r);
       log?.write(out);
       progress.done++;
       if (r.ok) progress.succeeded++;

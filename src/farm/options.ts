@@ -47,6 +47,8 @@ export interface FarmOptions {
   spawnFrom?: 'workers' | 'main';
   /** Stops the farm: no new job starts, the running ones are killed, and `farm()` rejects with AbortError. */
   signal?: AbortSignal;
+  /** false: keep no results (`jobs` stays empty), for endless inputs or big outputs handled in `onJob`. Default true. */
+  collect?: boolean;
   /** Called as each job finishes, in the order they finish. */
   onJob?: (result: JobResult, progress: FarmProgress) => void;
 }
@@ -65,6 +67,7 @@ export interface CheckedOptions {
   env: NodeJS.ProcessEnv | undefined;
   spawnFrom: 'workers' | 'main';
   signal: AbortSignal | undefined;
+  collect: boolean;
   onJob: FarmOptions['onJob'];
 }
 
@@ -94,6 +97,7 @@ export function checkOptions(template: unknown, inputs: unknown, o: FarmOptions 
   if (opts.env !== undefined && (typeof opts.env !== 'object' || opts.env === null)) throw new InvalidArgumentError('Expected `env` to be an object');
   if (opts.signal !== undefined && !(opts.signal instanceof AbortSignal)) throw new InvalidArgumentError('Expected `signal` to be an AbortSignal');
   if (opts.spawnFrom !== undefined && opts.spawnFrom !== 'workers' && opts.spawnFrom !== 'main') throw new InvalidArgumentError(`Expected \`spawnFrom\` to be 'workers' or 'main', got ${String(opts.spawnFrom)}`);
+  if (opts.collect !== undefined && typeof opts.collect !== 'boolean') throw new InvalidArgumentError(`Expected \`collect\` to be a boolean, got ${String(opts.collect)}`);
   if (opts.onJob !== undefined && typeof opts.onJob !== 'function') throw new InvalidArgumentError('Expected `onJob` to be a function');
   return {
     jobs: opts.jobs ?? availableParallelism(),
@@ -108,6 +112,7 @@ export function checkOptions(template: unknown, inputs: unknown, o: FarmOptions 
     env: opts.env,
     spawnFrom: opts.spawnFrom ?? 'workers',
     signal: opts.signal,
+    collect: opts.collect ?? true,
     onJob: opts.onJob,
   };
 }

@@ -30,7 +30,7 @@ export interface JobResult {
 
 /** What `farm()` resolves with. */
 export interface FarmResult {
-  /** Every job that ran, by job number. */
+  /** Every job that ran, by job number (none with `collect: false`). */
   jobs: JobResult[];
   succeeded: number;
   /** Jobs that failed: non-zero exit, a signal, a timeout, or no start (jobs stopped by a halt are not counted). */
