@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { spawnSync } from 'node:child_process';
 import { cli } from './helpers.ts';
 
 const example = (name: string): string => new URL(`../examples/${name}`, import.meta.url).pathname;
@@ -45,5 +46,12 @@ describe('examples', { timeout: 120_000 }, () => {
     assert.match(r.stdout, /typed array comm time +\d+\.\d+ s +\(Float64Array of 20000\)/);
     assert.match(r.stdout, /plain array comm time +\d+\.\d+ s +\(number\[\] of 20000, serialized\)/);
     assert.match(r.stdout, /the typed path is \d+\.\dx faster on 3 ranks/);
+  });
+
+  test('farm-kernel.ts (seed 000, the task farm of ./mmul.x < in > in.out)', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', example('farm-kernel.ts'), '6', '3'], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /job 1: in0 -> n=20 seed=2 trace=2388 /);
+    assert.match(r.stdout, /6 of 6 kernel runs correct, 0 failed, 3 at a time/);
   });
 });

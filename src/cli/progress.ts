@@ -28,6 +28,7 @@ export function makeProgress(o: ProgressOptions): Progress {
     stream: o.stream as NodeJS.WritableStream,
     format: 'ranks farm {bar} {percentage}% | {value}/{total}{more} jobs | {failed} failed | ETA {eta_formatted}',
     hideCursor: false,
+    barsize: 24,
     // Keep line wrapping on for the jobs' output, and redraw after it cleared the bar.
     linewrap: true,
     forceRedraw: true,
