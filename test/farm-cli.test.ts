@@ -108,6 +108,16 @@ describe('ranks farm', { timeout: 120_000 }, () => {
     assert.match(h.stderr, /halted/);
   });
 
+  test('a closed output pipe stops the farm (exit 141), as in a shell pipeline', async () => {
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const child = spawn(process.execPath, [bin, 'farm', '-q', '-j', '2', 'seq 1 {}; sleep 30', '200000', '200000', '200000'], { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'], timeout: 60_000 });
+      child.stdout.once('data', () => child.stdout.destroy());
+      child.on('error', reject);
+      child.on('close', (c) => resolve(c));
+    });
+    assert.equal(code, 141);
+  });
+
   test('usage errors exit 255 with a message; --help', async () => {
     for (const [args, message] of [[['-j', '0', 'x'], /Expected -j to be an integer >= 1/], [['--halt', 'sometimes', 'x'], /Expected `halt`/], [['--bogus', 'x'], /Unknown option --bogus/], [[], /Missing the command/]] as const) {
       const r = await farm([...args]);

@@ -35,7 +35,7 @@ Options:
                          main: from the main thread (faster for many tiny jobs)
 
 Exit status: 0 when every job succeeded, else the number of failed jobs (at most 101);
-130 when interrupted, 255 on a usage error.
+130 when interrupted, 141 when its output pipe closed, 255 on a usage error.
 `;
 
 const MAX_LISTED = 20;
@@ -108,6 +108,14 @@ async function runFarm(a: FarmArgs, inputs: Iterable<string> | AsyncIterable<str
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // `ranks farm … | head`: once nobody reads the output, stop like a killed pipeline would.
+  let closedPipe = false;
+  const onStdoutError = (err: NodeJS.ErrnoException): void => {
+    if (err.code !== 'EPIPE') throw err;
+    closedPipe = true;
+    ac.abort(err);
+  };
+  process.stdout.on('error', onStdoutError);
   const failures: JobResult[] = [];
   const totals = { failed: 0, succeeded: 0, skipped: 0, notRun: 0, halted: false };
   const t0 = performance.now();
@@ -130,6 +138,7 @@ async function runFarm(a: FarmArgs, inputs: Iterable<string> | AsyncIterable<str
     return r.exitCode;
   } catch (err) {
     progress.stop();
+    if (closedPipe) return 141;
     if (ac.signal.aborted) {
       process.stderr.write(summary(failures, totals, a, (performance.now() - t0) / 1000));
       return 130;
