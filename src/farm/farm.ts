@@ -31,6 +31,8 @@ type Pull = IteratorResult<unknown> | 'stopped';
 export async function farm(template: string, inputs: Iterable<string> | AsyncIterable<string>, options?: FarmOptions): Promise<FarmResult> {
   const o = checkOptions(template, inputs, options);
   if (o.signal?.aborted) throw new AbortError('The farm', o.signal.reason);
+  const skip = o.resume ? succeededInputs(o.joblog!) : new Map<string, number>();
+  const log = o.joblog ? new Joblog(o.joblog, o.resume) : undefined;
   const state = new Int32Array(new SharedArrayBuffer(4));
   const config: JobConfig = { shell: o.shell, cwd: o.cwd, env: o.env, timeout: o.timeout, killAfter: o.killAfter, tail: o.tail };
   const local = o.spawnFrom === 'main' ? makeRunner(config, state) : undefined;
@@ -47,14 +49,15 @@ export async function farm(template: string, inputs: Iterable<string> | AsyncIte
   const onAbort = (): void => stop(KILL);
   o.signal?.addEventListener('abort', onAbort, { once: true });
 
-  const skip = o.resume ? succeededInputs(o.joblog!) : new Map<string, number>();
   async function* specs(): AsyncGenerator<JobSpec, void, undefined> {
     const it = Symbol.asyncIterator in inputs ? inputs[Symbol.asyncIterator]() : inputs[Symbol.iterator]();
     try {
       for (let job = 1; ; job++) {
         if (Atomics.load(state, 0) !== RUN) return;
         // A halt must not wait for the next line of a slow input.
-        const next = await Promise.race([it.next(), new Promise<Pull>((r) => (wakeReader = r))]);
+        const pull = Promise.resolve(it.next());
+        pull.catch(() => undefined); // read after a halt: nobody waits for it any more
+        const next = await Promise.race([pull, new Promise<Pull>((r) => (wakeReader = r))]);
         wakeReader = undefined;
         if (next === 'stopped' || Atomics.load(state, 0) !== RUN) return;
         if (next.done) break;
@@ -78,7 +81,6 @@ export async function farm(template: string, inputs: Iterable<string> | AsyncIte
   const size = Array.isArray(inputs) ? Math.max(1, Math.min(o.jobs, inputs.length)) : o.jobs;
   const pool = local ? undefined : new Pool({ size, initializer: JOB.init, initArgs: [config, state] });
   const outcomes = pool ? (pool.imapUnordered(JOB.runJob, specs()) as AsyncGenerator<JobOutcome>) : unorderedLocal(local!.run, specs(), size);
-  const log = o.joblog ? new Joblog(o.joblog, o.resume) : undefined;
   const jobs: JobResult[] = [];
   let notRun = 0;
   let failure = true;
