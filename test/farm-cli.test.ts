@@ -110,7 +110,9 @@ describe('ranks farm', { timeout: 120_000 }, () => {
 
   test('a closed output pipe stops the farm (exit 141), as in a shell pipeline', async () => {
     const code = await new Promise<number | null>((resolve, reject) => {
-      const child = spawn(process.execPath, [bin, 'farm', '-q', '-j', '2', 'seq 1 {}; sleep 30', '200000', '200000', '200000'], { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'], timeout: 60_000 });
+      // The first job prints a lot at once; the reader goes away; the sleeping jobs are then killed.
+      const args = ['farm', '-q', '-j', '2', '[ {} = big ] && seq 1 200000 || sleep 30', 'big', 'slow', 'slow', 'slow'];
+      const child = spawn(process.execPath, [bin, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'], timeout: 60_000 });
       child.stdout.once('data', () => child.stdout.destroy());
       child.on('error', reject);
       child.on('close', (c) => resolve(c));
