@@ -6,13 +6,14 @@ import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { collFamily } from './lib/coll.ts';
+import { farmFamily } from './lib/farm.ts';
 import { describeMachine, machine } from './lib/machine.ts';
 import { p2pFamily } from './lib/p2p.ts';
 import { readme, summaryTable, type RunInfo } from './lib/readme.ts';
 import type { FamilyResult } from './lib/types.ts';
 
 /** The families, in the order a full run measures them. */
-const FAMILIES = ['p2p', 'collectives'] as const;
+const FAMILIES = ['p2p', 'collectives', 'farm'] as const;
 type Family = (typeof FAMILIES)[number];
 
 const USAGE = `usage: npm run bench [-- [--quick] [--only <family>]]   (or: cd bench && node --import tsx run.ts [--quick] [--only <family>])
@@ -56,6 +57,7 @@ const options = { quick, benchDir, log, subtitle: `${m.cpu}, ${m.cores} cores, N
 const families: FamilyResult[] = [];
 if (!only || only === 'p2p') families.push(await p2pFamily(options));
 if (!only || only === 'collectives') families.push(await collFamily(options));
+if (!only || only === 'farm') families.push(await farmFamily(options));
 const loadAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);
 const run: RunInfo = { machine: m, command, quick, seconds: (performance.now() - start) / 1000, loadAtEnd, families };
 

@@ -33,3 +33,8 @@ export { Future, wait, asCompleted, type ReturnWhen, type Completed } from './po
 export { tasks, type Task, type Tasks, type TaskArgs, type TaskResult } from './pool/tasks.ts';
 export { Pool, Executor, type TaskLike, type CallOptions, type MapOptions, type StreamMapOptions, type WorkerOptions } from './pool/pool.ts';
 export { Process, type ProcessOptions } from './pool/process.ts';
+export { farm } from './farm/farm.ts';
+export type { FarmOptions, FarmProgress } from './farm/options.ts';
+export type { FarmResult, JobResult } from './farm/result.ts';
+export type { HaltOptions } from './farm/halt.ts';
+export { shellQuote } from './farm/template.ts';

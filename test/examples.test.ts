@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { spawnSync } from 'node:child_process';
 import { cli, tsx } from './helpers.ts';
 
 const example = (name: string): string => new URL(`../examples/${name}`, import.meta.url).pathname;
@@ -87,5 +88,12 @@ describe('examples', { timeout: 120_000 }, () => {
       "'http://host/foxnews' page is 5300 bytes",
       "'http://host/some-made-up-page' generated an exception: HTTP Error 404: Not Found",
     ]);
+  });
+
+  test('farm-kernel.ts (seed 000, the task farm of ./mmul.x < in > in.out)', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', example('farm-kernel.ts'), '6', '3'], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /job 1: in0 -> n=20 seed=2 trace=2388 /);
+    assert.match(r.stdout, /6 of 6 kernel runs correct, 0 failed, 3 at a time/);
   });
 });

@@ -79,7 +79,8 @@ p2p is described here; the collectives' method is in their section above.
 \`\`\`sh
 npm run bench               # full run, about 5 minutes on 2 cores
 npm run bench -- --quick    # about a minute
-npm run bench -- --only collectives   # one family (p2p, collectives); writes results/collectives.{json,md}, not this file
+npm run bench -- --only collectives   # one family (p2p, collectives, farm); writes results/collectives.{json,md}, not this file
+# GNU parallel for the farm family (Debian): apt-get install -y parallel
 # the MPI peers (Debian): apt-get install -y mpich libmpich-dev python3-mpi4py python3-numpy
 # (add libopenmpi-dev for the C Open MPI row; mpi4py on Debian uses Open MPI)
 \`\`\`

@@ -1,4 +1,5 @@
 // Shared shapes of the benchmark harness: what an implementation reports, and what a family returns.
+import type { FarmImpl } from './farm-report.ts';
 
 /** One message size measured by one implementation: one-way times of every repeat. */
 export interface SizeSamples {
@@ -63,7 +64,7 @@ export interface FamilyResult {
   /** Extra Markdown sections (per-size tables, notes), already formatted. */
   sections: string[];
   /** Raw results, for results/latest.json. */
-  impls: ImplResult[] | CollResult[];
+  impls: ImplResult[] | CollResult[] | FarmImpl[];
   /** Files written (relative to bench/), e.g. charts. */
   files: string[];
 }

@@ -2,12 +2,14 @@ import { readFileSync } from 'node:fs';
 import { isRanksError, RankFailedError } from '../errors.ts';
 import { defaultSize, launch } from '../launch/launch.ts';
 import { parseRun } from './args.ts';
+import { farmCommand } from './farm.ts';
 import { info } from './info.ts';
 
 const HELP = `ranks — parallel programming for TypeScript on Node.js
 
 Usage:
   ranks run [-n N] [--tag-output] [--timeout SECONDS] [--transport threads] SCRIPT [ARGS...]
+  ranks farm [-j N] [options] 'CMD {}' INPUTS...   (see ranks farm --help)
   ranks info
   ranks --version
 
@@ -70,6 +72,8 @@ async function main(argv: string[]): Promise<number> {
   switch (cmd) {
     case 'run':
       return run(rest);
+    case 'farm':
+      return farmCommand(rest);
     case 'info':
       process.stdout.write(`${info()}\n`);
       return 0;
