@@ -45,6 +45,27 @@ describe('Pool.imap and imapUnordered', { timeout: 60_000 }, () => {
     assert.ok(closed, 'the generator was closed');
   });
 
+  test('a result is yielded while a slow input has not given its next item', async () => {
+    await using pool = new Pool({ size: 1 });
+    let consumed!: () => void;
+    const firstConsumed = new Promise<void>((resolve) => (consumed = resolve));
+    // The input gives its second item only after the consumer has the first result.
+    async function* gated(): AsyncGenerator<number> {
+      yield 1;
+      await firstConsumed;
+      yield 2;
+    }
+    for (const ordered of [true, false]) {
+      const got: number[] = [];
+      const it = ordered ? pool.imap(math.square, gated()) : pool.imapUnordered(math.square, gated());
+      for await (const y of it) {
+        got.push(y);
+        consumed();
+      }
+      assert.deepEqual(got, [1, 4]);
+    }
+  });
+
   test('async iterable input, chunks, and an error at its place in the stream', async () => {
     await using pool = new Pool({ size: 2 });
     async function* slowly(): AsyncGenerator<number> {

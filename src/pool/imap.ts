@@ -17,51 +17,58 @@ function iterate<T>(items: Iterable<T> | AsyncIterable<T>): Source<T> {
   return items[Symbol.iterator]();
 }
 
+const INPUT = Symbol('input');
+
 /**
  * Streams `task` over `items` (an iterable or async iterable, possibly endless): reads
  * ahead at most `window` calls, submits them in chunks, and yields results in input order
- * or as they finish. A failed call throws at its place in the stream; leaving the loop
- * early cancels what was read ahead and closes the input.
+ * or as they finish. A result is yielded as soon as it may be, even while the input is
+ * slow to give its next item. A failed call throws at its place in the stream; leaving the
+ * loop early cancels what was read ahead and closes the input.
  */
 export async function* stream<R>(scheduler: Scheduler, task: Task, items: Iterable<unknown> | AsyncIterable<unknown>, spread: boolean, options: StreamOptions): AsyncGenerator<R, void, undefined> {
   const source = iterate(items);
   const inFlight: Future<R>[] = [];
   const finished: Future<R>[] = [];
+  let calls: unknown[][] = [];
   let wake: (() => void) | undefined;
   let exhausted = false;
+  let reading: Promise<IteratorResult<unknown>> | undefined;
+  const submit = (): void => {
+    for (const f of scheduler.submit<R>(task, calls, options.chunksize, options.stop)) {
+      inFlight.push(f);
+      f.addDoneCallback(() => {
+        if (!options.ordered) {
+          inFlight.splice(inFlight.indexOf(f), 1);
+          finished.push(f);
+        }
+        wake?.();
+      });
+    }
+    calls = [];
+  };
   try {
     for (;;) {
-      while (!exhausted && inFlight.length + finished.length < options.window) {
-        const calls: unknown[][] = [];
-        while (calls.length < options.chunksize) {
-          const next = await source.next();
-          if (next.done) {
-            exhausted = true;
-            break;
-          }
-          calls.push(spread ? [...(next.value as unknown[])] : [next.value]);
-        }
-        for (const f of scheduler.submit<R>(task, calls, options.chunksize, options.stop)) {
-          inFlight.push(f);
-          if (!options.ordered) {
-            f.addDoneCallback(() => {
-              inFlight.splice(inFlight.indexOf(f), 1);
-              finished.push(f);
-              wake?.();
-            });
-          }
-        }
-      }
+      // Everything that may be yielded now, first.
       if (options.ordered) {
-        const f = inFlight.shift();
-        if (!f) return;
-        yield await f.result();
+        while (inFlight[0]?.done()) yield await inFlight.shift()!.result();
       } else {
-        if (finished.length === 0 && inFlight.length === 0) return;
-        if (finished.length === 0) await new Promise<void>((resolve) => (wake = resolve));
-        wake = undefined;
-        yield await finished.shift()!.result();
+        while (finished.length > 0) yield await finished.shift()!.result();
       }
+      if (exhausted && inFlight.length === 0 && finished.length === 0) return;
+      if (!exhausted && !reading && inFlight.length + finished.length + calls.length < options.window) {
+        reading = Promise.resolve(source.next());
+      }
+      // Then wait for the next input item or the next finished call, whichever is first.
+      const woken = new Promise<void>((resolve) => (wake = resolve));
+      const got = await (reading ? Promise.race([reading.then((r) => [INPUT, r] as const), woken]) : woken);
+      wake = undefined;
+      if (!got) continue;
+      reading = undefined;
+      const next = got[1];
+      if (next.done) exhausted = true;
+      else calls.push(spread ? [...(next.value as unknown[])] : [next.value]);
+      if (calls.length === options.chunksize || (exhausted && calls.length > 0)) submit();
     }
   } finally {
     for (const f of inFlight) f.cancel();
