@@ -31,8 +31,8 @@ Options:
   --resume               skip the inputs that succeeded in --joblog FILE, and append to it
   --dry-run              print the commands, run nothing
   -q, --quiet            no progress bar or progress lines
-  --spawn-from WHERE     workers (default): jobs spawned from pool worker threads;
-                         main: from the main thread (faster for many tiny jobs)
+  --spawn-from WHERE     main (default): jobs spawned from the main thread;
+                         workers: from pool worker threads (slower for tiny jobs)
 
 Exit status: 0 when every job succeeded, else the number of failed jobs (at most 101);
 130 when interrupted, 141 when its output pipe closed, 255 on a usage error.

@@ -40,8 +40,8 @@ export interface FarmOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   /**
-   * Where jobs are spawned: `'workers'` (default), each job slot a pool worker thread, or
-   * `'main'`, this thread. Forking costs more while other threads of the process are busy,
+   * Where jobs are spawned: `'main'` (default), this thread, or `'workers'`, each job slot
+   * a pool worker thread. Forking costs more while other threads of the process are busy,
    * so `'main'` is faster for many tiny jobs; either way jobs run as separate processes.
    */
   spawnFrom?: 'workers' | 'main';
@@ -110,7 +110,7 @@ export function checkOptions(template: unknown, inputs: unknown, o: FarmOptions 
     shell: opts.shell ?? '/bin/sh',
     cwd: opts.cwd,
     env: opts.env,
-    spawnFrom: opts.spawnFrom ?? 'workers',
+    spawnFrom: opts.spawnFrom ?? 'main',
     signal: opts.signal,
     collect: opts.collect ?? true,
     onJob: opts.onJob,
