@@ -31,7 +31,7 @@ function cell(i: FarmImpl | undefined, name: string): string {
 export function farmSummaryRows(impls: FarmImpl[], jobs: number): SummaryRow[] {
   const by = new Map(impls.map((i) => [i.name, i]));
   const rows: SummaryRow[] = [];
-  const pairs: [string, string][] = [...PEERS.map((p): [string, string] => [RANKS, p]), [`${RANKS} --spawn-from main`, PEERS[0]!], [`${RANKS} --spawn-from main`, RANKS]];
+  const pairs: [string, string][] = [...PEERS.map((p): [string, string] => [RANKS, p]), [`${RANKS} --spawn-from workers`, RANKS]];
   for (const [mine, theirs] of pairs) {
     const a = by.get(mine);
     const b = by.get(theirs);
@@ -62,7 +62,7 @@ export function farmTables(impls: FarmImpl[], jobs: number, repeats: number): st
     [
       '- Wall time of the whole command, from spawn to exit: process start-up included for every side.',
       '- `ranks farm`, GNU parallel and the first xargs row start a `/bin/sh -c` per job; the last xargs row execs `true` directly.',
-      '- `ranks farm` spawns jobs from pool worker threads by default; `--spawn-from main` spawns them from the main thread with no pool.',
+      '- `ranks farm` spawns jobs from its main thread by default; `--spawn-from workers` spawns them from pool worker threads, one per job slot.',
       '  Forking a process whose other threads are running costs more (page tables, copy-on-write faults), which the main-thread path avoids.',
     ].join('\n'),
   ];

@@ -49,7 +49,7 @@ function candidates(cwd: string, list: string, jobs: number): Candidate[] {
   const noXargs = xargs ? undefined : 'xargs not found on PATH';
   return [
     { name: 'ranks farm', command: [process.execPath, cli, 'farm', '-q', '-j', j, '-a', list, 'true'] },
-    { name: 'ranks farm --spawn-from main', command: [process.execPath, cli, 'farm', '-q', '-j', j, '--spawn-from', 'main', '-a', list, 'true'] },
+    { name: 'ranks farm --spawn-from workers', command: [process.execPath, cli, 'farm', '-q', '-j', j, '--spawn-from', 'workers', '-a', list, 'true'] },
     { name: 'xargs -P, sh -c per job', command: ['xargs', '-P', j, '-a', list, '-I{}', 'sh', '-c', 'true {}'], missing: noXargs },
     { name: 'xargs -P, exec true', command: ['xargs', '-P', j, '-n', '1', '-a', list, 'true'], missing: noXargs },
     {
