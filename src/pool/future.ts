@@ -3,6 +3,8 @@ import { checkTimeout } from '../comm/validate.ts';
 
 type State = 'pending' | 'running' | 'cancelled' | 'finished';
 
+const DONE = Promise.resolve();
+
 /**
  * The eventual result of a task (concurrent.futures' `Future`). Await it, or ask with a
  * timeout; a pending one can be cancelled.
@@ -19,6 +21,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
   private failed = false;
   private readonly callbacks: ((f: Future<T>) => void)[] = [];
   private readonly waiters: (() => void)[] = [];
+  private whenSettled: Promise<void> | undefined;
   /** @internal Set by the executor: withdraws the queued task; false if it is too late. */
   canceller: (() => boolean) | undefined;
 
@@ -60,11 +63,21 @@ export class Future<T = unknown> implements PromiseLike<T> {
    * @example
    * const v = await f.result({ timeout: 500 });
    */
-  async result(options?: { timeout?: number }): Promise<T> {
-    await this.waitDone(options?.timeout, 'result()');
+  result(options?: { timeout?: number }): Promise<T> {
+    // The common case, no timeout, costs one promise shared by every waiter.
+    if (options?.timeout === undefined) return this.settled().then(this.outcome);
+    return this.waitDone(options.timeout, 'result()').then(this.outcome);
+  }
+
+  private readonly outcome = (): T => {
     if (this.state === 'cancelled') throw new CancelledError('The task');
     if (this.failed) throw this.error;
     return this.value as T;
+  };
+
+  private settled(): Promise<void> {
+    if (this.done()) return DONE;
+    return (this.whenSettled ??= new Promise<void>((resolve) => this.waiters.push(resolve)));
   }
 
   /**
