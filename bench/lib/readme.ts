@@ -20,6 +20,39 @@ export interface RunInfo {
   /** 1, 5 and 15 minute load averages when the run ended. */
   loadAtEnd: number[];
   families: FamilyResult[];
+  /** Families measured since by full (not --quick) `--only` runs, which replaced this run's tables for them. */
+  updates?: Update[];
+}
+
+/** A one-family run merged into a full run (see mergeRun). */
+export interface Update {
+  family: string;
+  command: string;
+  date: string;
+  seconds: number;
+  ranks: string;
+  loadAtStart: number[];
+  loadAtEnd: number[];
+}
+
+/** `base` with `run`'s families in place of its own of the same name (appended when new), the update noted. */
+export function mergeRun(base: RunInfo, run: RunInfo): RunInfo {
+  const families = [...base.families];
+  for (const f of run.families) {
+    const i = families.findIndex((x) => x.family === f.family);
+    if (i >= 0) families[i] = f;
+    else families.push(f);
+  }
+  const m = run.machine;
+  const fresh = run.families.map((f): Update => ({ family: f.family, command: run.command, date: m.date, seconds: run.seconds, ranks: m.ranks, loadAtStart: m.loadAtStart, loadAtEnd: run.loadAtEnd }));
+  const names = new Set(fresh.map((u) => u.family));
+  return { ...base, families, updates: [...(base.updates ?? []).filter((u) => !names.has(u.family)), ...fresh] };
+}
+
+function updateLines(run: RunInfo): string {
+  return (run.updates ?? [])
+    .map((u) => `\n- ${u.family}: measured since by \`${u.command}\` on ${u.date}, ${Math.round(u.seconds)} s, load ${u.loadAtStart.join(', ')} / ${u.loadAtEnd.join(', ')}, ranks ${u.ranks}`)
+    .join('');
 }
 
 /** The whole README for `run`. */
@@ -38,7 +71,7 @@ what count. Goals come from the project's benchmark brief.
 - Machine: ${describeMachine(m)}
 - Node.js: ${m.node}
 - Load average at start / end: ${m.loadAtStart.join(', ')} / ${run.loadAtEnd.join(', ')}
-- ranks: ${m.ranks}
+- ranks: ${m.ranks}${updateLines(run)}
 
 ## Summary
 
@@ -48,7 +81,7 @@ ${sections.join('\n\n')}
 
 ## How it is measured
 
-p2p is described here; the collectives' method is in their section above.
+p2p is described here; the other families' methods are in their sections above.
 
 - Each implementation runs in its own process, one after the other, so they never share
   the cores. Every one follows the same steps (bench/lib/measure.ts, pingpong.c,
@@ -79,7 +112,7 @@ p2p is described here; the collectives' method is in their section above.
 \`\`\`sh
 npm run bench               # full run, about 5 minutes on 2 cores
 npm run bench -- --quick    # about a minute
-npm run bench -- --only collectives   # one family (p2p, collectives, farm); writes results/collectives.{json,md}, not this file
+npm run bench -- --only pool   # one family (p2p, collectives, pool, farm): results/pool.{json,md}, and its tables here (not with --quick)
 # GNU parallel for the farm family (Debian): apt-get install -y parallel
 # the MPI peers (Debian): apt-get install -y mpich libmpich-dev python3-mpi4py python3-numpy
 # (add libopenmpi-dev for the C Open MPI row; mpi4py on Debian uses Open MPI)
