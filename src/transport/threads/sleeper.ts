@@ -46,6 +46,7 @@ export class Sleeper {
     const end = performance.now() + ms;
     // A bell that brought nothing (a peer telling of room in its ring, say) is no reason to
     // leave for the slow sleep (an event-loop turn to wake from): nap again for what is left.
+    // SLEEPING goes up before each wait, since the waker lowered it.
     for (;;) {
       Atomics.store(ctl, this.base + SLEEPING, 1);
       const bell = Atomics.load(ctl, this.base + DOORBELL);
