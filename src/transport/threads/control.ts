@@ -23,6 +23,8 @@ export const WAIT_PENDING = 8;
 export const LEFTOVER = 9;
 /** The DOORBELL value the rank went to sleep on: a different DOORBELL means a wake is on its way. */
 export const WAIT_BELL = 10;
+/** 1 while the rank has sends waiting for room in a ring: a reader that frees room rings it only then. */
+export const WANTS_ROOM = 11;
 
 export const enum WaitState {
   Running = 0,
