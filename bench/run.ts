@@ -10,7 +10,8 @@ import { farmFamily } from './lib/farm.ts';
 import { describeMachine, machine } from './lib/machine.ts';
 import { p2pFamily } from './lib/p2p.ts';
 import { poolFamily } from './lib/pool.ts';
-import { mergeRun, readme, summaryTable, type RunInfo } from './lib/readme.ts';
+import { readme, summaryTable, type RunInfo } from './lib/readme.ts';
+import { spliceReadme } from './lib/readme-splice.ts';
 import type { FamilyResult } from './lib/types.ts';
 
 /** The families, in the order a full run measures them. */
@@ -20,7 +21,7 @@ type Family = (typeof FAMILIES)[number];
 const USAGE = `usage: npm run bench [-- [--quick] [--only <family>]]   (or: cd bench && node --import tsx run.ts [--quick] [--only <family>])
   --quick          fewer, shorter repeats
   --only <family>  run one family: ${FAMILIES.join(', ')}; writes results/<family>.json and .md; a full
-                   (not --quick) one also replaces that family's tables in README.md and results/latest.json`;
+                   (not --quick) one also replaces that family's rows and section in README.md`;
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -68,21 +69,15 @@ console.log(`## Summary\n\n${summaryTable(families.flatMap((f) => f.rows))}\n`);
 for (const f of families) console.log(`${f.sections.join('\n\n')}\n`);
 
 // README.md and latest.json record full runs only; a one-family run writes results/<family>.{json,md},
-// and when it is not --quick it also replaces that family in the last full run's README.md.
+// and when it is not --quick it also replaces that family's rows and section in README.md.
 const [json, md] = only ? [`results/${only}.json`, `results/${only}.md`] : ['results/latest.json', 'README.md'];
 mkdirSync(join(benchDir, 'results'), { recursive: true });
 writeFileSync(join(benchDir, json), `${JSON.stringify(run, null, 2)}\n`);
 writeFileSync(join(benchDir, md), readme(run));
 const written = [json, md];
-const latest = join(benchDir, 'results', 'latest.json');
-if (only && !quick) {
-  if (existsSync(latest)) {
-    const merged = mergeRun(JSON.parse(readFileSync(latest, 'utf8')) as RunInfo, run);
-    writeFileSync(latest, `${JSON.stringify(merged, null, 2)}\n`);
-    writeFileSync(join(benchDir, 'README.md'), readme(merged));
-    written.push('results/latest.json', 'README.md');
-  } else {
-    log('README.md left as it is: it is rewritten from results/latest.json, which a full `npm run bench` writes first');
-  }
+const readmePath = join(benchDir, 'README.md');
+if (only && !quick && existsSync(readmePath)) {
+  writeFileSync(readmePath, spliceReadme(readFileSync(readmePath, 'utf8'), run));
+  written.push('README.md');
 }
 log(`wrote ${[...written, ...families.flatMap((f) => f.files)].join(', ')} in ${run.seconds.toFixed(0)} s`);
