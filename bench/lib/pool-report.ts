@@ -1,5 +1,5 @@
 // Turning pool results into the summary rows and the per-figure tables.
-import { formatMicros, formatRatio, markdownTable, sig3, speedup, withSpread } from './format.ts';
+import { formatMicros, formatRatio, markdownTable, sig3, withSpread } from './format.ts';
 import { POOL_WORKERS, defaultChunksize, type PoolPlan } from './pool-plan.ts';
 import { summarize, type Summary } from './stats.ts';
 import type { CallSamples, PoolResult, SummaryRow } from './types.ts';
@@ -100,7 +100,7 @@ export function poolSummaryRows(results: PoolResult[], plan: PoolPlan): SummaryR
     benchmark: 'one task round trip (sequential await)',
     ranks: mine ? `ranks await Executor.submit: ${microsCell(mine.summary)}` : `ranks: ${missing(results, [RANKS])}`,
     peer: piscina ? `piscina await run: ${microsCell(piscina.summary)}` : `piscina: ${missing(results, ['piscina'])}`,
-    ratio: mine && piscina ? `${formatRatio(mine.summary.median / piscina.summary.median)} of piscina's (${speedup(piscina.summary.median / mine.summary.median)})` : '–',
+    ratio: mine && piscina ? `${formatRatio(mine.summary.median / piscina.summary.median)} of piscina's` : '–',
     goal: "<= 1/3 of piscina's",
     verdict: verdict(mine && piscina ? mine.summary.median <= piscina.summary.median / 3 : undefined),
   });
