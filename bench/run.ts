@@ -1,7 +1,7 @@
 // `npm run bench`: runs every benchmark family, prints the tables, and writes
 // results/latest.json and README.md. Flags: --quick (fewer, shorter repeats),
 // --only <family> (run one family), --help.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,16 +9,19 @@ import { collFamily } from './lib/coll.ts';
 import { farmFamily } from './lib/farm.ts';
 import { describeMachine, machine } from './lib/machine.ts';
 import { p2pFamily } from './lib/p2p.ts';
+import { poolFamily } from './lib/pool.ts';
 import { readme, summaryTable, type RunInfo } from './lib/readme.ts';
+import { spliceReadme } from './lib/readme-splice.ts';
 import type { FamilyResult } from './lib/types.ts';
 
 /** The families, in the order a full run measures them. */
-const FAMILIES = ['p2p', 'collectives', 'farm'] as const;
+const FAMILIES = ['p2p', 'collectives', 'pool', 'farm'] as const;
 type Family = (typeof FAMILIES)[number];
 
 const USAGE = `usage: npm run bench [-- [--quick] [--only <family>]]   (or: cd bench && node --import tsx run.ts [--quick] [--only <family>])
   --quick          fewer, shorter repeats
-  --only <family>  run one family: ${FAMILIES.join(', ')}; writes results/<family>.json and .md, not README.md`;
+  --only <family>  run one family: ${FAMILIES.join(', ')}; writes results/<family>.json and .md; a full
+                   (not --quick) one also replaces that family's rows and section in README.md`;
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -57,6 +60,7 @@ const options = { quick, benchDir, log, subtitle: `${m.cpu}, ${m.cores} cores, N
 const families: FamilyResult[] = [];
 if (!only || only === 'p2p') families.push(await p2pFamily(options));
 if (!only || only === 'collectives') families.push(await collFamily(options));
+if (!only || only === 'pool') families.push(await poolFamily(options));
 if (!only || only === 'farm') families.push(await farmFamily(options));
 const loadAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);
 const run: RunInfo = { machine: m, command, quick, seconds: (performance.now() - start) / 1000, loadAtEnd, families };
@@ -64,9 +68,16 @@ const run: RunInfo = { machine: m, command, quick, seconds: (performance.now() -
 console.log(`## Summary\n\n${summaryTable(families.flatMap((f) => f.rows))}\n`);
 for (const f of families) console.log(`${f.sections.join('\n\n')}\n`);
 
-// README.md and latest.json record full runs only; a one-family run writes results/<family>.{json,md}.
+// README.md and latest.json record full runs only; a one-family run writes results/<family>.{json,md},
+// and when it is not --quick it also replaces that family's rows and section in README.md.
 const [json, md] = only ? [`results/${only}.json`, `results/${only}.md`] : ['results/latest.json', 'README.md'];
 mkdirSync(join(benchDir, 'results'), { recursive: true });
 writeFileSync(join(benchDir, json), `${JSON.stringify(run, null, 2)}\n`);
 writeFileSync(join(benchDir, md), readme(run));
-log(`wrote ${[json, md, ...families.flatMap((f) => f.files)].join(', ')} in ${run.seconds.toFixed(0)} s`);
+const written = [json, md];
+const readmePath = join(benchDir, 'README.md');
+if (only && !quick && existsSync(readmePath)) {
+  writeFileSync(readmePath, spliceReadme(readFileSync(readmePath, 'utf8'), run));
+  written.push('README.md');
+}
+log(`wrote ${[...written, ...families.flatMap((f) => f.files)].join(', ')} in ${run.seconds.toFixed(0)} s`);

@@ -46,6 +46,40 @@ export type CollResult =
   | { name: string; size: number; status: 'ok'; library?: string; ops: OpSamples[]; seconds: number }
   | { name: string; size: number; status: 'not run' | 'failed'; reason: string; seconds: number };
 
+/** One pool figure of one implementation: per-repeat samples (tasks/s for throughput, µs per call for round trips). */
+export interface CallSamples {
+  /** Which call was measured, e.g. 'map', 'map-1', 'submit', 'run' (see pool-report.ts). */
+  variant: string;
+  /** Tasks or calls per repeat (on average, for round trips). */
+  iters: number;
+  samples: number[];
+}
+
+/** The CPU-bound map: milliseconds per repeat of the serial loop and of the pool's map over the same items. */
+export interface CpuSamples {
+  workers: number;
+  items: number;
+  /** Arithmetic steps per item (calibrated to about `itemMs` on one core). */
+  iters: number;
+  itemMs: number;
+  serial: number[];
+  parallel: number[];
+}
+
+/** What a pool program prints as its last stdout line (JSON); `notRun` instead of figures when the peer is not installed. */
+export interface PoolOutput {
+  library?: string;
+  notRun?: string;
+  throughput: CallSamples[];
+  roundTrip: CallSamples[];
+  cpu?: CpuSamples;
+}
+
+/** The outcome of one pool implementation. */
+export type PoolResult =
+  | { name: string; status: 'ok'; library?: string; throughput: CallSamples[]; roundTrip: CallSamples[]; cpu?: CpuSamples; seconds: number }
+  | { name: string; status: 'not run' | 'failed'; reason: string; seconds: number };
+
 /** A row of the summary table: one claim, its ranks figure, its peer figure, ratio and goal. */
 export interface SummaryRow {
   benchmark: string;
@@ -64,7 +98,7 @@ export interface FamilyResult {
   /** Extra Markdown sections (per-size tables, notes), already formatted. */
   sections: string[];
   /** Raw results, for results/latest.json. */
-  impls: ImplResult[] | CollResult[] | FarmImpl[];
+  impls: ImplResult[] | CollResult[] | PoolResult[] | FarmImpl[];
   /** Files written (relative to bench/), e.g. charts. */
   files: string[];
 }

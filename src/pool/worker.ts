@@ -11,23 +11,39 @@ import '../index.ts';
 import { claimedSlot, vetoSlot, type PoolWorkerData } from './workers.ts';
 import { describeError, RESULT, TASK, type Outcome, type TaskMessage } from './protocol.ts';
 
+// The task of the previous chunk: a run of chunks of one task finds it without a trip
+// through the (async) loader.
+let lastKey = '';
+let lastFn: Fn | undefined;
+
 async function run(module: string | null, name: string, calls: unknown[][]): Promise<Outcome[]> {
   const out: Outcome[] = [];
-  let fn: Fn;
-  try {
-    fn = await loadTask(module, name);
-  } catch (err) {
-    const e = describeError(err, cloneable);
-    return calls.map(() => [0, e]);
+  const key = `${module ?? ''}#${name}`;
+  let fn = key === lastKey ? lastFn : undefined;
+  if (!fn) {
+    try {
+      fn = await loadTask(module, name);
+    } catch (err) {
+      const e = describeError(err, cloneable);
+      return calls.map(() => [0, e]);
+    }
+    lastKey = key;
+    lastFn = fn;
   }
   for (const args of calls) {
     try {
-      out.push([1, await fn(...args)]);
+      // Only a promise is awaited: a plain result costs no microtask turn.
+      const value = fn(...args);
+      out.push([1, isThenable(value) ? await value : value]);
     } catch (err) {
       out.push([0, describeError(explainInline(err, module === null), cloneable)]);
     }
   }
   return out;
+}
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return (typeof v === 'object' || typeof v === 'function') && v !== null && typeof (v as { then?: unknown }).then === 'function';
 }
 
 const comm = world();

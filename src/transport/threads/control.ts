@@ -7,7 +7,7 @@
 const STRIDE = 16;
 /** Bumped by anyone who wants a sleeping rank to look at its rings again. */
 export const DOORBELL = 0;
-/** 1 while the rank sleeps on its doorbell: senders only ring when it is set. */
+/** 1 while the rank sleeps on its doorbell: senders only ring when it is set (and the first one lowers it). */
 export const SLEEPING = 1;
 /** Bumped by the launcher each time it forwards a new incoming ring to the rank. */
 export const LINKS = 2;
@@ -23,6 +23,8 @@ export const WAIT_PENDING = 8;
 export const LEFTOVER = 9;
 /** The DOORBELL value the rank went to sleep on: a different DOORBELL means a wake is on its way. */
 export const WAIT_BELL = 10;
+/** 1 while the rank has sends waiting for room in a ring: a reader that frees room rings it only then. */
+export const WANTS_ROOM = 11;
 
 export const enum WaitState {
   Running = 0,
@@ -44,10 +46,14 @@ export function slot(rank: number, which: number): number {
   return rank * STRIDE + which;
 }
 
-/** Wakes `rank` if it sleeps; costs one atomic load when it does not. */
+/**
+ * Wakes `rank` if it sleeps; costs one atomic load when it does not. The first waker
+ * lowers SLEEPING, so the others skip the notify (a system call of several microseconds)
+ * until the rank sleeps again: it raises SLEEPING and looks at its rings before each wait.
+ */
 export function wake(ctl: Int32Array, rank: number): void {
   const base = rank * STRIDE;
-  if (Atomics.load(ctl, base + SLEEPING) !== 0) {
+  if (Atomics.load(ctl, base + SLEEPING) !== 0 && Atomics.compareExchange(ctl, base + SLEEPING, 1, 0) === 1) {
     Atomics.add(ctl, base + DOORBELL, 1);
     Atomics.notify(ctl, base + DOORBELL);
   }

@@ -43,9 +43,18 @@ export class Sleeper {
   nap(ms: number, recheck: () => boolean): void {
     if (ms <= 0 || othersActive()) return;
     const ctl = this.ctl;
-    Atomics.store(ctl, this.base + SLEEPING, 1);
-    const bell = Atomics.load(ctl, this.base + DOORBELL);
-    if (!recheck()) Atomics.wait(ctl, this.base + DOORBELL, bell, ms);
+    const end = performance.now() + ms;
+    // A bell that brought nothing (a peer telling of room in its ring, say) is no reason to
+    // leave for the slow sleep (an event-loop turn to wake from): nap again for what is left.
+    // SLEEPING goes up before each wait, since the waker lowered it.
+    for (;;) {
+      Atomics.store(ctl, this.base + SLEEPING, 1);
+      const bell = Atomics.load(ctl, this.base + DOORBELL);
+      if (recheck()) break;
+      const left = end - performance.now();
+      if (left <= 0) break;
+      Atomics.wait(ctl, this.base + DOORBELL, bell, left);
+    }
     if (!this.raised) Atomics.store(ctl, this.base + SLEEPING, 0);
   }
 

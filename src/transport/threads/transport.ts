@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { Matcher } from '../matching.ts';
 import { Op } from '../op.ts';
 import { SEGMENT_CONTEXT, type Envelope, type Received, type SharedSegments, type Transport } from '../transport.ts';
-import { LINKS, slot, wake } from './control.ts';
+import { LINKS, WANTS_ROOM, slot, wake } from './control.ts';
 import { InLink, OutLink, type PendingSend } from './links.ts';
 import type { ToLauncher, ToRank } from './messages.ts';
 import { FIRST, LAST, createRing } from './ring.ts';
@@ -98,7 +98,7 @@ export class ThreadsTransport implements Transport {
       this.sendsPending--;
       return true;
     };
-    if (link.queue.push(s) === 1) this.queued.push(link);
+    if (link.queue.push(s) === 1 && this.queued.push(link) === 1) Atomics.store(this.ctl, slot(this.rank, WANTS_ROOM), 1);
     this.sendsPending++;
     this.watch(op);
     return op;
@@ -249,7 +249,8 @@ export class ThreadsTransport implements Transport {
     for (let i = 0; i < links.length; i++) {
       const l = links[i]!;
       if (l.reader.drain(l.sink) > 0) {
-        wake(this.ctl, l.source);
+        // Ringing a rank whose sends all fit would only cost a system call and a spurious wake.
+        if (Atomics.load(this.ctl, slot(l.source, WANTS_ROOM)) !== 0) wake(this.ctl, l.source);
         moved = true;
       }
     }
@@ -277,8 +278,12 @@ export class ThreadsTransport implements Transport {
         wake(this.ctl, link.dest);
         any = true;
       }
-      if (link.queue.length === 0) this.queued.splice(i, 1);
-      else i++;
+      if (link.queue.length > 0) {
+        i++;
+        continue;
+      }
+      this.queued.splice(i, 1);
+      if (this.queued.length === 0) Atomics.store(this.ctl, slot(this.rank, WANTS_ROOM), 0);
     }
     return any;
   }
