@@ -14,7 +14,11 @@ export type TaskMessage = [id: number, seq: number, module: string | null, name:
 
 /** One call's outcome: [1, value] or [0, error]. */
 export type Outcome = [1, unknown] | [0, RemoteError];
-/** A chunk's outcomes, or null when the worker skipped it because rank 0 withdrew it. */
+/**
+ * A chunk's outcomes, or null when the worker skipped it because rank 0 withdrew it. Both
+ * ways, messages carry lists: the chunks rank 0 hands a worker at once, and the replies a
+ * worker gathered (it sends them at the end of a batch, or every millisecond).
+ */
 export type ResultMessage = [id: number, outcomes: Outcome[] | null];
 
 /** An error as it crosses threads: enough to rebuild it with the same name, message and own properties. */

@@ -39,6 +39,7 @@ export class Scheduler {
   private readonly chunks = new Map<number, Chunk>();
   private nextId = 1;
   private receiving = false;
+  private pumping = false;
   private broken: BrokenPoolError | undefined;
   private stopping = false;
   private closed: Promise<void> | undefined;
@@ -85,7 +86,14 @@ export class Scheduler {
     }
     this.submitted += calls.length;
     batch.cleanup = watchStop(stop, (err) => this.stopBatch(batch, err));
-    this.pump();
+    // Submits made in one go (a loop of submit()) leave as one batch per worker.
+    if (!this.pumping) {
+      this.pumping = true;
+      queueMicrotask(() => {
+        this.pumping = false;
+        this.pump();
+      });
+    }
     return futures;
   }
 
@@ -162,25 +170,39 @@ export class Scheduler {
   }
 
   private pump(): void {
+    // The chunks bound for one worker in this pass travel as one message.
+    const batches = new Map<number, Chunk[]>();
     while (this.queue.length > 0 && !this.broken) {
       const best = this.seats.pick(this.queue.length);
       if (best === 0) break;
       const chunk = this.queue.shift()!;
       if (!this.start(chunk)) continue;
-      this.send(chunk, best);
+      this.seats.hold(chunk, best);
+      const batch = batches.get(best);
+      if (batch) batch.push(chunk);
+      else batches.set(best, [chunk]);
     }
+    for (const [rank, chunks] of batches) this.sendBatch(chunks, rank);
     if (this.outstanding() && !this.receiving) void this.receive();
+  }
+
+  private sendBatch(chunks: Chunk[], rank: number): void {
+    if (chunks.length === 1) return this.send(chunks[0]!, rank, false);
+    // Locks, queues and shared memory would be copied by the ring's serializer: they go
+    // by the worker's side port, and a placeholder through the ring keeps the order.
+    const side = chunks.map((c) => holdsShared(c.calls) && this.postSide(c, rank));
+    const msg = chunks.map((c, i) => taskMessage(c, side[i] ? null : c.calls));
+    this.comm.isend(msg, rank, { tag: TASK }).then(undefined, () => {
+      // Something in the batch cannot be sent: each chunk again on its own, so only the
+      // calls at fault fail. Nothing of the batch reached the worker.
+      chunks.forEach((c, i) => {
+        if (c.worker === rank && this.chunks.has(c.id)) this.send(c, rank, side[i]!);
+      });
+    });
   }
 
   private outstanding(): boolean {
     return this.chunks.size > 0 || this.seats.holding();
-  }
-
-  /** A worker skipped a withdrawn chunk: it may take another. */
-  private skipped(id: number): void {
-    this.seats.skipped(id);
-    this.retireSpent();
-    this.pump();
   }
 
   private withdrawOne(chunk: Chunk): boolean {
@@ -205,17 +227,15 @@ export class Scheduler {
     return false;
   }
 
-  private send(chunk: Chunk, rank: number): void {
-    this.seats.hold(chunk, rank);
-    // Locks, queues and shared memory would be copied by the ring's serializer: they go
-    // by the worker's side port, and a placeholder through the ring keeps the order.
-    if (holdsShared(chunk.calls) && this.sendSide(chunk, rank)) return;
-    const msg = taskMessage(chunk, chunk.calls);
+  /** Sends one chunk (`posted`: its calls already went by the side port). */
+  private send(chunk: Chunk, rank: number, posted: boolean): void {
+    const side = posted || (holdsShared(chunk.calls) && this.postSide(chunk, rank));
+    const msg = [taskMessage(chunk, side ? null : chunk.calls)];
     this.comm.isend(msg, rank, { tag: TASK }).then(undefined, (err: unknown) => {
       if (chunk.worker !== rank || !this.chunks.has(chunk.id)) return;
       // One call's bad argument rejects that call only: the rest of its chunk goes on.
       if (err instanceof DataCloneError && chunk.calls.length > 1 && dropUnclonable(chunk)) {
-        this.comm.isend(taskMessage(chunk, chunk.calls), rank, { tag: TASK }).then(undefined, () => undefined);
+        this.comm.isend([taskMessage(chunk, chunk.calls)], rank, { tag: TASK }).then(undefined, () => undefined);
         return;
       }
       this.forget(chunk);
@@ -225,43 +245,29 @@ export class Scheduler {
     });
   }
 
-  /** False if the arguments cannot go by postMessage either: the ring's send then reports why. */
-  private sendSide(chunk: Chunk, rank: number): boolean {
+  /** Posts the chunk's calls by the side port; false if they cannot go by postMessage either (the ring's send then reports why). */
+  private postSide(chunk: Chunk, rank: number): boolean {
     try {
       this.host.postSide(rank, share(chunk.calls));
+      return true;
     } catch {
       return false;
     }
-    this.comm.isend(taskMessage(chunk, null), rank, { tag: TASK }).then(undefined, () => undefined);
-    return true;
   }
 
   private async receive(): Promise<void> {
     this.receiving = true;
     try {
       while (this.outstanding() && !this.broken) {
-        let reply: ResultMessage;
+        let replies: ResultMessage[];
         try {
-          reply = await this.comm.recv<ResultMessage>({ tag: RESULT, signal: this.cancelWaits.signal });
+          replies = await this.comm.recv<ResultMessage[]>({ tag: RESULT, signal: this.cancelWaits.signal });
         } catch (err) {
           // A result cut short by its worker's replacement: that chunk is queued again.
           if (isRanksError(err) && err.code === 'ERR_PEER_EXITED') continue;
           throw err;
         }
-        const [id, outcomes] = reply;
-        if (outcomes === null) {
-          this.skipped(id);
-          continue;
-        }
-        const chunk = this.chunks.get(id);
-        if (!chunk) continue;
-        if (chunk.worker === 0) this.queue.splice(this.queue.indexOf(chunk), 1);
-        this.forget(chunk);
-        outcomes.forEach((o, i) => {
-          const f = chunk.futures[i]!;
-          if (o[0] === 1) f.setResult(o[1]);
-          else f.setException(rebuildError(o[1]));
-        });
+        for (const reply of replies) this.settle(reply);
         this.retireSpent();
         this.pump();
         this.checkDrained();
@@ -271,6 +277,20 @@ export class Scheduler {
     } finally {
       this.receiving = false;
     }
+  }
+
+  private settle([id, outcomes]: ResultMessage): void {
+    // A worker skipped a withdrawn chunk: it may take another.
+    if (outcomes === null) return this.seats.skipped(id);
+    const chunk = this.chunks.get(id);
+    if (!chunk) return;
+    if (chunk.worker === 0) this.queue.splice(this.queue.indexOf(chunk), 1);
+    this.forget(chunk);
+    outcomes.forEach((o, i) => {
+      const f = chunk.futures[i]!;
+      if (o[0] === 1) f.setResult(o[1]);
+      else f.setException(rebuildError(o[1]));
+    });
   }
 
   /** Workers that have run maxTasksPerWorker calls and hold nothing are replaced by fresh ones. */

@@ -9,7 +9,7 @@ import { revive } from '../sync/share.ts';
 // Every primitive's prototype, so revive() can rebuild the ones that arrive as arguments.
 import '../index.ts';
 import { claimedSlot, vetoSlot, type PoolWorkerData } from './workers.ts';
-import { describeError, RESULT, TASK, type Outcome, type TaskMessage } from './protocol.ts';
+import { describeError, RESULT, TASK, type Outcome, type ResultMessage, type TaskMessage } from './protocol.ts';
 
 // The task of the previous chunk: a run of chunks of one task finds it without a trip
 // through the (async) loader.
@@ -72,26 +72,41 @@ if (init) {
   }
 }
 
-for (;;) {
-  const msg = await comm.recv<TaskMessage | null>({ source: 0, tag: TASK });
-  if (msg === null) break;
-  const [id, seq, module, name] = msg;
-  // Claim the chunk; rank 0 may have withdrawn it before it started (Dekker-style: one
-  // of us sees the other's store).
-  Atomics.store(flags, claimedSlot(rank), seq);
-  if (Atomics.load(flags, vetoSlot(rank, seq)) === seq) {
-    await comm.send([id, null], 0, { tag: RESULT });
-    continue;
-  }
-  const calls = msg[4] ?? revive<unknown[][]>(receiveMessageOnPort(side)!.message);
-  const outcomes = await run(module, name, calls);
+/** Gathers replies; sends them at the end of a batch, or once a millisecond has passed. */
+const replies: ResultMessage[] = [];
+let lastFlush = 0;
+
+async function flush(): Promise<void> {
+  lastFlush = performance.now();
+  if (replies.length === 0) return;
+  const out = replies.splice(0);
   try {
-    await comm.send([id, outcomes], 0, { tag: RESULT });
+    await comm.send(out, 0, { tag: RESULT });
   } catch {
     // A result that cannot be cloned rejects its own call only.
-    const checked = outcomes.map((o): Outcome => (o[0] === 1 && !cloneable(o[1]) ? [0, describeError(unsendable(o[1]), cloneable)] : o));
-    await comm.send([id, checked], 0, { tag: RESULT });
+    const checked = out.map(([id, outcomes]): ResultMessage => [id, outcomes && outcomes.map((o): Outcome => (o[0] === 1 && !cloneable(o[1]) ? [0, describeError(unsendable(o[1]), cloneable)] : o))]);
+    await comm.send(checked, 0, { tag: RESULT });
   }
+}
+
+for (;;) {
+  const batch = await comm.recv<TaskMessage[] | null>({ source: 0, tag: TASK });
+  if (batch === null) break;
+  lastFlush = performance.now();
+  for (const msg of batch) {
+    const [id, seq, module, name] = msg;
+    // Claim the chunk; rank 0 may have withdrawn it before it started (Dekker-style: one
+    // of us sees the other's store).
+    Atomics.store(flags, claimedSlot(rank), seq);
+    if (Atomics.load(flags, vetoSlot(rank, seq)) === seq) {
+      replies.push([id, null]);
+      continue;
+    }
+    const calls = msg[4] ?? revive<unknown[][]>(receiveMessageOnPort(side)!.message);
+    replies.push([id, await run(module, name, calls)]);
+    if (performance.now() - lastFlush > 1) await flush();
+  }
+  await flush();
 }
 side.close();
 
