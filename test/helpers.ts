@@ -31,8 +31,8 @@ export interface Output {
 
 function spawnNode(argv: string[], timeoutMs: number, input?: string): Promise<Output> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, argv, { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], timeout: timeoutMs });
-    if (input !== undefined) child.stdin!.end(input);
+    const child = spawn(process.execPath, argv, { stdio: ['pipe', 'pipe', 'pipe'], timeout: timeoutMs });
+    child.stdin.end(input ?? '');
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

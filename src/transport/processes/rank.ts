@@ -56,7 +56,9 @@ export async function startRank(init: ProcessRankInit, options: Partial<Processe
       }
     }
   });
+  // An orphan (its launcher or pool is gone, maybe before this listener was added) ends.
   process.on('disconnect', () => process.exit(process.exitCode ?? 1));
+  if (!process.connected) process.exit(1);
   await transport.listening;
   return transport;
 }
