@@ -61,6 +61,14 @@ for (const isolation of ['thread', 'process'] as const) {
       await assert.rejects(pool.map(math.square, [1]), { code: 'ERR_BROKEN_POOL' });
       await pool.terminate();
     });
+
+    test('a worker process killed by a signal breaks the pool and says which signal; this process lives on', { skip: isolation === 'thread' && 'a signal would kill the test process itself' }, async () => {
+      const pool = new Pool({ isolation, size: 2 });
+      const slow = pool.apply(math.sleepy, [300]);
+      await assert.rejects(pool.apply(math.killWorker, ['SIGKILL']), (err: Error & { code: string }) => err.code === 'ERR_BROKEN_POOL' && /Pool worker \d was killed by SIGKILL/.test(err.message));
+      await assert.rejects(slow, { code: 'ERR_BROKEN_POOL' });
+      await pool.terminate();
+    });
   });
 
   describe(`Executor (${isolation})`, { timeout: 60_000 }, () => {
