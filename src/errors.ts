@@ -184,14 +184,17 @@ export class CancelledError extends RanksError {
 }
 
 /**
- * A rank of a job threw, exited non-zero, or was killed; the job was stopped.
+ * A rank of a job threw, exited non-zero, or was killed; the job was stopped. `signal`
+ * names the signal that killed a rank process (`'SIGKILL'`), if one did.
  *
  * @example
  * await launch({ size: 2, script }).catch((e) => e.rank);
  */
 export class RankFailedError extends RanksError {
-  constructor(readonly rank: number, readonly exitCode: number, message: string, options?: { cause?: unknown }) {
+  readonly signal: string | undefined;
+  constructor(readonly rank: number, readonly exitCode: number, message: string, options?: { cause?: unknown; signal?: string | undefined }) {
     super('ERR_RANK_FAILED', message, options);
+    this.signal = options?.signal;
   }
 }
 

@@ -13,6 +13,22 @@ describe('collectives conformance', { timeout: 300_000 }, () => {
   }
 });
 
+describe('collectives conformance on the processes transport (point-to-point algorithms only)', { timeout: 300_000 }, () => {
+  for (const size of [1, 2, 3, 4]) {
+    test(`every collective over world, dup, split and cart on ${size} rank process(es)`, async () => {
+      const { exitCodes } = await runFixture('collectives.ts', size, [], 'processes');
+      assert.deepEqual(exitCodes, Array(size).fill(0));
+    });
+  }
+  test('a collective mismatch between rank processes is reported, not hung', async () => {
+    await assert.rejects(runFixture('mismatch.ts', 3, ['ops'], 'processes'), (err: Error) => {
+      assert.equal((err as { code?: string }).code, 'ERR_RANK_FAILED');
+      assert.match(`${err.message}\n${String((err as { cause?: unknown }).cause)}`, /called allreduce\(op=(SUM|MAX)\) but rank \d called allreduce\(op=(MAX|SUM)\)/);
+      return true;
+    });
+  });
+});
+
 describe('collectives: the same suite through the shared-memory algorithms at every size', { timeout: 300_000 }, () => {
   for (const size of [2, 3, 4]) {
     test(`RANKS_SHM_MIN_KIB=0 on ${size} ranks`, async () => {

@@ -6,16 +6,16 @@ export function fixture(name: string): URL {
   return new URL(`./fixtures/${name}`, import.meta.url);
 }
 
-/** Runs a fixture on `size` ranks; fixtures assert inside and throw on failure. */
-export function runFixture(name: string, size: number, args: string[] = []): Promise<LaunchResult> {
-  return launch({ size, script: fixture(name), args, timeout: 120_000 });
+/** Runs a fixture on `size` ranks (threads unless told); fixtures assert inside and throw on failure. */
+export function runFixture(name: string, size: number, args: string[] = [], transport: 'threads' | 'processes' = 'threads'): Promise<LaunchResult> {
+  return launch({ size, script: fixture(name), args, timeout: 120_000, transport });
 }
 
 const bin = new URL('../bin/ranks.js', import.meta.url).pathname;
 
-/** Runs the `ranks` command; resolves with its exit code and output. */
-export function cli(args: string[], timeoutMs = 60_000): Promise<Output> {
-  return spawnNode([bin, ...args], timeoutMs);
+/** Runs the `ranks` command (with `input` on its standard input, if given); resolves with its exit code and output. */
+export function cli(args: string[], timeoutMs = 60_000, input?: string): Promise<Output> {
+  return spawnNode([bin, ...args], timeoutMs, input);
 }
 
 /** Runs a script with node and tsx, as `npx tsx script ...args` does; resolves with its exit code and output. */
@@ -29,9 +29,10 @@ export interface Output {
   stderr: string;
 }
 
-function spawnNode(argv: string[], timeoutMs: number): Promise<Output> {
+function spawnNode(argv: string[], timeoutMs: number, input?: string): Promise<Output> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
+    const child = spawn(process.execPath, argv, { stdio: ['pipe', 'pipe', 'pipe'], timeout: timeoutMs });
+    child.stdin.end(input ?? '');
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

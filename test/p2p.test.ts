@@ -14,20 +14,23 @@ const cases: [string, string][] = [
   ['messages larger than a ring, both ways at once', 'large.ts'],
 ];
 
-for (const size of [2, 4]) {
-  describe(`point-to-point on ${size} ranks`, { timeout: 180_000 }, () => {
-    for (const [title, file] of cases) {
-      test(title, async () => {
-        const { exitCodes } = await runFixture(file, size);
-        assert.deepEqual(exitCodes, Array(size).fill(0));
-      });
-    }
+// The same suite on both transports of one machine: threads (shared memory) and processes (sockets).
+for (const transport of ['threads', 'processes'] as const) {
+  for (const size of [2, 4]) {
+    describe(`point-to-point on ${size} ranks (${transport})`, { timeout: 180_000 }, () => {
+      for (const [title, file] of cases) {
+        test(title, async () => {
+          const { exitCodes } = await runFixture(file, size, [], transport);
+          assert.deepEqual(exitCodes, Array(size).fill(0));
+        });
+      }
+    });
+  }
+
+  describe(`point-to-point on 3 ranks (odd size, ${transport})`, { timeout: 120_000 }, () => {
+    test('fan-in and ordering', async () => {
+      await runFixture('fan-in.ts', 3, [], transport);
+      await runFixture('probe-requests.ts', 3, [], transport);
+    });
   });
 }
-
-describe('point-to-point on 3 ranks (odd size)', { timeout: 120_000 }, () => {
-  test('fan-in and ordering', async () => {
-    await runFixture('fan-in.ts', 3);
-    await runFixture('probe-requests.ts', 3);
-  });
-});

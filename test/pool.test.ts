@@ -3,78 +3,88 @@ import { describe, test } from 'node:test';
 import { Executor, Pool, asCompleted, tasks, wait } from 'ranks';
 
 const math = tasks<typeof import('./fixtures/math-tasks.ts')>(new URL('./fixtures/math-tasks.ts', import.meta.url));
+// Every case runs with worker threads and with worker processes (isolation: 'process').
+for (const isolation of ['thread', 'process'] as const) {
+  describe(`Pool (${isolation})`, { timeout: 60_000 }, () => {
+    test('map, starmap, apply: results in order, module tasks and inline functions, empty inputs', async () => {
+      await using pool = new Pool({ isolation, size: 2 });
+      assert.deepEqual(await pool.map(math.square, [1, 2, 3, 4, 5]), [1, 4, 9, 16, 25]);
+      assert.deepEqual(await pool.map((x: number) => x * 10, [1, 2, 3], { chunksize: 2 }), [10, 20, 30]);
+      assert.deepEqual(await pool.starmap(math.add, [[1, 2], [3, 4]]), [3, 7]);
+      assert.equal(await pool.apply(math.greet, ['x', 2]), 'hi xhi x');
+      assert.deepEqual(await pool.map(math.square, []), []);
+      const many = Array.from({ length: 5000 }, (_, i) => i);
+      assert.deepEqual(await pool.map((x: number) => x + 1, many, { chunksize: 64 }), many.map((x) => x + 1));
+    });
 
-describe('Pool', { timeout: 60_000 }, () => {
-  test('map, starmap, apply: results in order, module tasks and inline functions, empty inputs', async () => {
-    await using pool = new Pool({ size: 2 });
-    assert.deepEqual(await pool.map(math.square, [1, 2, 3, 4, 5]), [1, 4, 9, 16, 25]);
-    assert.deepEqual(await pool.map((x: number) => x * 10, [1, 2, 3], { chunksize: 2 }), [10, 20, 30]);
-    assert.deepEqual(await pool.starmap(math.add, [[1, 2], [3, 4]]), [3, 7]);
-    assert.equal(await pool.apply(math.greet, ['x', 2]), 'hi xhi x');
-    assert.deepEqual(await pool.map(math.square, []), []);
-    const many = Array.from({ length: 5000 }, (_, i) => i);
-    assert.deepEqual(await pool.map((x: number) => x + 1, many, { chunksize: 64 }), many.map((x) => x + 1));
+    test('chunksize must be an integer >= 1', async () => {
+      await using pool = new Pool({ isolation, size: 1 });
+      assert.throws(() => new Pool({ isolation, size: 0 }), RangeError);
+      await assert.rejects(pool.map(math.square, [1], { chunksize: 0 }), RangeError);
+      assert.throws(() => new Pool({ isolation, chunksize: 1.5 }), RangeError);
+    });
+
+    test("a task's error rejects only its own result, with name, message, own properties and the remote stack", async () => {
+      await using pool = new Pool({ isolation, size: 2 });
+      const results = await Promise.allSettled([pool.apply(math.fail, ['boom']), pool.apply(math.square, [3])]);
+      assert.equal(results[1].status, 'fulfilled');
+      const r = results[0] as { reason: RangeError & { code: string; detail: unknown; cause: Error } };
+      assert.ok(r.reason instanceof RangeError);
+      assert.equal(r.reason.message, 'boom');
+      assert.equal(r.reason.code, 'E_TASK');
+      assert.deepEqual(r.reason.detail, { n: 1 });
+      assert.match(String(r.reason.cause.stack), /math-tasks\.ts/, 'the cause carries the stack from the worker');
+      assert.deepEqual(await pool.map(math.square, [2]), [4], 'the pool still works');
+    });
+
+    test('an inline function that uses an outer variable says so; unsendable arguments and results reject their own call', async () => {
+      await using pool = new Pool({ isolation, size: 1 });
+      const factor = 3;
+      await assert.rejects(pool.map((x: number) => x * factor, [1]), { name: 'ReferenceError', message: /factor is not defined: an inline task .* tasks\(\)/ });
+      await assert.rejects(pool.apply(math.square, [(() => 1) as never]), { code: 'ERR_DATA_CLONE' });
+      await assert.rejects(pool.apply(math.unsendable, []), { name: 'TypeError', message: /cannot be sent back/ });
+      // Inside a chunk, only the call with the bad argument fails.
+      const seen: string[] = [];
+      await assert.rejects(async () => {
+        for await (const t of pool.imap((x: unknown) => typeof x, [1, { f: () => 1 } as never, 'a'], { chunksize: 3 })) seen.push(t);
+      }, { code: 'ERR_DATA_CLONE', message: /arguments\[0\]\.f/ });
+      assert.deepEqual(seen, ['number']);
+      assert.deepEqual(await pool.map(math.square, [5]), [25]);
+    });
+
+    test('a worker that dies breaks the pool: its task, every pending one and later ones reject with BrokenPoolError', async () => {
+      const pool = new Pool({ isolation, size: 2 });
+      const slow = pool.apply(math.sleepy, [300]);
+      const dying = pool.apply(math.exitWorker, [3]);
+      await assert.rejects(dying, { code: 'ERR_BROKEN_POOL' });
+      await assert.rejects(slow, { code: 'ERR_BROKEN_POOL' });
+      await assert.rejects(pool.map(math.square, [1]), { code: 'ERR_BROKEN_POOL' });
+      await pool.terminate();
+    });
+
+    test('a worker process killed by a signal breaks the pool and says which signal; this process lives on', { skip: isolation === 'thread' && 'a signal would kill the test process itself' }, async () => {
+      const pool = new Pool({ isolation, size: 2 });
+      const slow = pool.apply(math.sleepy, [300]);
+      await assert.rejects(pool.apply(math.killWorker, ['SIGKILL']), (err: Error & { code: string }) => err.code === 'ERR_BROKEN_POOL' && /Pool worker \d was killed by SIGKILL/.test(err.message));
+      await assert.rejects(slow, { code: 'ERR_BROKEN_POOL' });
+      await pool.terminate();
+    });
   });
 
-  test('chunksize must be an integer >= 1', async () => {
-    await using pool = new Pool({ size: 1 });
-    assert.throws(() => new Pool({ size: 0 }), RangeError);
-    await assert.rejects(pool.map(math.square, [1], { chunksize: 0 }), RangeError);
-    assert.throws(() => new Pool({ chunksize: 1.5 }), RangeError);
+  describe(`Executor (${isolation})`, { timeout: 60_000 }, () => {
+    test('submit gives Futures; asCompleted and wait work on them; shutdown', async () => {
+      const ex = new Executor({ isolation, maxWorkers: 2 });
+      const fs = [60, 5, 30].map((ms) => ex.submit(math.sleepy, ms));
+      const order: number[] = [];
+      for await (const f of asCompleted(fs)) order.push(await f.result());
+      assert.deepEqual(order.sort((a, b) => a - b), [5, 30, 60]);
+      const g = ex.submit(math.add, 2, 3);
+      const { done } = await wait([g]);
+      assert.ok(done.has(g));
+      assert.equal(await g.result(), 5);
+      assert.deepEqual(await ex.map(math.square, [1, 2, 3], { chunksize: 2 }), [1, 4, 9]);
+      await ex.shutdown({ wait: true });
+      await assert.rejects(ex.submit(math.square, 1).result(), { code: 'ERR_BROKEN_POOL' });
+    });
   });
-
-  test("a task's error rejects only its own result, with name, message, own properties and the remote stack", async () => {
-    await using pool = new Pool({ size: 2 });
-    const results = await Promise.allSettled([pool.apply(math.fail, ['boom']), pool.apply(math.square, [3])]);
-    assert.equal(results[1].status, 'fulfilled');
-    const r = results[0] as { reason: RangeError & { code: string; detail: unknown; cause: Error } };
-    assert.ok(r.reason instanceof RangeError);
-    assert.equal(r.reason.message, 'boom');
-    assert.equal(r.reason.code, 'E_TASK');
-    assert.deepEqual(r.reason.detail, { n: 1 });
-    assert.match(String(r.reason.cause.stack), /math-tasks\.ts/, 'the cause carries the stack from the worker');
-    assert.deepEqual(await pool.map(math.square, [2]), [4], 'the pool still works');
-  });
-
-  test('an inline function that uses an outer variable says so; unsendable arguments and results reject their own call', async () => {
-    await using pool = new Pool({ size: 1 });
-    const factor = 3;
-    await assert.rejects(pool.map((x: number) => x * factor, [1]), { name: 'ReferenceError', message: /factor is not defined: an inline task .* tasks\(\)/ });
-    await assert.rejects(pool.apply(math.square, [(() => 1) as never]), { code: 'ERR_DATA_CLONE' });
-    await assert.rejects(pool.apply(math.unsendable, []), { name: 'TypeError', message: /cannot be sent back/ });
-    // Inside a chunk, only the call with the bad argument fails.
-    const seen: string[] = [];
-    await assert.rejects(async () => {
-      for await (const t of pool.imap((x: unknown) => typeof x, [1, { f: () => 1 } as never, 'a'], { chunksize: 3 })) seen.push(t);
-    }, { code: 'ERR_DATA_CLONE', message: /arguments\[0\]\.f/ });
-    assert.deepEqual(seen, ['number']);
-    assert.deepEqual(await pool.map(math.square, [5]), [25]);
-  });
-
-  test('a worker that dies breaks the pool: its task, every pending one and later ones reject with BrokenPoolError', async () => {
-    const pool = new Pool({ size: 2 });
-    const slow = pool.apply(math.sleepy, [300]);
-    const dying = pool.apply(math.exitWorker, [3]);
-    await assert.rejects(dying, { code: 'ERR_BROKEN_POOL' });
-    await assert.rejects(slow, { code: 'ERR_BROKEN_POOL' });
-    await assert.rejects(pool.map(math.square, [1]), { code: 'ERR_BROKEN_POOL' });
-    await pool.terminate();
-  });
-});
-
-describe('Executor', { timeout: 60_000 }, () => {
-  test('submit gives Futures; asCompleted and wait work on them; shutdown', async () => {
-    const ex = new Executor({ maxWorkers: 2 });
-    const fs = [60, 5, 30].map((ms) => ex.submit(math.sleepy, ms));
-    const order: number[] = [];
-    for await (const f of asCompleted(fs)) order.push(await f.result());
-    assert.deepEqual(order.sort((a, b) => a - b), [5, 30, 60]);
-    const g = ex.submit(math.add, 2, 3);
-    const { done } = await wait([g]);
-    assert.ok(done.has(g));
-    assert.equal(await g.result(), 5);
-    assert.deepEqual(await ex.map(math.square, [1, 2, 3], { chunksize: 2 }), [1, 4, 9]);
-    await ex.shutdown({ wait: true });
-    await assert.rejects(ex.submit(math.square, 1).result(), { code: 'ERR_BROKEN_POOL' });
-  });
-});
+}

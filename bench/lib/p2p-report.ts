@@ -6,10 +6,13 @@ import type { ImplResult, SummaryRow } from './types.ts';
 
 /** The ranks side's name in tables and the chart. */
 export const RANKS = 'ranks threads';
+/** ranks over child processes and Unix sockets, reported beside the threads transport. */
+export const RANKS_PROCESSES = 'ranks processes';
 
 /** Chart colours of the implementations. */
 const COLORS: Record<string, string> = {
   [RANKS]: '#d62728',
+  [RANKS_PROCESSES]: '#ff7f0e',
   postMessage: '#7f7f7f',
   'C MPICH': '#1f77b4',
   'C Open MPI': '#17becf',
@@ -56,6 +59,12 @@ const LATENCY_CLAIMS: Claim[] = [
   { peer: 'C Open MPI', goal: 'report' },
 ];
 
+/** The processes transport, beside the threads transport and postMessage (report only). */
+const PROCESSES_CLAIMS: Claim[] = [
+  { peer: RANKS, goal: 'report' },
+  { peer: 'postMessage', goal: 'report' },
+];
+
 const BANDWIDTH_CLAIMS: Claim[] = [
   { peer: 'C MPICH', goal: '>= 0.8x of C MPICH', check: (r, p) => r / p >= 0.8 },
   { peer: 'C Open MPI', goal: 'report' },
@@ -63,26 +72,31 @@ const BANDWIDTH_CLAIMS: Claim[] = [
   { peer: 'postMessage', goal: 'report' },
 ];
 
-/** The summary rows: 8 B latency and 8 MiB bandwidth against every peer. */
+/** The summary rows: 8 B latency and 8 MiB bandwidth against every peer, for the threads transport, then the processes transport's. */
 export function summaryRows(results: ImplResult[]): SummaryRow[] {
+  return [...rowsFor(RANKS, LATENCY_CLAIMS, BANDWIDTH_CLAIMS, results), ...rowsFor(RANKS_PROCESSES, PROCESSES_CLAIMS, PROCESSES_CLAIMS, results)];
+}
+
+function rowsFor(name: string, latencyClaims: Claim[], bandwidthClaims: Claim[], results: ImplResult[]): SummaryRow[] {
   const byName = new Map(results.map((r) => [r.name, r]));
-  const ranks = byName.get(RANKS);
+  const ranks = byName.get(name);
   const rows: SummaryRow[] = [];
-  for (const c of LATENCY_CLAIMS) {
+  if (!ranks) return rows;
+  for (const c of latencyClaims) {
     const peer = byName.get(c.peer);
     if (!peer && c.goal === 'report') continue;
     const a = ok(ranks) ? at(ranks, LATENCY_BYTES) : undefined;
     const b = ok(peer) ? at(peer, LATENCY_BYTES) : undefined;
     rows.push({
       benchmark: `p2p latency ${formatBytes(LATENCY_BYTES)} one-way, 2 ranks`,
-      ranks: a ? `${RANKS} ${latencyCell(a)}` : notRunCell(ranks, RANKS),
+      ranks: a ? `${name} ${latencyCell(a)}` : notRunCell(ranks, name),
       peer: b ? `${c.peer} ${latencyCell(b)}` : notRunCell(peer, c.peer),
       ratio: a && b ? speedup(b.median / a.median) : '–',
       goal: c.goal,
       verdict: verdict(c, a?.median, b?.median),
     });
   }
-  for (const c of BANDWIDTH_CLAIMS) {
+  for (const c of bandwidthClaims) {
     const peer = byName.get(c.peer);
     if (!peer && c.goal === 'report') continue;
     const a = ok(ranks) ? at(ranks, BANDWIDTH_BYTES) : undefined;
@@ -91,7 +105,7 @@ export function summaryRows(results: ImplResult[]): SummaryRow[] {
     const bwB = b && gbps(BANDWIDTH_BYTES, b.median);
     rows.push({
       benchmark: `p2p bandwidth ${formatBytes(BANDWIDTH_BYTES)}, 2 ranks`,
-      ranks: a ? `${RANKS} ${bandwidthCell(BANDWIDTH_BYTES, a)}` : notRunCell(ranks, RANKS),
+      ranks: a ? `${name} ${bandwidthCell(BANDWIDTH_BYTES, a)}` : notRunCell(ranks, name),
       peer: b ? `${c.peer} ${bandwidthCell(BANDWIDTH_BYTES, b)}` : notRunCell(peer, c.peer),
       ratio: bwA && bwB ? `${formatRatio(bwA / bwB)} of ${c.peer}` : '–',
       goal: c.goal,

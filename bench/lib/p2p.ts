@@ -1,9 +1,9 @@
-// The p2p family: ping-pong between 2 ranks, ranks' threads transport against raw
-// postMessage, C MPI and mpi4py, every size from 8 B to 64 MiB.
+// The p2p family: ping-pong between 2 ranks, ranks' threads and processes transports
+// against raw postMessage, C MPI and mpi4py, every size from 8 B to 64 MiB.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runC, runMpi4py } from './mpi.ts';
-import { RANKS, chartPanels, sizeTables, summaryRows } from './p2p-report.ts';
+import { RANKS, RANKS_PROCESSES, chartPanels, sizeTables, summaryRows } from './p2p-report.ts';
 import { planArgs, planFor } from './plan.ts';
 import { runJson } from './proc.ts';
 import { chartSvg } from './svg.ts';
@@ -24,6 +24,8 @@ export async function p2pFamily(options: FamilyOptions & { subtitle: string }): 
   options.log(`p2p: ${RANKS} (ranks run -n 2 lib/p2p-ranks.ts)`);
   const cli = join(cwd, '..', 'bin', 'ranks.js');
   add(await runJson(RANKS, process.execPath, [cli, 'run', '-n', '2', 'lib/p2p-ranks.ts', ...args], { cwd, timeoutMs }));
+  options.log(`p2p: ${RANKS_PROCESSES} (ranks run -n 2 --transport processes lib/p2p-ranks.ts)`);
+  add(await runJson(RANKS_PROCESSES, process.execPath, [cli, 'run', '-n', '2', '--transport', 'processes', 'lib/p2p-ranks.ts', ...args], { cwd, timeoutMs }));
   options.log('p2p: postMessage (two worker threads, MessageChannel)');
   add(await runJson('postMessage', process.execPath, ['--import', 'tsx', 'lib/p2p-postmessage.ts', ...args], { cwd, timeoutMs }));
   const mpi = { benchDir: cwd, timeoutMs, planArgs: args, log: options.log };

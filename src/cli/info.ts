@@ -19,7 +19,7 @@ export function info(): string {
     `cores: ${availableParallelism()} (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), memory: ${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
     'transports:',
     '  threads    usable (default): ranks are worker threads sharing memory',
-    '  processes  not built yet',
+    '  processes  usable: ranks are child processes over Unix domain sockets (--transport processes)',
     `  mpi        not built yet; MPI library ${mpi ? `found: ${mpi}` : 'not found'}`,
   ].join('\n');
 }

@@ -8,7 +8,7 @@ import { info } from './info.ts';
 const HELP = `ranks — parallel programming for TypeScript on Node.js
 
 Usage:
-  ranks run [-n N] [--tag-output] [--timeout SECONDS] [--transport threads] SCRIPT [ARGS...]
+  ranks run [-n N] [--tag-output] [--timeout SECONDS] [--transport threads|processes] SCRIPT [ARGS...]
   ranks farm [-j N] [options] 'CMD {}' INPUTS...   (see ranks farm --help)
   ranks info
   ranks --version
@@ -17,7 +17,8 @@ run options:
   -n, --np N          number of ranks (default: the number of cores)
   --tag-output        prefix every output line with [rank]
   --timeout SECONDS   stop the job after SECONDS (exit 124)
-  --transport NAME    threads (default)
+  --transport NAME    threads (default: worker threads sharing memory) or
+                      processes (child processes over Unix sockets: crash isolation)
 `;
 
 // Exit statuses: the failing rank's code, 124 on timeout, 130 on Ctrl-C, 1 otherwise.
@@ -55,7 +56,7 @@ async function run(argv: string[]): Promise<number> {
       size: a.size ?? defaultSize(),
       script: a.script,
       args: a.args,
-      transport: a.transport as 'threads' | undefined,
+      transport: a.transport as 'threads' | 'processes' | undefined,
       tagOutput: a.tagOutput,
       timeout: a.timeout === undefined ? undefined : a.timeout * 1000,
       signal: ac.signal,

@@ -3,6 +3,7 @@ import { isMainThread, workerData } from 'node:worker_threads';
 import { createControl } from '../transport/threads/control.ts';
 import type { RankInit } from '../transport/threads/messages.ts';
 import { ThreadsTransport } from '../transport/threads/transport.ts';
+import { installedTransport } from '../transport/processes/installed.ts';
 import { Communicator } from './communicator.ts';
 
 let current: Communicator | undefined;
@@ -21,8 +22,9 @@ function envNumber(name: string): number | undefined {
 }
 
 /**
- * This rank's COMM_WORLD. Under `ranks run -n N` every rank gets a world of N; run as a
- * plain script it is a world of one (sends to self work).
+ * This rank's COMM_WORLD. Under `ranks run -n N` every rank gets a world of N (threads, or
+ * processes with `--transport processes`); run as a plain script it is a world of one
+ * (sends to self work).
  *
  * @example
  * const comm = world();
@@ -30,6 +32,9 @@ function envNumber(name: string): number | undefined {
  */
 export function world(): Communicator {
   if (current) return current;
+  // A rank process of `--transport processes` (or a process pool's worker).
+  const processes = installedTransport();
+  if (processes) return (current = new Communicator(processes, 0));
   const init = rankInit();
   const size = init?.size ?? 1;
   // Spinning ranks starve each other when there are more ranks than cores.

@@ -9,6 +9,7 @@ import type { RankInit, ToLauncher } from '../transport/threads/messages.ts';
 import { DeadlockDetector } from './deadlock.ts';
 import { forwardSetup } from './hub.ts';
 import { prefixLines } from './output.ts';
+import { launchProcesses } from './process-job.ts';
 
 /** Options of `launch()`. */
 export interface LaunchOptions {
@@ -18,15 +19,19 @@ export interface LaunchOptions {
   script: string | URL;
   /** Arguments, seen by each rank in `process.argv.slice(2)`. */
   args?: string[];
-  /** Only `'threads'` for now. */
-  transport?: 'threads';
+  /**
+   * `'threads'` (default): ranks are worker threads of this process, sharing memory.
+   * `'processes'`: ranks are child processes over Unix sockets; a rank that crashes or is
+   * killed cannot take the others' memory with it (no deadlock detector: use `timeout`).
+   */
+  transport?: 'threads' | 'processes';
   /** Stops the job after this many milliseconds (TimeoutError). */
   timeout?: number;
   /** Prefix each output line with `[rank] `. */
   tagOutput?: boolean;
   /** Stops the job when aborted (AbortError). */
   signal?: AbortSignal;
-  /** How often the deadlock detector looks, in milliseconds (default 100). */
+  /** How often the deadlock detector looks, in milliseconds (default 100; threads only). */
   deadlockCheckMs?: number;
 }
 
@@ -45,20 +50,24 @@ export function scriptUrl(script: string | URL): string {
 }
 
 /**
- * Runs `script` on `size` ranks (threads of this process) and waits for all of them.
- * Rejects with RankFailedError when a rank throws or exits non-zero (the others are
- * stopped at once), DeadlockError when every live rank waits on a message none will
- * send, TimeoutError or AbortError.
+ * Runs `script` on `size` ranks (threads of this process, or child processes with
+ * `transport: 'processes'`) and waits for all of them. Rejects with RankFailedError when a
+ * rank throws, exits non-zero or is killed (the others are stopped at once),
+ * DeadlockError when every live rank waits on a message none will send (threads),
+ * TimeoutError or AbortError.
  *
  * @example
  * const { exitCodes } = await launch({ size: 4, script: new URL('./app.ts', import.meta.url) });
+ * await launch({ size: 4, script: 'app.ts', transport: 'processes', timeout: 60_000 });
  */
 export function launch(options: LaunchOptions): Promise<LaunchResult> {
   const size = options.size;
   if (!Number.isInteger(size) || size < 1) throw new ArgumentRangeError(`Expected \`size\` to be an integer >= 1, got ${String(size)} (${typeof size})`);
-  if (options.transport !== undefined && options.transport !== 'threads') {
-    throw new InvalidArgumentError(`Transport '${String(options.transport)}' is not available; use 'threads'`);
+  const transport = options.transport ?? 'threads';
+  if (transport !== 'threads' && transport !== 'processes') {
+    throw new InvalidArgumentError(`Expected \`transport\` to be 'threads' or 'processes', got ${String(transport)}`);
   }
+  if (transport === 'processes') return launchProcesses(size, scriptUrl(options.script), options);
   return new Job(size, scriptUrl(options.script), options).done;
 }
 

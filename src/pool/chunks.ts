@@ -1,4 +1,5 @@
 import { findUnclonable } from '../codec/clone-path.ts';
+import { findShared } from '../sync/share.ts';
 import { AbortError, DataCloneError, TimeoutError } from '../errors.ts';
 import type { Future } from './future.ts';
 import type { TaskMessage } from './protocol.ts';
@@ -70,4 +71,20 @@ export function dropUnclonable(chunk: Chunk): boolean {
   chunk.calls = keep.map((i) => chunk.calls[i]!);
   chunk.futures = keep.map((i) => chunk.futures[i]!);
   return true;
+}
+
+/**
+ * Under `isolation: 'process'`: the calls whose arguments hold shared memory (a Lock, a
+ * Queue, a Value, a SharedArrayBuffer...) fail at once with DataCloneError (code
+ * ERR_DATA_CLONE), saying where; processes share no memory, and a copy would silently
+ * stop being shared.
+ */
+export function refuseShared(calls: unknown[][], futures: Future[]): void {
+  calls.forEach((args, i) => {
+    const hit = findShared(args, 'arguments');
+    if (!hit) return;
+    const err = new DataCloneError(hit.path, hit.what);
+    err.message = `Cannot send ${hit.path} to a worker process: ${hit.what} lives in shared memory, which processes do not share (isolation: 'process'); use a pool with isolation: 'thread'`;
+    futures[i]!.setException(err);
+  });
 }

@@ -43,18 +43,23 @@ export interface WorkerOptions {
   /** Runs once in each worker before its first task; if it throws, the pool is broken. */
   initializer?: TaskLike;
   initArgs?: unknown[];
-  /** `'thread'` (default). `'process'` arrives with the processes transport. */
+  /**
+   * `'thread'` (default): workers are threads of this process, sharing memory (Lock, Queue,
+   * Value... can be task arguments). `'process'`: workers are child processes over Unix
+   * sockets: a crash, a kill or an out-of-memory takes only its worker down (the pool is
+   * broken, this process lives on), at the cost of slower start-up and task round trips;
+   * shared primitives are refused as arguments (ERR_DATA_CLONE).
+   */
   isolation?: 'thread' | 'process';
   /** Called after every call settles, with the calls settled and submitted so far. */
   onProgress?: (done: number, total: number) => void;
-  /** Heap and stack limits of each worker (node:worker_threads): a worker over them dies, and the pool is broken. */
+  /** Heap and stack limits of each worker (node:worker_threads; node's --max-old-space-size and friends for processes): a worker over them dies, and the pool is broken. */
   resourceLimits?: ResourceLimits;
 }
 
 function makeScheduler(size: number, options: WorkerOptions | undefined): Scheduler {
   const isolation = options?.isolation ?? 'thread';
-  if (isolation === 'process') throw new InvalidArgumentError("isolation: 'process' needs the processes transport, which this version does not have yet; use 'thread'");
-  if (isolation !== 'thread') throw new InvalidArgumentError(`Expected \`isolation\` to be 'thread' or 'process', got ${String(isolation)}`);
+  if (isolation !== 'thread' && isolation !== 'process') throw new InvalidArgumentError(`Expected \`isolation\` to be 'thread' or 'process', got ${String(isolation)}`);
   if (options?.onProgress !== undefined && typeof options.onProgress !== 'function') throw new InvalidArgumentError('Expected `onProgress` to be a function');
   if (options?.initArgs !== undefined && !Array.isArray(options.initArgs)) throw new InvalidArgumentError('Expected `initArgs` to be an array');
   return new Scheduler({
@@ -64,6 +69,7 @@ function makeScheduler(size: number, options: WorkerOptions | undefined): Schedu
     initArgs: options?.initArgs,
     onProgress: options?.onProgress,
     resourceLimits: options?.resourceLimits,
+    isolation,
   });
 }
 

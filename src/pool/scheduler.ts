@@ -1,16 +1,15 @@
 import { availableParallelism } from 'node:os';
-import { MessageChannel, type ResourceLimits } from 'node:worker_threads';
+import type { ResourceLimits } from 'node:worker_threads';
 import { Communicator } from '../comm/communicator.ts';
 import { BrokenPoolError, DataCloneError, PeerExitedError, isRanksError } from '../errors.ts';
 import { holdsShared, share } from '../sync/share.ts';
-import { createControl } from '../transport/threads/control.ts';
-import { ThreadsTransport } from '../transport/threads/transport.ts';
 import { Future } from './future.ts';
-import { dropUnclonable, taskMessage, watchStop, type Batch, type Chunk, type StopOptions } from './chunks.ts';
+import { dropUnclonable, refuseShared, taskMessage, watchStop, type Batch, type Chunk, type StopOptions } from './chunks.ts';
+import type { WorkerHost } from './host.ts';
+import { startWorkers, type PoolTransport } from './hosts.ts';
 import { RESULT, TASK, rebuildError, type ResultMessage } from './protocol.ts';
 import type { Task } from './tasks.ts';
 import { Seats } from './seats.ts';
-import { ThreadHost } from './workers.ts';
 
 export type { StopOptions } from './chunks.ts';
 
@@ -21,19 +20,21 @@ export interface SchedulerOptions {
   initArgs?: unknown[] | undefined;
   onProgress?: ((done: number, total: number) => void) | undefined;
   resourceLimits?: ResourceLimits | undefined;
+  /** Worker threads (default) or worker processes. */
+  isolation?: 'thread' | 'process' | undefined;
 }
 
 /**
  * A pool's world: this thread is rank 0 and schedules chunks of calls to the worker
- * ranks over the threads transport's rings (no postMessage per task), keeping DEPTH
- * chunks in flight per worker. A worker that dies breaks the pool: every pending future
- * rejects with BrokenPoolError, and so does every later submit.
+ * ranks (threads over rings, no postMessage per task; or processes over sockets), keeping
+ * DEPTH chunks in flight per worker. A worker that dies breaks the pool: every pending
+ * future rejects with BrokenPoolError, and so does every later submit.
  */
 export class Scheduler {
   readonly size: number;
   private readonly comm: Communicator;
-  private readonly transport: ThreadsTransport;
-  private readonly host: ThreadHost;
+  private readonly transport: PoolTransport;
+  private readonly host: WorkerHost;
   private readonly seats: Seats;
   private readonly queue: Chunk[] = [];
   private readonly chunks = new Map<number, Chunk>();
@@ -50,15 +51,11 @@ export class Scheduler {
 
   constructor(private readonly options: SchedulerOptions = {}) {
     const size = (this.size = options.size ?? availableParallelism());
-    const control = createControl(size + 1);
-    const zero = new MessageChannel();
-    // Rank 0 is this thread: its transport reads its end of the hub synchronously.
-    this.transport = new ThreadsTransport({ rank: 0, size: size + 1, control, port: zero.port1, spinMicros: 50, napMicros: 0 });
-    this.comm = new Communicator(this.transport, 0);
-    this.host = new ThreadHost({
-      size, control, zero: zero.port2, initializer: options.initializer, initArgs: options.initArgs ?? [], resourceLimits: options.resourceLimits,
+    ({ transport: this.transport, host: this.host } = startWorkers({
+      size, isolation: options.isolation ?? 'thread', initializer: options.initializer, initArgs: options.initArgs ?? [], resourceLimits: options.resourceLimits,
       onDeath: (_rank, err) => this.fail(new BrokenPoolError(err.message, { cause: err.cause ?? err })),
-    });
+    }));
+    this.comm = new Communicator(this.transport, 0);
     this.seats = new Seats(size, this.host.flags, options.maxTasksPerWorker);
   }
 
@@ -85,6 +82,7 @@ export class Scheduler {
       this.queue.push(chunk);
     }
     this.submitted += calls.length;
+    if (!this.host.sharesMemory) refuseShared(calls, futures as Future[]);
     batch.cleanup = watchStop(stop, (err) => this.stopBatch(batch, err));
     // Submits made in one go (a loop of submit()) leave as one batch per worker.
     if (!this.pumping) {
@@ -107,13 +105,14 @@ export class Scheduler {
     this.stopping = true;
     this.fail(new BrokenPoolError('The pool was terminated'));
     await this.host.terminate();
+    this.host.dispose?.();
   }
 
   private async shutdown(): Promise<void> {
     this.stopping = true;
     if (this.chunks.size > 0 && !this.broken) await new Promise<void>((r) => this.drained.push(r));
     await this.seats.ready();
-    if (this.broken) return this.host.terminate();
+    if (this.broken) return this.host.terminate().then(() => this.host.dispose?.());
     this.host.ref();
     const ends: Promise<number>[] = [];
     for (let rank = 1; rank <= this.size; rank++) {
@@ -121,6 +120,7 @@ export class Scheduler {
       this.comm.isend(null, rank, { tag: TASK }).then(undefined, () => undefined);
     }
     await Promise.all(ends);
+    this.host.dispose?.();
   }
 
   private settled(batch: Batch): void {

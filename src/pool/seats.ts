@@ -1,5 +1,5 @@
 import type { Chunk } from './chunks.ts';
-import { claimedSlot, vetoSlot } from './workers.ts';
+import { claimedSlot, vetoSlot, type ClaimFlags } from './flags.ts';
 
 /**
  * Chunks a worker may hold at once when plenty is queued: the next ones are already in its
@@ -28,7 +28,7 @@ interface Seat {
 export class Seats {
   private readonly seats: Seat[] = [];
 
-  constructor(readonly size: number, private readonly flags: Int32Array, private readonly maxTasks: number | undefined) {
+  constructor(readonly size: number, private readonly flags: ClaimFlags, private readonly maxTasks: number | undefined) {
     for (let r = 0; r <= size; r++) this.seats.push({ held: [], given: 0, sent: 0, live: r > 0, ready: Promise.resolve() });
   }
 
@@ -74,8 +74,8 @@ export class Seats {
     const held = this.seats[chunk.worker]!.held;
     if (held[0] === chunk) return false;
     // Dekker-style with the worker's claim: at least one of us sees the other's store.
-    Atomics.store(this.flags, vetoSlot(chunk.worker, chunk.seq), chunk.seq);
-    if (Atomics.load(this.flags, claimedSlot(chunk.worker)) >= chunk.seq) return false;
+    this.flags.store(vetoSlot(chunk.worker, chunk.seq), chunk.seq);
+    if (this.flags.load(claimedSlot(chunk.worker)) >= chunk.seq) return false;
     chunk.ghost = true;
     return true;
   }

@@ -1,6 +1,8 @@
 import { MessageChannel, Worker, type MessagePort, type ResourceLimits } from 'node:worker_threads';
 import { forwardSetup } from '../launch/hub.ts';
 import type { RankInit, ToLauncher } from '../transport/threads/messages.ts';
+import { SharedFlags } from './flags.ts';
+import type { WorkerHost } from './host.ts';
 import type { Task } from './tasks.ts';
 
 const entry = new URL('./worker.js', import.meta.url);
@@ -9,20 +11,10 @@ const entry = new URL('./worker.js', import.meta.url);
 export interface PoolWorkerData {
   /** Argument lists that hold shared memory (Lock, Queue, SharedArrayBuffer...) come this way, not through the ring. */
   side: MessagePort;
-  /** Per rank, one line of FLAG_STRIDE slots: see claimedSlot and vetoSlot. */
+  /** Per rank, one line of FLAG_STRIDE slots: see flags.ts. */
   flags: SharedArrayBuffer;
   init: { module: string | null; name: string; args: unknown[] } | null;
 }
-
-/**
- * Chunks sent to one worker are numbered 1, 2, 3... (`seq`, per worker thread). The worker
- * stores the seq it starts in claimedSlot; rank 0 withdraws one not started yet by storing
- * its seq in vetoSlot(rank, seq). VETO_SLOTS exceeds the chunks a worker may hold.
- */
-export const VETO_SLOTS = 256;
-const FLAG_STRIDE = VETO_SLOTS + 1;
-export const claimedSlot = (rank: number): number => rank * FLAG_STRIDE;
-export const vetoSlot = (rank: number, seq: number): number => rank * FLAG_STRIDE + 1 + (seq % VETO_SLOTS);
 
 interface Slot {
   worker: Worker;
@@ -49,8 +41,9 @@ export interface WorkerHostOptions {
  * (rings, segments) and replaces one on demand. With `isolation: 'process'` a host of
  * child processes takes this place; the scheduler only sees ranks.
  */
-export class ThreadHost {
-  readonly flags: Int32Array;
+export class ThreadHost implements WorkerHost {
+  readonly flags: SharedFlags;
+  readonly sharesMemory = true;
   private readonly slots: Slot[] = [];
   private readonly ports: (MessagePort | undefined)[];
   private readonly ctl: Int32Array;
@@ -59,7 +52,7 @@ export class ThreadHost {
 
   constructor(private readonly options: WorkerHostOptions) {
     this.ctl = new Int32Array(options.control);
-    this.flags = new Int32Array(new SharedArrayBuffer(4 * FLAG_STRIDE * (options.size + 1)));
+    this.flags = SharedFlags.create(options.size);
     this.ports = [options.zero];
     options.zero.on('message', (m: ToLauncher) => void forwardSetup(m, this.ports, this.ctl));
     options.zero.unref();
@@ -105,12 +98,12 @@ export class ThreadHost {
   private start(rank: number): void {
     const { port1, port2 } = new MessageChannel();
     const side = new MessageChannel();
-    this.flags.fill(0, claimedSlot(rank), claimedSlot(rank) + FLAG_STRIDE);
+    this.flags.clear(rank);
     const { size, control, initializer, initArgs, resourceLimits } = this.options;
     const init: RankInit = { jobId: this.jobId, rank, size: size + 1, control, port: port2, script: entry.href, tagOutput: false };
     const pool: PoolWorkerData = {
       side: side.port2,
-      flags: this.flags.buffer as SharedArrayBuffer,
+      flags: this.flags.view.buffer as SharedArrayBuffer,
       init: initializer ? { module: initializer.module ?? null, name: initializer.name, args: initArgs } : null,
     };
     const worker = new Worker(entry, { workerData: { ranks: init, pool }, transferList: [port2, side.port2], name: `pool worker ${rank}`, ...(resourceLimits && { resourceLimits }) });

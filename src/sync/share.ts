@@ -108,20 +108,30 @@ function walk(value: unknown, convert: (state: SharedState) => unknown, inPlace:
  * on one — at the top or inside arrays and plain objects: such values must cross by
  * postMessage to stay shared (a serializer would copy them).
  */
-export function holdsShared(value: unknown, seen = new Set<object>()): boolean {
-  if (typeof value !== 'object' || value === null) return false;
-  if (value instanceof SharedArrayBuffer) return true;
-  if (ArrayBuffer.isView(value)) return value.buffer instanceof SharedArrayBuffer;
-  if (stateOf(value) || seen.has(value)) return stateOf(value) !== undefined;
+export function holdsShared(value: unknown): boolean {
+  return findShared(value) !== undefined;
+}
+
+/** Where `value` holds shared memory first (`value.lock`), and what it is (`a Lock`); see holdsShared. */
+export function findShared(value: unknown, path = 'value', seen = new Set<object>()): { path: string; what: string } | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (value instanceof SharedArrayBuffer) return { path, what: 'a SharedArrayBuffer' };
+  if (ArrayBuffer.isView(value)) return value.buffer instanceof SharedArrayBuffer ? { path, what: `a ${value.constructor.name} on a SharedArrayBuffer` } : undefined;
+  const state = stateOf(value);
+  if (state) return { path, what: `a ${state.type}` };
+  if (seen.has(value)) return undefined;
   seen.add(value);
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const item: unknown = value[i];
-      if (typeof item === 'object' && item !== null && holdsShared(item, seen)) return true;
+      const hit = findShared(value[i], `${path}[${i}]`, seen);
+      if (hit) return hit;
     }
-    return false;
+    return undefined;
   }
-  if (!isPlain(value)) return false;
-  for (const key of Object.keys(value)) if (holdsShared((value as Record<string, unknown>)[key], seen)) return true;
-  return false;
+  if (!isPlain(value)) return undefined;
+  for (const key of Object.keys(value)) {
+    const hit = findShared((value as Record<string, unknown>)[key], /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`, seen);
+    if (hit) return hit;
+  }
+  return undefined;
 }

@@ -185,6 +185,25 @@ export class Matcher {
     }
   }
 
+  /**
+   * A message that will never finish arriving (its sender died part-way through): the
+   * receive that took it fails with `err`; one that nobody took is dropped.
+   */
+  abandon(m: Incoming, err: Error): void {
+    if (m.complete) return;
+    if (m.waiter) {
+      this.settle();
+      m.waiter.op.reject(err);
+      return;
+    }
+    for (let n = this.unexpected.head; n; n = n.next) {
+      if (n.value === m) {
+        this.unexpected.remove(n);
+        return;
+      }
+    }
+  }
+
   /** The oldest pending receive or probe, for deadlock reports. */
   oldestWait(): { op: 'recv' | 'probe'; peer: number; tag: number } | undefined {
     const p = this.posted.head?.value ?? this.probes.head?.value;

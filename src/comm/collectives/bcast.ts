@@ -1,7 +1,7 @@
 import { bytesOf, decode, encode } from '../../codec/encode.ts';
 import { isValueKind, kindName } from '../../codec/kinds.ts';
 import { KindMismatchError, TruncationError } from '../../errors.ts';
-import { Call, Coll, EMPTY, RAW, all, refusedMessage, type CommCore } from './call.ts';
+import { Call, Coll, EMPTY, RAW, all, early, refusedMessage, type CommCore } from './call.ts';
 import { CTRL, bcastLeaf, bcastRoot, shmFor } from './shm.ts';
 import { binomial } from './tree.ts';
 
@@ -11,7 +11,7 @@ export async function barrier(comm: CommCore): Promise<void> {
   await c.check();
   const p = c.size;
   for (let k = 1; k < p; k <<= 1) {
-    const recv = c.recv((c.rank - k + p) % p);
+    const recv = early(c.recv((c.rank - k + p) % p));
     await c.send((c.rank + k) % p, 0, RAW, EMPTY).promise;
     await recv;
   }

@@ -132,6 +132,15 @@ export function refusedMessage(err: unknown): Received | undefined {
   return typeof err === 'object' && err !== null ? refused.get(err) : undefined;
 }
 
+/**
+ * A receive posted before a send that may take a while (a big payload over a socket):
+ * its failure is awaited after the send, and must not count as unhandled meanwhile.
+ */
+export function early<T>(recv: Promise<T>): Promise<T> {
+  recv.catch(() => undefined);
+  return recv;
+}
+
 /** Resolves when every op has; rejects with the first failure. */
 export async function all(ops: readonly Op<void>[]): Promise<void> {
   for (const op of ops) if (!op.done || op.failed) await op.promise;

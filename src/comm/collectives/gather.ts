@@ -2,7 +2,7 @@ import { bytesOf, decode, encode, type Encoded } from '../../codec/encode.ts';
 import { kindName, rawKind } from '../../codec/kinds.ts';
 import { InvalidArgumentError, isRanksError } from '../../errors.ts';
 import type { Received } from '../../transport/transport.ts';
-import { Call, Coll, all, type CommCore } from './call.ts';
+import { Call, Coll, all, early, type CommCore } from './call.ts';
 import { allocLike, copyOf, isTypedArray, type TypedArray } from './ops.ts';
 
 /** Block boundaries in elements: part j is [b[j], b[j + 1]). */
@@ -115,7 +115,7 @@ export async function allgather(comm: CommCore, value: unknown, counts: readonly
     const { result, b, kind } = place('allgather', value, r, p, counts);
     const part = (j: number): TypedArray => result.subarray(b[j]!, b[j + 1]!);
     for (let s = 0; s < p - 1; s++) {
-      const recv = recvPart(c, 'allgather', left, kind, part((r - s - 1 + 2 * p) % p));
+      const recv = early(recvPart(c, 'allgather', left, kind, part((r - s - 1 + 2 * p) % p)));
       await c.send(right, 0, kind, bytesOf(part((r - s + p) % p))).promise;
       await recv;
     }
@@ -124,7 +124,7 @@ export async function allgather(comm: CommCore, value: unknown, counts: readonly
   const parts: Encoded[] = new Array(p);
   parts[r] = encode(value);
   for (let s = 0; s < p - 1; s++) {
-    const recv = c.recv(left);
+    const recv = early(c.recv(left));
     const e = parts[(r - s + p) % p]!;
     await c.send(right, 0, e.kind, e.bytes).promise;
     const got = await recv;

@@ -1,7 +1,7 @@
 import { bytesOf, decode, encode } from '../../codec/encode.ts';
 import { rawKind } from '../../codec/kinds.ts';
 import { InvalidArgumentError, isRanksError } from '../../errors.ts';
-import { Call, Coll, type CommCore } from './call.ts';
+import { Call, Coll, early, type CommCore } from './call.ts';
 import { bounds, split } from './gather.ts';
 import { MAXLOC, MINLOC, allocLike, copyOf, isTypedArray, type Op, type TypedArray } from './ops.ts';
 import { reduceBlocks, shmFor } from './shm.ts';
@@ -122,7 +122,7 @@ export async function allreduce(comm: CommCore, value: unknown, op: Op, into?: T
     for (let mask = 1; mask < pof2; mask <<= 1) {
       const nd = newrank ^ mask;
       const dst = nd < rem ? nd * 2 + 1 : nd + rem;
-      const recv = recvValue(c, dst, value, 'allreduce');
+      const recv = early(recvValue(c, dst, value, 'allreduce'));
       await sendValue(c, dst, acc);
       const tmp = await recv;
       acc = dst < r ? op.combine(tmp, acc) : op.combine(acc, tmp);
@@ -147,7 +147,7 @@ export async function scan(comm: CommCore, value: unknown, op: Op, exclusive: bo
   for (let mask = 1; mask < p; mask <<= 1) {
     const dst = r ^ mask;
     if (dst >= p) continue;
-    const recv = recvValue(c, dst, value, where);
+    const recv = early(recvValue(c, dst, value, where));
     await sendValue(c, dst, partial);
     const tmp = await recv;
     if (dst < r) {

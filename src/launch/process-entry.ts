@@ -1,0 +1,35 @@
+// The first module of every rank process (`ranks run --transport processes`): listens,
+// tells the launcher, waits until every rank listens (so no connection is ever refused),
+// then runs the user's script. world() finds the transport made here.
+import { fileURLToPath } from 'node:url';
+import type { ToRank } from '../transport/processes/messages.ts';
+import { reportError, startRank, takeInit, tell } from '../transport/processes/rank.ts';
+
+const init = takeInit();
+
+if (/\.[cm]?tsx?$/.test(init.script)) {
+  const [{ register }, { register: registerCjs }] = await Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]);
+  register();
+  registerCjs();
+}
+
+const transport = await startRank(init);
+const go = new Promise<void>((resolve) => {
+  process.on('message', (m: ToRank) => {
+    if (m.type === 'go') resolve();
+    else if (m.type === 'report') void tell({ type: 'waiting', rank: init.rank, what: transport.waiting() });
+  });
+});
+await tell({ type: 'ready' });
+await go;
+// The channel to the launcher never keeps a finished rank alive.
+process.channel?.unref();
+
+process.argv[1] = init.script.startsWith('file:') ? fileURLToPath(init.script) : init.script;
+try {
+  await import(init.script);
+} catch (err) {
+  // As the threads launcher does, the launcher reports the error (with its stack), once.
+  reportError(init, err);
+  process.exit(1);
+}

@@ -1,0 +1,58 @@
+import { MessageChannel, type ResourceLimits } from 'node:worker_threads';
+import { makeJobDir } from '../transport/processes/dir.ts';
+import { socketPath } from '../transport/processes/messages.ts';
+import { ProcessesTransport } from '../transport/processes/transport.ts';
+import { createControl } from '../transport/threads/control.ts';
+import { ThreadsTransport } from '../transport/threads/transport.ts';
+import type { Transport } from '../transport/transport.ts';
+import type { WorkerHost } from './host.ts';
+import { ProcessHost } from './process-host.ts';
+import type { Task } from './tasks.ts';
+import { ThreadHost } from './workers.ts';
+
+/** Rank 0's transport in a pool: it forgets a worker rank that is replaced (see ThreadsTransport.reset). */
+export interface PoolTransport extends Transport {
+  reset(peer: number, err: Error): void;
+}
+
+export interface PoolWorkersOptions {
+  size: number;
+  isolation: 'thread' | 'process';
+  initializer: Task | undefined;
+  initArgs: unknown[];
+  resourceLimits: ResourceLimits | undefined;
+  onDeath: (rank: number, err: Error) => void;
+}
+
+/**
+ * A pool's world: rank 0 (this thread) on the transport that fits the isolation, and the
+ * host that runs ranks 1..size: worker threads over shared-memory rings, or child
+ * processes over Unix sockets.
+ */
+export function startWorkers(o: PoolWorkersOptions): { transport: PoolTransport; host: WorkerHost } {
+  if (o.isolation === 'process') {
+    const dir = makeJobDir();
+    const host = new ProcessHost({ size: o.size, dir, initializer: o.initializer, initArgs: o.initArgs, resourceLimits: o.resourceLimits, onDeath: o.onDeath });
+    // Rank 0 listens (in this tick, before any worker has started) and sends to a worker
+    // once it listens; it takes connections from each rank's current process only.
+    const transport = new ProcessesTransport({
+      rank: 0,
+      size: o.size + 1,
+      address: (r) => socketPath(dir, r),
+      ready: (r) => host.ready(r),
+      accept: (r, pid) => host.pid(r) === pid,
+    });
+    const dispose = host.dispose.bind(host);
+    host.dispose = () => {
+      transport.close();
+      dispose();
+    };
+    return { transport, host };
+  }
+  const control = createControl(o.size + 1);
+  const zero = new MessageChannel();
+  // Rank 0 is this thread: its transport reads its end of the hub synchronously.
+  const transport = new ThreadsTransport({ rank: 0, size: o.size + 1, control, port: zero.port1, spinMicros: 50, napMicros: 0 });
+  const host = new ThreadHost({ size: o.size, control, zero: zero.port2, initializer: o.initializer, initArgs: o.initArgs, resourceLimits: o.resourceLimits, onDeath: o.onDeath });
+  return { transport, host };
+}

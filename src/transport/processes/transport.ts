@@ -1,0 +1,228 @@
+import { unlinkSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { PeerExitedError } from '../../errors.ts';
+import { Matcher } from '../matching.ts';
+import { Op } from '../op.ts';
+import type { Envelope, Received, Transport } from '../transport.ts';
+import { HEADER_BYTES, header, hello, writeHeader } from './frame.ts';
+import { OutLink } from './link.ts';
+import { FrameReader } from './reader.ts';
+
+export interface ProcessesTransportOptions {
+  rank: number;
+  size: number;
+  /** The Unix socket path rank `r` listens on. */
+  address: (r: number) => string;
+  /** Settles once rank `r` listens, when it may not yet (a pool's worker that just started); undefined when it does. */
+  ready?: (r: number) => Promise<void> | undefined;
+  /** Whether a connection from rank `source`, made by process `pid`, comes from that rank's current process. */
+  accept?: (source: number, pid: number) => boolean;
+  /** Ends the whole job (MPI_Abort): the launcher's part. Absent: this process exits with `code`. */
+  onAbort?: (code: number, reason: string) => void;
+}
+
+const SENT = Op.resolved<void>(undefined);
+/** Payloads up to this size are copied behind their header: one write, and the send is complete at once. */
+const COPY_MAX = 64 * 1024;
+/** Bytes a link may hold unwritten before a send waits for the kernel to take its own. */
+const BACKLOG_MAX = 4 << 20;
+
+interface Inbound {
+  socket: Socket;
+  reader: FrameReader;
+}
+
+/**
+ * Ranks as processes, over Unix domain sockets. Each rank listens on its own socket path;
+ * the first message from A to B opens a connection A → B that carries A's messages to B
+ * and nothing else (connections grow with the pairs that talk). Progress is the event
+ * loop's: bytes are parsed as the socket's 'data' chunks arrive, straight into the
+ * matcher and into the receive's buffer when one is posted. Nothing spins.
+ */
+export class ProcessesTransport implements Transport {
+  readonly name = 'processes';
+  readonly rank: number;
+  readonly size: number;
+  readonly matcher = new Matcher();
+  /** Settles once this rank listens (rejects if it cannot). */
+  readonly listening: Promise<void>;
+  private readonly server: Server;
+  private readonly out: (OutLink | undefined)[] = [];
+  private readonly inbound: Inbound[] = [];
+  private readonly greeting: Buffer;
+  private readonly path: string;
+  private held = false;
+  private closed = false;
+
+  constructor(private readonly options: ProcessesTransportOptions) {
+    this.rank = options.rank;
+    this.size = options.size;
+    this.greeting = hello(this.rank, process.pid);
+    this.path = options.address(this.rank);
+    try {
+      unlinkSync(this.path);
+    } catch {
+      // Nothing left there by an earlier process of this rank.
+    }
+    const server = (this.server = createServer((socket) => this.take(socket)));
+    this.listening = new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.once('listening', () => {
+        server.off('error', reject);
+        server.on('error', () => {});
+        resolve();
+      });
+    });
+    server.listen(this.path);
+    server.unref();
+  }
+
+  send(context: number, dest: number, tag: number, kind: number, bytes: Uint8Array): Op<void> {
+    const n = bytes.byteLength;
+    if (dest === this.rank) {
+      const m = this.matcher.arrive(dest, tag, context, kind, n);
+      m.data.set(bytes);
+      m.got = n;
+      this.matcher.complete(m);
+      if (this.held) this.release();
+      return SENT;
+    }
+    const link = this.out[dest] ?? this.connect(dest);
+    if (link.error) {
+      const failed = new Op<void>();
+      failed.reject(link.error);
+      return failed;
+    }
+    if (n <= COPY_MAX && link.backlog < BACKLOG_MAX) {
+      const frame = Buffer.allocUnsafe(HEADER_BYTES + n);
+      writeHeader(frame, 0, n, tag, context, kind);
+      frame.set(bytes, HEADER_BYTES);
+      link.write(frame);
+      return SENT;
+    }
+    // Big payloads go without a copy: the caller may reuse them once the kernel has them.
+    const op = new Op<void>();
+    link.writeOwned(header(n, tag, context, kind), bytes, op);
+    this.hold();
+    return op;
+  }
+
+  recv(context: number, source: number, tag: number, into: Uint8Array | undefined): Op<Received> {
+    const op = this.matcher.recv(context, source, tag, into);
+    if (!op.done) this.watch(op);
+    return op;
+  }
+
+  iprobe(context: number, source: number, tag: number): Envelope | undefined {
+    return this.matcher.iprobe(context, source, tag);
+  }
+
+  probe(context: number, source: number, tag: number): Op<Envelope> {
+    const op = this.matcher.probe(context, source, tag);
+    if (!op.done) this.watch(op);
+    return op;
+  }
+
+  abort(code: number, reason: string): void {
+    if (this.options.onAbort) this.options.onAbort(code, reason);
+    else process.exit(code);
+  }
+
+  /**
+   * Forgets everything between this rank and `peer`, whose process was ended and will be
+   * started again (a pool replacing a worker): the connections both ways are closed, its
+   * unreceived messages dropped, and sends to it not yet written fail with `err`. The next
+   * send to `peer` connects to its new process once that one listens.
+   */
+  reset(peer: number, err: Error): void {
+    this.out[peer]?.close(err);
+    this.out[peer] = undefined;
+    this.matcher.forget(peer, undefined, err);
+    for (const i of this.inbound.filter((x) => x.reader.source === peer)) this.drop(i, err);
+    this.release();
+  }
+
+  /** Messages that reached this rank but were never received (reported at exit). */
+  leftover(): number {
+    return this.matcher.unexpected.length;
+  }
+
+  /** What this rank waits for, for a hung job's report. */
+  waiting(): string {
+    const w = this.matcher.oldestWait();
+    const sends = this.out.reduce((k, l) => k + (l?.waiting.size ?? 0), 0);
+    const parts: string[] = [];
+    if (w) parts.push(`waits in ${w.op}(source=${w.peer < 0 ? 'ANY_SOURCE' : w.peer}, tag=${w.tag < 0 ? 'ANY_TAG' : w.tag})`);
+    if (sends) parts.push(`${sends} large send(s) not yet taken by their receivers`);
+    return parts.length ? parts.join(', ') : 'waits on nothing of ranks (busy in its own code)';
+  }
+
+  /** Closes every connection and stops listening. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    const err = new PeerExitedError(this.rank, 'An operation');
+    for (const link of this.out) link?.close(err);
+    for (const i of [...this.inbound]) this.drop(i, err);
+    this.server.close();
+  }
+
+  private connect(dest: number): OutLink {
+    if (!Number.isInteger(dest) || dest < 0 || dest >= this.size) throw new RangeError(`No rank ${dest} in a world of ${this.size}`);
+    const link = new OutLink(dest, this.options.address(dest), this.greeting, this.options.ready?.(dest), this.release);
+    this.out[dest] = link;
+    return link;
+  }
+
+  // A connection from a peer: the process never stays alive for it, only for pending operations.
+  private take(socket: Socket): void {
+    socket.unref();
+    const reader = new FrameReader(this.matcher, (source, pid) => source < this.size && source !== this.rank && (this.options.accept?.(source, pid) ?? true));
+    const entry: Inbound = { socket, reader };
+    this.inbound.push(entry);
+    socket.on('error', () => {});
+    socket.on('data', (chunk: Buffer) => {
+      if (!reader.feed(chunk)) this.drop(entry, new PeerExitedError(reader.source, 'A receive'));
+      this.release();
+    });
+    // A sender that died part-way through a message: that message will never be whole.
+    socket.on('close', () => this.drop(entry, new PeerExitedError(reader.source, 'A receive')));
+  }
+
+  private drop(entry: Inbound, err: Error): void {
+    const i = this.inbound.indexOf(entry);
+    if (i < 0) return;
+    this.inbound.splice(i, 1);
+    entry.socket.destroy();
+    const partial = entry.reader.current;
+    entry.reader.current = undefined;
+    if (partial) this.matcher.abandon(partial, err);
+    this.release();
+  }
+
+  // A pending operation keeps the event loop alive (by the listening socket's ref); when
+  // none is left, an idle rank may end.
+  private watch(op: { canceller: (() => boolean) | undefined }): void {
+    const withdraw = op.canceller;
+    if (withdraw) {
+      op.canceller = () => {
+        const ok = withdraw();
+        if (ok) queueMicrotask(this.release);
+        return ok;
+      };
+    }
+    this.hold();
+  }
+
+  private hold(): void {
+    if (this.held || this.closed) return;
+    this.held = true;
+    this.server.ref();
+  }
+
+  private readonly release = (): void => {
+    if (!this.held || this.matcher.pending > 0 || this.out.some((l) => l !== undefined && l.waiting.size > 0)) return;
+    this.held = false;
+    this.server.unref();
+  };
+}
