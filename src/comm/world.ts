@@ -1,5 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { isMainThread, workerData } from 'node:worker_threads';
+import { underMpi } from '../transport/mpi/detect.ts';
+import { MpiTransport } from '../transport/mpi/transport.ts';
 import { createControl } from '../transport/threads/control.ts';
 import type { RankInit } from '../transport/threads/messages.ts';
 import { ThreadsTransport } from '../transport/threads/transport.ts';
@@ -21,8 +23,9 @@ function envNumber(name: string): number | undefined {
 }
 
 /**
- * This rank's COMM_WORLD. Under `ranks run -n N` every rank gets a world of N; run as a
- * plain script it is a world of one (sends to self work).
+ * This rank's COMM_WORLD. Under `ranks run -n N` every rank gets a world of N; under an
+ * MPI launcher (`mpiexec -n N node app.js`, `srun`) it is MPI_COMM_WORLD through the MPI
+ * transport; run as a plain script it is a world of one (sends to self work).
  *
  * @example
  * const comm = world();
@@ -31,6 +34,10 @@ function envNumber(name: string): number | undefined {
 export function world(): Communicator {
   if (current) return current;
   const init = rankInit();
+  if (!init && isMainThread && underMpi()) {
+    current = new Communicator(new MpiTransport(), 0);
+    return current;
+  }
   const size = init?.size ?? 1;
   // Spinning ranks starve each other when there are more ranks than cores.
   const spinMicros = envNumber('RANKS_SPIN_US') ?? (size > availableParallelism() ? 20 : 100);
