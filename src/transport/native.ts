@@ -15,7 +15,7 @@ export interface NativeCollectives {
   reducible(kind: number, op: number): boolean;
   barrier(context: number): Op<void>;
   bcast(context: number, data: Uint8Array, root: number): Op<void>;
-  /** `send === recv` reduces in place; `recv` is ignored off the root of a 'reduce'. */
+  /** `send` and `recv` over the same memory reduce in place; `recv` is ignored off the root of a 'reduce'. */
   reduce(context: number, mode: ReduceMode, kind: number, send: Uint8Array, recv: Uint8Array | undefined, count: number, op: number, root: number): Op<void>;
   reduceScatter(context: number, kind: number, send: Uint8Array, recv: Uint8Array, counts: readonly number[], op: number): Op<void>;
   gatherv(context: number, kind: number, send: Uint8Array, recv: Uint8Array | undefined, counts: readonly number[], root: number): Op<void>;

@@ -57,7 +57,7 @@ export class MpiCollectives implements NativeCollectives {
     const dt = this.dt(kind);
     const mop = this.m.abi.ops[OPS[op - 1]!];
     const comm = this.comm(context);
-    const sbuf = send === recv ? this.m.abi.inPlace : send;
+    const sbuf = recv && send.buffer === recv.buffer && send.byteOffset === recv.byteOffset ? this.m.abi.inPlace : send;
     switch (mode) {
       case 'reduce': return this.start('MPI_Ireduce', [send, recv], (req) => f.Ireduce(sbuf, recv ?? null, count, dt, mop, root, comm, req));
       case 'all': return this.start('MPI_Iallreduce', [send, recv], (req) => f.Iallreduce(sbuf, recv!, count, dt, mop, comm, req));
@@ -103,6 +103,7 @@ export class MpiCollectives implements NativeCollectives {
 
   private dt(kind: number): number {
     const t = this.m.abi.types;
+    if (kind === NODE_BUFFER) return t.uint8;
     return kind >= TYPED_BASE ? t[TYPED_DT[kind - TYPED_BASE]!] : t.byte;
   }
 

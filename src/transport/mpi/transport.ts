@@ -183,15 +183,13 @@ export class MpiTransport implements Transport {
     return op ?? SENT;
   }
 
-  // MPI_Finalize on a normal exit; MPI_Abort on a failed one, so the job ends at once.
+  // MPI_Finalize on a normal exit. A failed exit skips it: Node prints the error after
+  // 'exit', so MPI_Abort here would swallow it, and the launcher ends the job anyway when
+  // a process dies without finalizing.
   private finish(code: number): void {
     if (this.finished) return;
     this.finished = true;
-    if (code !== 0) {
-      this.m.fn.Abort(this.m.abi.commWorld, code);
-      return;
-    }
-    this.m.fn.Finalize();
+    if (code === 0) this.m.fn.Finalize();
   }
 }
 
