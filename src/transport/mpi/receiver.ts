@@ -119,6 +119,20 @@ export class Receiver {
     return op;
   }
 
+  /**
+   * A message to this rank itself: it never enters MPI (MPI may hold a send to self until
+   * it is received, and ranks' sends resolve once the buffer may be reused), but goes to
+   * the first posted receive that fits, or waits in the stash for one.
+   */
+  toSelf(ch: Channel, self: number, tag: number, kind: number, bytes: Uint8Array): void {
+    const l = ch.local(self);
+    const seq = ch.seq[l]!;
+    ch.seq[l] = seq + 1;
+    const e: Stashed = { source: self, tag, kind, bytes: bytes.byteLength, seq, data: bytes.slice(), bodyTag: 0, foreign: false };
+    ch.stash.push(e);
+    this.reoffer(ch, e);
+  }
+
   /** Looks again for the probes and probing receives; true if any settled. */
   poll(): boolean {
     let moved = false;

@@ -99,6 +99,10 @@ export class MpiTransport implements Transport {
     const ch = this.channel(context);
     const to = ch.local(dest);
     const n = bytes.byteLength;
+    if (dest === this.rank) {
+      this.receiver.toSelf(ch, dest, tag, kind, bytes);
+      return SENT;
+    }
     if (ch.mixed && this.peers && !this.peers.has(dest)) return this.isend(bytes, n, to, tag, ch.comm, true);
     const seq = ch.seq[to]!;
     ch.seq[to] = seq + 1;

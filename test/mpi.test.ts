@@ -1,0 +1,40 @@
+// The point-to-point and collectives conformance suites as MPI jobs, under MPICH and
+// Open MPI, on 1 to 4 ranks (plain `node` ranks under mpiexec, so world() takes the MPI
+// transport), and once more with MPI's shared-memory path off so that its network path
+// carries everything. Skipped, with the reason, where MPI or koffi is missing.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { cannotJoin, mpiFlavors, mpiRun, type MpiFlavor } from './mpi-helpers.ts';
+
+const P2P = ['typed-kinds.ts', 'objects-ring.ts', 'fan-in.ts', 'order.ts', 'errors.ts', 'probe-requests.ts', 'timeouts.ts', 'large.ts'];
+const ALL = [...P2P, 'collectives.ts'];
+
+async function suite(f: MpiFlavor, n: number, files: string[], network = false): Promise<void> {
+  const out = await mpiRun(f, n, 'suite.ts', files, network ? { extra: f.network.args, env: f.network.env } : {});
+  assert.equal(out.code, 0, `${f.name} -n ${n} ${files.join(' ')} exited ${out.code}\n${out.stderr.slice(-3000)}\n${out.stdout.slice(-1000)}`);
+  assert.equal(out.stdout.match(/collectives ok/g)?.length ?? 0, files.includes('collectives.ts') ? n : 0);
+}
+
+for (const { flavor, skip } of mpiFlavors()) {
+  describe(`MPI transport on ${flavor.name}`, { timeout: 600_000 }, () => {
+    let why: string | undefined = skip;
+    test('ranks join the job (koffi and the MPI library load)', async (t) => {
+      if (!why) why = await cannotJoin(flavor as MpiFlavor);
+      if (why) {
+        console.log(`# skipped: ${why}`);
+        t.skip(why);
+      }
+    });
+    for (const n of [1, 2, 3, 4]) {
+      test(`point-to-point and collectives conformance on ${n} rank(s)`, async (t) => {
+        if (why) return t.skip(why);
+        await suite(flavor as MpiFlavor, n, ALL);
+      });
+    }
+    const sizes = 'network' in flavor ? flavor.network.sizes : [2];
+    test(`the same suites with shared memory off (the network path), on ${sizes.join(' and ')} ranks`, async (t) => {
+      if (why) return t.skip(why);
+      for (const n of sizes) await suite(flavor as MpiFlavor, n, ALL, true);
+    });
+  });
+}
