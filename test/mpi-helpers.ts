@@ -50,7 +50,11 @@ export function mpiFlavors(): ({ flavor: MpiFlavor; skip?: undefined } | { flavo
 /** Runs `mpiexec <ranks> [extra] node --import tsx <fixture> ...args`; resolves with its output. */
 export function mpiRun(f: MpiFlavor, n: number, script: string | URL, args: string[] = [], options: { extra?: string[]; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Output> {
   const path = script instanceof URL ? script.pathname : fixture(script).pathname;
-  const argv = [...f.ranks(n), ...(options.extra ?? []), process.execPath, '--import', 'tsx', path, ...args];
+  return mpiexec(f, [...f.ranks(n), ...(options.extra ?? []), process.execPath, '--import', 'tsx', path, ...args], options);
+}
+
+/** Runs the flavor's mpiexec with `argv`; resolves with its output. */
+export function mpiexec(f: MpiFlavor, argv: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Output> {
   return new Promise((resolve, reject) => {
     const child = spawn(f.mpiexec, argv, { env: { ...MPI_ENV, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], timeout: options.timeoutMs ?? 240_000 });
     let stdout = '';

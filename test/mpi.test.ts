@@ -4,7 +4,10 @@
 // carries everything. Skipped, with the reason, where MPI or koffi is missing.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { cannotJoin, mpiFlavors, mpiRun, type MpiFlavor } from './mpi-helpers.ts';
+import { fixture } from './helpers.ts';
+import { cannotJoin, mpiexec, mpiFlavors, mpiRun, type MpiFlavor } from './mpi-helpers.ts';
+
+const bin = new URL('../bin/ranks.js', import.meta.url).pathname;
 
 const P2P = ['typed-kinds.ts', 'objects-ring.ts', 'fan-in.ts', 'order.ts', 'errors.ts', 'probe-requests.ts', 'timeouts.ts', 'large.ts'];
 const ALL = [...P2P, 'collectives.ts'];
@@ -31,6 +34,16 @@ for (const { flavor, skip } of mpiFlavors()) {
         await suite(flavor as MpiFlavor, n, ALL);
       });
     }
+    test('`ranks run app.ts` under mpiexec runs the script as each MPI rank; a failing rank ends the job', async (t) => {
+      if (why) return t.skip(why);
+      const f = flavor as MpiFlavor;
+      const ok = await mpiexec(f, [...f.ranks(3), process.execPath, bin, 'run', fixture('hello.ts').pathname]);
+      assert.equal(ok.code, 0, ok.stderr);
+      assert.deepEqual(ok.stdout.match(/hello from \d of 3/g)?.sort(), ['hello from 0 of 3', 'hello from 1 of 3', 'hello from 2 of 3']);
+      const bad = await mpiexec(f, [...f.ranks(2), process.execPath, bin, 'run', fixture('throws.ts').pathname], { timeoutMs: 60_000 });
+      assert.notEqual(bad.code, 0);
+      assert.match(bad.stderr, /boom from rank one/);
+    });
     const sizes = 'network' in flavor ? flavor.network.sizes : [2];
     test(`the same suites with shared memory off (the network path), on ${sizes.join(' and ')} ranks`, async (t) => {
       if (why) return t.skip(why);
