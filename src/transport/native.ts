@@ -15,6 +15,13 @@ export interface NativeCollectives {
   reducible(kind: number, op: number): boolean;
   barrier(context: number): Op<void>;
   bcast(context: number, data: Uint8Array, root: number): Op<void>;
+  /**
+   * True when the communicator also has ranks that are not ranks processes (C or mpi4py in
+   * the same MPI job): a bcast of a TypedArray is then one plain bcast of its elements
+   * (`bcastTyped`), with no header, so they can take part.
+   */
+  mixed(context: number): boolean;
+  bcastTyped(context: number, kind: number, data: Uint8Array, root: number): Op<void>;
   /** `send` and `recv` over the same memory reduce in place; `recv` is ignored off the root of a 'reduce'. */
   reduce(context: number, mode: ReduceMode, kind: number, send: Uint8Array, recv: Uint8Array | undefined, count: number, op: number, root: number): Op<void>;
   reduceScatter(context: number, kind: number, send: Uint8Array, recv: Uint8Array, counts: readonly number[], op: number): Op<void>;

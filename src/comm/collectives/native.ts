@@ -32,6 +32,11 @@ const INLINE = HEAD - 16;
 export async function nativeBcast(n: NativeCollectives, comm: CommCore, value: unknown, root: number): Promise<unknown> {
   await new Call(comm, Coll.Bcast, root).check();
   const ctx = contextOf(comm);
+  if (isTypedArray(value) && n.mixed(ctx)) {
+    // Every rank passes its array (the root's data, the others' buffers to fill).
+    await n.bcastTyped(ctx, rawKind(value)!, bytesOf(value), root).promise;
+    return value;
+  }
   const head = new Uint8Array(HEAD);
   const meta = new Float64Array(head.buffer, 0, 2);
   if (comm.rank === root) {

@@ -48,6 +48,19 @@ export interface MpiFunctions {
   Iscatterv: Fn<[Ptr, Ptr, Ptr, number, Ptr, number, number, number, number, Ptr]>;
   Iallgatherv: Fn<[Ptr, number, number, Ptr, Ptr, Ptr, number, number, Ptr]>;
   Ialltoallv: Fn<[Ptr, Ptr, Ptr, number, Ptr, Ptr, Ptr, number, number, Ptr]>;
+  // Blocking forms: MPI never matches a non-blocking collective with a blocking one, and
+  // C or mpi4py ranks of a mixed job call the blocking ones.
+  Barrier: Fn<[number]>;
+  Bcast: Fn<[Ptr, number, number, number, number]>;
+  Reduce: Fn<[Ptr, Ptr, number, number, number, number, number]>;
+  Allreduce: Fn<[Ptr, Ptr, number, number, number, number]>;
+  Scan: Fn<[Ptr, Ptr, number, number, number, number]>;
+  Exscan: Fn<[Ptr, Ptr, number, number, number, number]>;
+  Reduce_scatter: Fn<[Ptr, Ptr, Ptr, number, number, number]>;
+  Gatherv: Fn<[Ptr, number, number, Ptr, Ptr, Ptr, number, number, number]>;
+  Scatterv: Fn<[Ptr, Ptr, Ptr, number, Ptr, number, number, number, number]>;
+  Allgatherv: Fn<[Ptr, number, number, Ptr, Ptr, Ptr, number, number]>;
+  Alltoallv: Fn<[Ptr, Ptr, Ptr, number, Ptr, Ptr, Ptr, number, number]>;
 }
 
 // H is the ABI's handle type; P a pointer (buffer, out-parameter or address).
@@ -90,6 +103,17 @@ const SIGNATURES: Record<keyof MpiFunctions, string> = {
   Iscatterv: 'int MPI_Iscatterv(P, P, P, H, P, int, H, int, H, P)',
   Iallgatherv: 'int MPI_Iallgatherv(P, int, H, P, P, P, H, H, P)',
   Ialltoallv: 'int MPI_Ialltoallv(P, P, P, H, P, P, P, H, H, P)',
+  Barrier: 'int MPI_Barrier(H)',
+  Bcast: 'int MPI_Bcast(P, int, H, int, H)',
+  Reduce: 'int MPI_Reduce(P, P, int, H, H, int, H)',
+  Allreduce: 'int MPI_Allreduce(P, P, int, H, H, H)',
+  Scan: 'int MPI_Scan(P, P, int, H, H, H)',
+  Exscan: 'int MPI_Exscan(P, P, int, H, H, H)',
+  Reduce_scatter: 'int MPI_Reduce_scatter(P, P, P, H, H, H)',
+  Gatherv: 'int MPI_Gatherv(P, int, H, P, P, P, H, int, H)',
+  Scatterv: 'int MPI_Scatterv(P, P, P, H, P, int, H, int, H)',
+  Allgatherv: 'int MPI_Allgatherv(P, int, H, P, P, P, H, H)',
+  Alltoallv: 'int MPI_Alltoallv(P, P, P, H, P, P, P, H, H)',
 };
 
 /** A loaded MPI library: its ABI table, its functions, and MPI error reporting. */

@@ -45,11 +45,21 @@ export class MpiCollectives implements NativeCollectives {
   }
 
   barrier(context: number): Op<void> {
-    return this.start('MPI_Ibarrier', [], (req) => this.m.fn.Ibarrier(this.comm(context), req));
+    const c = this.comm(context);
+    return this.run(context, 'MPI_Barrier', [], (req) => this.m.fn.Ibarrier(c, req), () => this.m.fn.Barrier(c));
   }
 
   bcast(context: number, data: Uint8Array, root: number): Op<void> {
-    return this.start('MPI_Ibcast', [data], (req) => this.m.fn.Ibcast(data, data.byteLength, this.m.abi.types.byte, root, this.comm(context), req));
+    const f = this.m.fn;
+    const a = [data, data.byteLength, this.m.abi.types.byte, root, this.comm(context)] as const;
+    return this.run(context, 'MPI_Bcast', [data], (req) => f.Ibcast(...a, req), () => f.Bcast(...a));
+  }
+
+  /** A broadcast of a TypedArray's elements as MPI datatype elements (a mixed job's plain MPI_Bcast). */
+  bcastTyped(context: number, kind: number, data: Uint8Array, root: number): Op<void> {
+    const f = this.m.fn;
+    const a = [data, data.byteLength / size(kind), this.dt(kind), root, this.comm(context)] as const;
+    return this.run(context, 'MPI_Bcast', [data], (req) => f.Ibcast(...a, req), () => f.Bcast(...a));
   }
 
   reduce(context: number, mode: ReduceMode, kind: number, send: Uint8Array, recv: Uint8Array | undefined, count: number, op: number, root: number): Op<void> {
@@ -58,43 +68,70 @@ export class MpiCollectives implements NativeCollectives {
     const mop = this.m.abi.ops[OPS[op - 1]!];
     const comm = this.comm(context);
     const sbuf = recv && send.buffer === recv.buffer && send.byteOffset === recv.byteOffset ? this.m.abi.inPlace : send;
+    const keep = [send, recv];
     switch (mode) {
-      case 'reduce': return this.start('MPI_Ireduce', [send, recv], (req) => f.Ireduce(sbuf, recv ?? null, count, dt, mop, root, comm, req));
-      case 'all': return this.start('MPI_Iallreduce', [send, recv], (req) => f.Iallreduce(sbuf, recv!, count, dt, mop, comm, req));
-      case 'scan': return this.start('MPI_Iscan', [send, recv], (req) => f.Iscan(sbuf, recv!, count, dt, mop, comm, req));
-      case 'exscan': return this.start('MPI_Iexscan', [send, recv], (req) => f.Iexscan(sbuf, recv!, count, dt, mop, comm, req));
+      case 'reduce': {
+        const a = [sbuf, recv ?? null, count, dt, mop, root, comm] as const;
+        return this.run(context, 'MPI_Reduce', keep, (req) => f.Ireduce(...a, req), () => f.Reduce(...a));
+      }
+      case 'all': {
+        const a = [sbuf, recv!, count, dt, mop, comm] as const;
+        return this.run(context, 'MPI_Allreduce', keep, (req) => f.Iallreduce(...a, req), () => f.Allreduce(...a));
+      }
+      case 'scan': {
+        const a = [sbuf, recv!, count, dt, mop, comm] as const;
+        return this.run(context, 'MPI_Scan', keep, (req) => f.Iscan(...a, req), () => f.Scan(...a));
+      }
+      case 'exscan': {
+        const a = [sbuf, recv!, count, dt, mop, comm] as const;
+        return this.run(context, 'MPI_Exscan', keep, (req) => f.Iexscan(...a, req), () => f.Exscan(...a));
+      }
     }
   }
 
   reduceScatter(context: number, kind: number, send: Uint8Array, recv: Uint8Array, counts: readonly number[], op: number): Op<void> {
+    const f = this.m.fn;
     const c = Int32Array.from(counts);
-    const mop = this.m.abi.ops[OPS[op - 1]!];
-    return this.start('MPI_Ireduce_scatter', [send, recv, c], (req) => this.m.fn.Ireduce_scatter(send, recv, c, this.dt(kind), mop, this.comm(context), req));
+    const a = [send, recv, c, this.dt(kind), this.m.abi.ops[OPS[op - 1]!], this.comm(context)] as const;
+    return this.run(context, 'MPI_Reduce_scatter', [send, recv, c], (req) => f.Ireduce_scatter(...a, req), () => f.Reduce_scatter(...a));
   }
 
   gatherv(context: number, kind: number, send: Uint8Array, recv: Uint8Array | undefined, counts: readonly number[], root: number): Op<void> {
+    const f = this.m.fn;
     const [c, d] = layout(counts);
     const dt = this.dt(kind);
-    return this.start('MPI_Igatherv', [send, recv, c, d], (req) => this.m.fn.Igatherv(send, send.byteLength / size(kind), dt, recv ?? null, c, d, dt, root, this.comm(context), req));
+    const a = [send, send.byteLength / size(kind), dt, recv ?? null, c, d, dt, root, this.comm(context)] as const;
+    return this.run(context, 'MPI_Gatherv', [send, recv, c, d], (req) => f.Igatherv(...a, req), () => f.Gatherv(...a));
   }
 
   allgatherv(context: number, kind: number, send: Uint8Array, recv: Uint8Array, counts: readonly number[]): Op<void> {
+    const f = this.m.fn;
     const [c, d] = layout(counts);
     const dt = this.dt(kind);
-    return this.start('MPI_Iallgatherv', [send, recv, c, d], (req) => this.m.fn.Iallgatherv(send, send.byteLength / size(kind), dt, recv, c, d, dt, this.comm(context), req));
+    const a = [send, send.byteLength / size(kind), dt, recv, c, d, dt, this.comm(context)] as const;
+    return this.run(context, 'MPI_Allgatherv', [send, recv, c, d], (req) => f.Iallgatherv(...a, req), () => f.Allgatherv(...a));
   }
 
   scatterv(context: number, kind: number, send: Uint8Array | undefined, counts: readonly number[], recv: Uint8Array, root: number): Op<void> {
+    const f = this.m.fn;
     const [c, d] = layout(counts);
     const dt = this.dt(kind);
-    return this.start('MPI_Iscatterv', [send, recv, c, d], (req) => this.m.fn.Iscatterv(send ?? null, c, d, dt, recv, recv.byteLength / size(kind), dt, root, this.comm(context), req));
+    const a = [send ?? null, c, d, dt, recv, recv.byteLength / size(kind), dt, root, this.comm(context)] as const;
+    return this.run(context, 'MPI_Scatterv', [send, recv, c, d], (req) => f.Iscatterv(...a, req), () => f.Scatterv(...a));
   }
 
   alltoallv(context: number, kind: number, send: Uint8Array, sendCounts: readonly number[], recv: Uint8Array, recvCounts: readonly number[]): Op<void> {
+    const f = this.m.fn;
     const [sc, sd] = layout(sendCounts);
     const [rc, rd] = layout(recvCounts);
     const dt = this.dt(kind);
-    return this.start('MPI_Ialltoallv', [send, recv, sc, sd, rc, rd], (req) => this.m.fn.Ialltoallv(send, sc, sd, dt, recv, rc, rd, dt, this.comm(context), req));
+    const a = [send, sc, sd, dt, recv, rc, rd, dt, this.comm(context)] as const;
+    return this.run(context, 'MPI_Alltoallv', [send, recv, sc, sd, rc, rd], (req) => f.Ialltoallv(...a, req), () => f.Alltoallv(...a));
+  }
+
+  /** True when the communicator of `context` has ranks that do not run ranks (C, mpi4py). */
+  mixed(context: number): boolean {
+    return this.channel(context).mixed;
   }
 
   private comm(context: number): number {
@@ -105,6 +142,19 @@ export class MpiCollectives implements NativeCollectives {
     const t = this.m.abi.types;
     if (kind === NODE_BUFFER) return t.uint8;
     return kind >= TYPED_BASE ? t[TYPED_DT[kind - TYPED_BASE]!] : t.byte;
+  }
+
+  // The non-blocking form, polled like every request; on a mixed communicator the
+  // blocking one, since the other programs' blocking calls only match blocking calls.
+  private run(context: number, call: string, keep: unknown[], begin: (req: number) => number, blocking: () => number): Op<void> {
+    if (this.channel(context).mixed) {
+      const rc = blocking();
+      if (rc === 0) return Op.resolved<void>(undefined);
+      const failed = new Op<void>();
+      failed.reject(this.m.error(rc, call));
+      return failed;
+    }
+    return this.start(`MPI_I${call.slice(4).toLowerCase()}`, keep, begin);
   }
 
   private start(call: string, keep: unknown[], begin: (req: number) => number): Op<void> {
