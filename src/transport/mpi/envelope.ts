@@ -27,9 +27,8 @@ export interface Header {
   bodyTag: number;
 }
 
-/** Writes a header at the start of `buf`. */
-export function writeHeader(buf: Uint8Array, kind: number, flags: number, seq: number, bytes: number, bodyTag: number): void {
-  const v = new DataView(buf.buffer, buf.byteOffset, HEADER);
+/** Writes a header at the start of the envelope `v` views. */
+export function writeHeader(v: DataView, kind: number, flags: number, seq: number, bytes: number, bodyTag: number): void {
   v.setUint8(0, MAGIC);
   v.setUint8(1, kind);
   v.setUint8(2, flags);
@@ -41,9 +40,9 @@ export function writeHeader(buf: Uint8Array, kind: number, flags: number, seq: n
 }
 
 /** The header of an envelope of `count` bytes, or undefined when it is not one of ours. */
-export function readHeader(buf: Uint8Array, count: number): Header | undefined {
+export function readHeader(buf: Uint8Array, count: number, view?: DataView): Header | undefined {
   if (count < HEADER || buf[0] !== MAGIC || buf[3] !== VERSION) return undefined;
-  const v = new DataView(buf.buffer, buf.byteOffset, HEADER);
+  const v = view ?? new DataView(buf.buffer, buf.byteOffset, HEADER);
   const flags = v.getUint8(2);
   const bytes = v.getFloat64(8, true);
   if (!(flags & BODY) && bytes !== count - HEADER) return undefined;

@@ -13,6 +13,14 @@ import { BODY, ENVELOPE, HEADER, readHeader, type Header } from './envelope.ts';
 import type { RequestOwner, RequestTable } from './requests.ts';
 import { envelopeOf, fits, pick, refusal, type Stashed } from './stash.ts';
 
+// Envelope receive buffers, each with a DataView made once.
+const views = new WeakMap<Uint8Array, DataView>();
+function staged(): Uint8Array {
+  const buf = new Uint8Array(ENVELOPE);
+  views.set(buf, new DataView(buf.buffer, 0, HEADER));
+  return buf;
+}
+
 /** Kind of a message from a rank that does not run ranks: plain bytes. */
 export const FOREIGN_KIND = 9;
 
@@ -83,7 +91,7 @@ export class Receiver {
       return op;
     }
     const a = this.mpi.abi;
-    const staging = plain ? into! : (this.free.pop() ?? new Uint8Array(ENVELOPE));
+    const staging = plain ? into! : (this.free.pop() ?? staged());
     const p = new Posted(this, ch, source, tag, into, op, staging, plain);
     const addr = this.table.add(p);
     const rc = this.mpi.fn.Irecv(staging, staging.byteLength, a.types.byte, source === ANY_SOURCE ? a.anySource : ch.local(source), tag === ANY_TAG ? a.anyTag : tag, ch.comm, addr);
@@ -183,9 +191,20 @@ export class Receiver {
       p.op.resolve({ source, tag: st.tag, kind: FOREIGN_KIND, bytes: st.count, data: p.staging.subarray(0, st.count) });
       return;
     }
+    const h = readHeader(p.staging, st.count, views.get(p.staging));
+    const no = h && refusal(p.into, h.kind, h.bytes, source, st.tag);
+    if (h && !no && !(h.flags & BODY)) {
+      // The latency path: the payload came inline; copy it once, to its destination.
+      const data = p.into ? p.into.subarray(0, h.bytes) : new Uint8Array(h.bytes);
+      data.set(p.staging.subarray(HEADER, HEADER + h.bytes));
+      this.release(p.staging);
+      this.settled++;
+      p.op.canceller = undefined;
+      p.op.resolve({ source, tag: st.tag, kind: h.kind, bytes: h.bytes, data });
+      return;
+    }
     const e = this.entry(p.staging, st.count, source, st.tag);
     this.release(p.staging);
-    const no = refusal(p.into, e.kind, e.bytes, source, st.tag);
     if (no) {
       p.ch.stash.push(e);
       this.settled++;

@@ -24,6 +24,7 @@ export class RequestTable {
   private readonly one = new Int32Array(8);
   private readonly flag = new Int32Array(1);
   private readonly status: StatusFields = { source: 0, tag: 0, error: 0, count: 0, cancelled: false };
+  private readonly polled: StatusFields = { source: 0, tag: 0, error: 0, count: 0, cancelled: false };
   /** Requests completed so far (the progress loop watches it move). */
   completed = 0;
 
@@ -71,6 +72,15 @@ export class RequestTable {
     if (rc !== 0 && rc !== m.abi.errInStatus) throw m.error(rc, 'MPI_Testsome');
     const done = this.outcount[0]!;
     if (done <= 0 || done === m.abi.undefined) return 0;
+    if (done === 1) {
+      // The common case (one answer awaited), without the allocations below.
+      const owner = this.owners[this.indices[0]!]!;
+      const st = m.abi.readStatus(this.statuses, 0, this.polled);
+      this.remove(owner.slot);
+      this.completed++;
+      owner.complete(st);
+      return 1;
+    }
     // Take the finished owners out first: their callbacks may start new requests.
     const finished: [RequestOwner, StatusFields][] = [];
     for (let k = 0; k < done; k++) {

@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { cpus } from 'node:os';
 import { UNDEFINED } from '../../constants.ts';
 import { ArgumentRangeError } from '../../errors.ts';
 import { Op } from '../op.ts';
@@ -14,6 +14,8 @@ import { Receiver } from './receiver.ts';
 import { RequestTable, type RequestOwner } from './requests.ts';
 
 const SENT = Op.resolved<void>(undefined);
+/** Payloads up to this size go out with a blocking MPI_Send of a reused envelope. */
+const TINY = 256;
 /** MPI counts are C ints. */
 const MAX_COUNT = 2 ** 31 - 1;
 
@@ -49,6 +51,8 @@ export class MpiTransport implements Transport {
   private readonly peers: Set<number> | undefined;
   private readonly bodyTags: Uint32Array;
   private sendsSettled = 0;
+  private readonly tiny = new Uint8Array(HEADER + TINY);
+  private readonly tinyView = new DataView(this.tiny.buffer);
   private finished = false;
 
   constructor(m: Mpi = mpi()) {
@@ -106,9 +110,18 @@ export class MpiTransport implements Transport {
     if (ch.mixed && this.peers && !this.peers.has(dest)) return this.isend(bytes, n, to, tag, ch.comm, true);
     const seq = ch.seq[to]!;
     ch.seq[to] = seq + 1;
+    if (n <= TINY) {
+      // Far below every eager limit, so MPI_Send returns at once: one call, no request.
+      const env = this.tiny;
+      writeHeader(this.tinyView, kind, 0, seq, n, 0);
+      env.set(bytes, HEADER);
+      const rc = this.m.fn.Send(env, HEADER + n, this.m.abi.types.byte, to, tag, ch.comm);
+      if (rc !== 0) throw this.m.error(rc, 'MPI_Send');
+      return SENT;
+    }
     if (n <= INLINE_MAX) {
       const env = new Uint8Array(HEADER + n);
-      writeHeader(env, kind, 0, seq, n, 0);
+      writeHeader(new DataView(env.buffer), kind, 0, seq, n, 0);
       env.set(bytes, HEADER);
       return this.isend(env, HEADER + n, to, tag, ch.comm, true);
     }
@@ -116,7 +129,7 @@ export class MpiTransport implements Transport {
     const bodyTag = this.bodyTags[dest]!;
     this.bodyTags[dest] = bodyTag >= this.tagUb ? 0 : bodyTag + 1;
     const env = new Uint8Array(HEADER);
-    writeHeader(env, kind, BODY, seq, n, bodyTag);
+    writeHeader(new DataView(env.buffer), kind, BODY, seq, n, bodyTag);
     this.isend(env, HEADER, to, tag, ch.comm, false);
     return this.isend(bytes, n, this.bodies.local(dest), bodyTag, this.bodies.comm, true);
   }
@@ -198,10 +211,11 @@ export class MpiTransport implements Transport {
 }
 
 // More ranks than cores on this node: spin little, and let the naps hand the core over.
+// (The node's cores, not this process's: launchers bind each rank to one core.)
 function spinMicros(): number {
   const env = process.env;
   const override = Number(env.RANKS_SPIN_US);
   if (env.RANKS_SPIN_US && Number.isFinite(override)) return override;
   const local = Number(env.MPI_LOCALNRANKS ?? env.OMPI_COMM_WORLD_LOCAL_SIZE ?? env.SLURM_NTASKS_PER_NODE ?? 1);
-  return local > availableParallelism() ? 5 : 50;
+  return local > cpus().length ? 5 : 50;
 }
