@@ -1,5 +1,6 @@
 // The ranks side of the p2p family: a ping-pong between rank 0 and rank 1 over the threads
-// transport. Run as `ranks run -n 2 p2p-ranks.ts <plan args>`; rank 0 prints JSON.
+// transport (`ranks run -n 2 p2p-ranks.ts <plan args>`) or the MPI transport
+// (`mpiexec -n 2 node --import tsx p2p-ranks.ts <plan args>`); rank 0 prints JSON.
 import { world } from 'ranks';
 import { measureAll, now } from './measure.ts';
 import { parsePlanArgs } from './plan.ts';
@@ -30,7 +31,8 @@ if (comm.rank === 0) {
   });
   header[1] = -1;
   await comm.send(header, 1, { tag: CTRL });
-  const out: PingPongOutput = { library: `ranks threads transport, Node.js ${process.version}`, sizes };
+  const t = (comm as unknown as { transport: { name: string; library?: string } }).transport;
+  const out: PingPongOutput = { library: `ranks ${t.name} transport${t.library ? ` on ${t.library}` : ''}, Node.js ${process.version}`, sizes };
   console.log(JSON.stringify(out));
 } else {
   for (;;) {

@@ -6,10 +6,15 @@ import type { ImplResult, SummaryRow } from './types.ts';
 
 /** The ranks side's name in tables and the chart. */
 export const RANKS = 'ranks threads';
+/** ranks over the MPI transport, under each MPI's mpiexec. */
+export const RANKS_MPICH = 'ranks MPICH';
+export const RANKS_OMPI = 'ranks Open MPI';
 
 /** Chart colours of the implementations. */
 const COLORS: Record<string, string> = {
   [RANKS]: '#d62728',
+  [RANKS_MPICH]: '#ff7f0e',
+  [RANKS_OMPI]: '#8c564b',
   postMessage: '#7f7f7f',
   'C MPICH': '#1f77b4',
   'C Open MPI': '#17becf',
@@ -40,6 +45,8 @@ function notRunCell(r: ImplResult | undefined, name: string): string {
 }
 
 interface Claim {
+  /** The ranks implementation the claim is about (default: the threads transport). */
+  ranks?: string;
   peer: string;
   goal: string;
   /** Whether the goal holds, given ranks' and the peer's medians; undefined: report only. */
@@ -54,6 +61,10 @@ const LATENCY_CLAIMS: Claim[] = [
   { peer: 'mpi4py', goal: 'stretch: <= mpi4py buffer path', check: (r, p) => r <= p },
   { peer: 'C MPICH', goal: 'report' },
   { peer: 'C Open MPI', goal: 'report' },
+  // The MPI transport, against mpi4py (Debian's is built on Open MPI) and C under the same MPI.
+  { ranks: RANKS_OMPI, peer: 'mpi4py', goal: '<= mpi4py buffer path + 0.5 µs', check: (r, p) => r <= p + 0.5 },
+  { ranks: RANKS_OMPI, peer: 'C Open MPI', goal: 'report' },
+  { ranks: RANKS_MPICH, peer: 'C MPICH', goal: 'report' },
 ];
 
 const BANDWIDTH_CLAIMS: Claim[] = [
@@ -61,21 +72,25 @@ const BANDWIDTH_CLAIMS: Claim[] = [
   { peer: 'C Open MPI', goal: 'report' },
   { peer: 'mpi4py', goal: 'report' },
   { peer: 'postMessage', goal: 'report' },
+  { ranks: RANKS_MPICH, peer: 'C MPICH', goal: '>= 0.9x of C MPICH', check: (r, p) => r / p >= 0.9 },
+  { ranks: RANKS_OMPI, peer: 'C Open MPI', goal: '>= 0.9x of C Open MPI', check: (r, p) => r / p >= 0.9 },
+  { ranks: RANKS_OMPI, peer: 'mpi4py', goal: 'report' },
 ];
 
 /** The summary rows: 8 B latency and 8 MiB bandwidth against every peer. */
 export function summaryRows(results: ImplResult[]): SummaryRow[] {
   const byName = new Map(results.map((r) => [r.name, r]));
-  const ranks = byName.get(RANKS);
   const rows: SummaryRow[] = [];
   for (const c of LATENCY_CLAIMS) {
+    const name = c.ranks ?? RANKS;
+    const ranks = byName.get(name);
     const peer = byName.get(c.peer);
-    if (!peer && c.goal === 'report') continue;
+    if ((!peer || !ranks) && c.goal === 'report') continue;
     const a = ok(ranks) ? at(ranks, LATENCY_BYTES) : undefined;
     const b = ok(peer) ? at(peer, LATENCY_BYTES) : undefined;
     rows.push({
       benchmark: `p2p latency ${formatBytes(LATENCY_BYTES)} one-way, 2 ranks`,
-      ranks: a ? `${RANKS} ${latencyCell(a)}` : notRunCell(ranks, RANKS),
+      ranks: a ? `${name} ${latencyCell(a)}` : notRunCell(ranks, name),
       peer: b ? `${c.peer} ${latencyCell(b)}` : notRunCell(peer, c.peer),
       ratio: a && b ? speedup(b.median / a.median) : '–',
       goal: c.goal,
@@ -83,15 +98,17 @@ export function summaryRows(results: ImplResult[]): SummaryRow[] {
     });
   }
   for (const c of BANDWIDTH_CLAIMS) {
+    const name = c.ranks ?? RANKS;
+    const ranks = byName.get(name);
     const peer = byName.get(c.peer);
-    if (!peer && c.goal === 'report') continue;
+    if ((!peer || !ranks) && c.goal === 'report') continue;
     const a = ok(ranks) ? at(ranks, BANDWIDTH_BYTES) : undefined;
     const b = ok(peer) ? at(peer, BANDWIDTH_BYTES) : undefined;
     const bwA = a && gbps(BANDWIDTH_BYTES, a.median);
     const bwB = b && gbps(BANDWIDTH_BYTES, b.median);
     rows.push({
       benchmark: `p2p bandwidth ${formatBytes(BANDWIDTH_BYTES)}, 2 ranks`,
-      ranks: a ? `${RANKS} ${bandwidthCell(BANDWIDTH_BYTES, a)}` : notRunCell(ranks, RANKS),
+      ranks: a ? `${name} ${bandwidthCell(BANDWIDTH_BYTES, a)}` : notRunCell(ranks, name),
       peer: b ? `${c.peer} ${bandwidthCell(BANDWIDTH_BYTES, b)}` : notRunCell(peer, c.peer),
       ratio: bwA && bwB ? `${formatRatio(bwA / bwB)} of ${c.peer}` : '–',
       goal: c.goal,
