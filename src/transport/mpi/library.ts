@@ -89,7 +89,7 @@ function libraryVersion(lib: LibraryHandle): string {
     const buf = Buffer.alloc(8192);
     const len = [0];
     fn(buf, len);
-    return buf.subarray(0, Math.min(len[0] ?? 0, buf.length)).toString('latin1').split('\0')[0]!.split('\n')[0]!.trim();
+    return buf.subarray(0, Math.min(len[0] ?? 0, buf.length)).toString('latin1').split('\0')[0]!.split('\n')[0]!.replace(/\s+/g, ' ').trim();
   } catch {
     return 'unknown MPI library';
   }
