@@ -39,6 +39,8 @@ export interface Abi {
   tagUb: number;
   appnum: number;
   errInStatus: number;
+  /** The error class MPI_ERR_TRUNCATE. */
+  errTruncate: number;
   threadFunneled: number;
   types: Datatypes;
   ops: Ops;
@@ -76,6 +78,7 @@ const MPICH: Omit<Abi, 'readStatus' | 'readHandle'> = {
   tagUb: 0x64400001,
   appnum: 0x6440000d,
   errInStatus: 17,
+  errTruncate: 14,
   threadFunneled: 1,
   types: {
     byte: 0x4c00010d,
@@ -138,6 +141,7 @@ export function abiOf(m: MpiLibrary): Abi {
     tagUb: 0,
     appnum: 4,
     errInStatus: 18,
+    errTruncate: 15,
     threadFunneled: 1,
     types: {
       byte: g('ompi_mpi_byte'),

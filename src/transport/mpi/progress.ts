@@ -3,12 +3,14 @@
 // after the caller's code yields (an answer that is microseconds away is caught with no
 // event-loop turn; measured: a posted receive polled this way costs ~0.1 µs over a
 // blocking MPI_Recv), then rounds through setImmediate so timers and I/O run between
-// polls, with a short Atomics.wait nap between rounds when nothing else needs the thread
+// polls, with a short Atomics.wait nap (20-100 µs) between rounds when nothing else needs the thread
 // (the core goes to a rank that needs it when there are more ranks than cores).
 import { performance } from 'node:perf_hooks';
 
 const NAP_MIN_MS = 0.02;
-const NAP_MAX_MS = 1;
+// Capped low: nothing wakes a nap early (MPI has no doorbell), and a sender that naps
+// through its rendezvous' last step delays the whole transfer.
+const NAP_MAX_MS = 0.1;
 
 export interface ProgressOptions {
   /** Polls MPI and settles what finished. */

@@ -9,7 +9,8 @@ import type { Envelope, Received } from '../transport.ts';
 import type { StatusFields } from './abi.ts';
 import type { Mpi } from './bindings.ts';
 import type { Channel } from './channels.ts';
-import { BODY, ENVELOPE, HEADER, readHeader, type Header } from './envelope.ts';
+import { BODY, ENVELOPE, HEADER, readHeader } from './envelope.ts';
+import { FOREIGN_KIND, MpiQueue } from './queue.ts';
 import type { RequestOwner, RequestTable } from './requests.ts';
 import { envelopeOf, fits, pick, refusal, type Stashed } from './stash.ts';
 
@@ -21,8 +22,6 @@ function staged(): Uint8Array {
   return buf;
 }
 
-/** Kind of a message from a rank that does not run ranks: plain bytes. */
-export const FOREIGN_KIND = 9;
 
 interface Wanted {
   ch: Channel;
@@ -62,10 +61,7 @@ export class Receiver {
   settled = 0;
   private readonly free: Uint8Array[] = [];
   private readonly waiting: Waiting[] = [];
-  private readonly flag = new Int32Array(1);
-  private readonly msg = new Uint8Array(8);
-  private readonly st = new Int32Array(8);
-  private readonly fields: StatusFields = { source: 0, tag: 0, error: 0, count: 0, cancelled: false };
+  private readonly queue: MpiQueue;
 
   constructor(
     private readonly mpi: Mpi,
@@ -74,7 +70,9 @@ export class Receiver {
     private readonly bodies: Channel,
     /** True for world ranks that do not run ranks. */
     private readonly foreign: (world: number) => boolean,
-  ) {}
+  ) {
+    this.queue = new MpiQueue(mpi, foreign);
+  }
 
   get pending(): number {
     return this.waiting.length;
@@ -108,10 +106,10 @@ export class Receiver {
 
   iprobe(ch: Channel, source: number, tag: number): Envelope | undefined {
     if (ch.stash.length && ch.stash.some((e) => fits(source, tag, e))) {
-      if (source === ANY_SOURCE || tag === ANY_TAG) this.drain(ch, source, tag);
+      if (source === ANY_SOURCE || tag === ANY_TAG) this.queue.drain(ch, source, tag);
       return envelopeOf(ch.stash[pick(ch.stash, source, tag)]!);
     }
-    const e = this.take(ch, source, tag);
+    const e = this.queue.take(ch, source, tag);
     if (!e) return undefined;
     ch.stash.push(e);
     return envelopeOf(e);
@@ -159,7 +157,7 @@ export class Receiver {
         const op = w.op as Op<Received>;
         if (w.ch.stash.length && this.fromStash(w.ch, w.source, w.tag, w.into, op)) this.waiting.splice(i, 1);
         else {
-          const e = this.take(w.ch, w.source, w.tag);
+          const e = this.queue.take(w.ch, w.source, w.tag);
           if (!e) {
             i++;
             continue;
@@ -179,7 +177,7 @@ export class Receiver {
     p.ch.posted.delete(p);
     const source = p.ch.world(st.source);
     if (st.error !== 0) {
-      if (p.plain && this.errorClass(st.error) === this.truncateClass()) {
+      if (p.plain && this.queue.errorClass(st.error) === this.mpi.abi.errTruncate) {
         this.settled++;
         p.op.reject(new TruncationError(st.count, p.staging.byteLength, source, st.tag));
         return;
@@ -203,7 +201,7 @@ export class Receiver {
       p.op.resolve({ source, tag: st.tag, kind: h.kind, bytes: h.bytes, data });
       return;
     }
-    const e = this.entry(p.staging, st.count, source, st.tag);
+    const e = this.queue.entry(p.staging, st.count, source, st.tag);
     this.release(p.staging);
     if (no) {
       p.ch.stash.push(e);
@@ -225,7 +223,7 @@ export class Receiver {
   private fromStash(ch: Channel, source: number, tag: number, into: Uint8Array | undefined, op: Op<Received>): boolean {
     if (!ch.stash.some((e) => fits(source, tag, e))) return false;
     // A wildcard receive may fit an earlier message still in MPI's queue: bring those here first.
-    if (source === ANY_SOURCE || tag === ANY_TAG) this.drain(ch, source, tag);
+    if (source === ANY_SOURCE || tag === ANY_TAG) this.queue.drain(ch, source, tag);
     const i = pick(ch.stash, source, tag);
     const e = ch.stash[i]!;
     const no = refusal(into, e.kind, e.bytes, e.source, e.tag);
@@ -270,34 +268,6 @@ export class Receiver {
     }
   }
 
-  /** Moves every message of MPI's queue that fits (source, tag) to the stash. */
-  private drain(ch: Channel, source: number, tag: number): void {
-    for (let e = this.take(ch, source, tag); e; e = this.take(ch, source, tag)) ch.stash.push(e);
-  }
-
-  // MPI_Improbe + MPI_Mrecv of the first queued message that fits, as a stash entry.
-  private take(ch: Channel, source: number, tag: number): Stashed | undefined {
-    const m = this.mpi;
-    const a = m.abi;
-    m.check(m.fn.Improbe(source === ANY_SOURCE ? a.anySource : ch.local(source), tag === ANY_TAG ? a.anyTag : tag, ch.comm, this.flag, this.msg, this.st), 'MPI_Improbe');
-    if (!this.flag[0]) return undefined;
-    const st = a.readStatus(this.st, 0, this.fields);
-    const count = st.count;
-    const from = ch.world(st.source);
-    const tagged = st.tag;
-    const buf = new Uint8Array(count);
-    m.check(m.fn.Mrecv(buf, count, a.types.byte, this.msg, this.st), 'MPI_Mrecv');
-    if (ch.mixed && this.foreign(from)) return { source: from, tag: tagged, kind: FOREIGN_KIND, bytes: count, seq: 0, data: buf, bodyTag: 0, foreign: true };
-    return this.entry(buf, count, from, tagged);
-  }
-
-  private entry(buf: Uint8Array, count: number, source: number, tag: number): Stashed {
-    const h: Header | undefined = readHeader(buf, count);
-    if (!h) return { source, tag, kind: FOREIGN_KIND, bytes: count, seq: 0, data: buf.slice(0, count), bodyTag: 0, foreign: true };
-    const body = (h.flags & BODY) !== 0;
-    return { source, tag, kind: h.kind, bytes: h.bytes, seq: h.seq, data: body ? undefined : buf.slice(HEADER, HEADER + h.bytes), bodyTag: h.bodyTag, foreign: false };
-  }
-
   private withdraw(p: Posted): boolean {
     if (!this.table.cancel(p)) return false;
     p.ch.posted.delete(p);
@@ -316,15 +286,5 @@ export class Receiver {
 
   private release(staging: Uint8Array): void {
     if (this.free.length < 64) this.free.push(staging);
-  }
-
-  private errorClass(rc: number): number {
-    const out = [rc];
-    this.mpi.fn.Error_class(rc, out);
-    return out[0]!;
-  }
-
-  private truncateClass(): number {
-    return this.mpi.abi.family === 'mpich' ? 14 : 15;
   }
 }
