@@ -48,21 +48,45 @@ export function mpiFlavors(): ({ flavor: MpiFlavor; skip?: undefined } | { flavo
 }
 
 /** Runs `mpiexec <ranks> [extra] node --import tsx <fixture> ...args`; resolves with its output. */
-export function mpiRun(f: MpiFlavor, n: number, script: string | URL, args: string[] = [], options: { extra?: string[]; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Output> {
+export function mpiRun(f: MpiFlavor, n: number, script: string | URL, args: string[] = [], options: MpiexecOptions & { extra?: string[] } = {}): Promise<Output & { finalizeHang?: boolean }> {
   const path = script instanceof URL ? script.pathname : fixture(script).pathname;
   return mpiexec(f, [...f.ranks(n), ...(options.extra ?? []), process.execPath, '--import', 'tsx', path, ...args], options);
 }
 
+export interface MpiexecOptions {
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+  /**
+   * Once stdout has `count` lines matching `line` (every rank said it finished), the job
+   * gets `graceMs` to exit; after that it is stopped and reported with `finalizeHang`.
+   */
+  done?: { line: RegExp; count: number; graceMs: number };
+}
+
 /** Runs the flavor's mpiexec with `argv`; resolves with its output. */
-export function mpiexec(f: MpiFlavor, argv: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Output> {
+export function mpiexec(f: MpiFlavor, argv: string[], options: MpiexecOptions = {}): Promise<Output & { finalizeHang?: boolean }> {
   return new Promise((resolve, reject) => {
     const child = spawn(f.mpiexec, argv, { env: { ...MPI_ENV, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], timeout: options.timeoutMs ?? 240_000 });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    let grace: NodeJS.Timeout | undefined;
+    let hung = false;
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      const done = options.done;
+      if (done && !grace && (stdout.match(new RegExp(done.line.source, 'gm'))?.length ?? 0) >= done.count) {
+        grace = setTimeout(() => {
+          hung = true;
+          child.kill('SIGTERM');
+        }, done.graceMs);
+      }
+    });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code) => {
+      if (grace) clearTimeout(grace);
+      resolve(hung ? { code: 0, stdout, stderr, finalizeHang: true } : { code, stdout, stderr });
+    });
   });
 }
 

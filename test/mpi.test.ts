@@ -13,8 +13,13 @@ const P2P = ['typed-kinds.ts', 'objects-ring.ts', 'fan-in.ts', 'order.ts', 'erro
 const ALL = [...P2P, 'collectives.ts'];
 
 async function suite(f: MpiFlavor, n: number, files: string[], network = false): Promise<void> {
-  const out = await mpiRun(f, n, 'suite.ts', files, network ? { extra: f.network.args, env: f.network.env } : {});
+  // MPICH 4.0.2 over UCX's tcp transport can hang in MPI_Finalize after every rank has
+  // finished (C programs too; see the README): that run is stopped and said so, not failed.
+  const done = network && f.name === 'MPICH' ? { line: /^suite done on rank \d+$/, count: n, graceMs: 15_000 } : undefined;
+  const out = await mpiRun(f, n, 'suite.ts', files, network ? { extra: f.network.args, env: f.network.env, done } : {});
+  if (out.finalizeHang) console.log(`# ${f.name} -n ${n} over tcp: every rank finished, then MPI_Finalize hung (MPICH 4.0.2 + UCX tcp); stopped`);
   assert.equal(out.code, 0, `${f.name} -n ${n} ${files.join(' ')} exited ${out.code}\n${out.stderr.slice(-3000)}\n${out.stdout.slice(-1000)}`);
+  assert.equal(out.stdout.match(/^suite done on rank \d+$/gm)?.length, n, 'every rank finished the suite');
   assert.equal(out.stdout.match(/collectives ok/g)?.length ?? 0, files.includes('collectives.ts') ? n : 0);
 }
 
