@@ -1,6 +1,7 @@
 import { cpus } from 'node:os';
 import { UNDEFINED } from '../../constants.ts';
-import { ArgumentRangeError } from '../../errors.ts';
+import { isValueKind, kindName } from '../../codec/kinds.ts';
+import { ArgumentRangeError, InvalidArgumentError } from '../../errors.ts';
 import { Op } from '../op.ts';
 import type { Envelope, Received, Transport } from '../transport.ts';
 import type { StatusFields } from './abi.ts';
@@ -107,7 +108,10 @@ export class MpiTransport implements Transport {
       this.receiver.toSelf(ch, dest, tag, kind, bytes);
       return SENT;
     }
-    if (ch.mixed && this.peers && !this.peers.has(dest)) return this.isend(bytes, n, to, tag, ch.comm, true);
+    if (ch.mixed && this.peers && !this.peers.has(dest)) {
+      if (isValueKind(kind)) throw new InvalidArgumentError(`Rank ${dest} does not run ranks (RANKS_MPI_PEERS, or its own mpiexec app context): send it TypedArrays, not ${kindName(kind)}s`);
+      return this.isend(bytes, n, to, tag, ch.comm, true);
+    }
     const seq = ch.seq[to]!;
     ch.seq[to] = seq + 1;
     if (n <= TINY) {
