@@ -271,3 +271,22 @@ export class BrokenPoolError extends RanksError {
     super('ERR_BROKEN_POOL', message, options);
   }
 }
+
+/**
+ * The MPI library reported an error (under the MPI transport), or could not be used.
+ * `errorClass` is MPI's error class (`MPI_Error_class`) and `mpiMessage` MPI's own text
+ * (`MPI_Error_string`); both are -1 and empty when the library could not be loaded.
+ *
+ * @example
+ * await comm.send(data, 1).catch((e) => { if (e.code === 'ERR_MPI') console.error(e.errorClass, e.mpiMessage); });
+ */
+export class MpiError extends RanksError {
+  constructor(
+    readonly call: string,
+    readonly errorClass: number,
+    readonly mpiMessage: string,
+    message = `${call} failed: ${mpiMessage} (MPI error class ${errorClass})`,
+  ) {
+    super('ERR_MPI', message);
+  }
+}

@@ -14,7 +14,7 @@ export { wtime } from './time.ts';
 export { launch, type LaunchOptions, type LaunchResult } from './launch/launch.ts';
 export {
   RanksError, isRanksError, TruncationError, KindMismatchError, DataCloneError, ArgumentRangeError, InvalidArgumentError,
-  InvalidStateError, TimeoutError, AbortError, CancelledError, RankFailedError, DeadlockError, PeerExitedError, CollectiveMismatchError, BrokenPoolError,
+  InvalidStateError, TimeoutError, AbortError, CancelledError, RankFailedError, DeadlockError, PeerExitedError, CollectiveMismatchError, BrokenPoolError, MpiError,
   type ErrorCode, type BlockedWait,
 } from './errors.ts';
 export { Empty, Full, BrokenBarrierError, EOFError, ClosedError, NotHeldError, OverReleaseError } from './sync/errors.ts';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   RanksError, isRanksError, TruncationError, KindMismatchError, DataCloneError, ArgumentRangeError, InvalidArgumentError, InvalidStateError,
-  TimeoutError, AbortError, CancelledError, RankFailedError, DeadlockError, PeerExitedError,
+  TimeoutError, AbortError, CancelledError, RankFailedError, DeadlockError, PeerExitedError, MpiError,
   Empty, Full, BrokenBarrierError, EOFError, ClosedError, NotHeldError, OverReleaseError,
 } from 'ranks';
 
@@ -20,6 +20,7 @@ test('every error class has its stable code, its name and the ranks brand', () =
     [new RankFailedError(1, 2, 'x'), 'ERR_RANK_FAILED', 'RankFailedError'],
     [new DeadlockError([{ rank: 0, op: 'recv', peer: 1, tag: -1, pending: 1 }]), 'ERR_DEADLOCK', 'DeadlockError'],
     [new PeerExitedError(1, 'recv'), 'ERR_PEER_EXITED', 'PeerExitedError'],
+    [new MpiError('MPI_Send', 14, 'Message truncated'), 'ERR_MPI', 'MpiError'],
     [new Empty(), 'ERR_QUEUE_EMPTY', 'Empty'],
     [new Full(), 'ERR_QUEUE_FULL', 'Full'],
     [new BrokenBarrierError(), 'ERR_BROKEN_BARRIER', 'BrokenBarrierError'],

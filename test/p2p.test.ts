@@ -12,6 +12,7 @@ const cases: [string, string][] = [
   ['probe, iprobe, waitAll, waitAny, testAll, cancel, self-send, sendrecv, PROC_NULL', 'probe-requests.ts'],
   ['recv and probe timeout and signal', 'timeouts.ts'],
   ['messages larger than a ring, both ways at once', 'large.ts'],
+  ['a refused message goes to the next posted receive that fits, and stays first for a wildcard', 'refused.ts'],
 ];
 
 // The same suite on both transports of one machine: threads (shared memory) and processes (sockets).

@@ -114,6 +114,23 @@ export async function runMpi4py(options: MpiOptions): Promise<ImplResult> {
   return runJson(name, py.mpiexec, args, { cwd: options.benchDir, env: MPI_ENV, timeoutMs: options.timeoutMs });
 }
 
+/** The ranks side over the MPI transport: `mpiexec -n 2 node --import tsx lib/p2p-ranks.ts` under each MPI found. */
+export async function runRanksMpi(options: MpiOptions): Promise<ImplResult[]> {
+  const out: ImplResult[] = [];
+  for (const flavor of ['MPICH', 'Open MPI'] as const) {
+    const name = `ranks ${flavor}`;
+    const { mpiexec } = toolsOf(flavor);
+    if (!mpiexec) {
+      if (flavor === 'MPICH') out.push(notRun(name, 'no MPICH mpiexec found'));
+      continue;
+    }
+    options.log(`p2p: ${name} (${mpiexec} -n 2 node lib/p2p-ranks.ts)`);
+    const args = ['-n', '2', process.execPath, '--import', 'tsx', join(options.benchDir, 'lib', 'p2p-ranks.ts'), ...options.planArgs];
+    out.push(await runJson(name, mpiexec, args, { cwd: options.benchDir, env: MPI_ENV, timeoutMs: options.timeoutMs }));
+  }
+  return out;
+}
+
 /**
  * `mpiexec` arguments for `n` ranks of `flavor`: Open MPI refuses more ranks than cores
  * unless told it may oversubscribe (it then also yields while it waits); MPICH's hydra just runs them.

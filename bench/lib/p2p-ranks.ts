@@ -1,6 +1,6 @@
 // The ranks side of the p2p family: a ping-pong between rank 0 and rank 1 over the threads
-// transport, or the processes transport with `ranks run --transport processes`. Run as
-// `ranks run -n 2 [--transport processes] p2p-ranks.ts <plan args>`; rank 0 prints JSON.
+// transport, the processes transport with `ranks run --transport processes`, or the MPI
+// transport (`mpiexec -n 2 node --import tsx p2p-ranks.ts <plan args>`); rank 0 prints JSON.
 import { world } from 'ranks';
 import { measureAll, now } from './measure.ts';
 import { parsePlanArgs } from './plan.ts';
@@ -31,9 +31,8 @@ if (comm.rank === 0) {
   });
   header[1] = -1;
   await comm.send(header, 1, { tag: CTRL });
-  // Which transport this world runs on (an internal field, read here only to label the result).
-  const transport = (comm as unknown as { transport: { name: string } }).transport.name;
-  const out: PingPongOutput = { library: `ranks ${transport} transport, Node.js ${process.version}`, sizes };
+  const t = (comm as unknown as { transport: { name: string; library?: string } }).transport;
+  const out: PingPongOutput = { library: `ranks ${t.name} transport${t.library ? ` on ${t.library}` : ''}, Node.js ${process.version}`, sizes };
   console.log(JSON.stringify(out));
 } else {
   for (;;) {

@@ -8,11 +8,16 @@ import type { ImplResult, SummaryRow } from './types.ts';
 export const RANKS = 'ranks threads';
 /** ranks over child processes and Unix sockets, reported beside the threads transport. */
 export const RANKS_PROCESSES = 'ranks processes';
+/** ranks over the MPI transport, under each MPI's mpiexec. */
+export const RANKS_MPICH = 'ranks MPICH';
+export const RANKS_OMPI = 'ranks Open MPI';
 
 /** Chart colours of the implementations. */
 const COLORS: Record<string, string> = {
   [RANKS]: '#d62728',
   [RANKS_PROCESSES]: '#ff7f0e',
+  [RANKS_MPICH]: '#9467bd',
+  [RANKS_OMPI]: '#8c564b',
   postMessage: '#7f7f7f',
   'C MPICH': '#1f77b4',
   'C Open MPI': '#17becf',
@@ -43,6 +48,8 @@ function notRunCell(r: ImplResult | undefined, name: string): string {
 }
 
 interface Claim {
+  /** The ranks implementation the claim is about (default: the threads transport). */
+  ranks?: string;
   peer: string;
   goal: string;
   /** Whether the goal holds, given ranks' and the peer's medians; undefined: report only. */
@@ -57,6 +64,10 @@ const LATENCY_CLAIMS: Claim[] = [
   { peer: 'mpi4py', goal: 'stretch: <= mpi4py buffer path', check: (r, p) => r <= p },
   { peer: 'C MPICH', goal: 'report' },
   { peer: 'C Open MPI', goal: 'report' },
+  // The MPI transport, against mpi4py (Debian's is built on Open MPI) and C under the same MPI.
+  { ranks: RANKS_OMPI, peer: 'mpi4py', goal: '<= mpi4py buffer path + 0.5 µs', check: (r, p) => r <= p + 0.5 },
+  { ranks: RANKS_OMPI, peer: 'C Open MPI', goal: 'report' },
+  { ranks: RANKS_MPICH, peer: 'C MPICH', goal: 'report' },
 ];
 
 /** The processes transport, beside the threads transport and postMessage (report only). */
@@ -70,11 +81,19 @@ const BANDWIDTH_CLAIMS: Claim[] = [
   { peer: 'C Open MPI', goal: 'report' },
   { peer: 'mpi4py', goal: 'report' },
   { peer: 'postMessage', goal: 'report' },
+  { ranks: RANKS_MPICH, peer: 'C MPICH', goal: '>= 0.9x of C MPICH', check: (r, p) => r / p >= 0.9 },
+  { ranks: RANKS_OMPI, peer: 'C Open MPI', goal: '>= 0.9x of C Open MPI', check: (r, p) => r / p >= 0.9 },
+  { ranks: RANKS_OMPI, peer: 'mpi4py', goal: 'report' },
 ];
 
-/** The summary rows: 8 B latency and 8 MiB bandwidth against every peer, for the threads transport, then the processes transport's. */
+/** The summary rows: 8 B latency and 8 MiB bandwidth against every peer, for the threads transport, then the processes and MPI transports'. */
 export function summaryRows(results: ImplResult[]): SummaryRow[] {
-  return [...rowsFor(RANKS, LATENCY_CLAIMS, BANDWIDTH_CLAIMS, results), ...rowsFor(RANKS_PROCESSES, PROCESSES_CLAIMS, PROCESSES_CLAIMS, results)];
+  const of = (claims: Claim[], name: string | undefined): Claim[] => claims.filter((c) => c.ranks === name);
+  return [
+    ...rowsFor(RANKS, of(LATENCY_CLAIMS, undefined), of(BANDWIDTH_CLAIMS, undefined), results),
+    ...rowsFor(RANKS_PROCESSES, PROCESSES_CLAIMS, PROCESSES_CLAIMS, results),
+    ...[RANKS_MPICH, RANKS_OMPI].flatMap((name) => rowsFor(name, of(LATENCY_CLAIMS, name), of(BANDWIDTH_CLAIMS, name), results)),
+  ];
 }
 
 function rowsFor(name: string, latencyClaims: Claim[], bandwidthClaims: Claim[], results: ImplResult[]): SummaryRow[] {
@@ -84,7 +103,7 @@ function rowsFor(name: string, latencyClaims: Claim[], bandwidthClaims: Claim[],
   if (!ranks) return rows;
   for (const c of latencyClaims) {
     const peer = byName.get(c.peer);
-    if (!peer && c.goal === 'report') continue;
+    if ((!peer || !ranks) && c.goal === 'report') continue;
     const a = ok(ranks) ? at(ranks, LATENCY_BYTES) : undefined;
     const b = ok(peer) ? at(peer, LATENCY_BYTES) : undefined;
     rows.push({
@@ -98,7 +117,7 @@ function rowsFor(name: string, latencyClaims: Claim[], bandwidthClaims: Claim[],
   }
   for (const c of bandwidthClaims) {
     const peer = byName.get(c.peer);
-    if (!peer && c.goal === 'report') continue;
+    if ((!peer || !ranks) && c.goal === 'report') continue;
     const a = ok(ranks) ? at(ranks, BANDWIDTH_BYTES) : undefined;
     const b = ok(peer) ? at(peer, BANDWIDTH_BYTES) : undefined;
     const bwA = a && gbps(BANDWIDTH_BYTES, a.median);

@@ -1,8 +1,9 @@
 // The p2p family: ping-pong between 2 ranks, ranks' threads and processes transports
-// against raw postMessage, C MPI and mpi4py, every size from 8 B to 64 MiB.
+// against raw postMessage, and ranks' MPI transport against C MPI and mpi4py under the
+// same mpiexec, every size from 8 B to 64 MiB.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runC, runMpi4py } from './mpi.ts';
+import { runC, runMpi4py, runRanksMpi } from './mpi.ts';
 import { RANKS, RANKS_PROCESSES, chartPanels, sizeTables, summaryRows } from './p2p-report.ts';
 import { planArgs, planFor } from './plan.ts';
 import { runJson } from './proc.ts';
@@ -31,6 +32,7 @@ export async function p2pFamily(options: FamilyOptions & { subtitle: string }): 
   const mpi = { benchDir: cwd, timeoutMs, planArgs: args, log: options.log };
   for (const r of await runC(mpi)) add(r);
   add(await runMpi4py(mpi));
+  for (const r of await runRanksMpi(mpi)) add(r);
 
   const svg = chartSvg('ranks p2p ping-pong, 2 ranks', options.subtitle, chartPanels(results), plan.sizes);
   mkdirSync(join(cwd, 'results'), { recursive: true });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isRanksError, RankFailedError } from '../errors.ts';
 import { defaultSize, launch } from '../launch/launch.ts';
+import { mpiJobSize, runAsMpiRank, runsAsMpiRank } from '../launch/mpi-rank.ts';
 import { parseRun } from './args.ts';
 import { farmCommand } from './farm.ts';
 import { info } from './info.ts';
@@ -9,6 +10,7 @@ const HELP = `ranks — parallel programming for TypeScript on Node.js
 
 Usage:
   ranks run [-n N] [--tag-output] [--timeout SECONDS] [--transport threads|processes] SCRIPT [ARGS...]
+  mpiexec -n N ranks run SCRIPT [ARGS...]        (each MPI process runs SCRIPT as its rank)
   ranks farm [-j N] [options] 'CMD {}' INPUTS...   (see ranks farm --help)
   ranks info
   ranks --version
@@ -18,7 +20,8 @@ run options:
   --tag-output        prefix every output line with [rank]
   --timeout SECONDS   stop the job after SECONDS (exit 124)
   --transport NAME    threads (default: worker threads sharing memory) or
-                      processes (child processes over Unix sockets: crash isolation)
+                      processes (child processes over Unix sockets: crash isolation);
+                      mpi under mpiexec/srun (detected)
 `;
 
 // Exit statuses: the failing rank's code, 124 on timeout, 130 on Ctrl-C, 1 otherwise.
@@ -43,6 +46,18 @@ function report(err: unknown): void {
 
 async function run(argv: string[]): Promise<number> {
   const a = parseRun(argv);
+  if (runsAsMpiRank(a.transport)) {
+    const n = mpiJobSize();
+    if (a.size !== undefined && n !== undefined && a.size !== n) process.stderr.write(`ranks: -n ${a.size} ignored: the MPI launcher started ${n} ranks\n`);
+    try {
+      await runAsMpiRank(a.script, a.args);
+    } catch (err) {
+      // As a plain `node` rank would: report and exit now, so the launcher ends the job.
+      report(err);
+      process.exit(1);
+    }
+    return 0;
+  }
   const ac = new AbortController();
   let interrupts = 0;
   process.on('SIGINT', () => {

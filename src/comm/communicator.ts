@@ -191,6 +191,7 @@ export class Communicator extends PointToPoint {
    */
   async dup(): Promise<Communicator> {
     const ctx = await this.agree(0, this.rank);
+    this.transport.derive?.(this.context, ctx.context, 0, this.rank, this.group.members);
     return new Communicator(this.transport, ctx.context, this.group, `${this.name}.dup()`, this.contexts);
   }
 
@@ -205,12 +206,13 @@ export class Communicator extends PointToPoint {
     if (!Number.isInteger(color) || (color < 0 && color !== UNDEFINED)) throw new ArgumentRangeError(`Expected \`color\` to be an integer >= 0 or UNDEFINED, got ${String(color)}`);
     if (!Number.isInteger(key)) throw new ArgumentRangeError(`Expected \`key\` to be an integer, got ${String(key)}`);
     const { context, all } = await this.agree(color, key);
-    if (color === UNDEFINED) return null;
-    const members = all
+    const members = color === UNDEFINED ? [] : all
       .map(([c, k], r) => ({ c, k, r }))
       .filter((m) => m.c === color)
       .sort((a, b) => a.k - b.k || a.r - b.r)
       .map((m) => this.world(m.r));
+    this.transport.derive?.(this.context, context, color, key, members);
+    if (color === UNDEFINED) return null;
     return new Communicator(this.transport, context, new Group(members, this.group.self), `${this.name}.split(${color})`, this.contexts);
   }
 
@@ -230,8 +232,9 @@ export class Communicator extends PointToPoint {
     if (!Array.isArray(periods) || periods.length !== dims.length) throw new InvalidArgumentError(`Expected \`periods\` to have ${dims.length} booleans, got ${JSON.stringify(periods)}`);
     const inside = this.rank < cells;
     const { context } = await this.agree(inside ? 0 : UNDEFINED, this.rank);
+    const members = inside ? Array.from({ length: cells }, (_, r) => this.world(r)) : [];
+    this.transport.derive?.(this.context, context, inside ? 0 : UNDEFINED, this.rank, members);
     if (!inside) return null;
-    const members = Array.from({ length: cells }, (_, r) => this.world(r));
     // Loaded here, not at the top: CartComm extends this class.
     const { CartComm } = await import('./cart.ts');
     return new CartComm(this.transport, context, new Group(members, this.group.self), `${this.name}.createCart([${dims.join(', ')}])`, this.contexts, dims, periods.map(Boolean));

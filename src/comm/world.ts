@@ -1,5 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { isMainThread, workerData } from 'node:worker_threads';
+import { underMpi } from '../transport/mpi/detect.ts';
+import { MpiTransport } from '../transport/mpi/transport.ts';
 import { createControl } from '../transport/threads/control.ts';
 import type { RankInit } from '../transport/threads/messages.ts';
 import { ThreadsTransport } from '../transport/threads/transport.ts';
@@ -23,8 +25,9 @@ function envNumber(name: string): number | undefined {
 
 /**
  * This rank's COMM_WORLD. Under `ranks run -n N` every rank gets a world of N (threads, or
- * processes with `--transport processes`); run as a plain script it is a world of one
- * (sends to self work).
+ * processes with `--transport processes`); under an MPI launcher (`mpiexec -n N node
+ * app.js`, `srun`) it is MPI_COMM_WORLD through the MPI transport; run as a plain script it
+ * is a world of one (sends to self work).
  *
  * @example
  * const comm = world();
@@ -36,6 +39,10 @@ export function world(): Communicator {
   const processes = installedTransport();
   if (processes) return (current = new Communicator(processes, 0));
   const init = rankInit();
+  if (!init && isMainThread && underMpi()) {
+    current = new Communicator(new MpiTransport(), 0);
+    return current;
+  }
   const size = init?.size ?? 1;
   // Spinning ranks starve each other when there are more ranks than cores.
   const spinMicros = envNumber('RANKS_SPIN_US') ?? (size > availableParallelism() ? 20 : 100);

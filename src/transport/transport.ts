@@ -1,3 +1,4 @@
+import type { NativeCollectives } from './native.ts';
 import type { Op } from './op.ts';
 
 /**
@@ -41,8 +42,20 @@ export interface Transport {
   /** Ends the whole job with `code` (MPI_Abort). */
   abort(code: number, reason: string): void;
 
-  /** Optional native collectives; see comm/collectives. */
-  readonly collectives?: unknown;
+  /** Optional native collectives; see comm/collectives/native.ts. */
+  readonly collectives?: NativeCollectives;
+
+  /** The largest tag this transport carries, when less than TAG_UB (MPI_TAG_UB). */
+  readonly tagUb?: number;
+
+  /**
+   * Called by every member of the communicator of context `parent`, in the same order,
+   * when it makes a new communicator of context `context` (and `context + 1` for its
+   * collectives): `color` and `key` as in split (color UNDEFINED: this rank is left out),
+   * `members` the new communicator's world ranks in its rank order (empty when left out).
+   * MPI makes its own communicator here; transports that match contexts themselves omit it.
+   */
+  derive?(parent: number, context: number, color: number, key: number, members: readonly number[]): void;
 
   /** Present when ranks share memory: per-rank scratch segments every rank can read. */
   readonly segments?: SharedSegments;

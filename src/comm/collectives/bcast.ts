@@ -4,9 +4,12 @@ import { KindMismatchError, TruncationError } from '../../errors.ts';
 import { Call, Coll, EMPTY, RAW, all, early, refusedMessage, type CommCore } from './call.ts';
 import { CTRL, bcastLeaf, bcastRoot, shmFor } from './shm.ts';
 import { binomial } from './tree.ts';
+import { nativeBarrier, nativeBcast, nativeOf } from './native.ts';
 
 /** Dissemination barrier: ceil(log2 size) rounds of empty messages. */
 export async function barrier(comm: CommCore): Promise<void> {
+  const n = nativeOf(comm);
+  if (n) return nativeBarrier(n, comm);
   const c = new Call(comm, Coll.Barrier);
   await c.check();
   const p = c.size;
@@ -25,6 +28,8 @@ const CTRL_BYTES = 32;
  * copied once into the root's segment and once out of it by each receiver.
  */
 export async function bcast(comm: CommCore, value: unknown, root: number): Promise<unknown> {
+  const n = nativeOf(comm);
+  if (n) return nativeBcast(n, comm, value, root);
   const c = new Call(comm, Coll.Bcast, root);
   await c.check();
   const p = c.size;
@@ -50,7 +55,7 @@ export async function bcast(comm: CommCore, value: unknown, root: number): Promi
     if (taken) await all(kids.map((k) => c.send(k, 0, taken.kind, taken.data)));
     throw err;
   }
-  if (Call.phase(first) === CTRL) return bcastLeaf(c, root, first.data, real(parent), kids, value);
+  if (c.phase(first) === CTRL) return bcastLeaf(c, root, first.data, real(parent), kids, value);
   await all(kids.map((k) => c.send(k, 0, first.kind, first.data)));
   if (!into) return decode(first.kind, first.data);
   if (!inPlace) {

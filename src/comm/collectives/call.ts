@@ -27,11 +27,17 @@ const NAMES = ['', 'barrier', 'bcast', 'scatter', 'gather', 'allgather', 'alltoa
 const ROOTED = new Set([Coll.Bcast, Coll.Scatter, Coll.Gather, Coll.Reduce]);
 const REDUCING = new Set([Coll.Reduce, Coll.Allreduce, Coll.Scan, Coll.Exscan, Coll.ReduceScatter]);
 
-// Tag of a collective message: phase (4 bits) | collective (4) | op (6) | root (16).
+// Tag of a collective message: phase (4 bits) | collective (4) | op (6) | root (16, or
+// fewer when the transport's tags are shorter: MPICH's MPI_TAG_UB is 2^28 - 1).
 // Everything but the phase names the call, so a rank that receives a message of another
 // call knows at once, and can say which.
-const PHASE_SHIFT = 26;
-const CALL_MASK = (1 << PHASE_SHIFT) - 1;
+const ROOT_BITS = 16;
+
+/** Bits of the root field for a transport whose largest tag is `tagUb`. */
+function rootBits(tagUb: number | undefined): number {
+  if (tagUb === undefined) return ROOT_BITS;
+  return Math.max(0, Math.min(ROOT_BITS, Math.floor(Math.log2(tagUb + 1)) - 14));
+}
 
 export const EMPTY = new Uint8Array(0);
 /** RANKS_CHECK_COLLECTIVES=1: every collective first checks that all ranks make the same call. */
@@ -40,10 +46,10 @@ const CHECK_PHASE = 15;
 const READY: Promise<void> = Promise.resolve();
 export { ARRAY_BUFFER as RAW };
 
-function describeCall(bits: number): string {
-  const coll = (bits >>> 22) & 15;
-  const op = (bits >>> 16) & 63;
-  const root = bits & 0xffff;
+function describeCall(bits: number, r: number): string {
+  const coll = (bits >>> (r + 6)) & 15;
+  const op = (bits >>> r) & 63;
+  const root = bits & ((1 << r) - 1);
   const args: string[] = [];
   if (REDUCING.has(coll)) args.push(`op=${opName(op)}`);
   if (ROOTED.has(coll)) args.push(`root=${root}`);
@@ -58,11 +64,17 @@ export class Call {
   readonly rank: number;
   readonly size: number;
   private readonly bits: number;
+  private readonly r: number;
+  private readonly phaseShift: number;
+  private readonly callMask: number;
 
   constructor(readonly comm: CommCore, coll: Coll, root = 0, op = 0) {
     this.rank = comm.rank;
     this.size = comm.size;
-    this.bits = (coll << 22) | (op << 16) | (root & 0xffff);
+    const r = (this.r = rootBits(comm.transport.tagUb));
+    this.phaseShift = r + 10;
+    this.callMask = (1 << this.phaseShift) - 1;
+    this.bits = (coll << (r + 6)) | (op << r) | (root & ((1 << r) - 1));
   }
 
   /**
@@ -88,7 +100,7 @@ export class Call {
   }
 
   send(dest: number, phase: number, kind: number, bytes: Uint8Array): Op<void> {
-    return this.comm.transport.send(this.comm.collContext, this.world(dest), this.bits | (phase << PHASE_SHIFT), kind, bytes);
+    return this.comm.transport.send(this.comm.collContext, this.world(dest), this.bits | (phase << this.phaseShift), kind, bytes);
   }
 
   /** The next message from `source` in this collective; its phase is `tag >>> 26`. */
@@ -101,26 +113,26 @@ export class Call {
     } catch (err) {
       // A message that does not fit may belong to another call: say so rather than "truncated".
       const e = isRanksError(err) ? t.iprobe(this.comm.collContext, from, ANY_TAG) : undefined;
-      if (e && (e.tag & CALL_MASK) !== this.bits) throw this.mismatch(source, e.tag);
+      if (e && (e.tag & this.callMask) !== this.bits) throw this.mismatch(source, e.tag);
       if (e && isRanksError(err) && (err.code === 'ERR_TRUNCATE' || err.code === 'ERR_KIND_MISMATCH')) {
         // The message is this call's: take it, so that it cannot become the next call's data.
         refused.set(err, await t.recv(this.comm.collContext, from, ANY_TAG, undefined).promise);
       }
       throw err;
     }
-    if ((r.tag & CALL_MASK) !== this.bits) throw this.mismatch(source, r.tag);
+    if ((r.tag & this.callMask) !== this.bits) throw this.mismatch(source, r.tag);
     return r;
   }
 
-  /** Phase of a received message. */
-  static phase(r: Received): number {
-    return r.tag >>> PHASE_SHIFT;
+  /** Phase of a received message of this call. */
+  phase(r: Received): number {
+    return r.tag >>> this.phaseShift;
   }
 
   private mismatch(source: number, tag: number): CollectiveMismatchError {
     return new CollectiveMismatchError(this.comm.name, [
-      { rank: this.rank, call: describeCall(this.bits) },
-      { rank: source, call: describeCall(tag & CALL_MASK) },
+      { rank: this.rank, call: describeCall(this.bits, this.r) },
+      { rank: source, call: describeCall(tag & this.callMask, this.r) },
     ]);
   }
 }

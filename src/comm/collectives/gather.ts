@@ -4,6 +4,8 @@ import { InvalidArgumentError, isRanksError } from '../../errors.ts';
 import type { Received } from '../../transport/transport.ts';
 import { Call, Coll, all, early, type CommCore } from './call.ts';
 import { allocLike, copyOf, isTypedArray, type TypedArray } from './ops.ts';
+import { nativeOf } from './native.ts';
+import { nativeAllgather, nativeAlltoall, nativeGather, nativeScatter } from './native-gather.ts';
 
 /** Block boundaries in elements: part j is [b[j], b[j + 1]). */
 export function bounds(counts: readonly number[]): number[] {
@@ -42,8 +44,14 @@ async function recvPart(c: Call, where: string, j: number, kind: number, dest: T
   if (r.bytes !== dest.byteLength) throw new InvalidArgumentError(`${where}: rank ${j} sent ${r.bytes / es} elements, ${dest.length} expected; pass { counts } for unequal parts`);
 }
 
+/** Scatter: on the transport's native collectives when it has them. */
+export function scatter(comm: CommCore, values: unknown, root: number, counts: readonly number[] | undefined): Promise<unknown> {
+  const n = nativeOf(comm);
+  return n ? nativeScatter(n, comm, values, root, counts) : scatterP2p(comm, values, root, counts);
+}
+
 /** Linear scatter: the root sends each rank its part (TypedArray parts are views, not copies). */
-export async function scatter(comm: CommCore, values: unknown, root: number, counts: readonly number[] | undefined): Promise<unknown> {
+export async function scatterP2p(comm: CommCore, values: unknown, root: number, counts: readonly number[] | undefined): Promise<unknown> {
   const c = new Call(comm, Coll.Scatter, root);
   await c.check();
   const p = c.size;
@@ -68,6 +76,8 @@ export async function scatter(comm: CommCore, values: unknown, root: number, cou
 
 /** Linear gather into one array (TypedArrays: one concatenated TypedArray, each part received in place). */
 export async function gather(comm: CommCore, value: unknown, root: number, counts: readonly number[] | undefined): Promise<unknown> {
+  const n = nativeOf(comm);
+  if (n && isTypedArray(value)) return nativeGather(n, comm, value, root, counts);
   const c = new Call(comm, Coll.Gather, root);
   await c.check();
   const p = c.size;
@@ -105,6 +115,8 @@ function place(where: string, value: TypedArray, rank: number, size: number, cou
 
 /** Ring allgather: size - 1 steps, each passing one part to the right. */
 export async function allgather(comm: CommCore, value: unknown, counts: readonly number[] | undefined, coll = Coll.Allgather): Promise<unknown> {
+  const n = nativeOf(comm);
+  if (n && isTypedArray(value)) return nativeAllgather(n, comm, value, counts);
   const c = new Call(comm, coll);
   await c.check();
   const p = c.size;
@@ -135,6 +147,8 @@ export async function allgather(comm: CommCore, value: unknown, counts: readonly
 
 /** Every rank sends part j to rank j. TypedArrays: split in equal parts or by `counts` (what this rank sends to each). */
 export async function alltoall(comm: CommCore, values: unknown, counts: readonly number[] | undefined): Promise<unknown> {
+  const n = nativeOf(comm);
+  if (n && isTypedArray(values)) return nativeAlltoall(n, comm, values, counts);
   const c = new Call(comm, Coll.Alltoall);
   await c.check();
   const p = c.size;
@@ -148,7 +162,7 @@ export async function alltoall(comm: CommCore, values: unknown, counts: readonly
     const kind = rawKind(values)!;
     const result = allocLike(values, rb[p]!);
     const recvs = [];
-    for (let j = 0; j < p; j++) if (j !== r) recvs.push(recvPart(c, 'alltoall', j, kind, result.subarray(rb[j]!, rb[j + 1]!)));
+    for (let j = 0; j < p; j++) if (j !== r) recvs.push(early(recvPart(c, 'alltoall', j, kind, result.subarray(rb[j]!, rb[j + 1]!))));
     const sends = [];
     for (let j = 0; j < p; j++) if (j !== r) sends.push(c.send(j, 0, kind, bytesOf(values.subarray(sb[j]!, sb[j + 1]!))));
     result.set(values.subarray(sb[r]!, sb[r + 1]!) as never, rb[r]!);
@@ -168,7 +182,7 @@ async function alltoallValues(c: Call, list: unknown[]): Promise<unknown[]> {
     if (j === c.rank) return;
     const got = await c.recv(j);
     out[j] = decode(got.kind, got.data);
-  });
+  }).map(early);
   await all(enc.flatMap((e, j) => (e ? [c.send(j, 0, e.kind, e.bytes)] : [])));
   await Promise.all(recvs);
   return out;

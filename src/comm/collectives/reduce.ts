@@ -5,6 +5,7 @@ import { Call, Coll, early, type CommCore } from './call.ts';
 import { bounds, split } from './gather.ts';
 import { MAXLOC, MINLOC, allocLike, copyOf, isTypedArray, type Op, type TypedArray } from './ops.ts';
 import { reduceBlocks, shmFor } from './shm.ts';
+import { nativeOf, nativeReduce, nativeReduceScatter, reducesNatively } from './native.ts';
 
 /** A copy the reduction may overwrite (TypedArrays); other values are never written to. */
 function owned(v: unknown): unknown {
@@ -80,6 +81,9 @@ async function reduceTo(c: Call, value: unknown, op: Op, root: number, where: st
 }
 
 export async function reduce(comm: CommCore, value: unknown, op: Op, root: number, into?: TypedArray): Promise<unknown> {
+  const n = nativeOf(comm);
+  const native = n && nativeReduce(n, comm, value, op, 'reduce', root, into);
+  if (native) return native;
   const c = new Call(comm, Coll.Reduce, root, op.code);
   await c.check();
   if (c.size === 1) return deliver(value, into, true);
@@ -98,6 +102,9 @@ export async function reduce(comm: CommCore, value: unknown, op: Op, root: numbe
  * in first), in rank order so non-commutative ops work; shared memory for large arrays.
  */
 export async function allreduce(comm: CommCore, value: unknown, op: Op, into?: TypedArray): Promise<unknown> {
+  const n = nativeOf(comm);
+  const native = n && nativeReduce(n, comm, value, op, 'all', 0, into);
+  if (native) return native;
   const c = new Call(comm, Coll.Allreduce, 0, op.code);
   await c.check();
   const p = c.size;
@@ -137,6 +144,9 @@ export async function allreduce(comm: CommCore, value: unknown, op: Op, into?: T
 
 /** Inclusive (scan) or exclusive (exscan) prefix reduction by recursive doubling, in rank order. */
 export async function scan(comm: CommCore, value: unknown, op: Op, exclusive: boolean): Promise<unknown> {
+  const n = nativeOf(comm);
+  const native = n && nativeReduce(n, comm, value, op, exclusive ? 'exscan' : 'scan', 0);
+  if (native) return native;
   const where = exclusive ? 'exscan' : 'scan';
   const c = new Call(comm, exclusive ? Coll.Exscan : Coll.Scan, 0, op.code);
   await c.check();
@@ -165,7 +175,10 @@ export async function reduceScatter(comm: CommCore, value: unknown, op: Op, coun
   await c.check();
   const p = c.size;
   if (!isTypedArray(value) && !Array.isArray(value)) throw new InvalidArgumentError(`reduceScatter: expected a TypedArray or an array to split across ranks, got ${typeof value}`);
-  const b = bounds(split('reduceScatter', value.length, p, counts));
+  const parts = split('reduceScatter', value.length, p, counts);
+  const n = nativeOf(comm);
+  if (n && reducesNatively(n, value, op)) return nativeReduceScatter(n, comm, value, op, parts);
+  const b = bounds(parts);
   if (sharedPath(comm, value, op)) return reduceBlocks(c, value, op, b, 'none');
   const full = (await reduceTo(c, value, op, 0, 'reduceScatter')) as TypedArray | unknown[] | undefined;
   if (c.rank !== 0) return recvValue(c, 0, isTypedArray(value) ? value.subarray(b[c.rank]!, b[c.rank + 1]!) : undefined, 'reduceScatter');

@@ -142,7 +142,7 @@ export async function reduceBlocks(c: Call, value: TypedArray, op: ReduceOp, bou
   for (const j of others) {
     const m = await c.recv(j);
     const [gen = 0, len = -1] = readCtrl(m.data);
-    if (Call.phase(m) !== CTRL || len !== n) wrong ??= new InvalidArgumentError(`${c.comm.name}: rank ${j} passed ${len} elements to the reduction, rank ${r} passed ${n}; every rank must pass the same length`);
+    if (c.phase(m) !== CTRL || len !== n) wrong ??= new InvalidArgumentError(`${c.comm.name}: rank ${j} passed ${len} elements to the reduction, rank ${r} passed ${n}; every rank must pass the same length`);
     else views[j] = new ctor((await t.segments!.peer(c.world(j), gen).promise).buffer, 0, n);
   }
   if (wrong) {
@@ -165,7 +165,7 @@ export async function reduceBlocks(c: Call, value: TypedArray, op: ReduceOp, bou
   if (gather) {
     for (const j of others) {
       const m = await c.recv(j);
-      if (Call.phase(m) !== DONE) throw new InvalidArgumentError(`${c.comm.name}: rank ${j} left the shared-memory reduction out of step`);
+      if (c.phase(m) !== DONE) throw new InvalidArgumentError(`${c.comm.name}: rank ${j} left the shared-memory reduction out of step`);
       out!.set(views[j]!.subarray(bounds[j]!, bounds[j + 1]!) as never, bounds[j]!);
     }
   }

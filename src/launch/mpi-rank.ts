@@ -1,0 +1,34 @@
+// `ranks run app.ts` under mpiexec or srun: the launcher has already started one process
+// per rank, so this process is a rank. The script runs here, in-process, and world() is
+// MPI_COMM_WORLD through the MPI transport.
+import { fileURLToPath } from 'node:url';
+import { underMpi } from '../transport/mpi/detect.ts';
+import { scriptUrl } from './launch.ts';
+
+/** True when `ranks run` should run its script as this MPI rank rather than start ranks itself. */
+export function runsAsMpiRank(transport: string | undefined): boolean {
+  if (transport === 'mpi') return true;
+  return transport === undefined && underMpi();
+}
+
+/** The job size the MPI launcher gave, when it says. */
+export function mpiJobSize(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const n = Number(env.OMPI_COMM_WORLD_SIZE ?? env.PMI_SIZE ?? env.PMIX_SIZE ?? env.SLURM_NTASKS);
+  return Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
+/**
+ * Runs `script` with `args` as this MPI rank. `.ts` scripts load through tsx, as under
+ * `ranks run` with threads. Resolves when the script's top level has run.
+ */
+export async function runAsMpiRank(script: string, args: string[]): Promise<void> {
+  const url = scriptUrl(script);
+  process.env.RANKS_TRANSPORT = 'mpi';
+  if (/\.[cm]?tsx?$/.test(url)) {
+    const [{ register }, { register: registerCjs }] = await Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]);
+    register();
+    registerCjs();
+  }
+  process.argv = [process.argv[0]!, fileURLToPath(url), ...args];
+  await import(url);
+}

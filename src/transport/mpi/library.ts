@@ -1,0 +1,96 @@
+// Finding the system's MPI library: an explicit path, else the sonames of the two ABI
+// families (Open MPI's libmpi.so.40; MPICH's libmpich.so.12 and the MPICH-ABI libmpi.so.12
+// of Intel MPI, MVAPICH and Cray), tried in the order the launcher suggests.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { LibraryHandle } from 'koffi';
+import { MpiError } from '../../errors.ts';
+
+/** The two handle/constant layouts ranks knows (see abi.ts). */
+export type Family = 'mpich' | 'openmpi';
+
+export interface MpiLibrary {
+  /** What was passed to dlopen: a path or a soname. */
+  path: string;
+  family: Family;
+  lib: LibraryHandle;
+  /** First line of MPI_Get_library_version. */
+  version: string;
+}
+
+const OPEN_MPI = ['libmpi.so.40'];
+const MPICH = ['libmpich.so.12', 'libmpi.so.12'];
+// Where distributions put them when they are not on the loader's path (Fedora/RHEL modules).
+const DIRS = ['/usr/lib64/openmpi/lib', '/usr/lib64/mpich/lib', '/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/local/lib'];
+
+/** Under Open MPI's launcher, Open MPI first; under hydra (MPICH), MPICH first. */
+export function candidates(env: NodeJS.ProcessEnv = process.env): string[] {
+  if (env.RANKS_MPI_LIB) return [env.RANKS_MPI_LIB];
+  const ompiFirst = env.OMPI_COMM_WORLD_SIZE !== undefined || env.PMIX_RANK !== undefined;
+  const names = ompiFirst ? [...OPEN_MPI, ...MPICH] : [...MPICH, ...OPEN_MPI];
+  return [...names, ...DIRS.flatMap((d) => names.map((n) => `${d}/${n}`)).filter((p) => existsSync(p))];
+}
+
+type Koffi = typeof import('koffi');
+let koffiModule: Koffi | undefined | null;
+
+/** koffi, loaded on first use so that ranks without MPI never needs its native addon. */
+export function koffi(): Koffi {
+  if (koffiModule === undefined) {
+    try {
+      koffiModule = createRequire(import.meta.url)('koffi') as Koffi;
+    } catch {
+      koffiModule = null;
+    }
+  }
+  if (!koffiModule) throw new MpiError('load koffi', -1, '', 'The MPI transport needs the koffi package (npm install koffi), which could not be loaded here');
+  return koffiModule;
+}
+
+/**
+ * Loads the first MPI library that opens, and tells its family by an Open MPI-only
+ * exported symbol. Throws MpiError naming everything tried.
+ */
+export function loadMpiLibrary(env: NodeJS.ProcessEnv = process.env): MpiLibrary {
+  const k = koffi();
+  const tried: string[] = [];
+  for (const path of candidates(env)) {
+    let lib: LibraryHandle;
+    try {
+      // RTLD_GLOBAL: Open MPI's plugins resolve libmpi's symbols through the global scope.
+      lib = k.load(path, { global: true });
+    } catch (err) {
+      tried.push(`${path} (${(err as Error).message.split('\n')[0]})`);
+      continue;
+    }
+    const family: Family = hasSymbol(lib, 'ompi_mpi_comm_world') ? 'openmpi' : 'mpich';
+    if (family === 'mpich' && !hasSymbol(lib, 'MPI_Comm_rank')) {
+      tried.push(`${path} (not an MPI library)`);
+      continue;
+    }
+    return { path, family, lib, version: libraryVersion(lib) };
+  }
+  throw new MpiError('dlopen', -1, '', `No MPI library could be loaded; tried ${tried.join(', ') || 'nothing'}. Install MPICH or Open MPI, or set RANKS_MPI_LIB to the library's path`);
+}
+
+function hasSymbol(lib: LibraryHandle, name: string): boolean {
+  try {
+    lib.symbol(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// MPI_Get_library_version may be called before MPI_Init.
+function libraryVersion(lib: LibraryHandle): string {
+  try {
+    const fn = lib.func('int MPI_Get_library_version(_Out_ char *version, _Out_ int *len)');
+    const buf = Buffer.alloc(8192);
+    const len = [0];
+    fn(buf, len);
+    return buf.subarray(0, Math.min(len[0] ?? 0, buf.length)).toString('latin1').split('\0')[0]!.split('\n')[0]!.replace(/\s+/g, ' ').trim();
+  } catch {
+    return 'unknown MPI library';
+  }
+}
