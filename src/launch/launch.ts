@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { AbortError, DeadlockError, InvalidArgumentError, RankFailedError, TimeoutError, ArgumentRangeError } from '../errors.ts';
 import { LEFTOVER, STATE, WaitState, createControl, slot } from '../transport/threads/control.ts';
 import type { RankInit, ToLauncher } from '../transport/threads/messages.ts';
@@ -130,8 +130,12 @@ class Job {
 
   private onExit(rank: number, code: number): void {
     this.exitCodes[rank] = code;
+    // What the rank posted just before it ended (a new ring for its last sends) may still
+    // be queued behind the exit event: hand it on before the port closes, or it is lost.
+    const port = this.ports[rank]!;
+    for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) this.onMessage(m.message as ToLauncher);
     Atomics.store(this.ctl, slot(rank, STATE), WaitState.Exited);
-    this.ports[rank]!.close();
+    port.close();
     const left = Atomics.load(this.ctl, slot(rank, LEFTOVER));
     if (left > 0 && !this.failure) process.stderr.write(`ranks: warning: rank ${rank} exited with ${left} message(s) it never received\n`);
     if (code !== 0) this.fail(new RankFailedError(rank, code, `Rank ${rank} exited with code ${code}`));
