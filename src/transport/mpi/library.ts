@@ -53,6 +53,7 @@ export function koffi(): Koffi {
  */
 export function loadMpiLibrary(env: NodeJS.ProcessEnv = process.env): MpiLibrary {
   const k = koffi();
+  ucxDefaults(env);
   const tried: string[] = [];
   for (const path of candidates(env)) {
     let lib: LibraryHandle;
@@ -71,6 +72,17 @@ export function loadMpiLibrary(env: NodeJS.ProcessEnv = process.env): MpiLibrary
     return { path, family, lib, version: libraryVersion(lib) };
   }
   throw new MpiError('dlopen', -1, '', `No MPI library could be loaded; tried ${tried.join(', ') || 'nothing'}. Install MPICH or Open MPI, or set RANKS_MPI_LIB to the library's path`);
+}
+
+// UCX (under MPICH's ch4:ucx and Open MPI's pml ucx) replaces malloc/free with its own
+// allocator to watch memory being freed; in Node, whose threads (V8's GC among them)
+// allocate concurrently, that was seen to corrupt the heap now and then (MPICH 4.0.2,
+// UCX 1.13: rare segfaults inside V8's GC). Its mmap hooks, which its registration
+// cache needs, stay on. Set before the library loads, since UCX reads them then; a
+// value the user set is kept.
+function ucxDefaults(env: NodeJS.ProcessEnv): void {
+  env.UCX_MEM_MALLOC_HOOKS ??= 'no';
+  env.UCX_MEM_MALLOC_RELOC ??= 'no';
 }
 
 function hasSymbol(lib: LibraryHandle, name: string): boolean {
