@@ -31,7 +31,7 @@ export { share, revive, type SharedDescriptor } from './sync/share.ts';
 export type { WaitOptions, AcquireOptions, BlockOptions } from './sync/options.ts';
 export { Future, wait, asCompleted, type ReturnWhen, type Completed } from './pool/future.ts';
 export { tasks, type Task, type Tasks, type TaskArgs, type TaskResult } from './pool/tasks.ts';
-export { Pool, Executor, type TaskLike, type CallOptions, type MapOptions, type StreamMapOptions, type WorkerOptions } from './pool/pool.ts';
+export { Pool, Executor, type TaskLike, type CallOptions, type MapOptions, type StreamMapOptions, type WorkerOptions, type CommWorkerOptions } from './pool/pool.ts';
 export { Process, type ProcessOptions } from './pool/process.ts';
 export { farm } from './farm/farm.ts';
 export type { FarmOptions, FarmProgress } from './farm/options.ts';

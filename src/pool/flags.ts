@@ -78,3 +78,13 @@ export class FileFlags implements ClaimFlags {
     closeSync(this.fd);
   }
 }
+
+/**
+ * No shared slots: the ranks of a communicator may be on other machines. Rank 0 reads
+ * every chunk as claimed (a chunk sent is never withdrawn), and a worker finds no veto.
+ */
+export const NO_FLAGS: ClaimFlags = {
+  store: () => undefined,
+  load: () => Number.MAX_SAFE_INTEGER,
+  clear: () => undefined,
+};

@@ -9,6 +9,11 @@ export interface WorkerHost {
   readonly flags: ClaimFlags;
   /** Whether arguments holding shared memory (Lock, Queue, Value...) can reach the workers. */
   readonly sharesMemory: boolean;
+  /**
+   * Whether a worker can be ended and replaced (threads, processes). The ranks of a
+   * communicator cannot: a call stopped while it runs is let go, and its result dropped.
+   */
+  readonly canReplace: boolean;
   /** Hands argument lists holding shared memory to `rank` beside the transport; throws DataCloneError if they cannot go that way either. */
   postSide(rank: number, calls: unknown[][]): void;
   /** Keeps this process alive until the workers end (after close). */

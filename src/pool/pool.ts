@@ -1,6 +1,8 @@
 import { availableParallelism } from 'node:os';
 import type { ResourceLimits } from 'node:worker_threads';
+import type { Communicator } from '../comm/communicator.ts';
 import { ArgumentRangeError } from '../errors.ts';
+import { joinCommPool, type CommPoolOptions } from './comm-host.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import { Future } from './future.ts';
 import { stream } from './imap.ts';
@@ -57,7 +59,14 @@ export interface WorkerOptions {
   resourceLimits?: ResourceLimits;
 }
 
-function makeScheduler(size: number, options: WorkerOptions | undefined): Scheduler {
+/** The private communicator a pool over ranks schedules on (see Pool.onComm); never set by users. */
+const COMM = Symbol('ranks.pool.comm');
+type Internal = { [COMM]?: Communicator };
+
+/** Options of a pool over the ranks of a communicator: its workers are ranks it neither starts nor ends. */
+export type CommWorkerOptions = Omit<WorkerOptions, 'maxTasksPerWorker' | 'isolation' | 'resourceLimits'> & CommPoolOptions;
+
+function makeScheduler(size: number, options: (WorkerOptions & Internal) | undefined): Scheduler {
   const isolation = options?.isolation ?? 'thread';
   if (isolation !== 'thread' && isolation !== 'process') throw new InvalidArgumentError(`Expected \`isolation\` to be 'thread' or 'process', got ${String(isolation)}`);
   if (options?.onProgress !== undefined && typeof options.onProgress !== 'function') throw new InvalidArgumentError('Expected `onProgress` to be a function');
@@ -70,7 +79,14 @@ function makeScheduler(size: number, options: WorkerOptions | undefined): Schedu
     onProgress: options?.onProgress,
     resourceLimits: options?.resourceLimits,
     isolation,
+    comm: options?.[COMM],
   });
+}
+
+/** Joins the pool over `comm`'s ranks: the root's private communicator, or null on a rank that served; `local` on a one-rank communicator. */
+async function joinPool(comm: Communicator, options: CommWorkerOptions | undefined): Promise<Communicator | 'local' | null> {
+  const own = await joinCommPool(comm, options ?? {});
+  return own && own.size === 1 ? 'local' : own;
 }
 
 function stopOf(options: CallOptions | undefined): StopOptions | undefined {
@@ -94,9 +110,31 @@ export class Pool implements AsyncDisposable {
   private readonly scheduler: Scheduler;
 
   constructor(options?: { size?: number; chunksize?: number } & WorkerOptions) {
-    this.size = checkSize(options?.size, 'size');
+    const comm = (options as Internal | undefined)?.[COMM];
+    this.size = comm ? comm.size - 1 : checkSize(options?.size, 'size');
     this.chunksize = checkCount(options?.chunksize, 'chunksize');
     this.scheduler = makeScheduler(this.size, options);
+  }
+
+  /**
+   * A pool over the ranks of `comm` (mpi4py.futures' MPICommExecutor), for a task farm
+   * across an MPI job's nodes. Every rank calls it: the root (`root`, default 0) gets the
+   * pool at once, with the other ranks as its workers; they run the initializer, serve
+   * tasks until the root closes the pool, and then get `null`. On a communicator of one
+   * rank the pool has worker threads instead (`size`, default: the cores).
+   *
+   * @example
+   * const pool = await Pool.onComm(world());
+   * if (pool) {
+   *   console.log(await pool.map(math.square, [1, 2, 3]));
+   *   await pool.close();
+   * }
+   */
+  static async onComm(comm: Communicator, options?: { size?: number; chunksize?: number } & CommWorkerOptions): Promise<Pool | null> {
+    const own = await joinPool(comm, options);
+    if (own === null) return null;
+    const { root: _, ...rest } = options ?? {};
+    return new Pool(own === 'local' ? rest : { ...rest, [COMM]: own } as WorkerOptions);
   }
 
   /**
@@ -203,8 +241,29 @@ export class Executor implements AsyncDisposable {
   private readonly pending = new Set<Future>();
 
   constructor(options?: { maxWorkers?: number } & WorkerOptions) {
-    this.maxWorkers = checkSize(options?.maxWorkers, 'maxWorkers');
+    const comm = (options as Internal | undefined)?.[COMM];
+    this.maxWorkers = comm ? comm.size - 1 : checkSize(options?.maxWorkers, 'maxWorkers');
     this.scheduler = makeScheduler(this.maxWorkers, options);
+  }
+
+  /**
+   * An executor over the ranks of `comm` (mpi4py.futures' MPICommExecutor); see
+   * `Pool.onComm`. Every rank calls it; the root gets the executor, the others serve until
+   * it shuts down, then get `null`.
+   *
+   * @example
+   * const ex = await Executor.onComm(world(), { root: 0 });
+   * if (ex) {
+   *   const f = ex.submit(math.square, 7);
+   *   console.log(await f); // 49
+   *   await ex.shutdown();
+   * }
+   */
+  static async onComm(comm: Communicator, options?: { maxWorkers?: number } & CommWorkerOptions): Promise<Executor | null> {
+    const own = await joinPool(comm, options);
+    if (own === null) return null;
+    const { root: _, ...rest } = options ?? {};
+    return new Executor(own === 'local' ? rest : { ...rest, [COMM]: own } as WorkerOptions);
   }
 
   /**

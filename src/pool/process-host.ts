@@ -58,6 +58,7 @@ function limitFlags(limits: ResourceLimits | undefined): string[] {
  */
 export class ProcessHost implements WorkerHost {
   readonly flags: FileFlags;
+  readonly canReplace = true;
   readonly sharesMemory = false;
   private readonly slots: Slot[] = [];
   private ended = false;

@@ -3,6 +3,8 @@
 
 export const TASK = 1;
 export const RESULT = 2;
+/** A worker rank of a communicator's pool says it has left (see comm-host.ts). */
+export const BYE = 3;
 
 /**
  * A chunk of calls of one task (`null` asks the worker to stop): [chunk id, its number

@@ -5,6 +5,7 @@ import { BrokenPoolError, DataCloneError, PeerExitedError, isRanksError } from '
 import { holdsShared, share } from '../sync/share.ts';
 import { Future } from './future.ts';
 import { dropUnclonable, refuseShared, taskMessage, watchStop, type Batch, type Chunk, type StopOptions } from './chunks.ts';
+import { CommHost } from './comm-host.ts';
 import type { WorkerHost } from './host.ts';
 import { startWorkers, type PoolTransport } from './hosts.ts';
 import { RESULT, TASK, rebuildError, type ResultMessage } from './protocol.ts';
@@ -22,6 +23,8 @@ export interface SchedulerOptions {
   resourceLimits?: ResourceLimits | undefined;
   /** Worker threads (default) or worker processes. */
   isolation?: 'thread' | 'process' | undefined;
+  /** Schedule to the other ranks of this communicator (this rank is its rank 0) instead of starting workers. */
+  comm?: Communicator | undefined;
 }
 
 /**
@@ -33,7 +36,8 @@ export interface SchedulerOptions {
 export class Scheduler {
   readonly size: number;
   private readonly comm: Communicator;
-  private readonly transport: PoolTransport;
+  /** Forgets a replaced worker's channels (pools that start their workers). */
+  private readonly reset: PoolTransport['reset'] | undefined;
   private readonly host: WorkerHost;
   private readonly seats: Seats;
   private readonly queue: Chunk[] = [];
@@ -50,13 +54,21 @@ export class Scheduler {
   private finished = 0;
 
   constructor(private readonly options: SchedulerOptions = {}) {
-    const size = (this.size = options.size ?? availableParallelism());
-    ({ transport: this.transport, host: this.host } = startWorkers({
-      size, isolation: options.isolation ?? 'thread', initializer: options.initializer, initArgs: options.initArgs ?? [], resourceLimits: options.resourceLimits,
-      onDeath: (_rank, err) => this.fail(new BrokenPoolError(err.message, { cause: err.cause ?? err })),
-    }));
-    this.comm = new Communicator(this.transport, 0);
-    this.seats = new Seats(size, this.host.flags, options.maxTasksPerWorker);
+    if (options.comm) {
+      this.size = options.comm.size - 1;
+      this.comm = options.comm;
+      this.host = new CommHost(options.comm);
+    } else {
+      const size = (this.size = options.size ?? availableParallelism());
+      const { transport, host } = startWorkers({
+        size, isolation: options.isolation ?? 'thread', initializer: options.initializer, initArgs: options.initArgs ?? [], resourceLimits: options.resourceLimits,
+        onDeath: (_rank, err) => this.fail(new BrokenPoolError(err.message, { cause: err.cause ?? err })),
+      });
+      this.host = host;
+      this.comm = new Communicator(transport, 0);
+      this.reset = transport.reset.bind(transport);
+    }
+    this.seats = new Seats(this.size, this.host.flags, options.maxTasksPerWorker);
   }
 
   /** Futures for calls of `task`, queued in chunks of `chunksize`. */
@@ -135,7 +147,8 @@ export class Scheduler {
     const replace = new Set<number>();
     for (const chunk of stopped) {
       if (chunk.worker === 0) this.queue.splice(this.queue.indexOf(chunk), 1);
-      else if (!this.seats.withdraw(chunk)) replace.add(chunk.worker);
+      // A rank of a communicator cannot be ended: its call is let go, its result dropped.
+      else if (!this.seats.withdraw(chunk) && this.host.canReplace) replace.add(chunk.worker);
       this.forget(chunk);
     }
     for (const rank of replace) this.replace(rank);
@@ -152,7 +165,7 @@ export class Scheduler {
 
   /** Ends `rank`'s thread and starts another; the other chunks it held go back to the front of the queue. */
   private replace(rank: number): void {
-    this.transport.reset(rank, new PeerExitedError(rank, 'A task sent to a replaced worker'));
+    this.reset?.(rank, new PeerExitedError(rank, 'A task sent to a replaced worker'));
     this.requeue(this.vacate(rank, this.host.replace(rank)));
   }
 
@@ -300,7 +313,7 @@ export class Scheduler {
       const ended = this.host.exited(rank);
       this.comm.isend(null, rank, { tag: TASK }).then(undefined, () => undefined);
       this.vacate(rank, ended.then(() => {
-        this.transport.reset(rank, new PeerExitedError(rank, 'A task sent to a retired worker'));
+        this.reset?.(rank, new PeerExitedError(rank, 'A task sent to a retired worker'));
         return this.host.replace(rank, false);
       }));
     }

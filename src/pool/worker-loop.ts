@@ -6,7 +6,7 @@ import type { Communicator } from '../comm/communicator.ts';
 import { revive } from '../sync/share.ts';
 import { claimedSlot, vetoSlot, type ClaimFlags } from './flags.ts';
 import { explainInline, loadTask, type Fn } from './load.ts';
-import { describeError, RESULT, TASK, type Outcome, type ResultMessage, type TaskMessage } from './protocol.ts';
+import { BYE, describeError, RESULT, TASK, type Outcome, type ResultMessage, type TaskMessage } from './protocol.ts';
 
 /** The initializer a worker runs once, before any task. */
 export type WorkerInit = { module: string | null; name: string; args: unknown[] } | null;
@@ -64,8 +64,10 @@ function unsendable(result: unknown): TypeError {
  * Runs the initializer, then chunks until rank 0 sends `null`. `sideCalls` gives the
  * argument lists of a chunk that came beside the transport (they hold shared memory).
  * If the initializer throws, the worker dies with a message saying so, and the pool is broken.
+ * With `bye`, the worker tells rank 0 when it has left (a rank of a communicator's pool,
+ * whose end rank 0 cannot watch).
  */
-export async function serve(comm: Communicator, flags: ClaimFlags, init: WorkerInit, sideCalls: () => unknown[][]): Promise<void> {
+export async function serve(comm: Communicator, flags: ClaimFlags, init: WorkerInit, sideCalls: () => unknown[][], options?: { bye?: boolean }): Promise<void> {
   const rank = comm.rank;
   if (init) {
     try {
@@ -108,4 +110,5 @@ export async function serve(comm: Communicator, flags: ClaimFlags, init: WorkerI
     }
     await flush();
   }
+  if (options?.bye) await comm.send(null, 0, { tag: BYE });
 }

@@ -43,6 +43,7 @@ export interface WorkerHostOptions {
  */
 export class ThreadHost implements WorkerHost {
   readonly flags: SharedFlags;
+  readonly canReplace = true;
   readonly sharesMemory = true;
   private readonly slots: Slot[] = [];
   private readonly ports: (MessagePort | undefined)[];
