@@ -48,6 +48,13 @@ describe('examples', { timeout: 120_000 }, () => {
     assert.match(r.stdout, /the typed path is \d+\.\dx faster on 3 ranks/);
   });
 
+  test('pool-over-ranks.ts (an Executor over the ranks of a job) on 4 ranks', async () => {
+    const r = await cli(['run', '-n', '4', example('pool-over-ranks.ts'), '200000']);
+    assert.equal(r.code, 0, r.stderr);
+    // 17984 primes below 200000, and every serving rank (not rank 0) counted some blocks.
+    assert.match(r.stdout, /^17984 primes below 200000, counted by ranks 1 \(\d+ blocks\), 2 \(\d+ blocks\), 3 \(\d+ blocks\)$/m);
+  });
+
   test('mp-workers.ts (seed 000, five Processes)', async () => {
     const r = await tsx(example('mp-workers.ts'));
     assert.equal(r.code, 0, r.stderr);

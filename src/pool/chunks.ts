@@ -9,7 +9,7 @@ import type { Task } from './tasks.ts';
 
 /** What stops the calls of one submission early. */
 export interface StopOptions {
-  /** Queued calls are dropped; running ones are stopped by ending their worker, which is replaced. */
+  /** Queued calls are dropped; running ones are stopped by ending their worker, which is replaced (a pool over ranks lets them go and drops their results). */
   signal?: AbortSignal | undefined;
   /** Milliseconds from submission; then as if aborted, with TimeoutError. */
   timeout?: number | undefined;

@@ -1,4 +1,7 @@
+import { availableParallelism } from 'node:os';
 import { MessageChannel, type ResourceLimits } from 'node:worker_threads';
+import { Communicator } from '../comm/communicator.ts';
+import { CommHost } from './comm-host.ts';
 import { makeJobDir } from '../transport/processes/dir.ts';
 import { socketPath } from '../transport/processes/messages.ts';
 import { ProcessesTransport } from '../transport/processes/transport.ts';
@@ -55,4 +58,23 @@ export function startWorkers(o: PoolWorkersOptions): { transport: PoolTransport;
   const transport = new ThreadsTransport({ rank: 0, size: o.size + 1, control, port: zero.port1, spinMicros: 50, napMicros: 0 });
   const host = new ThreadHost({ size: o.size, control, zero: zero.port2, initializer: o.initializer, initArgs: o.initArgs, resourceLimits: o.resourceLimits, onDeath: o.onDeath });
   return { transport, host };
+}
+
+/** What a scheduler works with: its communicator (it is rank 0), the host of ranks 1..size, and how to forget a replaced worker. */
+export interface PoolWorld {
+  size: number;
+  comm: Communicator;
+  host: WorkerHost;
+  reset: PoolTransport['reset'] | undefined;
+}
+
+/**
+ * The world of a pool: the other ranks of `comm` when given (a pool over a job's ranks,
+ * see comm-host.ts), else `size` workers of the given isolation started here.
+ */
+export function poolWorld(o: Omit<PoolWorkersOptions, 'size'> & { size: number | undefined; comm: Communicator | undefined }): PoolWorld {
+  if (o.comm) return { size: o.comm.size - 1, comm: o.comm, host: new CommHost(o.comm), reset: undefined };
+  const size = o.size ?? availableParallelism();
+  const { transport, host } = startWorkers({ ...o, size });
+  return { size, comm: new Communicator(transport, 0), host, reset: transport.reset.bind(transport) };
 }

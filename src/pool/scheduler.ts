@@ -1,13 +1,11 @@
-import { availableParallelism } from 'node:os';
 import type { ResourceLimits } from 'node:worker_threads';
-import { Communicator } from '../comm/communicator.ts';
+import type { Communicator } from '../comm/communicator.ts';
 import { BrokenPoolError, DataCloneError, PeerExitedError, isRanksError } from '../errors.ts';
 import { holdsShared, share } from '../sync/share.ts';
 import { Future } from './future.ts';
 import { dropUnclonable, refuseShared, taskMessage, watchStop, type Batch, type Chunk, type StopOptions } from './chunks.ts';
-import { CommHost } from './comm-host.ts';
 import type { WorkerHost } from './host.ts';
-import { startWorkers, type PoolTransport } from './hosts.ts';
+import { poolWorld, type PoolTransport } from './hosts.ts';
 import { RESULT, TASK, rebuildError, type ResultMessage } from './protocol.ts';
 import type { Task } from './tasks.ts';
 import { Seats } from './seats.ts';
@@ -54,20 +52,10 @@ export class Scheduler {
   private finished = 0;
 
   constructor(private readonly options: SchedulerOptions = {}) {
-    if (options.comm) {
-      this.size = options.comm.size - 1;
-      this.comm = options.comm;
-      this.host = new CommHost(options.comm);
-    } else {
-      const size = (this.size = options.size ?? availableParallelism());
-      const { transport, host } = startWorkers({
-        size, isolation: options.isolation ?? 'thread', initializer: options.initializer, initArgs: options.initArgs ?? [], resourceLimits: options.resourceLimits,
-        onDeath: (_rank, err) => this.fail(new BrokenPoolError(err.message, { cause: err.cause ?? err })),
-      });
-      this.host = host;
-      this.comm = new Communicator(transport, 0);
-      this.reset = transport.reset.bind(transport);
-    }
+    ({ size: this.size, comm: this.comm, host: this.host, reset: this.reset } = poolWorld({
+      size: options.size, comm: options.comm, isolation: options.isolation ?? 'thread', initializer: options.initializer, initArgs: options.initArgs ?? [], resourceLimits: options.resourceLimits,
+      onDeath: (_rank, err) => this.fail(new BrokenPoolError(err.message, { cause: err.cause ?? err })),
+    }));
     this.seats = new Seats(this.size, this.host.flags, options.maxTasksPerWorker);
   }
 

@@ -1,0 +1,104 @@
+import type { Communicator } from '../comm/communicator.ts';
+import type { Future } from './future.ts';
+import { checkCount, checkSize, commOf, joinPool, makeScheduler, stopOf, withoutRoot, type CallOptions, type CommWorkerOptions, type MapOptions, type TaskLike, type WorkerOptions } from './options.ts';
+import type { Scheduler } from './scheduler.ts';
+import { toTask, type TaskArgs, type TaskResult } from './tasks.ts';
+
+/**
+ * concurrent.futures' executor: `submit` gives a Future per call.
+ *
+ * @example
+ * await using ex = new Executor({ maxWorkers: 2 });
+ * const f = ex.submit(math.square, 7);
+ * console.log(await f); // 49
+ */
+export class Executor implements AsyncDisposable {
+  readonly maxWorkers: number;
+  private readonly scheduler: Scheduler;
+  private readonly pending = new Set<Future>();
+
+  constructor(options?: { maxWorkers?: number } & WorkerOptions) {
+    const comm = commOf(options);
+    this.maxWorkers = comm ? comm.size - 1 : checkSize(options?.maxWorkers, 'maxWorkers');
+    this.scheduler = makeScheduler(this.maxWorkers, options);
+  }
+
+  /**
+   * An executor over the ranks of `comm` (mpi4py.futures' MPICommExecutor); see
+   * `Pool.onComm`. Every rank calls it; the root gets the executor, the others serve until
+   * it shuts down, then get `null`.
+   *
+   * @example
+   * const ex = await Executor.onComm(world(), { root: 0 });
+   * if (ex) {
+   *   const f = ex.submit(math.square, 7);
+   *   console.log(await f); // 49
+   *   await ex.shutdown();
+   * }
+   */
+  static async onComm(comm: Communicator, options?: { maxWorkers?: number } & CommWorkerOptions): Promise<Executor | null> {
+    const own = await joinPool(comm, options);
+    if (own === null) return null;
+    return new Executor(withoutRoot(options, own));
+  }
+
+  /**
+   * Schedules `fn(...args)`; returns its Future at once.
+   *
+   * @example
+   * const f = ex.submit((a: number, b: number) => a + b, 1, 2);
+   */
+  submit<F extends TaskLike>(fn: F, ...args: TaskArgs<F>): Future<TaskResult<F>> {
+    return this.submitWith(fn, args);
+  }
+
+  /**
+   * `submit` with an argument list and options: `signal` and `timeout` drop the call if it
+   * is queued, or stop it by ending its worker (which is replaced) if it runs.
+   *
+   * @example
+   * const f = ex.submitWith(math.slow, [5_000], { timeout: 100 }); // rejects with TimeoutError
+   */
+  submitWith<F extends TaskLike>(fn: F, args: TaskArgs<F>, options?: CallOptions): Future<TaskResult<F>> {
+    const f = this.scheduler.submit<TaskResult<F>>(toTask(fn), [[...(args as unknown[])]], 1, stopOf(options))[0]!;
+    const any = f as unknown as Future;
+    this.pending.add(any);
+    f.addDoneCallback(() => this.pending.delete(any));
+    return f;
+  }
+
+  /**
+   * `fn` over `items`, results in order; rejects with the first error, or with
+   * TimeoutError when `timeout` ms pass first (the calls still queued or running are
+   * then dropped or stopped).
+   *
+   * @example
+   * await ex.map(math.square, [1, 2, 3], { chunksize: 2 });
+   */
+  async map<F extends TaskLike>(fn: F, items: Iterable<TaskArgs<F>[0]>, options?: MapOptions): Promise<TaskResult<F>[]> {
+    const calls = Array.from(items, (x) => [x]);
+    const task = toTask(fn);
+    const stop = stopOf(options);
+    const chunksize = checkCount(options?.chunksize, 'chunksize') ?? 1;
+    if (calls.length === 0) return [];
+    const futures = this.scheduler.submit<TaskResult<F>>(task, calls, chunksize, stop);
+    return Promise.all(futures.map((f) => f.result()));
+  }
+
+  /**
+   * Stops taking tasks. With `cancelFutures`, queued tasks are cancelled; with `wait`
+   * (default), resolves once running tasks finish and the workers end.
+   *
+   * @example
+   * await ex.shutdown({ wait: true, cancelFutures: false });
+   */
+  async shutdown(options?: { wait?: boolean; cancelFutures?: boolean }): Promise<void> {
+    if (options?.cancelFutures) for (const f of this.pending) f.cancel();
+    const closing = this.scheduler.close();
+    if (options?.wait ?? true) await closing;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.shutdown();
+  }
+}

@@ -1,0 +1,106 @@
+// What Pool and Executor share: their options, checked, and the scheduler they make.
+import { availableParallelism } from 'node:os';
+import type { ResourceLimits } from 'node:worker_threads';
+import type { Communicator } from '../comm/communicator.ts';
+import { ArgumentRangeError, InvalidArgumentError } from '../errors.ts';
+import { joinCommPool, type CommPoolOptions } from './comm-host.ts';
+import { Scheduler, type StopOptions } from './scheduler.ts';
+import { toTask, type Task } from './tasks.ts';
+
+type Fn = (...args: never[]) => unknown;
+/** A task reference from `tasks()`, or a self-contained inline function. */
+export type TaskLike = Task<never[], unknown> | Fn;
+
+export function checkSize(size: unknown, name: string): number {
+  if (size === undefined) return availableParallelism();
+  if (Number.isInteger(size) && (size as number) >= 1) return size as number;
+  throw new ArgumentRangeError(`Expected \`${name}\` to be an integer >= 1, got ${String(size)}`);
+}
+
+export function checkCount(value: unknown, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (Number.isInteger(value) && (value as number) >= 1) return value as number;
+  throw new ArgumentRangeError(`Expected \`${name}\` to be an integer >= 1, got ${String(value)}`);
+}
+
+/** What every call takes to stop its tasks early (see StopOptions). */
+export type CallOptions = StopOptions;
+/** Options of `map`, `starmap`, `imap`, `imapUnordered`. */
+export interface MapOptions extends CallOptions {
+  /** Calls sent to a worker at once (>= 1). map's default splits the input in about 4 chunks per worker, imap's is 1. */
+  chunksize?: number;
+}
+/** Options of `imap` and `imapUnordered`. */
+export interface StreamMapOptions extends MapOptions {
+  /** Input items read ahead of the results consumed, at most (default 4 × size × chunksize). */
+  readAhead?: number;
+}
+
+/** Options shared by Pool and Executor. */
+export interface WorkerOptions {
+  /** Calls a worker runs before it is replaced by a fresh one (default: no limit). */
+  maxTasksPerWorker?: number;
+  /** Runs once in each worker before its first task; if it throws, the pool is broken. */
+  initializer?: TaskLike;
+  initArgs?: unknown[];
+  /**
+   * `'thread'` (default): workers are threads of this process, sharing memory (Lock, Queue,
+   * Value... can be task arguments). `'process'`: workers are child processes over Unix
+   * sockets: a crash, a kill or an out-of-memory takes only its worker down (the pool is
+   * broken, this process lives on), at the cost of slower start-up and task round trips;
+   * shared primitives are refused as arguments (ERR_DATA_CLONE).
+   */
+  isolation?: 'thread' | 'process';
+  /** Called after every call settles, with the calls settled and submitted so far. */
+  onProgress?: (done: number, total: number) => void;
+  /** Heap and stack limits of each worker (node:worker_threads; node's --max-old-space-size and friends for processes): a worker over them dies, and the pool is broken. */
+  resourceLimits?: ResourceLimits;
+}
+
+/** The private communicator a pool over ranks schedules on (see Pool.onComm); never set by users. */
+export const COMM = Symbol('ranks.pool.comm');
+export type Internal = { [COMM]?: Communicator };
+
+/** Options of a pool over the ranks of a communicator: its workers are ranks it neither starts nor ends. */
+export type CommWorkerOptions = Omit<WorkerOptions, 'maxTasksPerWorker' | 'isolation' | 'resourceLimits'> & CommPoolOptions;
+
+export function makeScheduler(size: number, options: (WorkerOptions & Internal) | undefined): Scheduler {
+  const isolation = options?.isolation ?? 'thread';
+  if (isolation !== 'thread' && isolation !== 'process') throw new InvalidArgumentError(`Expected \`isolation\` to be 'thread' or 'process', got ${String(isolation)}`);
+  if (options?.onProgress !== undefined && typeof options.onProgress !== 'function') throw new InvalidArgumentError('Expected `onProgress` to be a function');
+  if (options?.initArgs !== undefined && !Array.isArray(options.initArgs)) throw new InvalidArgumentError('Expected `initArgs` to be an array');
+  return new Scheduler({
+    size,
+    maxTasksPerWorker: checkCount(options?.maxTasksPerWorker, 'maxTasksPerWorker'),
+    initializer: options?.initializer === undefined ? undefined : toTask(options.initializer),
+    initArgs: options?.initArgs,
+    onProgress: options?.onProgress,
+    resourceLimits: options?.resourceLimits,
+    isolation,
+    comm: options?.[COMM],
+  });
+}
+
+/** The options of the pool `joinPool` asked for: over `own`'s ranks, or local threads. */
+export function withoutRoot<O extends CommWorkerOptions>(options: O | undefined, own: Communicator | 'local'): O {
+  const rest = { ...options } as O;
+  delete rest.root;
+  return own === 'local' ? rest : ({ ...rest, [COMM]: own } as O);
+}
+
+/** Joins the pool over `comm`'s ranks: the root's private communicator, or null on a rank that served; `local` on a one-rank communicator. */
+export async function joinPool(comm: Communicator, options: CommWorkerOptions | undefined): Promise<Communicator | 'local' | null> {
+  const own = await joinCommPool(comm, options ?? {});
+  return own && own.size === 1 ? 'local' : own;
+}
+
+export function stopOf(options: CallOptions | undefined): StopOptions | undefined {
+  if (options?.timeout !== undefined && !(typeof options.timeout === 'number' && options.timeout >= 0)) throw new ArgumentRangeError(`Expected \`timeout\` to be a number >= 0, got ${String(options.timeout)}`);
+  return options?.signal || options?.timeout !== undefined ? { signal: options.signal, timeout: options.timeout } : undefined;
+}
+
+
+/** The communicator a pool over ranks was made for (see Pool.onComm), if any. */
+export function commOf(options: object | undefined): Communicator | undefined {
+  return (options as Internal | undefined)?.[COMM];
+}
