@@ -1,6 +1,8 @@
 // A pool over the ranks of a communicator (mpi4py.futures' MPICommExecutor): one rank
 // schedules, the others serve tasks until it closes the pool. Under mpiexec or srun the
 // communicator is MPI's, so the pool spreads its tasks over a cluster's nodes.
+import { ANY_TAG } from '../constants.ts';
+import { Status } from '../comm/status.ts';
 import { ArgumentRangeError, DataCloneError, InvalidArgumentError } from '../errors.ts';
 import type { Communicator } from '../comm/communicator.ts';
 import { NO_FLAGS } from './flags.ts';
@@ -27,9 +29,17 @@ export class CommHost implements WorkerHost {
 
   ref(): void {}
 
-  /** Resolves when `rank` says it has left its serving loop (it does after the stop message). */
-  exited(rank: number): Promise<number> {
-    return this.comm.recv({ source: rank, tag: BYE }).then(() => 0);
+  /**
+   * Resolves when `rank` says it has left its serving loop (it does after the stop
+   * message). What it sent before that and nobody awaits any more (results of calls let
+   * go, or of a terminated pool) is taken and dropped, so no message is left unread.
+   */
+  async exited(rank: number): Promise<number> {
+    for (;;) {
+      const status = new Status();
+      await this.comm.recv({ source: rank, tag: ANY_TAG, status });
+      if (status.tag === BYE) return 0;
+    }
   }
 
   replace(rank: number): Promise<void> {
