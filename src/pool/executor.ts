@@ -15,7 +15,6 @@ import { toTask, type TaskArgs, type TaskResult } from './tasks.ts';
 export class Executor implements AsyncDisposable {
   readonly maxWorkers: number;
   private readonly scheduler: Scheduler;
-  private readonly pending = new Set<Future>();
 
   constructor(options?: { maxWorkers?: number } & WorkerOptions) {
     const comm = commOf(options);
@@ -60,11 +59,7 @@ export class Executor implements AsyncDisposable {
    * const f = ex.submitWith(math.slow, [5_000], { timeout: 100 }); // rejects with TimeoutError
    */
   submitWith<F extends TaskLike>(fn: F, args: TaskArgs<F>, options?: CallOptions): Future<TaskResult<F>> {
-    const f = this.scheduler.submit<TaskResult<F>>(toTask(fn), [[...(args as unknown[])]], 1, stopOf(options))[0]!;
-    const any = f as unknown as Future;
-    this.pending.add(any);
-    f.addDoneCallback(() => this.pending.delete(any));
-    return f;
+    return this.scheduler.submit<TaskResult<F>>(toTask(fn), [[...(args as unknown[])]], 1, stopOf(options))[0]!;
   }
 
   /**
@@ -93,7 +88,7 @@ export class Executor implements AsyncDisposable {
    * await ex.shutdown({ wait: true, cancelFutures: false });
    */
   async shutdown(options?: { wait?: boolean; cancelFutures?: boolean }): Promise<void> {
-    if (options?.cancelFutures) for (const f of this.pending) f.cancel();
+    if (options?.cancelFutures) this.scheduler.cancelPending();
     const closing = this.scheduler.close();
     if (options?.wait ?? true) await closing;
   }

@@ -3,8 +3,6 @@ import { checkTimeout } from '../comm/validate.ts';
 
 type State = 'pending' | 'running' | 'cancelled' | 'finished';
 
-const DONE = Promise.resolve();
-
 /**
  * The eventual result of a task (concurrent.futures' `Future`). Await it, or ask with a
  * timeout; a pending one can be cancelled.
@@ -19,9 +17,11 @@ export class Future<T = unknown> implements PromiseLike<T> {
   private value: T | undefined;
   private error: unknown;
   private failed = false;
-  private readonly callbacks: ((f: Future<T>) => void)[] = [];
-  private readonly waiters: (() => void)[] = [];
-  private whenSettled: Promise<void> | undefined;
+  // Made when first needed: a pool's futures are many and short-lived.
+  private callbacks: ((f: Future<T>) => void)[] | undefined;
+  private waiters: (() => void)[] | undefined;
+  /** The promise every `result()` without a timeout shares, and how to settle it. */
+  private shared: { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void } | undefined;
   /** @internal Set by the executor: withdraws the queued task; false if it is too late. */
   canceller: (() => boolean) | undefined;
 
@@ -64,20 +64,28 @@ export class Future<T = unknown> implements PromiseLike<T> {
    * const v = await f.result({ timeout: 500 });
    */
   result(options?: { timeout?: number }): Promise<T> {
+    if (options?.timeout !== undefined) return this.waitDone(options.timeout, 'result()').then(() => this.outcome());
     // The common case, no timeout, costs one promise shared by every waiter.
-    if (options?.timeout === undefined) return this.settled().then(this.outcome);
-    return this.waitDone(options.timeout, 'result()').then(this.outcome);
+    if (this.done()) {
+      try {
+        return Promise.resolve(this.outcome());
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    }
+    if (!this.shared) {
+      let resolve!: (v: T) => void;
+      let reject!: (e: unknown) => void;
+      const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
+      this.shared = { promise, resolve, reject };
+    }
+    return this.shared.promise;
   }
 
-  private readonly outcome = (): T => {
+  private outcome(): T {
     if (this.state === 'cancelled') throw new CancelledError('The task');
     if (this.failed) throw this.error;
     return this.value as T;
-  };
-
-  private settled(): Promise<void> {
-    if (this.done()) return DONE;
-    return (this.whenSettled ??= new Promise<void>((resolve) => this.waiters.push(resolve)));
   }
 
   /**
@@ -103,7 +111,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
   addDoneCallback(cb: (f: Future<T>) => void): void {
     if (typeof cb !== 'function') throw new InvalidArgumentError(`Expected \`cb\` to be a function, got ${typeof cb}`);
     if (this.done()) this.call(cb);
-    else this.callbacks.push(cb);
+    else (this.callbacks ??= []).push(cb);
   }
 
   /** This future, typed as one: for code holding the view `asCompleted` yields. @example names.get(f.future) */
@@ -150,7 +158,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
     if (this.done()) return Promise.resolve(true);
     return new Promise((resolve) => {
       const timer = timeout === undefined ? undefined : setTimeout(() => resolve(false), timeout);
-      this.waiters.push(() => {
+      (this.waiters ??= []).push(() => {
         clearTimeout(timer);
         resolve(true);
       });
@@ -163,8 +171,17 @@ export class Future<T = unknown> implements PromiseLike<T> {
   }
 
   private settle(): void {
-    for (const w of this.waiters.splice(0)) w();
-    for (const cb of this.callbacks.splice(0)) this.call(cb);
+    const shared = this.shared;
+    if (shared) {
+      if (this.state === 'cancelled') shared.reject(new CancelledError('The task'));
+      else if (this.failed) shared.reject(this.error);
+      else shared.resolve(this.value as T);
+    }
+    const waiters = this.waiters;
+    const callbacks = this.callbacks;
+    this.waiters = this.callbacks = undefined;
+    if (waiters) for (const w of waiters) w();
+    if (callbacks) for (const cb of callbacks) this.call(cb);
   }
 
   private call(cb: (f: Future<T>) => void): void {

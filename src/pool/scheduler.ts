@@ -9,6 +9,7 @@ import { poolWorld, type PoolTransport } from './hosts.ts';
 import { RESULT, TASK, rebuildError, type ResultMessage } from './protocol.ts';
 import type { Task } from './tasks.ts';
 import { Seats } from './seats.ts';
+import { ChunkQueue } from './queue.ts';
 
 export type { StopOptions } from './chunks.ts';
 
@@ -38,7 +39,7 @@ export class Scheduler {
   private readonly reset: PoolTransport['reset'] | undefined;
   private readonly host: WorkerHost;
   private readonly seats: Seats;
-  private readonly queue: Chunk[] = [];
+  private readonly queue = new ChunkQueue();
   private readonly chunks = new Map<number, Chunk>();
   private nextId = 1;
   private receiving = false;
@@ -95,6 +96,11 @@ export class Scheduler {
     return futures;
   }
 
+  /** Cancels every call not started yet (queued, or held by a worker that can give it back). */
+  cancelPending(): void {
+    for (const chunk of [...this.chunks.values()]) for (const f of chunk.futures) f.cancel();
+  }
+
   /** Stops taking tasks; resolves when every queued task has run and the workers have ended. */
   close(): Promise<void> {
     return (this.closed ??= this.shutdown());
@@ -134,7 +140,7 @@ export class Scheduler {
     const stopped = [...batch.chunks];
     const replace = new Set<number>();
     for (const chunk of stopped) {
-      if (chunk.worker === 0) this.queue.splice(this.queue.indexOf(chunk), 1);
+      if (chunk.worker === 0) this.queue.remove(chunk);
       // A rank of a communicator cannot be ended: its call is let go, its result dropped.
       else if (!this.seats.withdraw(chunk) && this.host.canReplace) replace.add(chunk.worker);
       this.forget(chunk);
@@ -285,7 +291,7 @@ export class Scheduler {
     if (outcomes === null) return this.seats.skipped(id);
     const chunk = this.chunks.get(id);
     if (!chunk) return;
-    if (chunk.worker === 0) this.queue.splice(this.queue.indexOf(chunk), 1);
+    if (chunk.worker === 0) this.queue.remove(chunk);
     this.forget(chunk);
     outcomes.forEach((o, i) => {
       const f = chunk.futures[i]!;
@@ -316,7 +322,7 @@ export class Scheduler {
     this.broken = err;
     const pending = [...this.chunks.values()];
     this.chunks.clear();
-    this.queue.length = 0;
+    this.queue.clear();
     for (const chunk of pending) for (const f of chunk.futures) f.setException(err);
     this.cancelWaits.abort(err);
     for (const d of this.drained.splice(0)) d();

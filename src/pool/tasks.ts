@@ -42,12 +42,17 @@ export function tasks<M>(module: URL | string): Tasks<M> {
   } catch {
     throw new InvalidArgumentError(`Expected \`module\` to be a URL (e.g. new URL('./tasks.ts', import.meta.url)), got ${JSON.stringify(String(module))}`);
   }
+  // This module's references by name: `math.add` in a hot loop costs one lookup.
+  const own = new Map<string, Task>();
   return new Proxy({} as Tasks<M>, {
     get(_, name) {
       if (typeof name !== 'string' || name === 'then') return undefined;
+      let t = own.get(name);
+      if (t) return t;
       const key = `${url}#${name}`;
-      let t = cache.get(key);
+      t = cache.get(key);
       if (!t) cache.set(key, (t = Object.freeze({ module: url, name })));
+      own.set(name, t);
       return t;
     },
   });
