@@ -131,6 +131,11 @@ export async function runRanksMpi(options: MpiOptions): Promise<ImplResult[]> {
   return out;
 }
 
+/** The mpiexec of `flavor`, if installed. */
+export function mpiexecOf(flavor: Flavor): string | undefined {
+  return toolsOf(flavor).mpiexec;
+}
+
 /**
  * `mpiexec` arguments for `n` ranks of `flavor`: Open MPI refuses more ranks than cores
  * unless told it may oversubscribe (it then also yields while it waits); MPICH's hydra just runs them.

@@ -8,6 +8,12 @@ import type { CallSamples, PoolResult, SummaryRow } from './types.ts';
 export const RANKS = 'ranks';
 export const NODE_PEERS = ['piscina', 'tinypool', 'workerpool', 'poolifier'] as const;
 export const PYTHON = 'Python multiprocessing';
+/** A pool over the ranks of an MPI job, and its peer. */
+export const RANKS_OMPI_POOL = 'ranks over Open MPI';
+export const RANKS_MPICH_POOL = 'ranks over MPICH';
+export const MPI4PY_FUTURES = 'mpi4py.futures';
+/** Ranks of those jobs: rank 0 schedules, the others serve (as many as the pools above have workers). */
+export const MPI_POOL_RANKS = POOL_WORKERS + 1;
 
 type Ok = Extract<PoolResult, { status: 'ok' }>;
 
@@ -28,6 +34,12 @@ function label(impl: string, variant: string, plan: PoolPlan): string {
     [`${PYTHON}/starmap`]: 'Python Pool.starmap (default chunksize)',
     [`${PYTHON}/starmap-1`]: 'Python Pool.starmap (chunksize 1)',
     [`${PYTHON}/apply`]: 'Python Pool.apply',
+    [`${RANKS_OMPI_POOL}/map`]: 'ranks Pool.onComm starmap over Open MPI (default chunksize)',
+    [`${RANKS_OMPI_POOL}/submit`]: 'ranks Executor.onComm submit over Open MPI',
+    [`${RANKS_MPICH_POOL}/map`]: 'ranks Pool.onComm starmap over MPICH (default chunksize)',
+    [`${RANKS_MPICH_POOL}/submit`]: 'ranks Executor.onComm submit over MPICH',
+    [`${MPI4PY_FUTURES}/map`]: 'mpi4py.futures MPICommExecutor starmap (default chunksize)',
+    [`${MPI4PY_FUTURES}/submit`]: 'mpi4py.futures MPICommExecutor submit',
   };
   return labels[`${impl}/${variant}`] ?? `${impl} ${variant}`;
 }
@@ -105,6 +117,33 @@ export function poolSummaryRows(results: PoolResult[], plan: PoolPlan): SummaryR
     verdict: verdict(mine && piscina ? mine.summary.median <= piscina.summary.median / 3 : undefined),
   });
   rows.push(cpuRow(results));
+  rows.push(...mpiPoolRows(results, plan));
+  return rows;
+}
+
+/** A pool over an MPI job's ranks against mpi4py.futures in the same kind of job: throughput and round trip. */
+function mpiPoolRows(results: PoolResult[], plan: PoolPlan): SummaryRow[] {
+  const rows: SummaryRow[] = [];
+  const bench = `pool over an MPI job (${MPI_POOL_RANKS} ranks: rank 0 schedules, ${MPI_POOL_RANKS - 1} serve)`;
+  const tp = figures(results, plan, 'throughput');
+  const rt = figures(results, plan, 'roundTrip');
+  for (const impl of [RANKS_OMPI_POOL, RANKS_MPICH_POOL]) {
+    for (const [kind, variant] of [['throughput', 'map'], ['throughput', 'submit'], ['roundTrip', 'submit']] as const) {
+      const list = kind === 'throughput' ? tp : rt;
+      const mine = list.find((f) => f.impl === impl && f.variant === variant);
+      const peer = list.find((f) => f.impl === MPI4PY_FUTURES && f.variant === variant);
+      const cell = kind === 'throughput' ? rateCell : microsCell;
+      const what = kind === 'throughput' ? `${bench}, tiny tasks` : `${bench}, one task round trip`;
+      rows.push({
+        benchmark: what,
+        ranks: mine ? `${mine.label}: ${cell(mine.summary)}` : `${label(impl, variant, plan)}: ${missing(results, [impl])}`,
+        peer: peer ? `${peer.label}: ${cell(peer.summary)}` : `${label(MPI4PY_FUTURES, variant, plan)}: ${missing(results, [MPI4PY_FUTURES])}`,
+        ratio: mine && peer ? `${formatRatio(mine.summary.median / peer.summary.median)} of mpi4py.futures'` : '–',
+        goal: 'report',
+        verdict: mine && peer ? 'report' : 'n/a',
+      });
+    }
+  }
   return rows;
 }
 
@@ -179,4 +218,9 @@ const HOW = `### pool: how it is measured
   20 ms on the main thread) over the items, once as a plain loop in the main thread and once
   as \`Pool.map(burn, items, { chunksize: 1 })\` with one worker per core, alternating,
   after one untimed round of each; speedup = median serial time / median map time (the
-  spread is over the per-repeat ratios).`;
+  spread is over the per-repeat ratios).
+- Pool over an MPI job: \`mpiexec -n 3\` of \`node lib/pool-mpi-ranks.ts\` (ranks'
+  \`Pool.onComm\` / \`Executor.onComm\` over \`world()\`) and of \`python3 lib/pool_mpi.py\`
+  (mpi4py.futures' \`MPICommExecutor\`, on the Open MPI that Debian's mpi4py is built on):
+  rank 0 schedules, the 2 other ranks serve; the same bursts and round trips as above
+  (\`starmap\` with the default chunksize, N \`submit\` calls, sequential \`submit\`).`;

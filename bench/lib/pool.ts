@@ -4,7 +4,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { poolPlanArgs, poolPlanFor } from './pool-plan.ts';
-import { NODE_PEERS, PYTHON, RANKS, poolSummaryRows, poolTables } from './pool-report.ts';
+import { MPI4PY_FUTURES, MPI_POOL_RANKS, NODE_PEERS, PYTHON, RANKS, RANKS_MPICH_POOL, RANKS_OMPI_POOL, poolSummaryRows, poolTables } from './pool-report.ts';
+import { MPI_ENV, mpi4pyLauncher, mpiexecOf, rankArgs } from './mpi.ts';
 import { cleanLibrary, runJsonLine, type RunOptions } from './proc.ts';
 import type { FamilyOptions, FamilyResult, PoolOutput, PoolResult } from './types.ts';
 
@@ -46,6 +47,25 @@ export async function poolFamily(options: FamilyOptions): Promise<FamilyResult> 
     add(await runPool(PYTHON, PYTHON_EXE, [join(cwd, 'lib', 'pool.py'), ...args], { cwd, timeoutMs }));
   } else {
     add({ name: PYTHON, status: 'not run', reason: `${PYTHON_EXE} not found`, seconds: 0 });
+  }
+  // A pool over the ranks of an MPI job (rank 0 schedules, 2 ranks serve), beside mpi4py.futures.
+  const mpiEnv = { ...MPI_ENV };
+  for (const flavor of ['Open MPI', 'MPICH'] as const) {
+    const name = flavor === 'Open MPI' ? RANKS_OMPI_POOL : RANKS_MPICH_POOL;
+    const mpiexec = mpiexecOf(flavor);
+    if (!mpiexec) {
+      add({ name, status: 'not run', reason: `no ${flavor} mpiexec found`, seconds: 0 });
+      continue;
+    }
+    options.log(`pool: ${name} (${mpiexec} -n ${MPI_POOL_RANKS} node lib/pool-mpi-ranks.ts)`);
+    add(await runPool(name, mpiexec, [...rankArgs(flavor, MPI_POOL_RANKS), ...tsx, 'lib/pool-mpi-ranks.ts', ...args], { cwd, timeoutMs, env: { ...mpiEnv, BENCH_MPI_FLAVOR: flavor } }));
+  }
+  const py = mpi4pyLauncher();
+  if (py.ok) {
+    options.log(`pool: ${MPI4PY_FUTURES} (${py.mpiexec} -n ${MPI_POOL_RANKS} ${py.python} lib/pool_mpi.py)`);
+    add(await runPool(MPI4PY_FUTURES, py.mpiexec, [...rankArgs(py.flavor, MPI_POOL_RANKS), py.python, join(cwd, 'lib', 'pool_mpi.py'), ...args], { cwd, timeoutMs, env: { ...mpiEnv, PYTHONPATH: join(cwd, 'lib') } }));
+  } else {
+    add({ name: MPI4PY_FUTURES, status: 'not run', reason: py.reason, seconds: 0 });
   }
   return { family: 'pool', rows: poolSummaryRows(results, plan), sections: poolTables(results, plan), impls: results, files: [] };
 }

@@ -27,6 +27,11 @@ export interface Chunk {
   seq: number;
   /** Withdrawn before its worker started it: held until the worker says it skipped it. */
   ghost?: boolean;
+  /**
+   * One future for the whole chunk, settled with its outcomes (Pool.map and friends, which
+   * hand back arrays): no Future and no promise per call.
+   */
+  bulk?: boolean;
 }
 
 /** The calls of one submission, which stop together. */
@@ -61,6 +66,17 @@ export function watchStop(stop: StopOptions | undefined, onStop: (err: Error) =>
 
 /** Rejects the calls whose arguments cannot be serialized; true if some calls are left. */
 export function dropUnclonable(chunk: Chunk): boolean {
+  if (chunk.bulk) {
+    // One future for all: it fails with the first call that cannot be sent.
+    for (const args of chunk.calls) {
+      const hit = findUnclonable(args, 'arguments');
+      if (hit) {
+        chunk.futures[0]!.setException(new DataCloneError(hit.path, hit.what));
+        return false;
+      }
+    }
+    return false;
+  }
   const keep: number[] = [];
   chunk.calls.forEach((args, i) => {
     const hit = findUnclonable(args, 'arguments');
@@ -79,12 +95,12 @@ export function dropUnclonable(chunk: Chunk): boolean {
  * ERR_DATA_CLONE), saying where; processes share no memory, and a copy would silently
  * stop being shared.
  */
-export function refuseShared(calls: unknown[][], futures: Future[]): void {
+export function refuseShared(calls: unknown[][], futureOf: (call: number) => Future): void {
   calls.forEach((args, i) => {
     const hit = findShared(args, 'arguments');
     if (!hit) return;
     const err = new DataCloneError(hit.path, hit.what);
     err.message = `Cannot send ${hit.path} to a worker process: ${hit.what} lives in shared memory, which processes do not share (isolation: 'process'); use a pool with isolation: 'thread'`;
-    futures[i]!.setException(err);
+    futureOf(i).setException(err);
   });
 }

@@ -76,8 +76,7 @@ export class Executor implements AsyncDisposable {
     const stop = stopOf(options);
     const chunksize = checkCount(options?.chunksize, 'chunksize') ?? 1;
     if (calls.length === 0) return [];
-    const futures = this.scheduler.submit<TaskResult<F>>(task, calls, chunksize, stop);
-    return Promise.all(futures.map((f) => f.result()));
+    return this.scheduler.map<TaskResult<F>>(task, calls, chunksize, stop);
   }
 
   /**

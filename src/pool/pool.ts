@@ -126,8 +126,7 @@ export class Pool implements AsyncDisposable {
     // Like multiprocessing: about four chunks per worker unless told otherwise.
     const size = checkCount(options?.chunksize, 'chunksize') ?? this.chunksize ?? Math.max(1, Math.ceil(calls.length / (4 * this.size)));
     if (calls.length === 0) return [];
-    const futures = this.scheduler.submit<R>(task, calls, size, stop);
-    return Promise.all(futures.map((f) => f.result()));
+    return this.scheduler.map<R>(task, calls, size, stop);
   }
 
   private stream<R>(fn: TaskLike, items: Iterable<unknown> | AsyncIterable<unknown>, spread: boolean, ordered: boolean, options: StreamMapOptions | undefined): AsyncGenerator<R, void, undefined> {

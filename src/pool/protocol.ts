@@ -17,11 +17,13 @@ export type TaskMessage = [id: number, seq: number, module: string | null, name:
 /** One call's outcome: [1, value] or [0, error]. */
 export type Outcome = [1, unknown] | [0, RemoteError];
 /**
- * A chunk's outcomes, or null when the worker skipped it because rank 0 withdrew it. Both
- * ways, messages carry lists: the chunks rank 0 hands a worker at once, and the replies a
- * worker gathered (it sends them at the end of a batch, or every millisecond).
+ * A chunk's outcomes; or, when every call succeeded, null and the values alone (no pair
+ * per call to build, send and read); or null alone when the worker skipped the chunk
+ * because rank 0 withdrew it. Both ways, messages carry lists: the chunks rank 0 hands a
+ * worker at once, and the replies a worker gathered (it sends them at the end of a batch,
+ * or every millisecond).
  */
-export type ResultMessage = [id: number, outcomes: Outcome[] | null];
+export type ResultMessage = [id: number, outcomes: Outcome[] | null, values?: unknown[]];
 
 /** An error as it crosses threads: enough to rebuild it with the same name, message and own properties. */
 export interface RemoteError {

@@ -6,7 +6,7 @@ import { Future } from './future.ts';
 import { dropUnclonable, refuseShared, taskMessage, watchStop, type Batch, type Chunk, type StopOptions } from './chunks.ts';
 import type { WorkerHost } from './host.ts';
 import { poolWorld, type PoolTransport } from './hosts.ts';
-import { RESULT, TASK, rebuildError, type ResultMessage } from './protocol.ts';
+import { RESULT, TASK, rebuildError, type Outcome, type ResultMessage } from './protocol.ts';
 import type { Task } from './tasks.ts';
 import { Seats } from './seats.ts';
 import { ChunkQueue } from './queue.ts';
@@ -60,9 +60,12 @@ export class Scheduler {
     this.seats = new Seats(this.size, this.host.flags, options.maxTasksPerWorker);
   }
 
-  /** Futures for calls of `task`, queued in chunks of `chunksize`. */
-  submit<R>(task: Task, calls: unknown[][], chunksize = 1, stop?: StopOptions): Future<R>[] {
-    const futures = calls.map(() => new Future<R>());
+  /**
+   * Futures for calls of `task`, queued in chunks of `chunksize`: one per call, or with
+   * `bulk` one per chunk, settled with the chunk's outcomes.
+   */
+  submit<R>(task: Task, calls: unknown[][], chunksize = 1, stop?: StopOptions, bulk = false): Future<R>[] {
+    const futures = Array.from({ length: bulk ? Math.ceil(calls.length / chunksize) : calls.length }, () => new Future<R>());
     if (this.broken || this.stopping) {
       const err = this.broken ?? new BrokenPoolError('The pool is closed to new tasks');
       for (const f of futures) f.setException(err);
@@ -71,19 +74,21 @@ export class Scheduler {
     if (calls.length === 0) return futures;
     const batch: Batch = { left: calls.length, chunks: new Set(), cleanup: undefined };
     for (let i = 0; i < calls.length; i += chunksize) {
-      const chunk: Chunk = { id: this.nextId++, task, calls: calls.slice(i, i + chunksize), futures: futures.slice(i, i + chunksize) as Future[], batch, worker: 0, seq: 0 };
+      const mine = (bulk ? [futures[i / chunksize]] : futures.slice(i, i + chunksize)) as Future[];
+      const chunk: Chunk = { id: this.nextId++, task, calls: calls.slice(i, i + chunksize), futures: mine, batch, worker: 0, seq: 0, bulk };
+      const count = bulk ? chunk.calls.length : 1;
       // A queued call can be withdrawn (it stays in its chunk but is skipped when sent),
       // and so can a lone call its worker holds but has not started.
       for (const f of chunk.futures) {
         f.canceller = () => chunk.worker === 0 || this.withdrawOne(chunk);
-        f.addDoneCallback(() => this.settled(batch));
+        f.addDoneCallback(() => this.settled(batch, count));
       }
       batch.chunks.add(chunk);
       this.chunks.set(chunk.id, chunk);
       this.queue.push(chunk);
     }
     this.submitted += calls.length;
-    if (!this.host.sharesMemory) refuseShared(calls, futures as Future[]);
+    if (!this.host.sharesMemory) refuseShared(calls, (i) => futures[bulk ? Math.floor(i / chunksize) : i] as Future);
     batch.cleanup = watchStop(stop, (err) => this.stopBatch(batch, err));
     // Submits made in one go (a loop of submit()) leave as one batch per worker.
     if (!this.pumping) {
@@ -94,6 +99,23 @@ export class Scheduler {
       });
     }
     return futures;
+  }
+
+  /** Every call's result in order (one future per chunk); rejects with a failed call's error. */
+  async map<R>(task: Task, calls: unknown[][], chunksize: number, stop?: StopOptions): Promise<R[]> {
+    const parts = await Promise.all(this.submit<Outcome[] | { values: R[] }>(task, calls, chunksize, stop, true).map((f) => f.result()));
+    const out: R[] = [];
+    for (const outcomes of parts) {
+      if (!Array.isArray(outcomes)) {
+        for (const v of outcomes.values) out.push(v);
+        continue;
+      }
+      for (const o of outcomes) {
+        if (o[0] === 0) throw rebuildError(o[1]);
+        out.push(o[1] as R);
+      }
+    }
+    return out;
   }
 
   /** Cancels every call not started yet (queued, or held by a worker that can give it back). */
@@ -129,10 +151,10 @@ export class Scheduler {
     this.host.dispose?.();
   }
 
-  private settled(batch: Batch): void {
-    this.finished++;
+  private settled(batch: Batch, calls: number): void {
+    this.finished += calls;
     this.options.onProgress?.(this.finished, this.submitted);
-    if (--batch.left === 0) batch.cleanup?.();
+    if ((batch.left -= calls) === 0) batch.cleanup?.();
   }
 
   /** The submission's queued calls are dropped and running ones stopped with their worker. */
@@ -226,9 +248,11 @@ export class Scheduler {
   private start(chunk: Chunk): boolean {
     const live = chunk.futures.filter((f) => !f.done());
     if (live.length === chunk.futures.length) return true;
-    chunk.calls = chunk.calls.filter((_, i) => !chunk.futures[i]!.done());
-    chunk.futures = live;
-    if (live.length > 0) return true;
+    if (live.length > 0) {
+      chunk.calls = chunk.calls.filter((_, i) => !chunk.futures[i]!.done());
+      chunk.futures = live;
+      return true;
+    }
     this.forget(chunk);
     this.checkDrained();
     return false;
@@ -286,14 +310,19 @@ export class Scheduler {
     }
   }
 
-  private settle([id, outcomes]: ResultMessage): void {
+  private settle([id, outcomes, values]: ResultMessage): void {
     // A worker skipped a withdrawn chunk: it may take another.
-    if (outcomes === null) return this.seats.skipped(id);
+    if (outcomes === null && values === undefined) return this.seats.skipped(id);
     const chunk = this.chunks.get(id);
     if (!chunk) return;
     if (chunk.worker === 0) this.queue.remove(chunk);
     this.forget(chunk);
-    outcomes.forEach((o, i) => {
+    if (chunk.bulk) return chunk.futures[0]!.setResult(values ? { values } : outcomes);
+    if (values) {
+      values.forEach((v, i) => chunk.futures[i]!.setResult(v));
+      return;
+    }
+    outcomes!.forEach((o, i) => {
       const f = chunk.futures[i]!;
       if (o[0] === 1) f.setResult(o[1]);
       else f.setException(rebuildError(o[1]));

@@ -16,8 +16,10 @@ export type WorkerInit = { module: string | null; name: string; args: unknown[] 
 let lastKey = '';
 let lastFn: Fn | undefined;
 
-async function run(module: string | null, name: string, calls: unknown[][]): Promise<Outcome[]> {
-  const out: Outcome[] = [];
+/** A chunk's outcomes, or its values when every call succeeded. */
+type ChunkOutcome = Outcome[] | { values: unknown[] };
+
+async function run(module: string | null, name: string, calls: unknown[][]): Promise<ChunkOutcome> {
   const key = `${module ?? ''}#${name}`;
   let fn = key === lastKey ? lastFn : undefined;
   if (!fn) {
@@ -30,16 +32,21 @@ async function run(module: string | null, name: string, calls: unknown[][]): Pro
     lastKey = key;
     lastFn = fn;
   }
+  const values: unknown[] = [];
+  let out: Outcome[] | undefined;
   for (const args of calls) {
     try {
       // Only a promise is awaited: a plain result costs no microtask turn.
       const value = fn(...args);
-      out.push([1, isThenable(value) ? await value : value]);
+      const v = isThenable(value) ? await value : value;
+      if (out) out.push([1, v]);
+      else values.push(v);
     } catch (err) {
+      out ??= values.map((v): Outcome => [1, v]);
       out.push([0, describeError(explainInline(err, module === null), cloneable)]);
     }
   }
-  return out;
+  return out ?? { values };
 }
 
 function isThenable(v: unknown): v is PromiseLike<unknown> {
@@ -88,7 +95,10 @@ export async function serve(comm: Communicator, flags: ClaimFlags, init: WorkerI
       await comm.send(out, 0, { tag: RESULT });
     } catch {
       // A result that cannot be cloned rejects its own call only.
-      const checked = out.map(([id, outcomes]): ResultMessage => [id, outcomes && outcomes.map((o): Outcome => (o[0] === 1 && !cloneable(o[1]) ? [0, describeError(unsendable(o[1]), cloneable)] : o))]);
+      const checked = out.map(([id, outcomes, values]): ResultMessage => {
+        const all = values ? values.map((v): Outcome => [1, v]) : outcomes;
+        return [id, all && all.map((o): Outcome => (o[0] === 1 && !cloneable(o[1]) ? [0, describeError(unsendable(o[1]), cloneable)] : o))];
+      });
       await comm.send(checked, 0, { tag: RESULT });
     }
   };
@@ -105,7 +115,8 @@ export async function serve(comm: Communicator, flags: ClaimFlags, init: WorkerI
         continue;
       }
       const calls = msg[4] ?? revive<unknown[][]>(sideCalls());
-      replies.push([id, await run(module, name, calls)]);
+      const done = await run(module, name, calls);
+      replies.push(Array.isArray(done) ? [id, done] : [id, null, done.values]);
       if (performance.now() - lastFlush > 1) await flush();
     }
     await flush();
