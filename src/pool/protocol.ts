@@ -14,6 +14,9 @@ export const BYE = 3;
  */
 export type TaskMessage = [id: number, seq: number, module: string | null, name: string, calls: unknown[][] | null];
 
+/** The name of a chunk whose task is the previous chunk's in the same message (no task is named ''). */
+export const SAME_TASK = '';
+
 /** One call's outcome: [1, value] or [0, error]. */
 export type Outcome = [1, unknown] | [0, RemoteError];
 /**

@@ -220,7 +220,7 @@ export class Scheduler {
     // Locks, queues and shared memory would be copied by the ring's serializer: they go
     // by the worker's side port, and a placeholder through the ring keeps the order.
     const side = chunks.map((c) => holdsShared(c.calls) && this.postSide(c, rank));
-    const msg = chunks.map((c, i) => taskMessage(c, side[i] ? null : c.calls));
+    const msg = chunks.map((c, i) => taskMessage(c, side[i] ? null : c.calls, i > 0 && chunks[i - 1]!.task === c.task));
     this.comm.isend(msg, rank, { tag: TASK }).then(undefined, () => {
       // Something in the batch cannot be sent: each chunk again on its own, so only the
       // calls at fault fail. Nothing of the batch reached the worker.

@@ -46,7 +46,7 @@ export function tasks<M>(module: URL | string): Tasks<M> {
   const own = new Map<string, Task>();
   return new Proxy({} as Tasks<M>, {
     get(_, name) {
-      if (typeof name !== 'string' || name === 'then') return undefined;
+      if (typeof name !== 'string' || name === 'then' || name === '') return undefined;
       let t = own.get(name);
       if (t) return t;
       const key = `${url}#${name}`;

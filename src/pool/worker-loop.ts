@@ -6,7 +6,7 @@ import type { Communicator } from '../comm/communicator.ts';
 import { revive } from '../sync/share.ts';
 import { claimedSlot, vetoSlot, type ClaimFlags } from './flags.ts';
 import { explainInline, loadTask, type Fn } from './load.ts';
-import { BYE, describeError, RESULT, TASK, type Outcome, type ResultMessage, type TaskMessage } from './protocol.ts';
+import { BYE, describeError, RESULT, SAME_TASK, TASK, type Outcome, type ResultMessage, type TaskMessage } from './protocol.ts';
 
 /** The initializer a worker runs once, before any task. */
 export type WorkerInit = { module: string | null; name: string; args: unknown[] } | null;
@@ -102,12 +102,16 @@ export async function serve(comm: Communicator, flags: ClaimFlags, init: WorkerI
       await comm.send(checked, 0, { tag: RESULT });
     }
   };
+  let module: string | null = null;
+  let name = '';
   for (;;) {
     const batch = await comm.recv<TaskMessage[] | null>({ source: 0, tag: TASK });
     if (batch === null) break;
     lastFlush = performance.now();
     for (const msg of batch) {
-      const [id, seq, module, name] = msg;
+      const [id, seq] = msg;
+      // A chunk of the previous chunk's task names none (see taskMessage).
+      if (msg[3] !== SAME_TASK) [, , module, name] = msg;
       // Claim the chunk; rank 0 may have withdrawn it before it started (see flags.ts).
       flags.store(claimedSlot(rank), seq);
       if (flags.load(vetoSlot(rank, seq)) === seq) {
