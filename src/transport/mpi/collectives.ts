@@ -160,7 +160,8 @@ export class MpiCollectives implements NativeCollectives {
   private start(call: string, keep: unknown[], begin: (req: number) => number): Op<void> {
     const op = new Op<void>();
     const p = new Pending(this.m, op, call, keep);
-    const rc = begin(this.table.add(p));
+    const bytes = keep.reduce<number>((most, k) => (ArrayBuffer.isView(k) ? Math.max(most, k.byteLength) : most), 0);
+    const rc = begin(this.table.add(p, bytes));
     if (rc !== 0) {
       this.table.drop(p);
       op.reject(this.m.error(rc, call));

@@ -4,7 +4,8 @@
 // event-loop turn; measured: a posted receive polled this way costs ~0.1 µs over a
 // blocking MPI_Recv), then rounds through setImmediate so timers and I/O run between
 // polls, with a short Atomics.wait nap (20-100 µs) between rounds when nothing else needs the thread
-// (the core goes to a rank that needs it when there are more ranks than cores).
+// (the core goes to a rank that needs it when there are more ranks than cores), except
+// while a large transfer is in flight: its steps need this side's MPI calls.
 import { performance } from 'node:perf_hooks';
 
 const NAP_MIN_MS = 0.02;
@@ -19,6 +20,8 @@ export interface ProgressOptions {
   settled: () => number;
   /** True while operations are pending. */
   busy: () => boolean;
+  /** True while a large transfer is in flight: MPI needs calls all along, so no nap. */
+  hot: () => boolean;
   /** How long to spin before the first event-loop turn, in microseconds. */
   spinMicros: number;
 }
@@ -58,7 +61,7 @@ export class Progress {
       }
       if ((i & 7) === 0 && performance.now() > deadline) break;
     }
-    if (!othersActive()) {
+    if (!o.hot() && !othersActive()) {
       Atomics.wait(this.cell, 0, 0, this.napMs);
       this.napMs = Math.min(NAP_MAX_MS, this.napMs * 2);
     }

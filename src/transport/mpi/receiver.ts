@@ -247,7 +247,7 @@ export class Receiver {
       return;
     }
     const b = new Incoming(this, op, received, 'MPI_Irecv (body)');
-    const addr = this.table.add(b);
+    const addr = this.table.add(b, e.bytes);
     const rc = this.mpi.fn.Irecv(received.data, e.bytes, this.mpi.abi.types.byte, this.bodies.local(e.source), e.bodyTag, this.bodies.comm, addr);
     if (rc !== 0) {
       this.table.drop(b);

@@ -8,10 +8,18 @@ import { koffi } from './library.ts';
 export interface RequestOwner {
   /** Slot in the table while in flight; -1 after. */
   slot: number;
+  /** A transfer of LARGE bytes or more (see RequestTable.large). */
+  large?: boolean;
   complete(status: StatusFields): void;
 }
 
 const GROW = 64;
+/**
+ * From this size on, MPI moves a message in steps that need both sides in MPI calls
+ * (rendezvous, pipelined copies through shared cells): while one is in flight the
+ * progress loop keeps polling instead of napping (progress.ts).
+ */
+export const LARGE = 64 * 1024;
 
 export class RequestTable {
   private cap = 0;
@@ -27,6 +35,8 @@ export class RequestTable {
   private readonly polled: StatusFields = { source: 0, tag: 0, error: 0, count: 0, cancelled: false };
   /** Requests completed so far (the progress loop watches it move). */
   completed = 0;
+  /** Large transfers in flight. */
+  large = 0;
 
   constructor(private readonly mpi: Mpi) {
     this.grow();
@@ -37,8 +47,12 @@ export class RequestTable {
   }
 
   /** Reserves a slot for `owner`; returns the address MPI writes the new request to. */
-  add(owner: RequestOwner): number {
+  add(owner: RequestOwner, bytes = 0): number {
     if (this.owners.length === this.cap) this.grow();
+    if (bytes >= LARGE) {
+      owner.large = true;
+      this.large++;
+    }
     owner.slot = this.owners.length;
     this.owners.push(owner);
     return this.base + owner.slot * this.mpi.abi.handleBytes;
@@ -123,6 +137,10 @@ export class RequestTable {
     const last = owners.length - 1;
     const gone = owners[slot]!;
     gone.slot = -1;
+    if (gone.large) {
+      gone.large = false;
+      this.large--;
+    }
     if (slot !== last) {
       const hb = this.mpi.abi.handleBytes;
       this.handles.copyWithin(slot * hb, last * hb, last * hb + hb);

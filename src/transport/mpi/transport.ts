@@ -94,6 +94,7 @@ export class MpiTransport implements Transport {
       },
       settled: () => this.table.completed + this.receiver.settled,
       busy: () => this.table.size > 0 || this.receiver.pending > 0,
+      hot: () => this.table.large > 0,
       spinMicros: spinMicros(),
     });
     process.on('exit', (code) => this.finish(code));
@@ -193,7 +194,7 @@ export class MpiTransport implements Transport {
   private isend(buf: Uint8Array, count: number, dest: number, tag: number, comm: number, owned: boolean): Op<void> {
     const op = owned ? new Op<void>() : undefined;
     const s = new Sending(this, op, buf);
-    const addr = this.table.add(s);
+    const addr = this.table.add(s, count);
     const rc = this.m.fn.Isend(buf, count, this.m.abi.types.byte, dest, tag, comm, addr);
     if (rc !== 0) {
       this.table.drop(s);
