@@ -74,13 +74,21 @@ export function loadMpiLibrary(env: NodeJS.ProcessEnv = process.env): MpiLibrary
   throw new MpiError('dlopen', -1, '', `No MPI library could be loaded; tried ${tried.join(', ') || 'nothing'}. Install MPICH or Open MPI, or set RANKS_MPI_LIB to the library's path`);
 }
 
-// UCX (under MPICH's ch4:ucx and Open MPI's pml ucx) replaces malloc/free with its own
-// allocator to watch memory being freed; in Node, whose threads (V8's GC among them)
-// allocate concurrently, that was seen to corrupt the heap now and then (MPICH 4.0.2,
-// UCX 1.13: rare segfaults inside V8's GC). Its mmap hooks, which its registration
-// cache needs, stay on. Set before the library loads, since UCX reads them then; a
-// value the user set is kept.
+// UCX (under MPICH's ch4:ucx and Open MPI's pml ucx) watches memory being unmapped, for
+// its registration cache. By default (UCX_MEM_MMAP_HOOK_MODE=bistro) libucm's constructor
+// does that by rewriting the first bytes of libc's mmap, munmap, madvise, brk, ... and then
+// tests the hooks by moving the program break up a page and back. UCX assumes that runs
+// before any other thread does; here it runs in a dlopen inside a running Node, whose
+// threads (V8's GC and compilers, libuv's pool, workers) grow the heap with brk
+// meanwhile, and the heap loses its top page: a later malloc'd object lies past the
+// break (SIGSEGV, "address not mapped", in std::vector or V8, early in a run). So no
+// hooks: UCX then runs without its registration cache (a DIAG line says so), which costs
+// a registration per zero-copy transfer on RDMA networks, never correctness. Reloc mode
+// is no way out: it also needs UCX's malloc replacement, which stays off (a second
+// allocator under V8 is no gain). Set before the library loads, since UCX reads them
+// then; a value the user set is kept.
 function ucxDefaults(env: NodeJS.ProcessEnv): void {
+  env.UCX_MEM_MMAP_HOOK_MODE ??= 'none';
   env.UCX_MEM_MALLOC_HOOKS ??= 'no';
   env.UCX_MEM_MALLOC_RELOC ??= 'no';
 }
