@@ -201,10 +201,11 @@ export class RankFailedError extends RanksError {
 /** One rank's blocked operation in a deadlock report. */
 export interface BlockedWait {
   rank: number;
-  op: 'recv' | 'send' | 'probe';
+  /** 'segment': waiting for rank `peer`'s grown shared-memory segment (generation `tag`). */
+  op: 'recv' | 'send' | 'probe' | 'segment';
   /** The peer waited for: a rank, or -1 for any source. */
   peer: number;
-  /** The tag waited for, or -1 for any tag. */
+  /** The tag waited for, or -1 for any tag; a segment's generation for 'segment'. */
   tag: number;
   /** How many operations the rank has pending in all. */
   pending: number;
@@ -239,7 +240,8 @@ export class PeerExitedError extends RanksError {
 export function describeWait(w: BlockedWait): string {
   const peer = w.peer < 0 ? 'ANY' : String(w.peer);
   const tag = w.tag < 0 ? 'ANY' : String(w.tag);
-  const where = w.op === 'send' ? `send(dest=${peer}, tag=${tag})` : `${w.op}(source=${peer}, tag=${tag})`;
+  const where =
+    w.op === 'send' ? `send(dest=${peer}, tag=${tag})` : w.op === 'segment' ? `segment(owner=${peer}, gen=${w.tag})` : `${w.op}(source=${peer}, tag=${tag})`;
   const more = w.pending > 1 ? ` (+${w.pending - 1} more pending)` : '';
   return `  rank ${w.rank} waits in ${where}${more}`;
 }

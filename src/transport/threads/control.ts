@@ -35,7 +35,8 @@ export const enum WaitState {
   Exited = 3,
 }
 
-export const OP_CODES = ['none', 'recv', 'send', 'probe'] as const;
+/** WAIT_OP's values; for 'segment', WAIT_PEER is the segment's owner and WAIT_TAG its generation. */
+export const OP_CODES = ['none', 'recv', 'send', 'probe', 'segment'] as const;
 
 export function createControl(size: number): SharedArrayBuffer {
   return new SharedArrayBuffer(Math.max(1, size) * STRIDE * 4);

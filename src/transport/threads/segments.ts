@@ -47,6 +47,11 @@ export class SegmentTable {
     return op;
   }
 
+  /** The oldest wait for a peer's segment, for deadlock reports. */
+  oldestWait(): { rank: number; gen: number } | undefined {
+    return this.waits[0];
+  }
+
   /** A peer's grown segment arrived; settles the waits it satisfies. */
   offer(rank: number, gen: number, segment: SharedArrayBuffer): void {
     if (gen > (this.peers[rank]?.gen ?? 0)) this.peers[rank] = { data: new Uint8Array(segment), gen };

@@ -46,10 +46,11 @@ export class Sleeper {
     const end = performance.now() + ms;
     // A bell that brought nothing (a peer telling of room in its ring, say) is no reason to
     // leave for the slow sleep (an event-loop turn to wake from): nap again for what is left.
-    // SLEEPING goes up before each wait, since the waker lowered it.
+    // SLEEPING goes up before each wait, since the waker lowered it; the bell is read
+    // before it goes up (see sleep()).
     for (;;) {
-      Atomics.store(ctl, this.base + SLEEPING, 1);
       const bell = Atomics.load(ctl, this.base + DOORBELL);
+      Atomics.store(ctl, this.base + SLEEPING, 1);
       if (recheck()) break;
       const left = end - performance.now();
       if (left <= 0) break;
@@ -62,8 +63,13 @@ export class Sleeper {
   sleep(recheck: () => boolean): void {
     const ctl = this.ctl;
     this.raised = true;
-    Atomics.store(ctl, this.base + SLEEPING, 1);
+    // The bell is read before SLEEPING goes up. Read after, a waker could lower SLEEPING and
+    // bump the bell in between: the rank would wait on the bumped bell with SLEEPING down,
+    // so no later waker rings it (an 8 MiB ping-pong on a loaded machine caught a rank
+    // asleep like that, its waitAsync outstanding, SLEEPING 0 and DOORBELL === WAIT_BELL).
+    // Read before, any waker that lowers SLEEPING bumps the bell past the one waited on.
     const bell = Atomics.load(ctl, this.base + DOORBELL);
+    Atomics.store(ctl, this.base + SLEEPING, 1);
     if (recheck()) {
       queueMicrotask(this.onWake);
       return;

@@ -312,11 +312,18 @@ export class ThreadsTransport implements Transport {
   }
 
   private waitInfo(): { op: number; peer: number; tag: number; pending: number } {
+    const pending = this.matcher.pending + this.sendsPending + this.table.pending;
     const w = this.matcher.oldestWait();
-    const pending = this.matcher.pending + this.sendsPending;
     if (w) return { op: w.op === 'recv' ? 1 : 3, peer: w.peer, tag: w.tag, pending };
+    // A receive that matched a message still arriving has left the posted queue, yet it
+    // waits for that sender's next fragments.
+    const arriving = this.inLinks.find((l) => l.current?.waiter);
+    if (arriving) return { op: 1, peer: arriving.source, tag: arriving.current!.tag, pending };
     const link = this.queued[0];
-    return { op: link ? 2 : 0, peer: link?.dest ?? -1, tag: link?.queue[0]?.tag ?? -1, pending };
+    if (link) return { op: 2, peer: link.dest, tag: link.queue[0]?.tag ?? -1, pending };
+    const seg = this.table.oldestWait();
+    if (seg) return { op: 4, peer: seg.rank, tag: seg.gen, pending };
+    return { op: 0, peer: -1, tag: -1, pending };
   }
 }
 
