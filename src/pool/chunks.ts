@@ -37,7 +37,8 @@ export interface Chunk {
 /** The calls of one submission, which stop together. */
 export interface Batch {
   left: number;
-  chunks: Set<Chunk>;
+  /** Its chunks not settled yet; kept only when something can stop the submission (a signal or timeout). */
+  chunks: Set<Chunk> | undefined;
   cleanup: (() => void) | undefined;
 }
 

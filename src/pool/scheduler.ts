@@ -72,7 +72,8 @@ export class Scheduler {
       return futures;
     }
     if (calls.length === 0) return futures;
-    const batch: Batch = { left: calls.length, chunks: new Set(), cleanup: undefined };
+    const stoppable = stop !== undefined && (stop.signal !== undefined || stop.timeout !== undefined);
+    const batch: Batch = { left: calls.length, chunks: stoppable ? new Set() : undefined, cleanup: undefined };
     for (let i = 0; i < calls.length; i += chunksize) {
       const mine = (bulk ? [futures[i / chunksize]] : futures.slice(i, i + chunksize)) as Future[];
       const chunk: Chunk = { id: this.nextId++, task, calls: calls.slice(i, i + chunksize), futures: mine, batch, worker: 0, seq: 0, bulk };
@@ -83,7 +84,7 @@ export class Scheduler {
         f.canceller = () => chunk.worker === 0 || this.withdrawOne(chunk);
         f.addDoneCallback(() => this.settled(batch, count));
       }
-      batch.chunks.add(chunk);
+      batch.chunks?.add(chunk);
       this.chunks.set(chunk.id, chunk);
       this.queue.push(chunk);
     }
@@ -159,7 +160,7 @@ export class Scheduler {
 
   /** The submission's queued calls are dropped and running ones stopped with their worker. */
   private stopBatch(batch: Batch, err: Error): void {
-    const stopped = [...batch.chunks];
+    const stopped = [...(batch.chunks ?? [])];
     const replace = new Set<number>();
     for (const chunk of stopped) {
       if (chunk.worker === 0) this.queue.remove(chunk);
@@ -175,7 +176,7 @@ export class Scheduler {
 
   private forget(chunk: Chunk): void {
     this.chunks.delete(chunk.id);
-    chunk.batch.chunks.delete(chunk);
+    chunk.batch.chunks?.delete(chunk);
     this.seats.release(chunk);
   }
 
