@@ -88,7 +88,9 @@ for (const spawnFrom of ['workers', 'main'] as const) {
       // The job's own process group is killed: the inner shell and its sleep too, or this would wait 30 s.
       const r = await run('sh -c "sleep {}; echo late"; echo never', ['30'], { timeout: 100 });
       assert.deepEqual([r.jobs[0]!.timedOut, r.jobs[0]!.signal, r.jobs[0]!.ok, r.jobs[0]!.stdout, r.failed], [true, 'SIGTERM', false, '', 1]);
-      const stubborn = await run("trap '' TERM; sleep {}", ['30'], { timeout: 100, killAfter: 100 });
+      // A full second before the timeout: SIGTERM must find the trap set, even on a loaded machine
+      // (at 100 ms, a shell still starting up was sometimes killed by the SIGTERM itself).
+      const stubborn = await run("trap '' TERM; sleep {}", ['30'], { timeout: 1000, killAfter: 100 });
       assert.deepEqual([stubborn.jobs[0]!.timedOut, stubborn.jobs[0]!.signal], [true, 'SIGKILL']);
       const fast = await run('true', ['x'], { timeout: 30_000 });
       assert.deepEqual([fast.jobs[0]!.timedOut, fast.failed], [false, 0]);
