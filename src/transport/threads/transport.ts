@@ -1,5 +1,4 @@
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import { performance } from 'node:perf_hooks';
 import { Matcher } from '../matching.ts';
 import { Op } from '../op.ts';
 import { SEGMENT_CONTEXT, type Envelope, type Received, type SharedSegments, type Transport } from '../transport.ts';
@@ -8,7 +7,7 @@ import { InLink, OutLink, type PendingSend } from './links.ts';
 import type { ToLauncher, ToRank } from './messages.ts';
 import { FIRST, LAST, createRing } from './ring.ts';
 import { SegmentTable } from './segments.ts';
-import { Sleeper } from './sleeper.ts';
+import { Progress } from './progress.ts';
 
 export interface ThreadsTransportOptions {
   rank: number;
@@ -25,7 +24,6 @@ export interface ThreadsTransportOptions {
 }
 
 const SENT = Op.resolved<void>(undefined);
-const MIN_SPIN_MS = 0.002;
 
 /**
  * Ranks as threads of one process. Messages go through per-pair rings made on first
@@ -44,16 +42,10 @@ export class ThreadsTransport implements Transport {
   private readonly inLinks: InLink[] = [];
   private readonly queued: OutLink[] = [];
   private readonly ringBytes: number;
-  private readonly spinMs: number;
-  private readonly napMs: number;
-  /** The current spin budget: halves after a spin that ends in sleep, doubles after one that succeeds. */
-  private spin: number;
-  private readonly sleeper: Sleeper;
+  private readonly progress: Progress;
   private linksSeen = 0;
   private sendsPending = 0;
   private sendsSettled = 0;
-  private scheduled = false;
-  private deferred = false;
   private readonly table = new SegmentTable((gen, segment) => {
     if (this.port) this.post({ type: 'segment', from: this.rank, gen, segment });
   });
@@ -64,10 +56,15 @@ export class ThreadsTransport implements Transport {
     this.ctl = new Int32Array(options.control);
     this.port = options.port;
     this.ringBytes = options.ringBytes ?? 256 * 1024;
-    this.spinMs = (options.spinMicros ?? 100) / 1000;
-    this.spin = this.spinMs;
-    this.napMs = (options.napMicros ?? 1000) / 1000;
-    this.sleeper = new Sleeper(this.ctl, this.rank, () => this.waitInfo(), this.run);
+    this.progress = new Progress(this.ctl, this.rank, {
+      step: () => {
+        const moved = this.poll();
+        return this.sendsPending ? this.flush() || moved : moved;
+      },
+      settled: () => this.matcher.settled + this.sendsSettled + this.table.settled,
+      busy: () => this.matcher.pending + this.sendsPending + this.table.pending > 0,
+      waitInfo: () => this.waitInfo(),
+    }, (options.spinMicros ?? 100) / 1000, (options.napMicros ?? 1000) / 1000);
   }
 
   send(context: number, dest: number, tag: number, kind: number, bytes: Uint8Array): Op<void> {
@@ -108,7 +105,7 @@ export class ThreadsTransport implements Transport {
     this.poll();
     const op = this.matcher.recv(context, source, tag, into);
     if (!op.done) this.watch(op);
-    else if (this.sleeper.raised) this.schedule();
+    else if (this.progress.sleeping) this.progress.schedule();
     return op;
   }
 
@@ -121,7 +118,7 @@ export class ThreadsTransport implements Transport {
     this.poll();
     const op = this.matcher.probe(context, source, tag);
     if (!op.done) this.watch(op);
-    else if (this.sleeper.raised) this.schedule();
+    else if (this.progress.sleeping) this.progress.schedule();
     return op;
   }
 
@@ -131,7 +128,7 @@ export class ThreadsTransport implements Transport {
     peer: (rank, gen) => {
       this.poll();
       const op = this.table.peer(rank, gen);
-      if (!op.done) this.schedule();
+      if (!op.done) this.progress.schedule();
       return op;
     },
   };
@@ -183,63 +180,12 @@ export class ThreadsTransport implements Transport {
     if (withdraw) {
       op.canceller = () => {
         const ok = withdraw();
-        if (ok) this.schedule();
+        if (ok) this.progress.schedule();
         return ok;
       };
     }
-    this.schedule();
+    this.progress.schedule();
   }
-
-  private hasWork(): boolean {
-    return this.matcher.pending + this.sendsPending + this.table.pending > 0;
-  }
-
-  private schedule(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    queueMicrotask(this.run);
-  }
-
-  // Spins on the rings while operations are pending; returns as soon as one settles so
-  // its continuation runs, and sleeps on the doorbell when the spin budget is spent.
-  private readonly run = (): void => {
-    this.scheduled = false;
-    this.deferred = false;
-    if (!this.hasWork()) return this.sleeper.idle();
-    const before = this.matcher.settled + this.sendsSettled + this.table.settled;
-    let deadline = performance.now() + this.spin;
-    for (let i = 1; ; i++) {
-      let moved = this.poll();
-      if (this.sendsPending) moved = this.flush() || moved;
-      // Fragments still flowing: keep spinning at full budget until the message is whole.
-      if (moved) deadline = performance.now() + this.spinMs;
-      if (this.matcher.settled + this.sendsSettled + this.table.settled !== before) {
-        this.spin = Math.min(this.spinMs, this.spin * 2);
-        if (!this.hasWork()) return this.sleeper.idle();
-        if (!this.deferred) {
-          this.deferred = true;
-          setImmediate(this.run);
-        }
-        return;
-      }
-      if ((i & 31) === 0 && performance.now() > deadline) break;
-    }
-    // A spin that found nothing may have starved the very peer it waits for (more busy
-    // threads than cores): spin less next time, down to a few microseconds.
-    this.spin = Math.max(MIN_SPIN_MS, this.spin / 2);
-    const recheck = (): boolean => {
-      this.poll();
-      if (this.sendsPending) this.flush();
-      return this.matcher.settled + this.sendsSettled + this.table.settled !== before || !this.hasWork();
-    };
-    // Nap with the thread blocked first (fast wake), then sleep with the event loop free.
-    this.sleeper.nap(this.napMs, recheck);
-    if (recheck()) {
-      if (!this.hasWork()) return this.sleeper.idle();
-      return this.schedule();
-    }
-    this.sleeper.sleep(recheck);
-  };
 
   /** Drains every incoming ring; true if any record came in. */
   private poll(): boolean {

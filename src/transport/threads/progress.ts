@@ -1,0 +1,81 @@
+// Driving a threads rank's pending operations: spin on the rings while something is
+// pending, return as soon as an operation settles so its continuation runs, and sleep on
+// the rank's doorbell when the spin budget is spent (a short blocking nap first, then
+// Atomics.waitAsync with the event loop free).
+import { performance } from 'node:perf_hooks';
+import { Sleeper, type WaitInfo } from './sleeper.ts';
+
+const MIN_SPIN_MS = 0.002;
+
+export interface ProgressHooks {
+  /** Drains the incoming rings and writes what fits of the queued sends; true if anything moved. */
+  step(): boolean;
+  /** Operations settled so far: the loop returns as soon as this moves. */
+  settled(): number;
+  /** True while operations are pending. */
+  busy(): boolean;
+  /** What the rank waits for, published when it sleeps (the launcher's deadlock detector reads it). */
+  waitInfo(): WaitInfo;
+}
+
+export class Progress {
+  private readonly sleeper: Sleeper;
+  /** The current spin budget: halves after a spin that ends in sleep, doubles after one that succeeds. */
+  private spin: number;
+  private scheduled = false;
+  private deferred = false;
+
+  constructor(ctl: Int32Array, rank: number, private readonly hooks: ProgressHooks, private readonly spinMs: number, private readonly napMs: number) {
+    this.spin = spinMs;
+    this.sleeper = new Sleeper(ctl, rank, () => hooks.waitInfo(), this.run);
+  }
+
+  /** True while the rank sleeps (or is about to) waiting for its doorbell. */
+  get sleeping(): boolean {
+    return this.sleeper.raised;
+  }
+
+  /** Something was started or withdrawn: run the loop once the caller's code yields. */
+  schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    queueMicrotask(this.run);
+  }
+
+  private readonly run = (): void => {
+    this.scheduled = false;
+    this.deferred = false;
+    const h = this.hooks;
+    if (!h.busy()) return this.sleeper.idle();
+    const before = h.settled();
+    let deadline = performance.now() + this.spin;
+    for (let i = 1; ; i++) {
+      // Fragments still flowing: keep spinning at full budget until the message is whole.
+      if (h.step()) deadline = performance.now() + this.spinMs;
+      if (h.settled() !== before) {
+        this.spin = Math.min(this.spinMs, this.spin * 2);
+        if (!h.busy()) return this.sleeper.idle();
+        if (!this.deferred) {
+          this.deferred = true;
+          setImmediate(this.run);
+        }
+        return;
+      }
+      if ((i & 31) === 0 && performance.now() > deadline) break;
+    }
+    // A spin that found nothing may have starved the very peer it waits for (more busy
+    // threads than cores): spin less next time, down to a few microseconds.
+    this.spin = Math.max(MIN_SPIN_MS, this.spin / 2);
+    const recheck = (): boolean => {
+      h.step();
+      return h.settled() !== before || !h.busy();
+    };
+    // Nap with the thread blocked first (fast wake), then sleep with the event loop free.
+    this.sleeper.nap(this.napMs, recheck);
+    if (recheck()) {
+      if (!h.busy()) return this.sleeper.idle();
+      return this.schedule();
+    }
+    this.sleeper.sleep(recheck);
+  };
+}
