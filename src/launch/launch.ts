@@ -3,12 +3,13 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import { AbortError, DeadlockError, InvalidArgumentError, RankFailedError, TimeoutError, ArgumentRangeError } from '../errors.ts';
+import { DeadlockError, InvalidArgumentError, RankFailedError, TimeoutError, ArgumentRangeError } from '../errors.ts';
 import { LEFTOVER, STATE, WaitState, createControl, slot } from '../transport/threads/control.ts';
 import type { RankInit, ToLauncher } from '../transport/threads/messages.ts';
 import { DeadlockDetector } from './deadlock.ts';
 import { forwardSetup } from './hub.ts';
 import { prefixLines } from './output.ts';
+import { stopOnAbort } from './stop.ts';
 import { launchProcesses } from './process-job.ts';
 
 /** Options of `launch()`. */
@@ -112,13 +113,7 @@ class Job {
       if (waits) this.fail(new DeadlockError(waits));
     }, every));
     if (options.timeout !== undefined) this.timers.push(setTimeout(() => this.fail(new TimeoutError(`Job of ${size} ranks`, options.timeout!)), options.timeout));
-    const signal = options.signal;
-    if (signal) {
-      const onAbort = (): void => this.fail(new AbortError('Job', signal.reason));
-      if (signal.aborted) onAbort();
-      else signal.addEventListener('abort', onAbort, { once: true });
-      void this.done.catch(() => {}).finally(() => signal.removeEventListener('abort', onAbort));
-    }
+    stopOnAbort(options.signal, this.done, (err) => this.fail(err));
   }
 
   private onMessage(m: ToLauncher): void {

@@ -2,11 +2,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { AbortError, RankFailedError, TimeoutError } from '../errors.ts';
+import { RankFailedError, TimeoutError } from '../errors.ts';
 import { makeJobDir, removeJobDir } from '../transport/processes/dir.ts';
 import { INIT_ENV, errorFile, leftoverFile, type ErrorReport, type ProcessRankInit, type ToLauncher, type ToRank } from '../transport/processes/messages.ts';
 import type { LaunchOptions, LaunchResult } from './launch.ts';
 import { prefixLines } from './output.ts';
+import { stopOnAbort } from './stop.ts';
 
 const entry = fileURLToPath(new URL('./process-entry.js', import.meta.url));
 /** How long a stopped rank gets to end on SIGTERM before SIGKILL. */
@@ -61,13 +62,7 @@ class ProcessJob {
     }
     const timeout = options.timeout;
     if (timeout !== undefined) this.timers.push(setTimeout(() => void this.timedOut(timeout), timeout));
-    const signal = options.signal;
-    if (signal) {
-      const onAbort = (): void => this.fail(new AbortError('Job', signal.reason));
-      if (signal.aborted) onAbort();
-      else signal.addEventListener('abort', onAbort, { once: true });
-      void this.done.catch(() => {}).finally(() => signal.removeEventListener('abort', onAbort));
-    }
+    stopOnAbort(options.signal, this.done, (err) => this.fail(err));
   }
 
   private onMessage(rank: number, m: ToLauncher): void {
