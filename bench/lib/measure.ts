@@ -31,31 +31,49 @@ export async function measureAll(plan: Plan, batch: Batch): Promise<SizeSamples[
 }
 
 async function measureSize(plan: Plan, bytes: number, batch: Batch): Promise<SizeSamples> {
+  const { iters, micros } = await timeCalls(plan, (n) => batch(bytes, n));
+  // A round trip is two one-way trips.
+  return { bytes, iters, samples: micros.map((us) => us / 2) };
+}
+
+/** How long and how often `timeCalls` measures. */
+export interface TimingPlan {
+  repeats: number;
+  targetSec: number;
+  warmSec: number;
+}
+
+/**
+ * Times calls with `timed(n)` (the seconds `n` calls take): a warm-up that doubles the
+ * calls until a batch lasts half the target (and `warmSec` have passed), then `repeats`
+ * repeats of at least `targetSec` each. Each repeat runs chunks of a quarter of the target
+ * (at the fastest speed seen) until the target time has passed, so a slow warm-up cannot
+ * shrink it, nor a lucky one stretch it much. Returns microseconds per call per repeat,
+ * and the calls per repeat on average.
+ */
+export async function timeCalls(plan: TimingPlan, timed: (n: number) => Promise<number>): Promise<{ iters: number; micros: number[] }> {
   let n = 1;
   let warm = 0;
   let best = Infinity;
   for (;;) {
-    const dt = await batch(bytes, n);
+    const dt = await timed(n);
     warm += dt;
     best = Math.min(best, dt / n);
     if (warm >= plan.warmSec && dt >= plan.targetSec / 2) break;
     if (dt < plan.targetSec / 2) n *= 2;
   }
-  // Each repeat runs chunks of a quarter of the target (at the fastest speed seen) until
-  // the target time has passed, so a slow warm-up cannot shrink it, nor a lucky one stretch it much.
   const chunk = Math.max(1, Math.round(plan.targetSec / 4 / best));
-  const samples: number[] = [];
+  const micros: number[] = [];
   let total = 0;
   for (let r = 0; r < plan.repeats; r++) {
-    let n = 0;
+    let calls = 0;
     let t = 0;
     while (t < plan.targetSec) {
-      t += await batch(bytes, chunk);
-      n += chunk;
+      t += await timed(chunk);
+      calls += chunk;
     }
-    samples.push((t / (2 * n)) * 1e6);
-    total += n;
+    micros.push((t / calls) * 1e6);
+    total += calls;
   }
-  const iters = Math.round(total / plan.repeats);
-  return { bytes, iters, samples };
+  return { iters: Math.round(total / plan.repeats), micros };
 }

@@ -1,6 +1,6 @@
 // The measuring loops shared by the pool family's programs (pool-ranks.ts, pool-peers.ts);
 // pool.py follows the same steps, so every pool is timed the same way.
-import { now } from './measure.ts';
+import { now, timeCalls } from './measure.ts';
 import type { PoolPlan } from './pool-plan.ts';
 import type { CallSamples } from './types.ts';
 
@@ -31,33 +31,23 @@ export async function throughput(variant: string, plan: PoolPlan, burst: Burst):
  * `plan.targetSec` each; each sample is that repeat's microseconds per call.
  */
 export async function roundTrip(variant: string, plan: PoolPlan, sequence: Sequence): Promise<CallSamples> {
-  const timed = async (n: number): Promise<number> => {
+  const { iters, micros } = await timeCalls(plan, async (n) => {
     const t0 = now();
     await sequence(n);
     return now() - t0;
-  };
-  let n = 1;
-  let warm = 0;
-  let best = Infinity;
-  for (;;) {
-    const dt = await timed(n);
-    warm += dt;
-    best = Math.min(best, dt / n);
-    if (warm >= plan.warmSec && dt >= plan.targetSec / 2) break;
-    if (dt < plan.targetSec / 2) n *= 2;
-  }
-  const chunk = Math.max(1, Math.round(plan.targetSec / 4 / best));
-  const samples: number[] = [];
-  let total = 0;
-  for (let r = 0; r < plan.repeats; r++) {
-    let calls = 0;
-    let t = 0;
-    while (t < plan.targetSec) {
-      t += await timed(chunk);
-      calls += chunk;
-    }
-    samples.push((t / calls) * 1e6);
-    total += calls;
-  }
-  return { variant, iters: Math.round(total / plan.repeats), samples };
+  });
+  return { variant, iters, samples: micros };
+}
+
+/** Executor.submit's two figures: bursts of N submits awaited together, and the sequential round trip. */
+export async function submitFigures(plan: PoolPlan, submit: (i: number) => PromiseLike<unknown>): Promise<{ throughput: CallSamples; roundTrip: CallSamples }> {
+  const burst = await throughput('submit', plan, async (n) => {
+    const pending: PromiseLike<unknown>[] = [];
+    for (let i = 0; i < n; i++) pending.push(submit(i));
+    await Promise.all(pending);
+  });
+  const rt = await roundTrip('submit', plan, async (n) => {
+    for (let i = 0; i < n; i++) await submit(i);
+  });
+  return { throughput: burst, roundTrip: rt };
 }

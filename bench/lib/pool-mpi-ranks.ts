@@ -4,7 +4,7 @@
 // Executor.submit bursts, and the sequential round trip of Executor.submit.
 // Run as `mpiexec -n 3 node --import tsx pool-mpi-ranks.ts <pool plan args>`; rank 0 prints JSON.
 import { Executor, Pool, tasks, world } from 'ranks';
-import { roundTrip, throughput } from './pool-measure.ts';
+import { submitFigures, throughput } from './pool-measure.ts';
 import { defaultChunksize, parsePoolPlanArgs } from './pool-plan.ts';
 import type { PoolOutput } from './types.ts';
 
@@ -26,14 +26,9 @@ if (pool) {
 }
 const ex = await Executor.onComm(comm);
 if (ex) {
-  out.throughput.push(await throughput('submit', plan, async (n) => {
-    const futures = [];
-    for (let i = 0; i < n; i++) futures.push(ex.submit(t.add, i, 1));
-    await Promise.all(futures);
-  }));
-  out.roundTrip.push(await roundTrip('submit', plan, async (n) => {
-    for (let i = 0; i < n; i++) await ex.submit(t.add, i, 1);
-  }));
+  const submit = await submitFigures(plan, (i) => ex.submit(t.add, i, 1));
+  out.throughput.push(submit.throughput);
+  out.roundTrip.push(submit.roundTrip);
   await ex.shutdown();
   console.log(JSON.stringify(out));
 }

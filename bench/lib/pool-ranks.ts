@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { Executor, Pool, tasks } from 'ranks';
 import { now } from './measure.ts';
-import { roundTrip, throughput } from './pool-measure.ts';
+import { submitFigures, throughput } from './pool-measure.ts';
 import { POOL_WORKERS, parsePoolPlanArgs, type PoolPlan } from './pool-plan.ts';
 import type { CpuSamples, PoolOutput } from './types.ts';
 
@@ -31,14 +31,9 @@ async function tinyTasks(out: PoolOutput): Promise<void> {
   }
   const ex = new Executor({ maxWorkers: POOL_WORKERS });
   try {
-    out.throughput.push(await throughput('submit', plan, async (n) => {
-      const futures = [];
-      for (let i = 0; i < n; i++) futures.push(ex.submit(t.add, i, 1));
-      await Promise.all(futures);
-    }));
-    out.roundTrip.push(await roundTrip('submit', plan, async (n) => {
-      for (let i = 0; i < n; i++) await ex.submit(t.add, i, 1);
-    }));
+    const submit = await submitFigures(plan, (i) => ex.submit(t.add, i, 1));
+    out.throughput.push(submit.throughput);
+    out.roundTrip.push(submit.roundTrip);
   } finally {
     await ex.shutdown();
   }

@@ -57,12 +57,17 @@ def round_trip(variant, repeats, target, warm_sec, sequence):
     return {"variant": variant, "iters": round(total / repeats), "samples": samples}
 
 
-def main():
+def plan_args(doc):
+    """The pool plan's positional arguments this side uses (see pool-plan.ts): repeats,
+    tasks, warm batches, round-trip target and warm-up seconds; usage from `doc` if wrong."""
     if len(sys.argv) != 9:
-        print(__doc__.strip().split("\n\n")[1], file=sys.stderr)
+        print(doc.strip().split("\n\n")[1], file=sys.stderr)
         sys.exit(2)
-    repeats, tasks, warm_batches = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-    target, warm_sec = float(sys.argv[4]), float(sys.argv[5])
+    return int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
+
+
+def main():
+    repeats, tasks, warm_batches, target, warm_sec = plan_args(__doc__)
     pairs = [(i, 1) for i in range(tasks)]
     out = {"library": f"multiprocessing.Pool({WORKERS}) ({multiprocessing.get_start_method()}), Python {platform.python_version()}", "throughput": [], "roundTrip": []}
     with multiprocessing.Pool(WORKERS) as pool:

@@ -9,13 +9,12 @@ Rank 0 prints one JSON line, as pool.py does.
 import json
 import math
 import platform
-import sys
 
 import mpi4py
 from mpi4py import MPI
 from mpi4py.futures import MPICommExecutor
 
-from pool import round_trip, throughput
+from pool import plan_args, round_trip, throughput
 
 
 def add(a, b):
@@ -23,11 +22,7 @@ def add(a, b):
 
 
 def main():
-    if len(sys.argv) != 9:
-        print(__doc__.strip().split("\n\n")[1], file=sys.stderr)
-        sys.exit(2)
-    repeats, tasks, warm_batches = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-    target, warm_sec = float(sys.argv[4]), float(sys.argv[5])
+    repeats, tasks, warm_batches, target, warm_sec = plan_args(__doc__)
     pairs = [(i, 1) for i in range(tasks)]
     comm = MPI.COMM_WORLD
     with MPICommExecutor(comm, root=0) as ex:
@@ -35,7 +30,7 @@ def main():
             return
         workers = comm.Get_size() - 1
         chunksize = math.ceil(tasks / (4 * workers))
-        library = f"mpi4py {mpi4py.__version__} MPICommExecutor over {comm.Get_size()} ranks ({MPI.Get_library_version().splitlines()[0].strip()}), Python {platform.python_version()}"
+        library = f"mpi4py {mpi4py.__version__} MPICommExecutor over {comm.Get_size()} ranks ({MPI.Get_library_version().replace("\x00", "").splitlines()[0].strip()}), Python {platform.python_version()}"
         out = {"library": library, "throughput": [], "roundTrip": []}
         out["throughput"].append(throughput("map", repeats, tasks, warm_batches, lambda n: list(ex.starmap(add, pairs[:n], chunksize=chunksize))))
 
