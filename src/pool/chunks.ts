@@ -42,6 +42,23 @@ export interface Batch {
   cleanup: (() => void) | undefined;
 }
 
+/**
+ * The chunks of one submission, `chunksize` calls each, with one future per call or, for
+ * `bulk`, one per chunk. Its batch keeps the set of its chunks only when `stop` can stop them.
+ */
+export function makeChunks(task: Task, calls: unknown[][], futures: Future[], chunksize: number, bulk: boolean, stop: StopOptions | undefined, nextId: () => number): Chunk[] {
+  const stoppable = stop?.signal !== undefined || stop?.timeout !== undefined;
+  const batch: Batch = { left: calls.length, chunks: stoppable ? new Set() : undefined, cleanup: undefined };
+  const out: Chunk[] = [];
+  for (let i = 0; i < calls.length; i += chunksize) {
+    const mine = bulk ? [futures[i / chunksize]!] : futures.slice(i, i + chunksize);
+    const chunk: Chunk = { id: nextId(), task, calls: calls.slice(i, i + chunksize), futures: mine, batch, worker: 0, seq: 0, bulk };
+    batch.chunks?.add(chunk);
+    out.push(chunk);
+  }
+  return out;
+}
+
 /** The message that hands `chunk` to a worker; `calls` null when they come by the side port. */
 export function taskMessage(chunk: Chunk, calls: unknown[][] | null, sameTask = false): TaskMessage {
   // In a batch, a chunk of the same task as the one before it names no task (SAME_TASK):

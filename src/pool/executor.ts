@@ -1,6 +1,6 @@
 import type { Communicator } from '../comm/communicator.ts';
 import type { Future } from './future.ts';
-import { checkCount, checkSize, commOf, joinPool, makeScheduler, stopOf, withoutRoot, type CallOptions, type CommWorkerOptions, type MapOptions, type TaskLike, type WorkerOptions } from './options.ts';
+import { checkCount, checkSize, commOf, joinPool, makeScheduler, stopOf, type CallOptions, type CommWorkerOptions, type MapOptions, type TaskLike, type WorkerOptions } from './options.ts';
 import type { Scheduler } from './scheduler.ts';
 import { toTask, type TaskArgs, type TaskResult } from './tasks.ts';
 
@@ -37,8 +37,7 @@ export class Executor implements AsyncDisposable {
    */
   static async onComm(comm: Communicator, options?: { maxWorkers?: number } & CommWorkerOptions): Promise<Executor | null> {
     const own = await joinPool(comm, options);
-    if (own === null) return null;
-    return new Executor(withoutRoot(options, own));
+    return own && new Executor(own);
   }
 
   /**

@@ -57,9 +57,23 @@ export interface WorkerOptions {
   resourceLimits?: ResourceLimits;
 }
 
+/** What a Scheduler is made with (makeScheduler checks it first). */
+export interface SchedulerOptions {
+  size?: number;
+  maxTasksPerWorker?: number | undefined;
+  initializer?: Task | undefined;
+  initArgs?: unknown[] | undefined;
+  onProgress?: ((done: number, total: number) => void) | undefined;
+  resourceLimits?: ResourceLimits | undefined;
+  /** Worker threads (default) or worker processes. */
+  isolation?: 'thread' | 'process' | undefined;
+  /** Schedule to the other ranks of this communicator (this rank is its rank 0) instead of starting workers. */
+  comm?: Communicator | undefined;
+}
+
 /** The private communicator a pool over ranks schedules on (see Pool.onComm); never set by users. */
-export const COMM = Symbol('ranks.pool.comm');
-export type Internal = { [COMM]?: Communicator };
+const COMM = Symbol('ranks.pool.comm');
+type Internal = { [COMM]?: Communicator };
 
 /** Options of a pool over the ranks of a communicator: its workers are ranks it neither starts nor ends. */
 export type CommWorkerOptions = Omit<WorkerOptions, 'maxTasksPerWorker' | 'isolation' | 'resourceLimits'> & CommPoolOptions;
@@ -81,17 +95,16 @@ export function makeScheduler(size: number, options: (WorkerOptions & Internal) 
   });
 }
 
-/** The options of the pool `joinPool` asked for: over `own`'s ranks, or local threads. */
-export function withoutRoot<O extends CommWorkerOptions>(options: O | undefined, own: Communicator | 'local'): O {
+/**
+ * Joins the pool over `comm`'s ranks. On the root: the options to make its pool with (over
+ * the other ranks, or worker threads on a one-rank communicator); null on a rank that served.
+ */
+export async function joinPool<O extends CommWorkerOptions>(comm: Communicator, options: O | undefined): Promise<O | null> {
+  const own = await joinCommPool(comm, options ?? {});
+  if (!own) return null;
   const rest = { ...options } as O;
   delete rest.root;
-  return own === 'local' ? rest : ({ ...rest, [COMM]: own } as O);
-}
-
-/** Joins the pool over `comm`'s ranks: the root's private communicator, or null on a rank that served; `local` on a one-rank communicator. */
-export async function joinPool(comm: Communicator, options: CommWorkerOptions | undefined): Promise<Communicator | 'local' | null> {
-  const own = await joinCommPool(comm, options ?? {});
-  return own && own.size === 1 ? 'local' : own;
+  return own.size === 1 ? rest : ({ ...rest, [COMM]: own } as O);
 }
 
 export function stopOf(options: CallOptions | undefined): StopOptions | undefined {

@@ -1,6 +1,6 @@
 import type { Communicator } from '../comm/communicator.ts';
 import { stream } from './imap.ts';
-import { checkCount, checkSize, commOf, joinPool, makeScheduler, stopOf, withoutRoot, type CallOptions, type CommWorkerOptions, type MapOptions, type StreamMapOptions, type TaskLike, type WorkerOptions } from './options.ts';
+import { checkCount, checkSize, commOf, joinPool, makeScheduler, stopOf, type CallOptions, type CommWorkerOptions, type MapOptions, type StreamMapOptions, type TaskLike, type WorkerOptions } from './options.ts';
 import type { Scheduler } from './scheduler.ts';
 import { toTask, type TaskArgs, type TaskResult } from './tasks.ts';
 
@@ -44,8 +44,7 @@ export class Pool implements AsyncDisposable {
    */
   static async onComm(comm: Communicator, options?: { size?: number; chunksize?: number } & CommWorkerOptions): Promise<Pool | null> {
     const own = await joinPool(comm, options);
-    if (own === null) return null;
-    return new Pool(withoutRoot(options, own));
+    return own && new Pool(own);
   }
 
   /**

@@ -19,6 +19,8 @@ export const SAME_TASK = '';
 
 /** One call's outcome: [1, value] or [0, error]. */
 export type Outcome = [1, unknown] | [0, RemoteError];
+/** A chunk's outcomes, or its values alone when every call succeeded. */
+export type ChunkOutcome = Outcome[] | { values: unknown[] };
 /**
  * A chunk's outcomes; or, when every call succeeded, null and the values alone (no pair
  * per call to build, send and read); or null alone when the worker skipped the chunk
@@ -76,4 +78,20 @@ export interface ProcessInit {
   args: unknown[];
   /** The Process's name, for the report of an error. */
   processName: string;
+}
+
+/** The values of chunks' outcomes, in order; throws the first failed call's error. */
+export function valuesOf<R>(chunks: readonly ChunkOutcome[]): R[] {
+  const out: R[] = [];
+  for (const outcomes of chunks) {
+    if (!Array.isArray(outcomes)) {
+      for (const v of outcomes.values) out.push(v as R);
+      continue;
+    }
+    for (const o of outcomes) {
+      if (o[0] === 0) throw rebuildError(o[1]);
+      out.push(o[1] as R);
+    }
+  }
+  return out;
 }

@@ -1,36 +1,24 @@
-import type { ResourceLimits } from 'node:worker_threads';
 import type { Communicator } from '../comm/communicator.ts';
-import { BrokenPoolError, DataCloneError, PeerExitedError, isRanksError } from '../errors.ts';
-import { holdsShared, share } from '../sync/share.ts';
+import { BrokenPoolError, PeerExitedError, isRanksError } from '../errors.ts';
 import { Future } from './future.ts';
-import { dropUnclonable, refuseShared, taskMessage, watchStop, type Batch, type Chunk, type StopOptions } from './chunks.ts';
+import { makeChunks, refuseShared, watchStop, type Batch, type Chunk, type StopOptions } from './chunks.ts';
 import type { WorkerHost } from './host.ts';
 import { poolWorld, type PoolTransport } from './hosts.ts';
-import { RESULT, TASK, rebuildError, type Outcome, type ResultMessage } from './protocol.ts';
+import { RESULT, TASK, rebuildError, valuesOf, type ChunkOutcome, type ResultMessage } from './protocol.ts';
+import type { SchedulerOptions } from './options.ts';
 import type { Task } from './tasks.ts';
 import { Seats } from './seats.ts';
 import { ChunkQueue } from './queue.ts';
+import { Dispatch } from './dispatch.ts';
 
 export type { StopOptions } from './chunks.ts';
 
-export interface SchedulerOptions {
-  size?: number;
-  maxTasksPerWorker?: number | undefined;
-  initializer?: Task | undefined;
-  initArgs?: unknown[] | undefined;
-  onProgress?: ((done: number, total: number) => void) | undefined;
-  resourceLimits?: ResourceLimits | undefined;
-  /** Worker threads (default) or worker processes. */
-  isolation?: 'thread' | 'process' | undefined;
-  /** Schedule to the other ranks of this communicator (this rank is its rank 0) instead of starting workers. */
-  comm?: Communicator | undefined;
-}
-
 /**
  * A pool's world: this thread is rank 0 and schedules chunks of calls to the worker
- * ranks (threads over rings, no postMessage per task; or processes over sockets), keeping
- * DEPTH chunks in flight per worker. A worker that dies breaks the pool: every pending
- * future rejects with BrokenPoolError, and so does every later submit.
+ * ranks (threads over rings, no postMessage per task; processes over sockets; or the
+ * ranks of a communicator), prefetching chunks per worker when plenty is queued (see
+ * seats.ts). A worker that dies breaks the pool: every pending future rejects with
+ * BrokenPoolError, and so does every later submit.
  */
 export class Scheduler {
   readonly size: number;
@@ -39,6 +27,7 @@ export class Scheduler {
   private readonly reset: PoolTransport['reset'] | undefined;
   private readonly host: WorkerHost;
   private readonly seats: Seats;
+  private readonly dispatch: Dispatch;
   private readonly queue = new ChunkQueue();
   private readonly chunks = new Map<number, Chunk>();
   private nextId = 1;
@@ -58,6 +47,12 @@ export class Scheduler {
       onDeath: (_rank, err) => this.fail(new BrokenPoolError(err.message, { cause: err.cause ?? err })),
     }));
     this.seats = new Seats(this.size, this.host.flags, options.maxTasksPerWorker);
+    this.dispatch = new Dispatch(this.comm, this.host, (c, rank) => c.worker === rank && this.chunks.has(c.id), (chunk, err) => {
+      this.forget(chunk);
+      for (const f of chunk.futures) f.setException(err);
+      this.pump();
+      this.checkDrained();
+    });
   }
 
   /**
@@ -72,11 +67,9 @@ export class Scheduler {
       return futures;
     }
     if (calls.length === 0) return futures;
-    const stoppable = stop !== undefined && (stop.signal !== undefined || stop.timeout !== undefined);
-    const batch: Batch = { left: calls.length, chunks: stoppable ? new Set() : undefined, cleanup: undefined };
-    for (let i = 0; i < calls.length; i += chunksize) {
-      const mine = (bulk ? [futures[i / chunksize]] : futures.slice(i, i + chunksize)) as Future[];
-      const chunk: Chunk = { id: this.nextId++, task, calls: calls.slice(i, i + chunksize), futures: mine, batch, worker: 0, seq: 0, bulk };
+    const chunks = makeChunks(task, calls, futures as Future[], chunksize, bulk, stop, () => this.nextId++);
+    const batch = chunks[0]!.batch;
+    for (const chunk of chunks) {
       const count = bulk ? chunk.calls.length : 1;
       // A queued call can be withdrawn (it stays in its chunk but is skipped when sent),
       // and so can a lone call its worker holds but has not started.
@@ -84,7 +77,6 @@ export class Scheduler {
         f.canceller = () => chunk.worker === 0 || this.withdrawOne(chunk);
         f.addDoneCallback(() => this.settled(batch, count));
       }
-      batch.chunks?.add(chunk);
       this.chunks.set(chunk.id, chunk);
       this.queue.push(chunk);
     }
@@ -104,19 +96,7 @@ export class Scheduler {
 
   /** Every call's result in order (one future per chunk); rejects with a failed call's error. */
   async map<R>(task: Task, calls: unknown[][], chunksize: number, stop?: StopOptions): Promise<R[]> {
-    const parts = await Promise.all(this.submit<Outcome[] | { values: R[] }>(task, calls, chunksize, stop, true).map((f) => f.result()));
-    const out: R[] = [];
-    for (const outcomes of parts) {
-      if (!Array.isArray(outcomes)) {
-        for (const v of outcomes.values) out.push(v);
-        continue;
-      }
-      for (const o of outcomes) {
-        if (o[0] === 0) throw rebuildError(o[1]);
-        out.push(o[1] as R);
-      }
-    }
-    return out;
+    return valuesOf<R>(await Promise.all(this.submit<ChunkOutcome>(task, calls, chunksize, stop, true).map((f) => f.result())));
   }
 
   /** Cancels every call not started yet (queued, or held by a worker that can give it back). */
@@ -212,23 +192,8 @@ export class Scheduler {
       if (batch) batch.push(chunk);
       else batches.set(best, [chunk]);
     }
-    for (const [rank, chunks] of batches) this.sendBatch(chunks, rank);
+    for (const [rank, chunks] of batches) this.dispatch.batch(chunks, rank);
     if (this.outstanding() && !this.receiving) void this.receive();
-  }
-
-  private sendBatch(chunks: Chunk[], rank: number): void {
-    if (chunks.length === 1) return this.send(chunks[0]!, rank, false);
-    // Locks, queues and shared memory would be copied by the ring's serializer: they go
-    // by the worker's side port, and a placeholder through the ring keeps the order.
-    const side = chunks.map((c) => holdsShared(c.calls) && this.postSide(c, rank));
-    const msg = chunks.map((c, i) => taskMessage(c, side[i] ? null : c.calls, i > 0 && chunks[i - 1]!.task === c.task));
-    this.comm.isend(msg, rank, { tag: TASK }).then(undefined, () => {
-      // Something in the batch cannot be sent: each chunk again on its own, so only the
-      // calls at fault fail. Nothing of the batch reached the worker.
-      chunks.forEach((c, i) => {
-        if (c.worker === rank && this.chunks.has(c.id)) this.send(c, rank, side[i]!);
-      });
-    });
   }
 
   private outstanding(): boolean {
@@ -257,34 +222,6 @@ export class Scheduler {
     this.forget(chunk);
     this.checkDrained();
     return false;
-  }
-
-  /** Sends one chunk (`posted`: its calls already went by the side port). */
-  private send(chunk: Chunk, rank: number, posted: boolean): void {
-    const side = posted || (holdsShared(chunk.calls) && this.postSide(chunk, rank));
-    const msg = [taskMessage(chunk, side ? null : chunk.calls)];
-    this.comm.isend(msg, rank, { tag: TASK }).then(undefined, (err: unknown) => {
-      if (chunk.worker !== rank || !this.chunks.has(chunk.id)) return;
-      // One call's bad argument rejects that call only: the rest of its chunk goes on.
-      if (err instanceof DataCloneError && chunk.calls.length > 1 && dropUnclonable(chunk)) {
-        this.comm.isend([taskMessage(chunk, chunk.calls)], rank, { tag: TASK }).then(undefined, () => undefined);
-        return;
-      }
-      this.forget(chunk);
-      for (const f of chunk.futures) f.setException(err instanceof DataCloneError || !isRanksError(err) ? err : new BrokenPoolError((err as Error).message, { cause: err }));
-      this.pump();
-      this.checkDrained();
-    });
-  }
-
-  /** Posts the chunk's calls by the side port; false if they cannot go by postMessage either (the ring's send then reports why). */
-  private postSide(chunk: Chunk, rank: number): boolean {
-    try {
-      this.host.postSide(rank, share(chunk.calls));
-      return true;
-    } catch {
-      return false;
-    }
   }
 
   private async receive(): Promise<void> {

@@ -6,7 +6,7 @@ import type { Communicator } from '../comm/communicator.ts';
 import { revive } from '../sync/share.ts';
 import { claimedSlot, vetoSlot, type ClaimFlags } from './flags.ts';
 import { explainInline, loadTask, type Fn } from './load.ts';
-import { BYE, describeError, RESULT, SAME_TASK, TASK, type Outcome, type ResultMessage, type TaskMessage } from './protocol.ts';
+import { BYE, describeError, RESULT, SAME_TASK, TASK, type ChunkOutcome, type Outcome, type ResultMessage, type TaskMessage } from './protocol.ts';
 
 /** The initializer a worker runs once, before any task. */
 export type WorkerInit = { module: string | null; name: string; args: unknown[] } | null;
@@ -15,9 +15,6 @@ export type WorkerInit = { module: string | null; name: string; args: unknown[] 
 // through the (async) loader.
 let lastKey = '';
 let lastFn: Fn | undefined;
-
-/** A chunk's outcomes, or its values when every call succeeded. */
-type ChunkOutcome = Outcome[] | { values: unknown[] };
 
 async function run(module: string | null, name: string, calls: unknown[][]): Promise<ChunkOutcome> {
   const key = `${module ?? ''}#${name}`;

@@ -1,0 +1,62 @@
+// Handing chunks to a pool's workers: one message per worker and pass, arguments holding
+// shared memory by the worker's side port, and the fallbacks when something cannot be sent.
+import type { Communicator } from '../comm/communicator.ts';
+import { BrokenPoolError, DataCloneError, isRanksError } from '../errors.ts';
+import { holdsShared, share } from '../sync/share.ts';
+import { dropUnclonable, taskMessage, type Chunk } from './chunks.ts';
+import type { WorkerHost } from './host.ts';
+import { TASK } from './protocol.ts';
+
+export class Dispatch {
+  /**
+   * @param held whether `chunk` is still live and held by `rank` (a send that failed late may find it stopped or moved)
+   * @param lost settles a chunk that could not be sent, with `err`
+   */
+  constructor(
+    private readonly comm: Communicator,
+    private readonly host: WorkerHost,
+    private readonly held: (chunk: Chunk, rank: number) => boolean,
+    private readonly lost: (chunk: Chunk, err: unknown) => void,
+  ) {}
+
+  /** Sends the chunks bound for `rank` in this pass as one message. */
+  batch(chunks: Chunk[], rank: number): void {
+    if (chunks.length === 1) return this.one(chunks[0]!, rank, false);
+    // Locks, queues and shared memory would be copied by the ring's serializer: they go
+    // by the worker's side port, and a placeholder through the ring keeps the order.
+    const side = chunks.map((c) => holdsShared(c.calls) && this.postSide(c, rank));
+    const msg = chunks.map((c, i) => taskMessage(c, side[i] ? null : c.calls, i > 0 && chunks[i - 1]!.task === c.task));
+    this.comm.isend(msg, rank, { tag: TASK }).then(undefined, () => {
+      // Something in the batch cannot be sent: each chunk again on its own, so only the
+      // calls at fault fail. Nothing of the batch reached the worker.
+      chunks.forEach((c, i) => {
+        if (this.held(c, rank)) this.one(c, rank, side[i]!);
+      });
+    });
+  }
+
+  /** Sends one chunk (`posted`: its calls already went by the side port). */
+  private one(chunk: Chunk, rank: number, posted: boolean): void {
+    const side = posted || (holdsShared(chunk.calls) && this.postSide(chunk, rank));
+    const msg = [taskMessage(chunk, side ? null : chunk.calls)];
+    this.comm.isend(msg, rank, { tag: TASK }).then(undefined, (err: unknown) => {
+      if (!this.held(chunk, rank)) return;
+      // One call's bad argument rejects that call only: the rest of its chunk goes on.
+      if (err instanceof DataCloneError && chunk.calls.length > 1 && dropUnclonable(chunk)) {
+        this.comm.isend([taskMessage(chunk, chunk.calls)], rank, { tag: TASK }).then(undefined, () => undefined);
+        return;
+      }
+      this.lost(chunk, err instanceof DataCloneError || !isRanksError(err) ? err : new BrokenPoolError((err as Error).message, { cause: err }));
+    });
+  }
+
+  /** Posts the chunk's calls by the side port; false if they cannot go by postMessage either (the ring's send then reports why). */
+  private postSide(chunk: Chunk, rank: number): boolean {
+    try {
+      this.host.postSide(rank, share(chunk.calls));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
