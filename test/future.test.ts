@@ -46,17 +46,19 @@ describe('Future', () => {
   test('cancel: only while pending; result() then rejects with CancelledError', async () => {
     const f = new Future<number>();
     let withdrawn = 0;
-    f.canceller = () => ++withdrawn > 0;
+    let finished = 0;
+    f.owner = { withdraw: () => ++withdrawn > 0, finished: () => void finished++ };
     assert.equal(f.cancel(), true);
     assert.equal(f.cancel(), true);
     assert.equal(withdrawn, 1);
+    assert.equal(finished, 1, 'the owner hears once that the future is done');
     assert.equal(f.cancelled(), true);
     assert.equal(f.done(), true);
     assert.equal(f.setRunning(), false);
     await assert.rejects(f.result(), { code: 'ERR_CANCELLED' });
     await assert.rejects(f.exception(), { code: 'ERR_CANCELLED' });
     const tooLate = new Future<number>();
-    tooLate.canceller = () => false;
+    tooLate.owner = { withdraw: () => false, finished: () => undefined };
     assert.equal(tooLate.cancel(), false, 'the executor says the task already left the queue');
   });
 

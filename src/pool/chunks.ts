@@ -20,7 +20,8 @@ export interface Chunk {
   task: Task;
   calls: unknown[][];
   futures: Future[];
-  batch: Batch;
+  /** Its submission, when something (a signal or timeout) can stop the submission. */
+  batch: Batch | undefined;
   /** The rank it was sent to, or 0 while queued. */
   worker: number;
   /** Its number among the chunks sent to that worker's thread. */
@@ -31,29 +32,31 @@ export interface Chunk {
    * One future for the whole chunk, settled with its outcomes (Pool.map and friends, which
    * hand back arrays): no Future and no promise per call.
    */
-  bulk?: boolean;
+  bulk: boolean;
 }
 
-/** The calls of one submission, which stop together. */
+/** The calls of one submission that a signal or timeout can stop; they stop together. */
 export interface Batch {
   left: number;
-  /** Its chunks not settled yet; kept only when something can stop the submission (a signal or timeout). */
-  chunks: Set<Chunk> | undefined;
+  /** Its chunks not settled yet. */
+  chunks: Set<Chunk>;
   cleanup: (() => void) | undefined;
 }
 
 /**
  * The chunks of one submission, `chunksize` calls each, with one future per call or, for
- * `bulk`, one per chunk. Its batch keeps the set of its chunks only when `stop` can stop them.
+ * `bulk`, one per chunk; with a batch only when `stop` can stop them. A lone chunk keeps
+ * the submission's arrays (Executor.submit makes one per call: every object counts).
  */
 export function makeChunks(task: Task, calls: unknown[][], futures: Future[], chunksize: number, bulk: boolean, stop: StopOptions | undefined, nextId: () => number): Chunk[] {
   const stoppable = stop?.signal !== undefined || stop?.timeout !== undefined;
-  const batch: Batch = { left: calls.length, chunks: stoppable ? new Set() : undefined, cleanup: undefined };
+  const batch: Batch | undefined = stoppable ? { left: calls.length, chunks: new Set(), cleanup: undefined } : undefined;
   const out: Chunk[] = [];
   for (let i = 0; i < calls.length; i += chunksize) {
-    const mine = bulk ? [futures[i / chunksize]!] : futures.slice(i, i + chunksize);
-    const chunk: Chunk = { id: nextId(), task, calls: calls.slice(i, i + chunksize), futures: mine, batch, worker: 0, seq: 0, bulk };
-    batch.chunks?.add(chunk);
+    const whole = i === 0 && chunksize >= calls.length;
+    const mine = bulk ? [futures[i / chunksize]!] : whole ? futures : futures.slice(i, i + chunksize);
+    const chunk: Chunk = { id: nextId(), task, calls: whole ? calls : calls.slice(i, i + chunksize), futures: mine, batch, worker: 0, seq: 0, ghost: false, bulk };
+    batch?.chunks.add(chunk);
     out.push(chunk);
   }
   return out;

@@ -47,7 +47,8 @@ export class Executor implements AsyncDisposable {
    * const f = ex.submit((a: number, b: number) => a + b, 1, 2);
    */
   submit<F extends TaskLike>(fn: F, ...args: TaskArgs<F>): Future<TaskResult<F>> {
-    return this.submitWith(fn, args);
+    // The rest array is this call's own: it goes as it is.
+    return this.scheduler.submit<TaskResult<F>>(toTask(fn), [args as unknown[]])[0]!;
   }
 
   /**

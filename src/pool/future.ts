@@ -4,6 +4,26 @@ import { checkTimeout } from '../comm/validate.ts';
 type State = 'pending' | 'running' | 'cancelled' | 'finished';
 
 /**
+ * @internal What a scheduler hears from the futures it made: one object per scheduler
+ * instead of closures per future (an executor may hold tens of thousands of them).
+ */
+export interface FutureOwner {
+  /** Withdraws the queued call kept in `slot`; false if it is too late. */
+  withdraw(slot: unknown): boolean;
+  /** The future of the call in `slot` is done (called before its done-callbacks). */
+  finished(slot: unknown): void;
+}
+
+// The resolving functions of the promise being made: Node 20 has no Promise.withResolvers,
+// and one shared executor saves a closure per promise.
+let resolving: ((v: never) => void) | undefined;
+let rejecting: ((e: unknown) => void) | undefined;
+function capture(res: (v: never) => void, rej: (e: unknown) => void): void {
+  resolving = res;
+  rejecting = rej;
+}
+
+/**
  * The eventual result of a task (concurrent.futures' `Future`). Await it, or ask with a
  * timeout; a pending one can be cancelled.
  *
@@ -21,9 +41,13 @@ export class Future<T = unknown> implements PromiseLike<T> {
   private callbacks: ((f: Future<T>) => void)[] | undefined;
   private waiters: (() => void)[] | undefined;
   /** The promise every `result()` without a timeout shares, and how to settle it. */
-  private shared: { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void } | undefined;
-  /** @internal Set by the executor: withdraws the queued task; false if it is too late. */
-  canceller: (() => boolean) | undefined;
+  private promise: Promise<T> | undefined;
+  private resolve: ((v: T) => void) | undefined;
+  private reject: ((e: unknown) => void) | undefined;
+  /** @internal The scheduler that made it, and where it keeps the call (its chunk). */
+  owner: FutureOwner | undefined;
+  /** @internal */
+  slot: unknown;
 
   /**
    * Cancels the task if it has not started: true if the future is (now) cancelled,
@@ -35,7 +59,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
   cancel(): boolean {
     if (this.state === 'cancelled') return true;
     if (this.state !== 'pending') return false;
-    if (this.canceller && !this.canceller()) return false;
+    if (this.owner && !this.owner.withdraw(this.slot)) return false;
     this.state = 'cancelled';
     this.settle();
     return true;
@@ -73,13 +97,13 @@ export class Future<T = unknown> implements PromiseLike<T> {
         return Promise.reject(err);
       }
     }
-    if (!this.shared) {
-      let resolve!: (v: T) => void;
-      let reject!: (e: unknown) => void;
-      const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
-      this.shared = { promise, resolve, reject };
+    if (!this.promise) {
+      this.promise = new Promise<T>(capture);
+      this.resolve = resolving as (v: T) => void;
+      this.reject = rejecting;
+      resolving = rejecting = undefined;
     }
-    return this.shared.promise;
+    return this.promise;
   }
 
   private outcome(): T {
@@ -171,12 +195,13 @@ export class Future<T = unknown> implements PromiseLike<T> {
   }
 
   private settle(): void {
-    const shared = this.shared;
-    if (shared) {
-      if (this.state === 'cancelled') shared.reject(new CancelledError('The task'));
-      else if (this.failed) shared.reject(this.error);
-      else shared.resolve(this.value as T);
+    if (this.promise) {
+      if (this.state === 'cancelled') this.reject!(new CancelledError('The task'));
+      else if (this.failed) this.reject!(this.error);
+      else this.resolve!(this.value as T);
+      this.resolve = this.reject = undefined;
     }
+    this.owner?.finished(this.slot);
     const waiters = this.waiters;
     const callbacks = this.callbacks;
     this.waiters = this.callbacks = undefined;

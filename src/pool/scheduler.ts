@@ -1,6 +1,6 @@
 import type { Communicator } from '../comm/communicator.ts';
 import { BrokenPoolError, PeerExitedError, isRanksError } from '../errors.ts';
-import { Future } from './future.ts';
+import { Future, type FutureOwner } from './future.ts';
 import { makeChunks, refuseShared, watchStop, type Batch, type Chunk, type StopOptions } from './chunks.ts';
 import type { WorkerHost } from './host.ts';
 import { poolWorld, type PoolTransport } from './hosts.ts';
@@ -60,39 +60,57 @@ export class Scheduler {
    * `bulk` one per chunk, settled with the chunk's outcomes.
    */
   submit<R>(task: Task, calls: unknown[][], chunksize = 1, stop?: StopOptions, bulk = false): Future<R>[] {
-    const futures = Array.from({ length: bulk ? Math.ceil(calls.length / chunksize) : calls.length }, () => new Future<R>());
+    const n = bulk ? Math.ceil(calls.length / chunksize) : calls.length;
+    const futures: Future<R>[] = new Array<Future<R>>(n);
+    for (let i = 0; i < n; i++) futures[i] = new Future<R>();
     if (this.broken || this.stopping) {
       const err = this.broken ?? new BrokenPoolError('The pool is closed to new tasks');
       for (const f of futures) f.setException(err);
       return futures;
     }
-    if (calls.length === 0) return futures;
+    if (n === 0) return futures;
     const chunks = makeChunks(task, calls, futures as Future[], chunksize, bulk, stop, () => this.nextId++);
-    const batch = chunks[0]!.batch;
     for (const chunk of chunks) {
-      const count = bulk ? chunk.calls.length : 1;
       // A queued call can be withdrawn (it stays in its chunk but is skipped when sent),
-      // and so can a lone call its worker holds but has not started.
+      // and so can a lone call its worker holds but has not started (see `owner`).
       for (const f of chunk.futures) {
-        f.canceller = () => chunk.worker === 0 || this.withdrawOne(chunk);
-        f.addDoneCallback(() => this.settled(batch, count));
+        f.owner = this.owner;
+        f.slot = chunk;
       }
       this.chunks.set(chunk.id, chunk);
       this.queue.push(chunk);
     }
     this.submitted += calls.length;
     if (!this.host.sharesMemory) refuseShared(calls, (i) => futures[bulk ? Math.floor(i / chunksize) : i] as Future);
-    batch.cleanup = watchStop(stop, (err) => this.stopBatch(batch, err));
+    const batch = chunks[0]!.batch;
+    if (batch) batch.cleanup = watchStop(stop, (err) => this.stopBatch(batch, err));
     // Submits made in one go (a loop of submit()) leave as one batch per worker.
     if (!this.pumping) {
       this.pumping = true;
-      queueMicrotask(() => {
-        this.pumping = false;
-        this.pump();
-      });
+      queueMicrotask(this.pumpSoon);
     }
     return futures;
   }
+
+  private readonly pumpSoon = (): void => {
+    this.pumping = false;
+    this.pump();
+  };
+
+  /** How this scheduler's futures reach it: a cancel, and being done. */
+  private readonly owner: FutureOwner = {
+    withdraw: (slot) => {
+      const chunk = slot as Chunk;
+      return chunk.worker === 0 || this.withdrawOne(chunk);
+    },
+    finished: (slot) => {
+      const chunk = slot as Chunk;
+      this.finished += chunk.bulk ? chunk.calls.length : 1;
+      this.options.onProgress?.(this.finished, this.submitted);
+      const batch = chunk.batch;
+      if (batch && (batch.left -= chunk.bulk ? chunk.calls.length : 1) === 0) batch.cleanup?.();
+    },
+  };
 
   /** Every call's result in order (one future per chunk); rejects with a failed call's error. */
   async map<R>(task: Task, calls: unknown[][], chunksize: number, stop?: StopOptions): Promise<R[]> {
@@ -132,15 +150,9 @@ export class Scheduler {
     this.host.dispose?.();
   }
 
-  private settled(batch: Batch, calls: number): void {
-    this.finished += calls;
-    this.options.onProgress?.(this.finished, this.submitted);
-    if ((batch.left -= calls) === 0) batch.cleanup?.();
-  }
-
   /** The submission's queued calls are dropped and running ones stopped with their worker. */
   private stopBatch(batch: Batch, err: Error): void {
-    const stopped = [...(batch.chunks ?? [])];
+    const stopped = [...batch.chunks];
     const replace = new Set<number>();
     for (const chunk of stopped) {
       if (chunk.worker === 0) this.queue.remove(chunk);
@@ -156,7 +168,7 @@ export class Scheduler {
 
   private forget(chunk: Chunk): void {
     this.chunks.delete(chunk.id);
-    chunk.batch.chunks?.delete(chunk);
+    chunk.batch?.chunks.delete(chunk);
     this.seats.release(chunk);
   }
 

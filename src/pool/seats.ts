@@ -6,7 +6,7 @@ import { claimedSlot, vetoSlot, type ClaimFlags } from './flags.ts';
  * ring when one finishes, so tiny tasks run back to back instead of one per round trip to
  * rank 0. Below VETO_SLOTS, so every held chunk can be withdrawn.
  */
-const MAX_DEPTH = 32;
+const MAX_DEPTH = 128;
 
 interface Seat {
   /** Chunks sent to it and not answered, oldest first. */
