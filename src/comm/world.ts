@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { isMainThread, workerData } from 'node:worker_threads';
 import { underMpi } from '../transport/mpi/detect.ts';
 import { MpiTransport } from '../transport/mpi/transport.ts';
@@ -44,8 +43,8 @@ export function world(): Communicator {
     return current;
   }
   const size = init?.size ?? 1;
-  // Spinning ranks starve each other when there are more ranks than cores.
-  const spinMicros = envNumber('RANKS_SPIN_US') ?? (size > availableParallelism() ? 20 : 100);
+  // While more ranks are awake than there are cores, they spin less (see progress.ts).
+  const spinMicros = envNumber('RANKS_SPIN_US') ?? 100;
   const ringKiB = envNumber('RANKS_RING_KIB');
   threads = new ThreadsTransport({
     rank: init?.rank ?? 0,

@@ -45,17 +45,17 @@ export interface Batch {
 
 /**
  * The chunks of one submission, `chunksize` calls each, with one future per call or, for
- * `bulk`, one per chunk; with a batch only when `stop` can stop them. A lone chunk keeps
+ * `bulk`, one per chunk, numbered from `firstId`; with a batch only when `stop` can stop them. A lone chunk keeps
  * the submission's arrays (Executor.submit makes one per call: every object counts).
  */
-export function makeChunks(task: Task, calls: unknown[][], futures: Future[], chunksize: number, bulk: boolean, stop: StopOptions | undefined, nextId: () => number): Chunk[] {
+export function makeChunks(task: Task, calls: unknown[][], futures: Future[], chunksize: number, bulk: boolean, stop: StopOptions | undefined, firstId: number): Chunk[] {
   const stoppable = stop?.signal !== undefined || stop?.timeout !== undefined;
   const batch: Batch | undefined = stoppable ? { left: calls.length, chunks: new Set(), cleanup: undefined } : undefined;
   const out: Chunk[] = [];
   for (let i = 0; i < calls.length; i += chunksize) {
     const whole = i === 0 && chunksize >= calls.length;
     const mine = bulk ? [futures[i / chunksize]!] : whole ? futures : futures.slice(i, i + chunksize);
-    const chunk: Chunk = { id: nextId(), task, calls: whole ? calls : calls.slice(i, i + chunksize), futures: mine, batch, worker: 0, seq: 0, ghost: false, bulk };
+    const chunk: Chunk = { id: firstId + out.length, task, calls: whole ? calls : calls.slice(i, i + chunksize), futures: mine, batch, worker: 0, seq: 0, ghost: false, bulk };
     batch?.chunks.add(chunk);
     out.push(chunk);
   }

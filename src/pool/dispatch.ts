@@ -5,7 +5,9 @@ import { BrokenPoolError, DataCloneError, isRanksError } from '../errors.ts';
 import { holdsShared, share } from '../sync/share.ts';
 import { dropUnclonable, taskMessage, type Chunk } from './chunks.ts';
 import type { WorkerHost } from './host.ts';
-import { TASK } from './protocol.ts';
+import { TASK, type TaskMessage } from './protocol.ts';
+
+const TASK_TAG = { tag: TASK } as const;
 
 export class Dispatch {
   /**
@@ -26,7 +28,7 @@ export class Dispatch {
     // by the worker's side port, and a placeholder through the ring keeps the order.
     const side = chunks.map((c) => holdsShared(c.calls) && this.postSide(c, rank));
     const msg = chunks.map((c, i) => taskMessage(c, side[i] ? null : c.calls, i > 0 && chunks[i - 1]!.task === c.task));
-    this.comm.isend(msg, rank, { tag: TASK }).then(undefined, () => {
+    this.send(msg, rank, () => {
       // Something in the batch cannot be sent: each chunk again on its own, so only the
       // calls at fault fail. Nothing of the batch reached the worker.
       chunks.forEach((c, i) => {
@@ -39,15 +41,32 @@ export class Dispatch {
   private one(chunk: Chunk, rank: number, posted: boolean): void {
     const side = posted || (holdsShared(chunk.calls) && this.postSide(chunk, rank));
     const msg = [taskMessage(chunk, side ? null : chunk.calls)];
-    this.comm.isend(msg, rank, { tag: TASK }).then(undefined, (err: unknown) => {
+    this.send(msg, rank, (err) => {
       if (!this.held(chunk, rank)) return;
       // One call's bad argument rejects that call only: the rest of its chunk goes on.
       if (err instanceof DataCloneError && chunk.calls.length > 1 && dropUnclonable(chunk)) {
-        this.comm.isend([taskMessage(chunk, chunk.calls)], rank, { tag: TASK }).then(undefined, () => undefined);
+        this.send([taskMessage(chunk, chunk.calls)], rank, () => undefined);
         return;
       }
       this.lost(chunk, err instanceof DataCloneError || !isRanksError(err) ? err : new BrokenPoolError((err as Error).message, { cause: err }));
     });
+  }
+
+  /**
+   * Sends `msg` to `rank`; `failed` runs on a failure, always after this call returns. A
+   * send that is over at once (the usual case: the ring had room) costs no promise.
+   */
+  private send(msg: TaskMessage[], rank: number, failed: (err: unknown) => void): void {
+    const req = this.comm.isend(msg, rank, TASK_TAG);
+    if (!req.done) {
+      req.then(undefined, failed);
+      return;
+    }
+    try {
+      req.test();
+    } catch (err) {
+      queueMicrotask(() => failed(err));
+    }
   }
 
   /** Posts the chunk's calls by the side port; false if they cannot go by postMessage either (the ring's send then reports why). */

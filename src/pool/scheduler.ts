@@ -10,6 +10,9 @@ import type { Task } from './tasks.ts';
 import { Seats } from './seats.ts';
 import { ChunkQueue } from './queue.ts';
 import { Dispatch } from './dispatch.ts';
+import type { Request } from '../comm/request.ts';
+
+const RESULT_TAG = { tag: RESULT } as const;
 
 export type { StopOptions } from './chunks.ts';
 
@@ -36,8 +39,12 @@ export class Scheduler {
   private broken: BrokenPoolError | undefined;
   private stopping = false;
   private closed: Promise<void> | undefined;
-  private readonly cancelWaits = new AbortController();
   private drained: (() => void)[] = [];
+  /** pump()'s chunks per rank, and the ranks that have some, kept between passes. */
+  private readonly outbox: Chunk[][] = [];
+  private readonly bound: number[] = [];
+  /** The receive of workers' results under way. */
+  private results: Request<ResultMessage[]> | undefined;
   private submitted = 0;
   private finished = 0;
 
@@ -47,6 +54,7 @@ export class Scheduler {
       onDeath: (_rank, err) => this.fail(new BrokenPoolError(err.message, { cause: err.cause ?? err })),
     }));
     this.seats = new Seats(this.size, this.host.flags, options.maxTasksPerWorker);
+    for (let r = 0; r <= this.size; r++) this.outbox.push([]);
     this.dispatch = new Dispatch(this.comm, this.host, (c, rank) => c.worker === rank && this.chunks.has(c.id), (chunk, err) => {
       this.forget(chunk);
       for (const f of chunk.futures) f.setException(err);
@@ -69,7 +77,8 @@ export class Scheduler {
       return futures;
     }
     if (n === 0) return futures;
-    const chunks = makeChunks(task, calls, futures as Future[], chunksize, bulk, stop, () => this.nextId++);
+    const chunks = makeChunks(task, calls, futures as Future[], chunksize, bulk, stop, this.nextId);
+    this.nextId += chunks.length;
     for (const chunk of chunks) {
       // A queued call can be withdrawn (it stays in its chunk but is skipped when sent),
       // and so can a lone call its worker holds but has not started (see `owner`).
@@ -193,18 +202,18 @@ export class Scheduler {
 
   private pump(): void {
     // The chunks bound for one worker in this pass travel as one message.
-    const batches = new Map<number, Chunk[]>();
+    const outbox = this.outbox;
     while (this.queue.length > 0 && !this.broken) {
       const best = this.seats.pick(this.queue.length);
       if (best === 0) break;
       const chunk = this.queue.shift()!;
       if (!this.start(chunk)) continue;
       this.seats.hold(chunk, best);
-      const batch = batches.get(best);
-      if (batch) batch.push(chunk);
-      else batches.set(best, [chunk]);
+      if (outbox[best]!.push(chunk) === 1) this.bound.push(best);
     }
-    for (const [rank, chunks] of batches) this.dispatch.batch(chunks, rank);
+    const bound = this.bound;
+    for (let i = 0; i < bound.length; i++) this.dispatch.batch(outbox[bound[i]!]!.splice(0), bound[i]!);
+    bound.length = 0;
     if (this.outstanding() && !this.receiving) void this.receive();
   }
 
@@ -242,7 +251,8 @@ export class Scheduler {
       while (this.outstanding() && !this.broken) {
         let replies: ResultMessage[];
         try {
-          replies = await this.comm.recv<ResultMessage[]>({ tag: RESULT, signal: this.cancelWaits.signal });
+          this.results = this.comm.irecv<ResultMessage[]>(RESULT_TAG);
+          replies = await this.results;
         } catch (err) {
           // A result cut short by its worker's replacement: that chunk is queued again.
           if (isRanksError(err) && err.code === 'ERR_PEER_EXITED') continue;
@@ -303,7 +313,7 @@ export class Scheduler {
     this.chunks.clear();
     this.queue.clear();
     for (const chunk of pending) for (const f of chunk.futures) f.setException(err);
-    this.cancelWaits.abort(err);
+    this.results?.cancel();
     for (const d of this.drained.splice(0)) d();
     if (!this.stopping) {
       this.stopping = true;

@@ -8,42 +8,84 @@ import { claimedSlot, vetoSlot, type ClaimFlags } from './flags.ts';
 import { explainInline, loadTask, type Fn } from './load.ts';
 import { BYE, describeError, RESULT, SAME_TASK, TASK, type ChunkOutcome, type Outcome, type ResultMessage, type TaskMessage } from './protocol.ts';
 
+const TASK_FROM_ZERO = { source: 0, tag: TASK } as const;
+const RESULT_TAG = { tag: RESULT } as const;
+
 /** The initializer a worker runs once, before any task. */
 export type WorkerInit = { module: string | null; name: string; args: unknown[] } | null;
 
 // The task of the previous chunk: a run of chunks of one task finds it without a trip
 // through the (async) loader.
-let lastKey = '';
+let lastModule: string | null = null;
+let lastName = '';
 let lastFn: Fn | undefined;
 
-async function run(module: string | null, name: string, calls: unknown[][]): Promise<ChunkOutcome> {
-  const key = `${module ?? ''}#${name}`;
-  let fn = key === lastKey ? lastFn : undefined;
-  if (!fn) {
-    try {
-      fn = await loadTask(module, name);
-    } catch (err) {
-      const e = describeError(err, cloneable);
-      return calls.map(() => [0, e]);
-    }
-    lastKey = key;
-    lastFn = fn;
-  }
+/**
+ * The chunk's outcomes: at once when the task is the previous chunk's and no call returns
+ * a promise (tiny tasks then cost no promise and no microtask turn), else a promise.
+ */
+function run(module: string | null, name: string, calls: unknown[][]): ChunkOutcome | Promise<ChunkOutcome> {
+  const fn = module === lastModule && name === lastName ? lastFn : undefined;
+  if (!fn) return load(module, name, calls);
   const values: unknown[] = [];
-  let out: Outcome[] | undefined;
-  for (const args of calls) {
+  for (let i = 0; i < calls.length; i++) {
+    let value: unknown;
     try {
-      // Only a promise is awaited: a plain result costs no microtask turn.
-      const value = fn(...args);
-      const v = isThenable(value) ? await value : value;
-      if (out) out.push([1, v]);
-      else values.push(v);
+      value = fn(...calls[i]!);
     } catch (err) {
-      out ??= values.map((v): Outcome => [1, v]);
-      out.push([0, describeError(explainInline(err, module === null), cloneable)]);
+      return finish(fn, module, calls, i, values, Promise.resolve(failure(err, module)));
     }
+    if (isThenable(value)) return finish(fn, module, calls, i, values, outcomeOf(value, module));
+    values.push(value);
+  }
+  return { values };
+}
+
+async function load(module: string | null, name: string, calls: unknown[][]): Promise<ChunkOutcome> {
+  let fn: Fn;
+  try {
+    fn = await loadTask(module, name);
+  } catch (err) {
+    const e = describeError(err, cloneable);
+    return calls.map(() => [0, e]);
+  }
+  lastModule = module;
+  lastName = name;
+  lastFn = fn;
+  return finish(fn, module, calls, 0, [], undefined);
+}
+
+/** The chunk from call `i` on (whose outcome is `first` when given), after the calls that gave `values`. */
+async function finish(fn: Fn, module: string | null, calls: unknown[][], i: number, values: unknown[], first: Promise<Outcome> | undefined): Promise<ChunkOutcome> {
+  let out: Outcome[] | undefined;
+  for (; i < calls.length; i++) {
+    const outcome = first ? await first : await outcomeOf(callOf(fn, calls[i]!), module);
+    first = undefined;
+    if (outcome[0] === 1 && !out) values.push(outcome[1]);
+    else (out ??= values.map((v): Outcome => [1, v])).push(outcome);
   }
   return out ?? { values };
+}
+
+/** `fn(...args)`, or a rejected promise if it throws. */
+function callOf(fn: Fn, args: unknown[]): unknown {
+  try {
+    return fn(...args);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
+async function outcomeOf(value: unknown, module: string | null): Promise<Outcome> {
+  try {
+    return [1, await value];
+  } catch (err) {
+    return failure(err, module);
+  }
+}
+
+function failure(err: unknown, module: string | null): Outcome {
+  return [0, describeError(explainInline(err, module === null), cloneable)];
 }
 
 function isThenable(v: unknown): v is PromiseLike<unknown> {
@@ -84,31 +126,46 @@ export async function serve(comm: Communicator, flags: ClaimFlags, init: WorkerI
   // Replies are gathered and sent at the end of a batch, or once a millisecond has passed.
   const replies: ResultMessage[] = [];
   let lastFlush = 0;
-  const flush = async (): Promise<void> => {
+  // A result that cannot be cloned rejects its own call only.
+  const resend = (out: ResultMessage[]): Promise<void> => {
+    const checked = out.map(([id, outcomes, values]): ResultMessage => {
+      const all = values ? values.map((v): Outcome => [1, v]) : outcomes;
+      return [id, all && all.map((o): Outcome => (o[0] === 1 && !cloneable(o[1]) ? [0, describeError(unsendable(o[1]), cloneable)] : o))];
+    });
+    return comm.send(checked, 0, RESULT_TAG);
+  };
+  // Sends the replies; a promise only while the send waits for room in the ring (the
+  // message is encoded by then, so the array is free again).
+  const flush = (): Promise<void> | undefined => {
     lastFlush = performance.now();
-    if (replies.length === 0) return;
-    const out = replies.splice(0);
-    try {
-      await comm.send(out, 0, { tag: RESULT });
-    } catch {
-      // A result that cannot be cloned rejects its own call only.
-      const checked = out.map(([id, outcomes, values]): ResultMessage => {
-        const all = values ? values.map((v): Outcome => [1, v]) : outcomes;
-        return [id, all && all.map((o): Outcome => (o[0] === 1 && !cloneable(o[1]) ? [0, describeError(unsendable(o[1]), cloneable)] : o))];
-      });
-      await comm.send(checked, 0, { tag: RESULT });
+    if (replies.length === 0) return undefined;
+    const req = comm.isend(replies, 0, RESULT_TAG);
+    if (req.done) {
+      try {
+        req.test();
+      } catch {
+        return resend(replies.splice(0));
+      }
+      replies.length = 0;
+      return undefined;
     }
+    replies.length = 0;
+    return req.then(() => undefined);
   };
   let module: string | null = null;
   let name = '';
   for (;;) {
-    const batch = await comm.recv<TaskMessage[] | null>({ source: 0, tag: TASK });
+    const batch = await comm.recv<TaskMessage[] | null>(TASK_FROM_ZERO);
     if (batch === null) break;
     lastFlush = performance.now();
     for (const msg of batch) {
-      const [id, seq] = msg;
+      const id = msg[0];
+      const seq = msg[1];
       // A chunk of the previous chunk's task names none (see taskMessage).
-      if (msg[3] !== SAME_TASK) [, , module, name] = msg;
+      if (msg[3] !== SAME_TASK) {
+        module = msg[2];
+        name = msg[3];
+      }
       // Claim the chunk; rank 0 may have withdrawn it before it started (see flags.ts).
       flags.store(claimedSlot(rank), seq);
       if (flags.load(vetoSlot(rank, seq)) === seq) {
@@ -116,11 +173,16 @@ export async function serve(comm: Communicator, flags: ClaimFlags, init: WorkerI
         continue;
       }
       const calls = msg[4] ?? revive<unknown[][]>(sideCalls());
-      const done = await run(module, name, calls);
+      const ran = run(module, name, calls);
+      const done = ran instanceof Promise ? await ran : ran;
       replies.push(Array.isArray(done) ? [id, done] : [id, null, done.values]);
-      if (performance.now() - lastFlush > 1) await flush();
+      if (performance.now() - lastFlush > 1) {
+        const sending = flush();
+        if (sending) await sending;
+      }
     }
-    await flush();
+    const sending = flush();
+    if (sending) await sending;
   }
   if (options?.bye) await comm.send(null, 0, { tag: BYE });
 }

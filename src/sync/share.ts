@@ -108,8 +108,22 @@ function walk(value: unknown, convert: (state: SharedState) => unknown, inPlace:
  * on one — at the top or inside arrays and plain objects: such values must cross by
  * postMessage to stay shared (a serializer would copy them).
  */
-export function holdsShared(value: unknown): boolean {
-  return findShared(value) !== undefined;
+export function holdsShared(value: unknown, depth = 0): boolean {
+  // The same walk as findShared without a path per element or a set of seen objects: a
+  // pool asks it of every chunk it sends, and most arguments are numbers and strings.
+  // Deep down (a cycle, maybe) findShared takes over, which keeps track of what it saw.
+  if (typeof value !== 'object' || value === null) return false;
+  if (depth > 16) return findShared(value) !== undefined;
+  if (value instanceof SharedArrayBuffer) return true;
+  if (ArrayBuffer.isView(value)) return value.buffer instanceof SharedArrayBuffer;
+  if (stateOf(value)) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (holdsShared(value[i], depth + 1)) return true;
+    return false;
+  }
+  if (!isPlain(value)) return false;
+  for (const key of Object.keys(value)) if (holdsShared((value as Record<string, unknown>)[key], depth + 1)) return true;
+  return false;
 }
 
 /** Where `value` holds shared memory first (`value.lock`), and what it is (`a Lock`); see holdsShared. */

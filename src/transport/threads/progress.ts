@@ -2,10 +2,15 @@
 // pending, return as soon as an operation settles so its continuation runs, and sleep on
 // the rank's doorbell when the spin budget is spent (a short blocking nap first, then
 // Atomics.waitAsync with the event loop free).
+import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { SLEEPING, slot } from './control.ts';
 import { Sleeper, type WaitInfo } from './sleeper.ts';
 
 const MIN_SPIN_MS = 0.002;
+/** The most a rank spins while more ranks are awake than there are cores. */
+const CROWDED_SPIN_MS = 0.02;
+const CORES = availableParallelism();
 
 export interface ProgressHooks {
   /** Drains the incoming rings and writes what fits of the queued sends; true if anything moved. */
@@ -18,16 +23,33 @@ export interface ProgressHooks {
   waitInfo(): WaitInfo;
 }
 
+/**
+ * How long to spin: the full `spinMs` while the ranks awake fit on the cores (a spinning
+ * rank then takes no core anyone needs, and a peer woken from sleep would cost tens of
+ * microseconds); else an adaptive budget of at most CROWDED_SPIN_MS, which halves after a
+ * spin that ends in sleep and doubles after one that succeeds, so ranks that outnumber
+ * the cores do not starve the ones they wait for.
+ */
 export class Progress {
   private readonly sleeper: Sleeper;
-  /** The current spin budget: halves after a spin that ends in sleep, doubles after one that succeeds. */
+  /** The budget while crowded. */
   private spin: number;
   private scheduled = false;
   private deferred = false;
+  private readonly crowdedMs: number;
 
-  constructor(ctl: Int32Array, rank: number, private readonly hooks: ProgressHooks, private readonly spinMs: number, private readonly napMs: number) {
-    this.spin = spinMs;
+  constructor(private readonly ctl: Int32Array, rank: number, private readonly size: number, private readonly hooks: ProgressHooks, private readonly spinMs: number, private readonly napMs: number) {
+    this.crowdedMs = Math.min(spinMs, CROWDED_SPIN_MS);
+    this.spin = this.crowdedMs;
     this.sleeper = new Sleeper(ctl, rank, () => hooks.waitInfo(), this.run);
+  }
+
+  /** More ranks of the job are awake (not asleep on their doorbell) than there are cores. */
+  private crowded(): boolean {
+    if (this.size <= CORES) return false;
+    let awake = 0;
+    for (let r = 0; r < this.size; r++) if (Atomics.load(this.ctl, slot(r, SLEEPING)) === 0 && ++awake > CORES) return true;
+    return false;
   }
 
   /** True while the rank sleeps (or is about to) waiting for its doorbell. */
@@ -48,12 +70,13 @@ export class Progress {
     const h = this.hooks;
     if (!h.busy()) return this.sleeper.idle();
     const before = h.settled();
-    let deadline = performance.now() + this.spin;
+    const crowded = this.crowded();
+    let deadline = performance.now() + (crowded ? this.spin : this.spinMs);
     for (let i = 1; ; i++) {
       // Fragments still flowing: keep spinning at full budget until the message is whole.
       if (h.step()) deadline = performance.now() + this.spinMs;
       if (h.settled() !== before) {
-        this.spin = Math.min(this.spinMs, this.spin * 2);
+        if (crowded) this.spin = Math.min(this.crowdedMs, this.spin * 2);
         if (!h.busy()) return this.sleeper.idle();
         if (!this.deferred) {
           this.deferred = true;
@@ -63,9 +86,9 @@ export class Progress {
       }
       if ((i & 31) === 0 && performance.now() > deadline) break;
     }
-    // A spin that found nothing may have starved the very peer it waits for (more busy
-    // threads than cores): spin less next time, down to a few microseconds.
-    this.spin = Math.max(MIN_SPIN_MS, this.spin / 2);
+    // A crowded spin that found nothing may have starved the very peer it waits for:
+    // spin less next time, down to a few microseconds.
+    if (crowded) this.spin = Math.max(MIN_SPIN_MS, this.spin / 2);
     const recheck = (): boolean => {
       h.step();
       return h.settled() !== before || !h.busy();

@@ -56,7 +56,7 @@ export class ThreadsTransport implements Transport {
     this.ctl = new Int32Array(options.control);
     this.port = options.port;
     this.ringBytes = options.ringBytes ?? 256 * 1024;
-    this.progress = new Progress(this.ctl, this.rank, {
+    this.progress = new Progress(this.ctl, this.rank, this.size, {
       step: () => {
         const moved = this.poll();
         return this.sendsPending ? this.flush() || moved : moved;
