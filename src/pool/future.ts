@@ -1,5 +1,6 @@
 import { CancelledError, InvalidArgumentError, TimeoutError } from '../errors.ts';
 import { checkTimeout } from '../comm/validate.ts';
+import { settleable } from '../promise.ts';
 
 type State = 'pending' | 'running' | 'cancelled' | 'finished';
 
@@ -12,15 +13,6 @@ export interface FutureOwner {
   withdraw(slot: unknown): boolean;
   /** The future of the call in `slot` is done (called before its done-callbacks). */
   finished(slot: unknown): void;
-}
-
-// The resolving functions of the promise being made: Node 20 has no Promise.withResolvers,
-// and one shared executor saves a closure per promise.
-let resolving: ((v: never) => void) | undefined;
-let rejecting: ((e: unknown) => void) | undefined;
-function capture(res: (v: never) => void, rej: (e: unknown) => void): void {
-  resolving = res;
-  rejecting = rej;
 }
 
 /**
@@ -42,8 +34,10 @@ export class Future<T = unknown> implements PromiseLike<T> {
   private waiters: (() => void)[] | undefined;
   /** The promise every `result()` without a timeout shares, and how to settle it. */
   private promise: Promise<T> | undefined;
-  private resolve: ((v: T) => void) | undefined;
-  private reject: ((e: unknown) => void) | undefined;
+  /** @internal */
+  resolveWith: ((v: T) => void) | undefined;
+  /** @internal */
+  rejectWith: ((e: unknown) => void) | undefined;
   /** @internal The scheduler that made it, and where it keeps the call (its chunk). */
   owner: FutureOwner | undefined;
   /** @internal */
@@ -97,13 +91,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
         return Promise.reject(err);
       }
     }
-    if (!this.promise) {
-      this.promise = new Promise<T>(capture);
-      this.resolve = resolving as (v: T) => void;
-      this.reject = rejecting;
-      resolving = rejecting = undefined;
-    }
-    return this.promise;
+    return (this.promise ??= settleable(this));
   }
 
   private outcome(): T {
@@ -196,10 +184,10 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
   private settle(): void {
     if (this.promise) {
-      if (this.state === 'cancelled') this.reject!(new CancelledError('The task'));
-      else if (this.failed) this.reject!(this.error);
-      else this.resolve!(this.value as T);
-      this.resolve = this.reject = undefined;
+      if (this.state === 'cancelled') this.rejectWith!(new CancelledError('The task'));
+      else if (this.failed) this.rejectWith!(this.error);
+      else this.resolveWith!(this.value as T);
+      this.resolveWith = this.rejectWith = undefined;
     }
     this.owner?.finished(this.slot);
     const waiters = this.waiters;

@@ -1,3 +1,5 @@
+import { settleable } from '../promise.ts';
+
 /**
  * One pending transport operation: a promise plus its settled state, so callers can
  * test it synchronously (`Request.test()`) and transports can cancel it.
@@ -14,15 +16,16 @@ export class Op<T> {
   private lazy: Promise<T> | undefined;
   /** Set by the transport: removes the operation from its queues; false if too late. */
   canceller: (() => boolean) | undefined;
-  private settle: [(v: T) => void, (e: unknown) => void] | undefined;
+  /** @internal The lazy promise's resolving functions. */
+  resolveWith: ((v: T) => void) | undefined;
+  /** @internal */
+  rejectWith: ((e: unknown) => void) | undefined;
 
   /** Made on first use: operations that finish at once and are read synchronously need none. */
   get promise(): Promise<T> {
     if (this.lazy) return this.lazy;
     if (this.done) return (this.lazy = this.failed ? Promise.reject(this.error) : Promise.resolve(this.value as T));
-    return (this.lazy = new Promise<T>((resolve, reject) => {
-      this.settle = [resolve, reject];
-    }));
+    return (this.lazy = settleable(this));
   }
 
   /** An operation that finished as soon as it started. */
@@ -45,7 +48,7 @@ export class Op<T> {
     this.done = true;
     this.value = value;
     this.onSettle?.();
-    this.settle?.[0](value);
+    this.resolveWith?.(value);
   }
 
   reject(error: unknown): void {
@@ -54,7 +57,7 @@ export class Op<T> {
     this.failed = true;
     this.error = error;
     this.onSettle?.();
-    this.settle?.[1](error);
+    this.rejectWith?.(error);
   }
 
   /** Withdraws the operation if it has not matched yet; settles it with `error` then. */

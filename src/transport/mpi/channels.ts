@@ -15,7 +15,17 @@ export class Channel {
   /** Messages handed over by MPI that no receive has taken yet (see stash.ts). */
   readonly stash: Stashed[] = [];
   /** Receives posted to MPI and not yet matched, in posting order (receiver.ts owns them). */
-  readonly posted = new Set<object>();
+  readonly posted: object[] = [];
+
+  /** Takes `p` out of `posted`: usually the oldest, as MPI matches in posting order. */
+  unpost(p: object): void {
+    const posted = this.posted;
+    if (posted[0] === p) posted.shift();
+    else {
+      const i = posted.indexOf(p);
+      if (i >= 0) posted.splice(i, 1);
+    }
+  }
 
   constructor(
     readonly comm: number,

@@ -39,6 +39,11 @@ export function writeHeader(v: DataView, kind: number, flags: number, seq: numbe
   v.setUint32(20, 0, true);
 }
 
+/** True when `buf` starts with one of our headers and its payload came inline (count not checked). */
+export function isInline(buf: Uint8Array): boolean {
+  return buf[0] === MAGIC && buf[3] === VERSION && (buf[2]! & BODY) === 0;
+}
+
 /** The header of an envelope of `count` bytes, or undefined when it is not one of ours. */
 export function readHeader(buf: Uint8Array, count: number, view?: DataView): Header | undefined {
   if (count < HEADER || buf[0] !== MAGIC || buf[3] !== VERSION) return undefined;

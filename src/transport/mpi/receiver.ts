@@ -9,7 +9,8 @@ import type { Envelope, Received } from '../transport.ts';
 import type { StatusFields } from './abi.ts';
 import type { Mpi } from './bindings.ts';
 import type { Channel } from './channels.ts';
-import { BODY, ENVELOPE, HEADER, readHeader } from './envelope.ts';
+import { isValueKind } from '../../codec/kinds.ts';
+import { ENVELOPE, HEADER, isInline, readHeader } from './envelope.ts';
 import { FOREIGN_KIND, MpiQueue } from './queue.ts';
 import type { RequestOwner, RequestTable } from './requests.ts';
 import { envelopeOf, fits, pick, refusal, type Stashed } from './stash.ts';
@@ -22,6 +23,8 @@ function staged(): Uint8Array {
   return buf;
 }
 
+/** Payloads up to this size are copied byte by byte: cheaper than making two views for set(). */
+const BYTEWISE = 64;
 
 interface Wanted {
   ch: Channel;
@@ -32,7 +35,11 @@ interface Wanted {
 /** A receive posted to MPI, waiting for its envelope. */
 class Posted implements RequestOwner, Wanted {
   slot = -1;
-  constructor(readonly rx: Receiver, readonly ch: Channel, readonly source: number, readonly tag: number, readonly into: Uint8Array | undefined, readonly op: Op<Received>, readonly staging: Uint8Array, readonly plain: boolean) {}
+  /** The staging buffer's header view (none for a plain receive, straight into `into`). */
+  readonly view: DataView | undefined;
+  constructor(readonly rx: Receiver, readonly ch: Channel, readonly source: number, readonly tag: number, readonly into: Uint8Array | undefined, readonly op: Op<Received>, readonly staging: Uint8Array, readonly plain: boolean) {
+    this.view = plain ? undefined : views.get(staging);
+  }
   complete(st: StatusFields): void {
     this.rx.arrived(this, st);
   }
@@ -98,7 +105,7 @@ export class Receiver {
       this.fail(op, rc, 'MPI_Irecv');
       return op;
     }
-    ch.posted.add(p);
+    ch.posted.push(p);
     op.canceller = () => this.withdraw(p);
     this.table.test(p);
     return op;
@@ -174,7 +181,7 @@ export class Receiver {
 
   /** A posted receive got its envelope (or, for a plain receive, its whole message). */
   arrived(p: Posted, st: StatusFields): void {
-    p.ch.posted.delete(p);
+    p.ch.unpost(p);
     const source = p.ch.world(st.source);
     if (st.error !== 0) {
       if (p.plain && this.queue.errorClass(st.error) === this.mpi.abi.errTruncate) {
@@ -189,18 +196,23 @@ export class Receiver {
       p.op.resolve({ source, tag: st.tag, kind: FOREIGN_KIND, bytes: st.count, data: p.staging.subarray(0, st.count) });
       return;
     }
-    const h = readHeader(p.staging, st.count, views.get(p.staging));
-    const no = h && refusal(p.into, h.kind, h.bytes, source, st.tag);
-    if (h && !no && !(h.flags & BODY)) {
-      // The latency path: the payload came inline; copy it once, to its destination.
-      const data = p.into ? p.into.subarray(0, h.bytes) : new Uint8Array(h.bytes);
-      data.set(p.staging.subarray(HEADER, HEADER + h.bytes));
-      this.release(p.staging);
+    const staging = p.staging;
+    const n = st.count - HEADER;
+    // The latency path: one of ours with its payload inline, which fits the receive. The
+    // header's size must match what MPI received (readHeader checks the same).
+    if (n >= 0 && isInline(staging) && p.view!.getFloat64(8, true) === n && (p.into ? !isValueKind(staging[1]!) && n <= p.into.byteLength : true)) {
+      const kind = staging[1]!;
+      const data = !p.into ? new Uint8Array(n) : n === p.into.byteLength ? p.into : p.into.subarray(0, n);
+      if (n <= BYTEWISE) for (let i = 0; i < n; i++) data[i] = staging[HEADER + i]!;
+      else data.set(staging.subarray(HEADER, HEADER + n));
+      this.release(staging);
       this.settled++;
       p.op.canceller = undefined;
-      p.op.resolve({ source, tag: st.tag, kind: h.kind, bytes: h.bytes, data });
+      p.op.resolve({ source, tag: st.tag, kind, bytes: n, data });
       return;
     }
+    const h = readHeader(staging, st.count, p.view);
+    const no = h && refusal(p.into, h.kind, h.bytes, source, st.tag);
     const e = this.queue.entry(p.staging, st.count, source, st.tag);
     this.release(p.staging);
     if (no) {
@@ -262,7 +274,7 @@ export class Receiver {
     for (const p of [...ch.posted] as Posted[]) {
       if (!ch.stash.includes(e)) return;
       if (!fits(p.source, p.tag, e) || !this.table.cancel(p)) continue;
-      ch.posted.delete(p);
+      ch.unpost(p);
       this.release(p.staging);
       this.fromStash(ch, p.source, p.tag, p.into, p.op);
     }
@@ -270,7 +282,7 @@ export class Receiver {
 
   private withdraw(p: Posted): boolean {
     if (!this.table.cancel(p)) return false;
-    p.ch.posted.delete(p);
+    p.ch.unpost(p);
     if (!p.plain) this.release(p.staging);
     this.settled++;
     return true;

@@ -119,7 +119,9 @@ export class MpiTransport implements Transport {
       // Far below every eager limit, so MPI_Send returns at once: one call, no request.
       const env = this.tiny;
       writeHeader(this.tinyView, kind, 0, seq, n, 0);
-      env.set(bytes, HEADER);
+      // Byte by byte for a few bytes: set() would cost more than the copy.
+      if (n <= 64) for (let i = 0; i < n; i++) env[HEADER + i] = bytes[i]!;
+      else env.set(bytes, HEADER);
       const rc = this.m.fn.Send(env, HEADER + n, this.m.abi.types.byte, to, tag, ch.comm);
       if (rc !== 0) throw this.m.error(rc, 'MPI_Send');
       return SENT;
