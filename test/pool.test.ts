@@ -52,6 +52,26 @@ for (const isolation of ['thread', 'process'] as const) {
       assert.deepEqual(await pool.map(math.square, [5]), [25]);
     });
 
+    test('a chunk mixing plain results, promises, throws and rejections settles each call in order', async () => {
+      await using pool = new Pool({ isolation, size: 1 });
+      // 0: a plain value; 2: a promise (the rest of the chunk then runs asynchronously);
+      // 5: a plain value after it; 1: a throw; 3: a rejection.
+      const mixed = (x: number): number | Promise<number> => {
+        if (x === 1) throw new RangeError('one');
+        if (x === 2) return Promise.resolve(20);
+        if (x === 3) return Promise.reject(new TypeError('three'));
+        return x * 10;
+      };
+      const seen: number[] = [];
+      await assert.rejects(async () => {
+        for await (const v of pool.imap(mixed, [0, 2, 5, 1], { chunksize: 4 })) seen.push(v);
+      }, { name: 'RangeError', message: 'one' });
+      assert.deepEqual(seen, [0, 20, 50]);
+      await assert.rejects(pool.map(mixed, [4, 3], { chunksize: 2 }), { name: 'TypeError', message: 'three' });
+      await assert.rejects(pool.map(mixed, [1, 2], { chunksize: 2 }), { name: 'RangeError', message: 'one' });
+      assert.deepEqual(await pool.map(mixed, [2, 4, 2], { chunksize: 3 }), [20, 40, 20]);
+    });
+
     test('a worker that dies breaks the pool: its task, every pending one and later ones reject with BrokenPoolError', async () => {
       const pool = new Pool({ isolation, size: 2 });
       const slow = pool.apply(math.sleepy, [300]);
