@@ -30,7 +30,9 @@ def main():
             return
         workers = comm.Get_size() - 1
         chunksize = math.ceil(tasks / (4 * workers))
-        library = f"mpi4py {mpi4py.__version__} MPICommExecutor over {comm.Get_size()} ranks ({MPI.Get_library_version().replace("\x00", "").splitlines()[0].strip()}), Python {platform.python_version()}"
+        # Outside the f-string: Python before 3.12 allows no backslash in its expressions.
+        mpi_name = MPI.Get_library_version().replace("\x00", "").splitlines()[0].strip()
+        library = f"mpi4py {mpi4py.__version__} MPICommExecutor over {comm.Get_size()} ranks ({mpi_name}), Python {platform.python_version()}"
         out = {"library": library, "throughput": [], "roundTrip": []}
         out["throughput"].append(throughput("map", repeats, tasks, warm_batches, lambda n: list(ex.starmap(add, pairs[:n], chunksize=chunksize))))
 
