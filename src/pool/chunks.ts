@@ -1,8 +1,8 @@
 import { findUnclonable } from '../codec/clone-path.ts';
 import { findShared } from '../sync/share.ts';
 import { AbortError, DataCloneError, TimeoutError } from '../errors.ts';
-import type { Future } from './future.ts';
-import { SAME_TASK, type TaskMessage } from './protocol.ts';
+import type { Future, FutureOwner } from './future.ts';
+import { SAME_TASK, rebuildError, type Outcome, type TaskMessage } from './protocol.ts';
 import type { Task } from './tasks.ts';
 
 // The units a pool's scheduler moves: chunks of calls, and the submissions they belong to.
@@ -45,10 +45,11 @@ export interface Batch {
 
 /**
  * The chunks of one submission, `chunksize` calls each, with one future per call or, for
- * `bulk`, one per chunk, numbered from `firstId`; with a batch only when `stop` can stop them. A lone chunk keeps
+ * `bulk`, one per chunk, numbered from `firstId`, each future reporting to `owner`; with a
+ * batch only when `stop` can stop them. A lone chunk keeps
  * the submission's arrays (Executor.submit makes one per call: every object counts).
  */
-export function makeChunks(task: Task, calls: unknown[][], futures: Future[], chunksize: number, bulk: boolean, stop: StopOptions | undefined, firstId: number): Chunk[] {
+export function makeChunks(task: Task, calls: unknown[][], futures: Future[], chunksize: number, bulk: boolean, stop: StopOptions | undefined, firstId: number, owner: FutureOwner): Chunk[] {
   const stoppable = stop?.signal !== undefined || stop?.timeout !== undefined;
   const batch: Batch | undefined = stoppable ? { left: calls.length, chunks: new Set(), cleanup: undefined } : undefined;
   const out: Chunk[] = [];
@@ -56,6 +57,10 @@ export function makeChunks(task: Task, calls: unknown[][], futures: Future[], ch
     const whole = i === 0 && chunksize >= calls.length;
     const mine = bulk ? [futures[i / chunksize]!] : whole ? futures : futures.slice(i, i + chunksize);
     const chunk: Chunk = { id: firstId + out.length, task, calls: whole ? calls : calls.slice(i, i + chunksize), futures: mine, batch, worker: 0, seq: 0, ghost: false, bulk };
+    for (const f of mine) {
+      f.owner = owner;
+      f.slot = chunk;
+    }
     batch?.chunks.add(chunk);
     out.push(chunk);
   }
@@ -68,6 +73,20 @@ export function taskMessage(chunk: Chunk, calls: unknown[][] | null, sameTask = 
   // 20 000 one-call chunks would otherwise carry the module's URL 20 000 times.
   if (sameTask) return [chunk.id, chunk.seq, null, SAME_TASK, calls];
   return [chunk.id, chunk.seq, chunk.task.module ?? null, chunk.task.name, calls];
+}
+
+/** Settles the chunk's futures with a worker's reply: its outcomes, or its values alone when every call succeeded. */
+export function settleChunk(chunk: Chunk, outcomes: Outcome[] | null, values: unknown[] | undefined): void {
+  if (chunk.bulk) return chunk.futures[0]!.setResult(values ? { values } : outcomes);
+  if (values) {
+    values.forEach((v, i) => chunk.futures[i]!.setResult(v));
+    return;
+  }
+  outcomes!.forEach((o, i) => {
+    const f = chunk.futures[i]!;
+    if (o[0] === 1) f.setResult(o[1]);
+    else f.setException(rebuildError(o[1]));
+  });
 }
 
 /** Arms `stop`'s signal and timer to call `onStop`; returns what disarms them. */

@@ -10,6 +10,10 @@ import { TASK, type TaskMessage } from './protocol.ts';
 const TASK_TAG = { tag: TASK } as const;
 
 export class Dispatch {
+  /** Chunks added per rank since the last flush, and the ranks that have some. */
+  private readonly outbox: Chunk[][] = [];
+  private readonly bound: number[] = [];
+
   /**
    * @param held whether `chunk` is still live and held by `rank` (a send that failed late may find it stopped or moved)
    * @param lost settles a chunk that could not be sent, with `err`
@@ -21,8 +25,20 @@ export class Dispatch {
     private readonly lost: (chunk: Chunk, err: unknown) => void,
   ) {}
 
-  /** Sends the chunks bound for `rank` in this pass as one message. */
-  batch(chunks: Chunk[], rank: number): void {
+  /** Queues `chunk` for `rank` until flush(). */
+  add(chunk: Chunk, rank: number): void {
+    const box = (this.outbox[rank] ??= []);
+    if (box.push(chunk) === 1) this.bound.push(rank);
+  }
+
+  /** Sends what add() queued: the chunks bound for one worker travel as one message. */
+  flush(): void {
+    const bound = this.bound;
+    for (let i = 0; i < bound.length; i++) this.batch(this.outbox[bound[i]!]!.splice(0), bound[i]!);
+    bound.length = 0;
+  }
+
+  private batch(chunks: Chunk[], rank: number): void {
     if (chunks.length === 1) return this.one(chunks[0]!, rank, false);
     // Locks, queues and shared memory would be copied by the ring's serializer: they go
     // by the worker's side port, and a placeholder through the ring keeps the order.

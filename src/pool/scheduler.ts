@@ -1,10 +1,10 @@
 import type { Communicator } from '../comm/communicator.ts';
 import { BrokenPoolError, PeerExitedError, isRanksError } from '../errors.ts';
 import { Future, type FutureOwner } from './future.ts';
-import { makeChunks, refuseShared, watchStop, type Batch, type Chunk, type StopOptions } from './chunks.ts';
+import { makeChunks, refuseShared, settleChunk, watchStop, type Batch, type Chunk, type StopOptions } from './chunks.ts';
 import type { WorkerHost } from './host.ts';
 import { poolWorld, type PoolTransport } from './hosts.ts';
-import { RESULT, TASK, rebuildError, valuesOf, type ChunkOutcome, type ResultMessage } from './protocol.ts';
+import { RESULT, TASK, valuesOf, type ChunkOutcome, type ResultMessage } from './protocol.ts';
 import type { SchedulerOptions } from './options.ts';
 import type { Task } from './tasks.ts';
 import { Seats } from './seats.ts';
@@ -40,9 +40,6 @@ export class Scheduler {
   private stopping = false;
   private closed: Promise<void> | undefined;
   private drained: (() => void)[] = [];
-  /** pump()'s chunks per rank, and the ranks that have some, kept between passes. */
-  private readonly outbox: Chunk[][] = [];
-  private readonly bound: number[] = [];
   /** The receive of workers' results under way. */
   private results: Request<ResultMessage[]> | undefined;
   private submitted = 0;
@@ -54,7 +51,6 @@ export class Scheduler {
       onDeath: (_rank, err) => this.fail(new BrokenPoolError(err.message, { cause: err.cause ?? err })),
     }));
     this.seats = new Seats(this.size, this.host.flags, options.maxTasksPerWorker);
-    for (let r = 0; r <= this.size; r++) this.outbox.push([]);
     this.dispatch = new Dispatch(this.comm, this.host, (c, rank) => c.worker === rank && this.chunks.has(c.id), (chunk, err) => {
       this.forget(chunk);
       for (const f of chunk.futures) f.setException(err);
@@ -77,15 +73,11 @@ export class Scheduler {
       return futures;
     }
     if (n === 0) return futures;
-    const chunks = makeChunks(task, calls, futures as Future[], chunksize, bulk, stop, this.nextId);
+    // A queued call can be withdrawn (it stays in its chunk but is skipped when sent), and
+    // so can a lone call its worker holds but has not started: see `owner`.
+    const chunks = makeChunks(task, calls, futures as Future[], chunksize, bulk, stop, this.nextId, this.owner);
     this.nextId += chunks.length;
     for (const chunk of chunks) {
-      // A queued call can be withdrawn (it stays in its chunk but is skipped when sent),
-      // and so can a lone call its worker holds but has not started (see `owner`).
-      for (const f of chunk.futures) {
-        f.owner = this.owner;
-        f.slot = chunk;
-      }
       this.chunks.set(chunk.id, chunk);
       this.queue.push(chunk);
     }
@@ -114,10 +106,10 @@ export class Scheduler {
     },
     finished: (slot) => {
       const chunk = slot as Chunk;
-      this.finished += chunk.bulk ? chunk.calls.length : 1;
+      const calls = chunk.bulk ? chunk.calls.length : 1;
+      this.finished += calls;
       this.options.onProgress?.(this.finished, this.submitted);
-      const batch = chunk.batch;
-      if (batch && (batch.left -= chunk.bulk ? chunk.calls.length : 1) === 0) batch.cleanup?.();
+      if (chunk.batch && (chunk.batch.left -= calls) === 0) chunk.batch.cleanup?.();
     },
   };
 
@@ -201,19 +193,15 @@ export class Scheduler {
   }
 
   private pump(): void {
-    // The chunks bound for one worker in this pass travel as one message.
-    const outbox = this.outbox;
     while (this.queue.length > 0 && !this.broken) {
       const best = this.seats.pick(this.queue.length);
       if (best === 0) break;
       const chunk = this.queue.shift()!;
       if (!this.start(chunk)) continue;
       this.seats.hold(chunk, best);
-      if (outbox[best]!.push(chunk) === 1) this.bound.push(best);
+      this.dispatch.add(chunk, best);
     }
-    const bound = this.bound;
-    for (let i = 0; i < bound.length; i++) this.dispatch.batch(outbox[bound[i]!]!.splice(0), bound[i]!);
-    bound.length = 0;
+    this.dispatch.flush();
     if (this.outstanding() && !this.receiving) void this.receive();
   }
 
@@ -277,16 +265,7 @@ export class Scheduler {
     if (!chunk) return;
     if (chunk.worker === 0) this.queue.remove(chunk);
     this.forget(chunk);
-    if (chunk.bulk) return chunk.futures[0]!.setResult(values ? { values } : outcomes);
-    if (values) {
-      values.forEach((v, i) => chunk.futures[i]!.setResult(v));
-      return;
-    }
-    outcomes!.forEach((o, i) => {
-      const f = chunk.futures[i]!;
-      if (o[0] === 1) f.setResult(o[1]);
-      else f.setException(rebuildError(o[1]));
-    });
+    settleChunk(chunk, outcomes, values);
   }
 
   /** Workers that have run maxTasksPerWorker calls and hold nothing are replaced by fresh ones. */

@@ -10,7 +10,7 @@ import type { StatusFields } from './abi.ts';
 import type { Mpi } from './bindings.ts';
 import type { Channel } from './channels.ts';
 import { isValueKind } from '../../codec/kinds.ts';
-import { ENVELOPE, HEADER, isInline, readHeader } from './envelope.ts';
+import { ENVELOPE, HEADER, copyPayload, isInline, readHeader } from './envelope.ts';
 import { FOREIGN_KIND, MpiQueue } from './queue.ts';
 import type { RequestOwner, RequestTable } from './requests.ts';
 import { envelopeOf, fits, pick, refusal, type Stashed } from './stash.ts';
@@ -22,9 +22,6 @@ function staged(): Uint8Array {
   views.set(buf, new DataView(buf.buffer, 0, HEADER));
   return buf;
 }
-
-/** Payloads up to this size are copied byte by byte: cheaper than making two views for set(). */
-const BYTEWISE = 64;
 
 interface Wanted {
   ch: Channel;
@@ -203,8 +200,7 @@ export class Receiver {
     if (n >= 0 && isInline(staging) && p.view!.getFloat64(8, true) === n && (p.into ? !isValueKind(staging[1]!) && n <= p.into.byteLength : true)) {
       const kind = staging[1]!;
       const data = !p.into ? new Uint8Array(n) : n === p.into.byteLength ? p.into : p.into.subarray(0, n);
-      if (n <= BYTEWISE) for (let i = 0; i < n; i++) data[i] = staging[HEADER + i]!;
-      else data.set(staging.subarray(HEADER, HEADER + n));
+      copyPayload(data, 0, staging, HEADER, n);
       this.release(staging);
       this.settled++;
       p.op.canceller = undefined;

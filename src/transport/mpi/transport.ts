@@ -9,7 +9,7 @@ import { mpi, type Mpi } from './bindings.ts';
 import { Channel, CommFactory } from './channels.ts';
 import { MpiCollectives } from './collectives.ts';
 import { ranksPeers } from './detect.ts';
-import { BODY, HEADER, INLINE_MAX, writeHeader } from './envelope.ts';
+import { BODY, HEADER, INLINE_MAX, copyPayload, writeHeader } from './envelope.ts';
 import { Progress } from './progress.ts';
 import { Receiver } from './receiver.ts';
 import { RequestTable, type RequestOwner } from './requests.ts';
@@ -119,9 +119,7 @@ export class MpiTransport implements Transport {
       // Far below every eager limit, so MPI_Send returns at once: one call, no request.
       const env = this.tiny;
       writeHeader(this.tinyView, kind, 0, seq, n, 0);
-      // Byte by byte for a few bytes: set() would cost more than the copy.
-      if (n <= 64) for (let i = 0; i < n; i++) env[HEADER + i] = bytes[i]!;
-      else env.set(bytes, HEADER);
+      copyPayload(env, HEADER, bytes, 0, n);
       const rc = this.m.fn.Send(env, HEADER + n, this.m.abi.types.byte, to, tag, ch.comm);
       if (rc !== 0) throw this.m.error(rc, 'MPI_Send');
       return SENT;
