@@ -4,6 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import { underMpi } from '../transport/mpi/detect.ts';
 import { scriptUrl } from './launch.ts';
+import { prepareScript } from './script-loader.ts';
 
 /** True when `ranks run` should run its script as this MPI rank rather than start ranks itself. */
 export function runsAsMpiRank(transport: string | undefined): boolean {
@@ -24,11 +25,7 @@ export function mpiJobSize(env: NodeJS.ProcessEnv = process.env): number | undef
 export async function runAsMpiRank(script: string, args: string[]): Promise<void> {
   const url = scriptUrl(script);
   process.env.RANKS_TRANSPORT = 'mpi';
-  if (/\.[cm]?tsx?$/.test(url)) {
-    const [{ register }, { register: registerCjs }] = await Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]);
-    register();
-    registerCjs();
-  }
+  await prepareScript(url);
   process.argv = [process.argv[0]!, fileURLToPath(url), ...args];
   await import(url);
 }

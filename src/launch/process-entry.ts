@@ -4,14 +4,11 @@
 import { fileURLToPath } from 'node:url';
 import type { ToRank } from '../transport/processes/messages.ts';
 import { reportError, startRank, takeInit, tell } from '../transport/processes/rank.ts';
+import { prepareScript } from './script-loader.ts';
 
 const init = takeInit();
 
-if (/\.[cm]?tsx?$/.test(init.script)) {
-  const [{ register }, { register: registerCjs }] = await Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]);
-  register();
-  registerCjs();
-}
+await prepareScript(init.script);
 
 const transport = await startRank(init);
 const go = new Promise<void>((resolve) => {

@@ -1,18 +1,15 @@
-// The first module of every rank thread: makes `.ts` scripts loadable, then runs the
+// The first module of every rank thread: makes the script loadable (tsx, ESM), then runs the
 // user's script. world() finds its rank in workerData.
 import { workerData } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { LEFTOVER, slot } from '../transport/threads/control.ts';
 import type { RankInit } from '../transport/threads/messages.ts';
 import { threadsTransport } from '../comm/world.ts';
+import { prepareScript } from './script-loader.ts';
 
 const init = (workerData as { ranks: RankInit }).ranks;
 
-if (/\.[cm]?tsx?$/.test(init.script)) {
-  const [{ register }, { register: registerCjs }] = await Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]);
-  register();
-  registerCjs();
-}
+await prepareScript(init.script);
 
 // Messages that reached this rank and were never received are reported by the launcher.
 process.on('exit', () => {

@@ -1,0 +1,49 @@
+// Scratch projects for the new-user tests: a temporary folder laid out as a user's project,
+// and a way to run commands in it.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root. */
+export const root = fileURLToPath(new URL('..', import.meta.url));
+/** The `ranks` command of this checkout. */
+export const bin = join(root, 'bin', 'ranks.js');
+
+/** What a finished command reports. */
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * A temporary project folder holding `files` (path → content); with `linkRanks`, its
+ * node_modules/ranks is this checkout, as if installed. Removed by the returned `remove`.
+ */
+export function scratchProject(files: Record<string, string>, linkRanks = true): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'ranks-project-'));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  if (linkRanks) {
+    mkdirSync(join(dir, 'node_modules'), { recursive: true });
+    symlinkSync(root, join(dir, 'node_modules', 'ranks'), 'dir');
+  }
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Runs `command` with `args` in `cwd`; resolves with its exit code and output (a hang guard kills it after `timeoutMs`). */
+export function runIn(cwd: string, command: string, args: string[], timeoutMs = 120_000, env: NodeJS.ProcessEnv = process.env): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
