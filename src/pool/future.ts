@@ -5,8 +5,8 @@ import { settleable } from '../promise.ts';
 type State = 'pending' | 'running' | 'cancelled' | 'finished';
 
 /**
- * @internal What a scheduler hears from the futures it made: one object per scheduler
- * instead of closures per future (an executor may hold tens of thousands of them).
+ * What a scheduler hears from the futures it made: one object per scheduler
+ * instead of closures per future (an executor may hold tens of thousands of them). Not exported from the package.
  */
 export interface FutureOwner {
   /** Withdraws the queued call kept in `slot`; false if it is too late. */
