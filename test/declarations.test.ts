@@ -28,7 +28,10 @@ describe('published declarations', { timeout: 300_000 }, () => {
         compilerOptions: { module: 'nodenext', target: 'es2022', lib: ['es2024'], strict: true, noEmit: true, skipLibCheck: false, types: ['node'], typeRoots: [join(root, 'node_modules', '@types')] },
         include: ['consumer.ts', 'node_modules/ranks/dist/**/*.d.ts'],
       }),
-      'consumer.ts': `import { Pool, world, type Communicator, type Future } from 'ranks';
+      'consumer.ts': `import { Pool, world, type Communicator, type Future, type Task } from 'ranks';
+// A Task keeps its signature in the published types.
+type Differs = Task<[number], string> extends Task<[string], string> ? 'no' : 'yes';
+export const differs: Differs = 'yes';
 declare const n: Future<number>;
 declare const s: Future<string>;
 const mixed: Future<unknown>[] = [n, s];
