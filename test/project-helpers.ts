@@ -47,3 +47,26 @@ export function runIn(cwd: string, command: string, args: string[], timeoutMs = 
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+/** A fenced code block of a Markdown text. */
+export interface Block {
+  line: number;
+  lang: string;
+  code: string;
+  fragment: boolean;
+}
+
+/** Every fenced block of a Markdown text, with the line its fence is on. */
+export function fencedBlocks(markdown: string): Block[] {
+  const lines = markdown.split('\n');
+  const blocks: Block[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const open = /^(\s*)```(\S*)\s*$/.exec(lines[i]!);
+    if (!open) continue;
+    const start = i;
+    const body: string[] = [];
+    while (++i < lines.length && !/^\s*```\s*$/.test(lines[i]!)) body.push(lines[i]!.slice(open[1]!.length));
+    blocks.push({ line: start + 1, lang: open[2]!, code: body.join('\n') + '\n', fragment: lines[start - 1]?.trim() === '<!-- fragment -->' });
+  }
+  return blocks;
+}

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { bin, root, runIn, scratchProject } from './project-helpers.ts';
+import { bin, fencedBlocks, root, runIn, scratchProject } from './project-helpers.ts';
 
 // The README's code runs as written. Conventions (also said in the README's Install section):
 // - A ```ts block runs unless the line before its fence is `<!-- fragment -->` (an excerpt
@@ -13,28 +13,6 @@ import { bin, root, runIn, scratchProject } from './project-helpers.ts';
 //   first screen's two commands are what .ci/run does).
 // Blocks run in a scratch project like a fresh `npm init -y` one ("type": "commonjs"),
 // with ranks (this checkout) and tsx installed.
-
-interface Block {
-  line: number;
-  lang: string;
-  code: string;
-  fragment: boolean;
-}
-
-/** Every fenced block of a Markdown text, with the line its fence is on. */
-export function fencedBlocks(markdown: string): Block[] {
-  const lines = markdown.split('\n');
-  const blocks: Block[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const open = /^(\s*)```(\S*)\s*$/.exec(lines[i]!);
-    if (!open) continue;
-    const start = i;
-    const body: string[] = [];
-    while (++i < lines.length && !/^\s*```\s*$/.test(lines[i]!)) body.push(lines[i]!.slice(open[1]!.length));
-    blocks.push({ line: start + 1, lang: open[2]!, code: body.join('\n') + '\n', fragment: lines[start - 1]?.trim() === '<!-- fragment -->' });
-  }
-  return blocks;
-}
 
 /** How a runnable block runs: the file it is written to, and the command. */
 export function howToRun(code: string): { file: string; command: string[] } {
