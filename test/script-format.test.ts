@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { bin, runIn, scratchProject } from './project-helpers.ts';
 import { entryNeedsEsm, packageType } from '../src/launch/script-loader.ts';
+import { MPI_ENV, mpiFlavors } from './mpi-helpers.ts';
 
 // Issue 13.2: `npm init -y` writes "type": "commonjs", and tsx then compiles a `.ts` script
 // as CommonJS, where top-level await fails in every rank. `ranks run` runs a script written
@@ -69,6 +70,22 @@ describe('ranks run: a script in ESM syntax runs as ESM whatever package.json sa
         }
       });
     }
+  }
+});
+
+describe('ranks run under mpiexec: the same in a "type": "commonjs" project', { timeout: 300_000 }, () => {
+  for (const { flavor, skip } of mpiFlavors()) {
+    test(`ring.ts with top-level await, ${flavor.name}`, { skip: skip ?? false }, async () => {
+      if (skip !== undefined) return;
+      const p = scratchProject({ 'package.json': '{ "name": "app", "type": "commonjs" }\n', 'ring.ts': ring });
+      try {
+        const r = await runIn(p.dir, flavor.mpiexec, [...flavor.ranks(2), process.execPath, bin, 'run', 'ring.ts'], 120_000, MPI_ENV);
+        assert.equal(r.code, 0, r.stdout + r.stderr);
+        assert.match(r.stdout, /ring {"visited":\[0,1\]} string/);
+      } finally {
+        p.remove();
+      }
+    });
   }
 });
 
