@@ -6,6 +6,12 @@ import type { ToRank } from '../transport/processes/messages.ts';
 import { reportError, startRank, takeInit, tell } from '../transport/processes/rank.ts';
 
 const init = takeInit();
+// `ranks run … | head`: a rank process writes to the pipe itself; once nobody reads it,
+// end quietly with 141 (128 + SIGPIPE), as a shell pipeline's writer would.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(141);
+});
 
 if (/\.[cm]?tsx?$/.test(init.script)) {
   const [{ register }, { register: registerCjs }] = await Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]);
