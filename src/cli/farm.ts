@@ -40,11 +40,11 @@ function neverStarted(a: FarmArgs, r: FarmResult, started: number): string[] {
   for (let job = (total ?? 0) - unread + 1; listed.length < MAX_LISTED && job <= (total ?? 0); job++) listed.push(`  job ${job} ${JSON.stringify(jobArgs(a.sources, job).join(' '))}`);
   const more = count - listed.length;
   const head = `ranks farm: halted: ${count} input${count === 1 ? '' : 's'} never started${total === undefined ? ' (and those not yet read)' : ''}${count ? ':' : ''}`;
-  return [head, ...listed, ...(more > 0 ? [`  … and ${more} more`] : []), ...(a.joblog ? [`  (run them with the same command and --joblog ${a.joblog} --resume)`] : [])];
+  return [head, ...listed, ...(more > 0 ? [`  … and ${more} more`] : []), ...(a.joblog ? [`  (run them, and the failed and killed ones, with the same command and --joblog ${a.joblog} --resume-failed)`] : [])];
 }
 
 /** The failure summary and the totals, for stderr. */
-function summary(failures: JobResult[], totals: { failed: number; succeeded: number; skipped: number; notRun: number; halted: boolean }, a: FarmArgs, seconds: number, unstarted: string[] = []): string {
+function summary(failures: JobResult[], totals: { failed: number; succeeded: number; skipped: number; notRun: number; killed: number; halted: boolean }, a: FarmArgs, seconds: number, unstarted: string[] = []): string {
   const lines: string[] = [];
   if (totals.failed > 0) {
     lines.push(`ranks farm: ${totals.failed} job${totals.failed === 1 ? '' : 's'} failed:`);
@@ -55,7 +55,7 @@ function summary(failures: JobResult[], totals: { failed: number; succeeded: num
     if (failures.length > MAX_LISTED) lines.push(`  … and ${failures.length - MAX_LISTED} more${a.joblog ? ` (see ${a.joblog})` : ''}`);
   }
   lines.push(...unstarted);
-  const extra = [totals.skipped ? `${totals.skipped} skipped (--resume)` : '', totals.notRun ? `${totals.notRun} not started (--halt)` : '', totals.halted ? 'halted' : ''].filter(Boolean);
+  const extra = [totals.skipped ? `${totals.skipped} skipped (--resume)` : '', totals.killed ? `${totals.killed} killed (--halt now)` : '', totals.halted ? 'halted' : ''].filter(Boolean);
   lines.push(`ranks farm: ${totals.succeeded} succeeded, ${totals.failed} failed${extra.length ? `, ${extra.join(', ')}` : ''} in ${seconds.toFixed(1)} s`);
   return `${lines.join('\n')}\n`;
 }
@@ -110,7 +110,7 @@ async function runFarm(a: FarmArgs, inputs: AsyncIterable<string[]>): Promise<nu
   };
   process.stdout.on('error', onStdoutError);
   const failures: JobResult[] = [];
-  const totals = { failed: 0, succeeded: 0, skipped: 0, notRun: 0, halted: false };
+  const totals = { failed: 0, succeeded: 0, skipped: 0, notRun: 0, killed: 0, halted: false };
   const t0 = performance.now();
   let started = 0;
   try {
@@ -119,6 +119,7 @@ async function runFarm(a: FarmArgs, inputs: AsyncIterable<string[]>): Promise<nu
       spawnFrom: a.spawnFrom, signal: ac.signal, tail: Infinity, collect: false, keepOrder: a.keepOrder,
       onJob(job, p) {
         started++;
+        if (job.halted) totals.killed++;
         const tag = a.tag ? job.args.join('\t') : undefined;
         if (job.stdout) progress.write(process.stdout, tag === undefined ? job.stdout : tagLines(job.stdout, tag));
         if (job.stderr) progress.write(process.stderr, tag === undefined ? job.stderr : tagLines(job.stderr, tag));

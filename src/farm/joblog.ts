@@ -19,22 +19,6 @@ export function encodeInput(args: readonly string[]): string {
   return args.map(escape).join('\\0');
 }
 
-/** The arguments of an Input column, as encodeInput wrote them. */
-export function decodeInput(field: string): string[] {
-  const args = [''];
-  for (let i = 0; i < field.length; i++) {
-    const c = field[i]!;
-    if (c !== '\\' || i + 1 >= field.length) {
-      args[args.length - 1] += c;
-      continue;
-    }
-    const n = field[++i]!;
-    if (n === '0') args.push('');
-    else args[args.length - 1] += n === 't' ? '\t' : n === 'n' ? '\n' : n === 'r' ? '\r' : n;
-  }
-  return args;
-}
-
 /** The log line of one job. */
 export function joblogLine(o: JobOutcome): string {
   const signal = o.signal ? (constants.signals[o.signal] ?? 0) : 0;
