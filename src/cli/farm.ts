@@ -1,5 +1,6 @@
 // `ranks farm`: GNU parallel's job farm in one command. Each job's output is printed
 // whole when it finishes; a summary of the failures, with their stderr, ends the run.
+import { availableParallelism } from 'node:os';
 import { isRanksError } from '../errors.ts';
 import { farm } from '../farm/farm.ts';
 import type { FarmResult, JobResult } from '../farm/result.ts';
@@ -62,7 +63,7 @@ function summary(failures: JobResult[], totals: { failed: number; succeeded: num
 
 async function dryRun(a: FarmArgs, inputs: AsyncIterable<string[]>): Promise<number> {
   const t = compileTemplate(a.template);
-  const jobs = a.jobs ?? 1;
+  const jobs = a.jobs ?? availableParallelism();
   let job = 0;
   for await (const args of inputs) {
     job++;
