@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { cli, fixture, type Output } from './helpers.ts';
+import { mpiexec, mpiFlavors } from './mpi-helpers.ts';
 
 const bin = new URL('../bin/ranks.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'ranks-cli-'));
@@ -99,6 +100,14 @@ describe('ranks run: failures, memory, closed pipes', { timeout: 180_000 }, () =
       assert.deepEqual([r.code, r.stderr], [141, '']);
     });
   }
+
+  test('under mpiexec, a failing rank reports ERR_RANK_FAILED and its error code too', async (t) => {
+    const found = mpiFlavors().find((f) => f.skip === undefined);
+    if (!found || found.skip !== undefined) return t.skip('no usable MPI installation');
+    const r = await mpiexec(found.flavor, [...found.flavor.ranks(2), process.execPath, bin, 'run', script('cli-coded.ts')], { timeoutMs: 60_000 });
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /ranks: ERR_RANK_FAILED \(ERR_OUT_OF_RANGE\): Rank 1 failed: ArgumentRangeError/);
+  });
 
   test('-n that cannot fit in memory is refused before any rank starts, saying what fits', async () => {
     for (const transport of ['threads', 'processes']) {

@@ -39,6 +39,14 @@ export function report(err: unknown): void {
   }
 }
 
+/** This MPI rank's error as the launcher would report it, with ERR_RANK_FAILED. */
+function asRankFailure(err: unknown): RankFailedError {
+  const n = Number(process.env.OMPI_COMM_WORLD_RANK ?? process.env.PMI_RANK ?? process.env.PMIX_RANK ?? process.env.SLURM_PROCID);
+  const who = Number.isInteger(n) ? `Rank ${n}` : 'This rank';
+  const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return new RankFailedError(Number.isInteger(n) ? n : -1, 1, `${who} failed: ${what}`, { cause: err });
+}
+
 /** Runs `ranks run ARGS`; resolves with the exit status. Throws UsageError. */
 export async function runCommand(argv: string[]): Promise<number> {
   const a = parseRun(argv);
@@ -53,7 +61,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       await runAsMpiRank(a.script, a.args);
     } catch (err) {
       // As a plain `node` rank would: report and exit now, so the launcher ends the job.
-      report(err);
+      report(err instanceof RankFailedError ? err : asRankFailure(err));
       process.exit(1);
     }
     return 0;
