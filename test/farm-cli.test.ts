@@ -31,7 +31,7 @@ function farm(args: string[], input = '', command: string[] = [process.execPath,
 
 const lines = (s: string): string[] => s.split('\n').filter(Boolean).sort();
 
-describe('ranks farm', { timeout: 120_000 }, () => {
+describe('ranks farm', { timeout: 300_000 }, () => {
   test('inputs after the template, after :::, from -a FILE and from stdin', async () => {
     const args = await farm(['-j', '2', 'echo in:{}', 'a', 'b c']);
     assert.equal(args.code, 0, args.stderr);
@@ -115,6 +115,9 @@ describe('ranks farm', { timeout: 120_000 }, () => {
     const slots = await farm(['-j', '3', 'sleep 0.2; echo {%}', ':::', '1', '2', '3', '4', '5', '6']);
     assert.equal(slots.code, 0, slots.stderr);
     for (const slot of lines(slots.stdout)) assert.ok(['1', '2', '3'].includes(slot), slot);
+    const missing = await farm(['echo', '::::', 'one.txt', 'no-such-file']);
+    assert.deepEqual([missing.code, missing.stdout], [2, '']);
+    assert.match(missing.stderr, /^ranks farm: cannot read the input file "no-such-file": ENOENT; see ranks farm --help\n$/);
     const dry = await farm(['--dry-run', '-j', '2', 'echo {%} {#} {}', ':::', 'a', 'b', 'c']);
     assert.equal(dry.stdout, "echo 1 1 'a'\necho 2 2 'b'\necho 1 3 'c'\n");
   });

@@ -18,7 +18,7 @@ const HOSTILE = [
 for (const spawnFrom of ['workers', 'main'] as const) {
   const run = (template: string, inputs: Iterable<FarmInput> | AsyncIterable<FarmInput>, options?: FarmOptions) => farm(template, inputs, { spawnFrom, cwd: dir, ...options });
 
-  describe(`farm() spawning from ${spawnFrom}`, { timeout: 60_000 }, () => {
+  describe(`farm() spawning from ${spawnFrom}`, { timeout: 300_000 }, () => {
     test('placeholders: {} {.} {/} {//} {/.} {#}, and the input appended when the template has none', async () => {
       const r = await run("printf '%s|' {} {.} {/} {//} {/.} {#}", ['dir/sub/file.tar.gz', 'plain', '.hidden', 'a.b/c']);
       assert.deepEqual(r.jobs.map((j) => j.stdout), [

@@ -1,6 +1,7 @@
 // `ranks farm` arguments, GNU parallel's way: options, then the command, then its input
 // sources (after the template, after each `:::` or `::::`, from -a FILE, or from stdin).
 // Only the first word after the options is shell code; every other word is data.
+import { accessSync, constants } from 'node:fs';
 import { isRanksError } from '../errors.ts';
 import { parseHalt, type HaltOptions } from '../farm/halt.ts';
 import { compileTemplate, quoteWord } from '../farm/template.ts';
@@ -130,5 +131,13 @@ function withArgFiles(sources: Source[], argFiles: string[]): Source[] {
   if (argFiles.length > 0 && sources.length > 0) throw new UsageError('farm', 'give inputs one way: on the command line, or with -a FILE, or on stdin');
   const all = sources.length > 0 ? sources : argFiles.length > 0 ? argFiles.map((path): Source => ({ kind: 'file', path })) : [{ kind: 'file', path: '-' } as const];
   if (all.filter((s) => s.kind === 'file' && s.path === '-').length > 1) throw new UsageError('farm', 'stdin (-) can be one input source only');
+  for (const s of all) {
+    if (s.kind !== 'file' || s.path === '-') continue;
+    try {
+      accessSync(s.path, constants.R_OK);
+    } catch (err) {
+      throw new UsageError('farm', `cannot read the input file ${JSON.stringify(s.path)}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    }
+  }
   return all;
 }
