@@ -31,7 +31,7 @@ function farm(args: string[], input = '', command: string[] = [process.execPath,
 
 const lines = (s: string): string[] => s.split('\n').filter(Boolean).sort();
 
-describe('ranks farm', { timeout: 120_000 }, () => {
+describe('ranks farm', { timeout: 300_000 }, () => {
   test('inputs after the template, after :::, from -a FILE and from stdin', async () => {
     const args = await farm(['-j', '2', 'echo in:{}', 'a', 'b c']);
     assert.equal(args.code, 0, args.stderr);
@@ -40,8 +40,8 @@ describe('ranks farm', { timeout: 120_000 }, () => {
     assert.deepEqual(lines(colons.stdout), ['x 1', 'x 2', 'x 3']);
     writeFileSync(join(dir, 'list.txt'), 'f1\nf 2\r\n\nf3');
     const both = await farm(['-a', 'list.txt', 'echo {}', 'x']);
-    assert.equal(both.code, 255);
-    assert.match(both.stderr, /Give inputs one way/);
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /give inputs one way/);
     const fromFile = await farm(['-a', 'list.txt', "printf '[%s]\\n' {}"]);
     assert.deepEqual(lines(fromFile.stdout), ['[]', '[f 2]', '[f1]', '[f3]']);
     const stdin = await farm(["printf '<%s>\\n' {}"], 'one\ntwo\n');
@@ -82,19 +82,77 @@ describe('ranks farm', { timeout: 120_000 }, () => {
     assert.match(r.stderr, /… and 85 more/);
   });
 
-  test('--joblog and --resume', async () => {
+  test('--joblog; --resume skips every logged job (done or failed), --resume-failed reruns the failed ones', async () => {
     const first = await farm(['--joblog', 'run.log', '[ {} != b ]', 'a', 'b', 'c']);
     assert.equal(first.code, 1);
     const log = readFileSync(join(dir, 'run.log'), 'utf8').trimEnd().split('\n');
     assert.match(log[0]!, /^Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand\tInput$/);
     assert.equal(log.length, 4);
-    const again = await farm(['--joblog', 'run.log', '--resume', 'echo ran {}', 'a', 'b', 'c']);
+    // GNU parallel's --resume: what the log lists is not run again, failed or not.
+    const resumed = await farm(['--joblog', 'run.log', '--resume', 'echo ran {}', 'a', 'b', 'c', 'd']);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.equal(resumed.stdout, 'ran d\n');
+    assert.match(resumed.stderr, /1 succeeded, 0 failed, 3 skipped \(--resume\)/);
+    const again = await farm(['--joblog', 'run.log', '--resume-failed', 'echo ran {}', 'a', 'b', 'c', 'd']);
     assert.equal(again.code, 0, again.stderr);
     assert.equal(again.stdout, 'ran b\n');
-    assert.match(again.stderr, /1 succeeded, 0 failed, 2 skipped \(--resume\)/);
+    assert.match(again.stderr, /1 succeeded, 0 failed, 3 skipped \(--resume\)/);
     const bad = await farm(['--resume', 'true', 'a']);
-    assert.equal(bad.code, 255);
+    assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--resume needs --joblog FILE/);
+  });
+
+  test('several ::: sources run every combination in GNU parallel order; :::: reads files; {N} {%} {#}', async () => {
+    const combos = await farm(['-k', '-j', '2', 'echo', ':::', 'a', 'b', ':::', 'x', 'y']);
+    assert.equal(combos.code, 0, combos.stderr);
+    assert.equal(combos.stdout, 'a x\na y\nb x\nb y\n');
+    const positional = await farm(['-k', '-j', '2', "printf '%s|' {2} {1.} {-1/} {#}; echo", ':::', 'd/a.txt', 'b.c', ':::', 'p/q']);
+    assert.equal(positional.stdout, 'p/q|d/a|q|1|\np/q|b|q|2|\n');
+    writeFileSync(join(dir, 'one.txt'), 'l1\nl 2\n');
+    writeFileSync(join(dir, 'two.txt'), 'm\n');
+    const files = await farm(['-k', 'echo {1}+{2}+{3}', '::::', 'one.txt', 'two.txt', ':::', 'z']);
+    assert.equal(files.stdout, 'l1+m+z\nl 2+m+z\n');
+    const slots = await farm(['-j', '3', 'sleep 0.2; echo {%}', ':::', '1', '2', '3', '4', '5', '6']);
+    assert.equal(slots.code, 0, slots.stderr);
+    for (const slot of lines(slots.stdout)) assert.ok(['1', '2', '3'].includes(slot), slot);
+    const missing = await farm(['echo', '::::', 'one.txt', 'no-such-file']);
+    assert.deepEqual([missing.code, missing.stdout], [2, '']);
+    assert.match(missing.stderr, /^ranks farm: cannot read the input file "no-such-file": ENOENT; see ranks farm --help\n$/);
+    const dry = await farm(['--dry-run', '-j', '2', 'echo {%} {#} {}', ':::', 'a', 'b', 'c']);
+    assert.equal(dry.stdout, "echo 1 1 'a'\necho 2 2 'b'\necho 1 3 'c'\n");
+  });
+
+  test('-k prints in input order; --tag prefixes every line with the arguments and a tab', async () => {
+    const ordered = await farm(['-k', '-j', '3', 'sleep {}; echo {}', ':::', '0.6', '0.3', '0']);
+    assert.equal(ordered.code, 0, ordered.stderr);
+    assert.equal(ordered.stdout, '0.6\n0.3\n0\n');
+    const tagged = await farm(['-k', '--tag', "printf 'one\\ntwo\\n'; echo err >&2; : {}", ':::', 'a b', ':::', 'x']);
+    assert.equal(tagged.stdout, 'a b\tx\tone\na b\tx\ttwo\n');
+    assert.match(tagged.stderr, /^a b\tx\terr$/m);
+  });
+
+  test('GNU parallel syntax that is not implemented is refused with a code, and nothing runs', async () => {
+    for (const args of [['touch ran', ':::+', 'a'], ['touch ran', '::::+', 'list.txt'], ['touch {=uc=}', ':::', 'a'], ['--xapply', 'touch ran', ':::', 'a'], ['-X', 'touch ran', ':::', 'a'], ['touch {3}', ':::', 'a', ':::', 'b'], ['touch {0}', ':::', 'a']]) {
+      const r = await farm(args);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, /^ranks farm: .*; see ranks farm --help\n$/);
+      if (!args.includes('touch {3}')) assert.match(r.stderr, /ERR_INVALID_ARG: .*not supported|names argument 0/);
+    }
+    assert.equal(existsSync(join(dir, 'ran')), false);
+    assert.equal(existsSync(join(dir, 'a')), false);
+  });
+
+  test('--halt now reports the inputs never started', async () => {
+    const inputs = Array.from({ length: 12 }, (_, i) => String(i + 1));
+    const h = await farm(['-j', '2', '--halt', 'now,fail=1', '[ {} != 1 ] || exit 9; sleep 30', ':::', ...inputs]);
+    assert.equal(h.code, 1);
+    const never = /ranks farm: halted: (\d+) inputs never started:\n((?: {2}job \d+ "\d+"\n)+)/.exec(h.stderr);
+    assert.ok(never, h.stderr);
+    const listed = never[2]!.trimEnd().split('\n').map((l) => /job (\d+) "(\d+)"/.exec(l)!.slice(1));
+    for (const [job, input] of listed) assert.equal(job, input);
+    // Job 1 failed, job 2 was killed by the halt (or never started): at least the other ten never ran.
+    assert.ok(Number(never[1]) >= 10 && Number(never[1]) === listed.length, h.stderr);
+    assert.deepEqual(listed.slice(-10).map(([job]) => job), inputs.slice(2));
   });
 
   test('--timeout fails a job that runs too long; --halt now,fail=1 stops the farm', async () => {
@@ -120,10 +178,10 @@ describe('ranks farm', { timeout: 120_000 }, () => {
     assert.equal(code, 141);
   });
 
-  test('usage errors exit 255 with a message; --help', async () => {
-    for (const [args, message] of [[['-j', '0', 'x'], /Expected -j to be an integer >= 1/], [['--halt', 'sometimes', 'x'], /Expected `halt`/], [['--bogus', 'x'], /Unknown option --bogus/], [[], /Missing the command/]] as const) {
+  test('usage errors exit 2 with a message; --help', async () => {
+    for (const [args, message] of [[['-j', '0', 'x'], /Expected -j to be an integer >= 1/], [['--halt', 'sometimes', 'x'], /Expected `halt`/], [['--bogus', 'x'], /unknown option --bogus/], [[], /missing the command/]] as const) {
       const r = await farm([...args]);
-      assert.equal(r.code, 255, `${args.join(' ')}: ${r.stderr}`);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, message);
     }
     const help = await farm(['--help']);

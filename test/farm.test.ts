@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { AbortError, farm, shellQuote, type FarmOptions } from 'ranks';
+import { AbortError, farm, shellQuote, type FarmInput, type FarmOptions } from 'ranks';
 
 const dir = mkdtempSync(join(tmpdir(), 'ranks-farm-test-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -16,9 +16,9 @@ const HOSTILE = [
 
 // The same cases with jobs spawned from pool workers (the default) and from this thread.
 for (const spawnFrom of ['workers', 'main'] as const) {
-  const run = (template: string, inputs: Iterable<string> | AsyncIterable<string>, options?: FarmOptions) => farm(template, inputs, { spawnFrom, cwd: dir, ...options });
+  const run = (template: string, inputs: Iterable<FarmInput> | AsyncIterable<FarmInput>, options?: FarmOptions) => farm(template, inputs, { spawnFrom, cwd: dir, ...options });
 
-  describe(`farm() spawning from ${spawnFrom}`, { timeout: 60_000 }, () => {
+  describe(`farm() spawning from ${spawnFrom}`, { timeout: 300_000 }, () => {
     test('placeholders: {} {.} {/} {//} {/.} {#}, and the input appended when the template has none', async () => {
       const r = await run("printf '%s|' {} {.} {/} {//} {/.} {#}", ['dir/sub/file.tar.gz', 'plain', '.hidden', 'a.b/c']);
       assert.deepEqual(r.jobs.map((j) => j.stdout), [
@@ -58,7 +58,7 @@ for (const spawnFrom of ['workers', 'main'] as const) {
       assert.equal(r.jobs[0]!.stdout, '1999\n2000\n');
     });
 
-    test('joblog: a header and one line per job; resume skips the inputs that succeeded', async () => {
+    test("joblog: a header and one line per job; resume skips every logged input, resume: 'failed' only those that succeeded", async () => {
       const log = join(dir, `jobs-${spawnFrom}.log`);
       const first = await run('[ {} != bad ] && [ {} != worse ]', ['a', 'bad', 'c', 'worse'], { joblog: log });
       assert.equal(first.failed, 2);
@@ -67,14 +67,47 @@ for (const spawnFrom of ['workers', 'main'] as const) {
       const rows = lines.slice(1).map((l) => l.split('\t')).sort((x, y) => Number(x[0]) - Number(y[0]));
       assert.deepEqual(rows.map((f) => [f[0], f[6], f[7], f[9]]), [['1', '0', '0', 'a'], ['2', '1', '0', 'bad'], ['3', '0', '0', 'c'], ['4', '1', '0', 'worse']]);
       assert.match(rows[0]![3]!, /^\d+\.\d{3}$/);
-      const again = await run('echo {#} {}', ['a', 'bad', 'c', 'worse', 'new'], { joblog: log, resume: true });
-      assert.deepEqual(again.jobs.map((j) => j.stdout), ['2 bad\n', '4 worse\n', '5 new\n']);
-      assert.deepEqual([again.skipped, again.failed], [2, 0]);
+      // GNU parallel's --resume: every logged job counts as done, failed or not.
+      const resumed = await run('echo {#} {}', ['a', 'bad', 'c', 'worse', 'new'], { joblog: log, resume: true });
+      assert.deepEqual(resumed.jobs.map((j) => j.stdout), ['5 new\n']);
+      assert.deepEqual([resumed.skipped, resumed.failed], [4, 0]);
+      // --resume-failed: the failed ones run again.
+      const again = await run('echo {#} {}', ['a', 'bad', 'c', 'worse', 'new'], { joblog: log, resume: 'failed' });
+      assert.deepEqual(again.jobs.map((j) => j.stdout), ['2 bad\n', '4 worse\n']);
+      assert.deepEqual([again.skipped, again.failed], [3, 0]);
       const all = readFileSync(log, 'utf8').trimEnd().split('\n');
       assert.equal(all.filter((l) => l.startsWith('Seq\t')).length, 1);
-      assert.equal(all.length, 1 + 4 + 3);
-      const third = await run('echo {}', ['a', 'bad', 'c', 'worse', 'new'], { joblog: log, resume: true });
+      assert.equal(all.length, 1 + 4 + 1 + 2);
+      const third = await run('echo {}', ['a', 'bad', 'c', 'worse', 'new'], { joblog: log, resume: 'failed' });
       assert.deepEqual([third.jobs.length, third.skipped], [0, 5]);
+    });
+
+    test('inputs of several arguments: {} is all of them, {N} one; resume matches them whole', async () => {
+      const log = join(dir, `multi-${spawnFrom}.log`);
+      const inputs = [['a b', 'x.y'], ['c', 'z'], ['c', 'z']];
+      const r = await run("printf '%s|' {} {2.} {-2}", inputs, { joblog: log });
+      assert.deepEqual(r.jobs.map((j) => [j.stdout, j.args, j.input]), [['a b|x.y|x|a b|', ['a b', 'x.y'], 'a b x.y'], ['c|z|z|c|', ['c', 'z'], 'c z'], ['c|z|z|c|', ['c', 'z'], 'c z']]);
+      const again = await run('echo {1}/{2}', [...inputs, ['a b', 'x'], ['a', 'b x.y']], { joblog: log, resume: true });
+      assert.deepEqual([again.skipped, again.jobs.map((j) => j.stdout)], [3, ['a b/x\n', 'a/b x.y\n']]);
+      await assert.rejects(run('echo {3}', [['a', 'b']]), { code: 'ERR_INVALID_ARG', message: /at least 3 arguments/ });
+      await assert.rejects(run('echo', [[]]), { code: 'ERR_INVALID_ARG' });
+      await assert.rejects(run('echo {=uc=}', ['a']), { code: 'ERR_INVALID_ARG', message: /not supported/ });
+    });
+
+    test('{%} is the job slot: never two running jobs in one slot; keepOrder calls onJob in input order', async () => {
+      const seen: number[] = [];
+      const r = await run('echo {%}; sleep {}', ['0.3', '0', '0.1', '0', '0.2', '0'], { jobs: 2, keepOrder: true, onJob: (j) => seen.push(j.job) });
+      assert.deepEqual(seen, [1, 2, 3, 4, 5, 6]);
+      for (const j of r.jobs) assert.ok(j.slot === 1 || j.slot === 2, String(j.slot));
+      assert.deepEqual(r.jobs.map((j) => j.stdout), r.jobs.map((j) => `${j.slot}\n`));
+      // Two jobs that ran at the same time never share a slot.
+      for (const a of r.jobs) {
+        for (const b of r.jobs) {
+          // (5 ms of slack: the start is read in whole milliseconds.)
+          const overlap = a.job < b.job && a.startTime + 5 < b.startTime + b.seconds * 1000 && b.startTime + 5 < a.startTime + a.seconds * 1000;
+          if (overlap) assert.notEqual(a.slot, b.slot, `jobs ${a.job} and ${b.job}`);
+        }
+      }
     });
 
     test('an input with a newline or tab survives the joblog round trip', async () => {
@@ -104,6 +137,9 @@ for (const spawnFrom of ['workers', 'main'] as const) {
       assert.equal(r.jobs[0]!.exitCode, 7);
       for (const j of r.jobs.slice(1)) assert.deepEqual([j.halted, j.ok], [true, false]);
       assert.ok(r.jobs.length < inputs.length);
+      // What was read but never started is listed, by job number.
+      assert.deepEqual(r.notStarted.map((n) => n.input), r.notStarted.map((n) => String(n.job)));
+      assert.equal(r.notRun, r.notStarted.length);
     });
 
     test('halt soon,fail=1 lets the running jobs finish; now,success=1 stops at the first success', async () => {

@@ -91,7 +91,7 @@ describe('the ranks command', { timeout: 120_000 }, () => {
     assert.match(i.stdout, /cores: \d+/);
     assert.match(i.stdout, /threads\s+usable/);
     const bad = await cli(['run', '-n', 'zero', 'x.ts']);
-    assert.equal(bad.code, 1);
+    assert.equal(bad.code, 2);
     assert.match(bad.stderr, /Expected -n to be an integer >= 1/);
   });
 });

@@ -1,43 +1,49 @@
-import { InvalidArgumentError } from '../errors.ts';
+// `ranks run` arguments: options, then the script; everything after the script is its own.
+import { parseCommand, positiveInteger, positiveNumber, UsageError } from './usage.ts';
 
 export interface RunArgs {
+  help: boolean;
   size: number | undefined;
   tagOutput: boolean;
   timeout: number | undefined;
-  transport: string | undefined;
+  transport: 'threads' | 'processes' | 'mpi' | undefined;
   script: string;
   args: string[];
 }
 
-function value(argv: string[], i: number, name: string): string {
-  const v = argv[i];
-  if (v === undefined) throw new InvalidArgumentError(`${name} needs a value`);
-  return v;
-}
+/** The options of `ranks run`, for util.parseArgs. */
+export const RUN_OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  np: { type: 'string', short: 'n' },
+  'tag-output': { type: 'boolean' },
+  timeout: { type: 'string' },
+  transport: { type: 'string' },
+} as const;
 
-function positiveNumber(text: string, name: string, integer: boolean): number {
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new InvalidArgumentError(`Expected ${name} to be ${integer ? 'an integer >= 1' : 'a number > 0'}, got ${JSON.stringify(text)}`);
-  return n;
-}
+const TRANSPORTS = ['threads', 'processes', 'mpi'] as const;
 
-/** `ranks run` options stop at the script: everything after it belongs to the script. */
+/**
+ * Reads `ranks run [options] SCRIPT [ARGS...]`. Options stop at the script (or `--`):
+ * `ranks run app.ts --help` passes `--help` to app.ts. Throws UsageError.
+ */
 export function parseRun(argv: string[]): RunArgs {
-  const out: Partial<RunArgs> & { tagOutput: boolean } = { tagOutput: false };
-  let i = 0;
-  for (; i < argv.length; i++) {
-    const a = argv[i]!;
-    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-    const next = (): string => inline ?? value(argv, ++i, flag);
-    if (flag === '-n' || flag === '--np' || flag === '-np') out.size = positiveNumber(next(), '-n', true);
-    else if (flag === '--tag-output') out.tagOutput = true;
-    else if (flag === '--timeout') out.timeout = positiveNumber(next(), '--timeout', false);
-    else if (flag === '--transport') out.transport = next();
-    else if (flag === '--') { i++; break; }
-    else if (flag.startsWith('-')) throw new InvalidArgumentError(`Unknown option ${flag} (see ranks run --help)`);
-    else break;
+  // mpiexec's spelling `-np 4`, accepted among the options (util.parseArgs would read -n p).
+  const first = argv.findIndex((a) => !a.startsWith('-'));
+  const words = argv.map((a, i) => (a === '-np' && (first < 0 || i < first) ? '--np' : a));
+  const { values: v, rest } = parseCommand('run', words, RUN_OPTIONS);
+  const transport = v.transport;
+  if (transport !== undefined && !(TRANSPORTS as readonly string[]).includes(transport)) {
+    throw new UsageError('run', `Expected --transport to be threads, processes or mpi, got ${JSON.stringify(transport)}`);
   }
-  const script = argv[i];
-  if (script === undefined) throw new InvalidArgumentError('Missing the script to run: ranks run -n 4 app.ts');
-  return { size: out.size, tagOutput: out.tagOutput, timeout: out.timeout, transport: out.transport, script, args: argv.slice(i + 1) };
+  const common = {
+    help: v.help === true,
+    size: positiveInteger('run', '-n', v.np),
+    tagOutput: v['tag-output'] === true,
+    timeout: positiveNumber('run', '--timeout', v.timeout),
+    transport: transport as RunArgs['transport'],
+  };
+  if (common.help) return { ...common, script: '', args: [] };
+  const [script, ...args] = rest;
+  if (script === undefined) throw new UsageError('run', 'missing the script to run: ranks run -n 4 app.ts');
+  return { ...common, script, args };
 }

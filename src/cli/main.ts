@@ -1,120 +1,82 @@
+// The `ranks` command: `run`, `farm`, `info`, `help`. Usage errors print one line,
+// `ranks CMD: MESSAGE; see ranks CMD --help`, and exit 2 in every command.
 import { readFileSync } from 'node:fs';
-import { isRanksError, RankFailedError } from '../errors.ts';
-import { defaultSize, launch } from '../launch/launch.ts';
-import { mpiJobSize, runAsMpiRank, runsAsMpiRank } from '../launch/mpi-rank.ts';
-import { parseRun } from './args.ts';
 import { farmCommand } from './farm.ts';
+import { FARM_HELP } from './farm-help.ts';
 import { info } from './info.ts';
+import { HELP, INFO_HELP, RUN_HELP } from './help.ts';
+import { report, runCommand } from './run.ts';
+import { closest, parseCommand, USAGE_EXIT, UsageError, usageLine } from './usage.ts';
 
-const HELP = `ranks — parallel programming for TypeScript on Node.js
+const COMMANDS: Record<string, string> = { run: RUN_HELP, farm: FARM_HELP, info: INFO_HELP };
 
-Usage:
-  ranks run [-n N] [--tag-output] [--timeout SECONDS] [--transport threads|processes] SCRIPT [ARGS...]
-  mpiexec -n N ranks run SCRIPT [ARGS...]        (each MPI process runs SCRIPT as its rank)
-  ranks farm [-j N] [options] 'CMD {}' INPUTS...   (see ranks farm --help)
-  ranks info
-  ranks --version
-
-run options:
-  -n, --np N          number of ranks (default: the number of cores)
-  --tag-output        prefix every output line with [rank]
-  --timeout SECONDS   stop the job after SECONDS (exit 124)
-  --transport NAME    threads (default: worker threads sharing memory) or
-                      processes (child processes over Unix sockets: crash isolation);
-                      mpi under mpiexec/srun (detected)
-`;
-
-// Exit statuses: the failing rank's code, 124 on timeout, 130 on Ctrl-C, 1 otherwise.
-function exitStatus(err: unknown): number {
-  if (err instanceof RankFailedError) return err.exitCode || 1;
-  if (isRanksError(err) && err.code === 'ERR_TIMEOUT') return 124;
-  if (isRanksError(err) && err.code === 'ERR_ABORTED') return 130;
-  return 1;
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
-function report(err: unknown): void {
-  if (err instanceof RankFailedError) {
-    process.stderr.write(`ranks: ${err.message}\n`);
-    const cause = err.cause as Error | undefined;
-    if (cause?.stack) process.stderr.write(`${cause.stack}\n`);
-  } else if (isRanksError(err)) {
-    process.stderr.write(`ranks: ${err.code}: ${err.message}\n`);
-  } else {
-    process.stderr.write(`ranks: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  }
-}
-
-async function run(argv: string[]): Promise<number> {
-  const a = parseRun(argv);
-  if (runsAsMpiRank(a.transport)) {
-    const n = mpiJobSize();
-    if (a.size !== undefined && n !== undefined && a.size !== n) process.stderr.write(`ranks: -n ${a.size} ignored: the MPI launcher started ${n} ranks\n`);
-    try {
-      await runAsMpiRank(a.script, a.args);
-    } catch (err) {
-      // As a plain `node` rank would: report and exit now, so the launcher ends the job.
-      report(err);
-      process.exit(1);
-    }
-    return 0;
-  }
-  const ac = new AbortController();
-  let interrupts = 0;
-  process.on('SIGINT', () => {
-    if (++interrupts > 1) process.exit(130);
-    process.stderr.write('ranks: interrupted, stopping every rank\n');
-    ac.abort(new Error('SIGINT'));
-  });
-  process.on('SIGTERM', () => ac.abort(new Error('SIGTERM')));
-  try {
-    await launch({
-      size: a.size ?? defaultSize(),
-      script: a.script,
-      args: a.args,
-      transport: a.transport as 'threads' | 'processes' | undefined,
-      tagOutput: a.tagOutput,
-      timeout: a.timeout === undefined ? undefined : a.timeout * 1000,
-      signal: ac.signal,
-    });
-    return 0;
-  } catch (err) {
-    report(err);
-    return exitStatus(err);
-  }
+function unknownCommand(cmd: string): UsageError {
+  const near = closest(cmd, [...Object.keys(COMMANDS), 'help']);
+  return new UsageError('', `unknown command ${JSON.stringify(cmd)}${near ? ` (did you mean ${near}?)` : ''}`);
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [cmd, ...rest] = argv;
+  const { values, rest } = parseCommand('', argv, { help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' } });
+  if (values.version) {
+    process.stdout.write(`${version()}\n`);
+    return 0;
+  }
+  const [cmd, ...args] = rest;
+  if (cmd === undefined && !values.help) {
+    // No command is a usage error: the help goes to stderr.
+    process.stderr.write(HELP);
+    return USAGE_EXIT;
+  }
+  if (values.help || cmd === undefined) {
+    if (cmd !== undefined && COMMANDS[cmd] === undefined) throw unknownCommand(cmd);
+    process.stdout.write(cmd === undefined ? HELP : COMMANDS[cmd]!);
+    return 0;
+  }
   switch (cmd) {
     case 'run':
-      return run(rest);
+      return runCommand(args);
     case 'farm':
-      return farmCommand(rest);
-    case 'info':
-      process.stdout.write(`${info()}\n`);
+      return farmCommand(args);
+    case 'info': {
+      const { values: v, rest: extra } = parseCommand('info', args, { help: { type: 'boolean', short: 'h' } });
+      if (v.help) process.stdout.write(INFO_HELP);
+      else if (extra.length > 0) throw new UsageError('info', `unexpected argument ${JSON.stringify(extra[0])}`);
+      else process.stdout.write(`${info()}\n`);
       return 0;
-    case '--version':
-    case '-v':
-      process.stdout.write(`${(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version}\n`);
+    }
+    case 'help': {
+      const topic = args[0];
+      if (topic !== undefined && COMMANDS[topic] === undefined) throw unknownCommand(topic);
+      process.stdout.write(topic === undefined ? HELP : COMMANDS[topic]!);
       return 0;
-    case undefined:
-    case '--help':
-    case '-h':
-    case 'help':
-      process.stdout.write(HELP);
-      return cmd === undefined ? 1 : 0;
+    }
     default:
-      process.stderr.write(`ranks: unknown command '${cmd}'\n\n${HELP}`);
-      return 1;
+      throw unknownCommand(cmd);
   }
 }
+
+// `ranks … | head`: once nobody reads the output, stop quietly, as a process killed by
+// SIGPIPE would (status 141 = 128 + 13). Commands that must stop work first listen too.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  if (process.stdout.listenerCount('error') === 1) process.exit(141);
+});
 
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
   (err: unknown) => {
-    report(err);
-    process.exitCode = 1;
+    if (err instanceof UsageError) {
+      process.stderr.write(usageLine(err));
+      process.exitCode = USAGE_EXIT;
+    } else {
+      report(err);
+      process.exitCode = 1;
+    }
   },
 );

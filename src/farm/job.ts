@@ -3,6 +3,7 @@
 // group (SIGTERM, then SIGKILL after a grace period), never the worker.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Tail } from './tail.ts';
+import { compileTemplate, renderTemplate, type Template } from './template.ts';
 
 /** What every job of one farm shares, sent once to each worker by the pool's initializer. */
 export interface JobConfig {
@@ -15,18 +16,29 @@ export interface JobConfig {
   killAfter: number;
   /** Bytes of stdout and stderr kept per job (Infinity: all). */
   tail: number;
+  /** The command template, rendered for each job where it starts (its `{%}` is known there). */
+  template: string;
 }
 
 /** One job as the worker receives it. */
 export interface JobSpec {
+  /** The job number `{#}`: the input's position among all inputs, 1-based. */
   job: number;
+  /** The job's position among the jobs handed out, 0-based (keepOrder reports by it). */
+  seq: number;
+  /** One argument per input source. */
+  args: string[];
+  /** The arguments for people: joined by spaces. */
   input: string;
-  command: string;
 }
 
 /** One job as the worker reports it. `started: false` when a halt came before it began. */
 export interface JobOutcome extends JobSpec {
   started: boolean;
+  /** The shell command it ran ('' if it never started). */
+  command: string;
+  /** The job slot `{%}` it ran in (1 to jobs), 0 if it never started. */
+  slot: number;
   exitCode: number | null;
   signal: NodeJS.Signals | null;
   /** Epoch milliseconds. */
@@ -40,7 +52,10 @@ export interface JobOutcome extends JobSpec {
   error: string | undefined;
 }
 
-/** The farm's state word: jobs start while RUN; DRAIN starts none; KILL also stops the running ones. */
+/**
+ * The farm's shared state: word 0 is RUN, DRAIN (start no job) or KILL (also stop the
+ * running ones); words 1 to jobs are the job slots, 1 while a job holds one.
+ */
 export const RUN = 0;
 export const DRAIN = 1;
 export const KILL = 2;
@@ -64,11 +79,26 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
+/** Takes the lowest free job slot (1-based) in `state`; 0 if none is free. */
+function claimSlot(state: Int32Array<ArrayBufferLike>): number {
+  for (let i = 1; i < state.length; i++) if (Atomics.compareExchange(state, i, 0, 1) === 0) return i;
+  return 0;
+}
+
 /** A runner for `config`; jobs start only while `state[0]` is RUN. */
 export function makeRunner(config: JobConfig, state: Int32Array<ArrayBufferLike>): Runner {
   const running = new Set<Running>();
+  const template = compileTemplate(config.template);
   return {
-    run: (spec) => (Atomics.load(state, 0) === RUN ? start(config, spec, running) : Promise.resolve(outcomeOf(spec, false))),
+    run: async (spec) => {
+      if (Atomics.load(state, 0) !== RUN) return outcomeOf(spec, false);
+      const slot = claimSlot(state);
+      try {
+        return await start(config, template, spec, slot, running);
+      } finally {
+        if (slot > 0) Atomics.store(state, slot, 0);
+      }
+    },
     stopAll: () => {
       for (const r of running) r.stop('halt');
     },
@@ -76,18 +106,20 @@ export function makeRunner(config: JobConfig, state: Int32Array<ArrayBufferLike>
 }
 
 function outcomeOf(spec: JobSpec, started: boolean): JobOutcome {
-  return { ...spec, started, exitCode: null, signal: null, startTime: Date.now(), seconds: 0, stdout: '', stderr: '', timedOut: false, halted: false, error: undefined };
+  return { ...spec, started, command: '', slot: 0, exitCode: null, signal: null, startTime: Date.now(), seconds: 0, stdout: '', stderr: '', timedOut: false, halted: false, error: undefined };
 }
 
-function start(c: JobConfig, spec: JobSpec, running: Set<Running>): Promise<JobOutcome> {
+function start(c: JobConfig, template: Template, spec: JobSpec, slot: number, running: Set<Running>): Promise<JobOutcome> {
   const outcome = outcomeOf(spec, true);
+  outcome.slot = slot;
+  outcome.command = renderTemplate(template, spec.args, spec.job, slot);
   const t0 = performance.now();
   const out = new Tail(c.tail);
   const err = new Tail(c.tail);
   return new Promise((resolve) => {
     let child: ChildProcess;
     try {
-      child = spawn(c.shell, ['-c', spec.command], { cwd: c.cwd, env: c.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      child = spawn(c.shell, ['-c', outcome.command], { cwd: c.cwd, env: c.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     } catch (e) {
       outcome.error = e instanceof Error ? e.message : String(e);
       outcome.stderr = outcome.error;

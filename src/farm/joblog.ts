@@ -11,14 +11,18 @@ function escape(s: string): string {
   return s.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 }
 
-function unescape(s: string): string {
-  return s.replace(/\\([\\tnr])/g, (_, c: string) => (c === 't' ? '\t' : c === 'n' ? '\n' : c === 'r' ? '\r' : '\\'));
+/**
+ * The Input column: the job's arguments, each escaped, separated by `\\0` (a backslash and
+ * a zero, which escaping never writes otherwise). One argument reads as it always did.
+ */
+export function encodeInput(args: readonly string[]): string {
+  return args.map(escape).join('\\0');
 }
 
 /** The log line of one job. */
 export function joblogLine(o: JobOutcome): string {
   const signal = o.signal ? (constants.signals[o.signal] ?? 0) : 0;
-  const fields = [o.job, ':', (o.startTime / 1000).toFixed(3), o.seconds.toFixed(3), 0, 0, o.exitCode ?? -1, signal, escape(o.command), escape(o.input)];
+  const fields = [o.job, ':', (o.startTime / 1000).toFixed(3), o.seconds.toFixed(3), 0, 0, o.exitCode ?? -1, signal, escape(o.command), encodeInput(o.args)];
   return `${fields.join('\t')}\n`;
 }
 
@@ -42,18 +46,19 @@ export class Joblog {
 }
 
 /**
- * How many times each input succeeded (exit 0, no signal) in an existing log, for
- * --resume; an absent log has none.
+ * How many times each job's arguments (their Input column) appear in an existing log, for
+ * resuming: `'all'` counts every logged job, done or failed (GNU parallel's --resume),
+ * `'succeeded'` only those that exited 0 with no signal (--resume-failed reruns the
+ * others). An absent log has none.
  */
-export function succeededInputs(path: string): Map<string, number> {
-  const done = new Map<string, number>();
-  if (!existsSync(path)) return done;
+export function loggedInputs(path: string, which: 'all' | 'succeeded'): Map<string, number> {
+  const logged = new Map<string, number>();
+  if (!existsSync(path)) return logged;
   for (const line of readFileSync(path, 'utf8').split('\n')) {
     const f = line.split('\t');
     if (f.length < 10 || f[0] === 'Seq') continue;
-    if (f[6] !== '0' || f[7] !== '0') continue;
-    const input = unescape(f[9]!);
-    done.set(input, (done.get(input) ?? 0) + 1);
+    if (which === 'succeeded' && (f[6] !== '0' || f[7] !== '0')) continue;
+    logged.set(f[9]!, (logged.get(f[9]!) ?? 0) + 1);
   }
-  return done;
+  return logged;
 }

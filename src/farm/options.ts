@@ -4,6 +4,9 @@ import { ArgumentRangeError, InvalidArgumentError } from '../errors.ts';
 import { parseHalt, type HaltOptions } from './halt.ts';
 import type { JobResult } from './result.ts';
 
+/** One job's input: one argument, or one per input source (`{1}`, `{2}`, …). */
+export type FarmInput = string | readonly string[];
+
 /** How far a farm has got, handed to `onJob` after every job. */
 export interface FarmProgress {
   /** Inputs read so far (skipped ones included). */
@@ -31,8 +34,15 @@ export interface FarmOptions {
   halt?: string | HaltOptions;
   /** A file to log every job in (GNU parallel's joblog columns, plus Input). */
   joblog?: string;
-  /** Skip the inputs that succeeded in `joblog`, and append to it. */
-  resume?: boolean;
+  /**
+   * Resume an interrupted farm from `joblog`, appending to it. `true` skips every input
+   * the log lists, done or failed (GNU parallel's --resume); `'failed'` skips only those
+   * that succeeded, so the failed ones run again (--resume-failed). Inputs are matched by
+   * their arguments (the log's Input column), as often as they were logged.
+   */
+  resume?: boolean | 'failed';
+  /** Call `onJob` in input order rather than as jobs finish (GNU parallel's --keep-order). */
+  keepOrder?: boolean;
   /** Bytes of each job's stdout and stderr kept in its result (default 8192; Infinity keeps all). */
   tail?: number;
   /** The shell that runs each command with `-c` (default `/bin/sh`). */
@@ -49,7 +59,7 @@ export interface FarmOptions {
   signal?: AbortSignal;
   /** false: keep no results (`jobs` stays empty), for endless inputs or big outputs handled in `onJob`. Default true. */
   collect?: boolean;
-  /** Called as each job finishes, in the order they finish. */
+  /** Called as each job finishes, in the order they finish (in input order with `keepOrder`). */
   onJob?: (result: JobResult, progress: FarmProgress) => void;
 }
 
@@ -60,7 +70,8 @@ export interface CheckedOptions {
   killAfter: number;
   halt: HaltOptions | undefined;
   joblog: string | undefined;
-  resume: boolean;
+  resume: boolean | 'failed';
+  keepOrder: boolean;
   tail: number;
   shell: string;
   cwd: string | undefined;
@@ -93,7 +104,9 @@ export function checkOptions(template: unknown, inputs: unknown, o: FarmOptions 
   if (opts.killAfter !== undefined) number('killAfter', opts.killAfter, 0, false);
   if (opts.tail !== undefined) number('tail', opts.tail, 0, true);
   for (const k of ['joblog', 'shell', 'cwd'] as const) if (opts[k] !== undefined) string(k, opts[k]);
+  if (opts.resume !== undefined && typeof opts.resume !== 'boolean' && opts.resume !== 'failed') throw new InvalidArgumentError(`Expected \`resume\` to be a boolean or 'failed', got ${String(opts.resume)} (${typeof opts.resume})`);
   if (opts.resume && opts.joblog === undefined) throw new InvalidArgumentError('`resume` needs `joblog`: the log of the run to resume');
+  if (opts.keepOrder !== undefined && typeof opts.keepOrder !== 'boolean') throw new InvalidArgumentError(`Expected \`keepOrder\` to be a boolean, got ${String(opts.keepOrder)} (${typeof opts.keepOrder})`);
   if (opts.env !== undefined && (typeof opts.env !== 'object' || opts.env === null)) throw new InvalidArgumentError('Expected `env` to be an object');
   if (opts.signal !== undefined && !(opts.signal instanceof AbortSignal)) throw new InvalidArgumentError('Expected `signal` to be an AbortSignal');
   if (opts.spawnFrom !== undefined && opts.spawnFrom !== 'workers' && opts.spawnFrom !== 'main') throw new InvalidArgumentError(`Expected \`spawnFrom\` to be 'workers' or 'main', got ${String(opts.spawnFrom)}`);
@@ -106,6 +119,7 @@ export function checkOptions(template: unknown, inputs: unknown, o: FarmOptions 
     halt: parseHalt(opts.halt),
     joblog: opts.joblog,
     resume: opts.resume ?? false,
+    keepOrder: opts.keepOrder ?? false,
     tail: opts.tail ?? 8192,
     shell: opts.shell ?? '/bin/sh',
     cwd: opts.cwd,

@@ -7,6 +7,12 @@ import { reportError, startRank, takeInit, tell } from '../transport/processes/r
 import { prepareScript } from './script-loader.ts';
 
 const init = takeInit();
+// `ranks run … | head`: a rank process writes to the pipe itself; once nobody reads it,
+// end quietly with 141 (128 + SIGPIPE), as a shell pipeline's writer would.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(141);
+});
 
 await prepareScript(init.script);
 
