@@ -92,6 +92,17 @@ export class Executor implements AsyncDisposable {
     if (options?.wait ?? true) await closing;
   }
 
+  /**
+   * Ends the workers now (like Pool.terminate): calls still queued or running reject with
+   * BrokenPoolError (code ERR_BROKEN_POOL).
+   *
+   * @example
+   * await ex.terminate();
+   */
+  terminate(): Promise<void> {
+    return this.scheduler.terminate();
+  }
+
   [Symbol.asyncDispose](): Promise<void> {
     return this.shutdown();
   }

@@ -242,8 +242,9 @@ export class Scheduler {
           this.results = this.comm.irecv<ResultMessage[]>(RESULT_TAG);
           replies = await this.results;
         } catch (err) {
-          // A result cut short by its worker's replacement: that chunk is queued again.
-          if (isRanksError(err) && err.code === 'ERR_PEER_EXITED') continue;
+          // A result cut short by its worker's replacement: that chunk is queued again. Or
+          // the receive was cancelled since nothing was left to hear (see checkDrained).
+          if (isRanksError(err) && (err.code === 'ERR_PEER_EXITED' || err.code === 'ERR_CANCELLED')) continue;
           throw err;
         }
         for (const reply of replies) this.settle(reply);
@@ -268,10 +269,16 @@ export class Scheduler {
     settleChunk(chunk, outcomes, values);
   }
 
-  /** Workers that have run maxTasksPerWorker calls and hold nothing are replaced by fresh ones. */
+  /**
+   * Workers that have run maxTasksPerWorker calls and hold nothing are replaced by fresh
+   * ones. Once closing, only as many as the queued chunks still need: a spent worker left
+   * standing with work queued would hang close() (CPython's bug 10332).
+   */
   private retireSpent(): void {
-    if (this.stopping) return;
+    let wanted = this.stopping ? this.queue.length : Infinity;
+    if (wanted === 0) return;
     for (const rank of this.seats.spent()) {
+      if (wanted-- === 0) break;
       const ended = this.host.exited(rank);
       this.comm.isend(null, rank, { tag: TASK }).then(undefined, () => undefined);
       this.vacate(rank, ended.then(() => {
@@ -283,6 +290,9 @@ export class Scheduler {
 
   private checkDrained(): void {
     if (this.chunks.size === 0) for (const d of this.drained.splice(0)) d();
+    // Nothing left to hear (the last calls were stopped or withdrawn): a receive left
+    // waiting would hold the transport awake, and so the process alive, forever.
+    if (!this.outstanding()) this.results?.cancel();
   }
 
   private fail(err: BrokenPoolError): void {
