@@ -107,7 +107,11 @@ export function watchStop(stop: StopOptions | undefined, onStop: (err: Error) =>
   };
 }
 
-/** Rejects the calls whose arguments cannot be serialized; true if some calls are left. */
+/**
+ * Rejects the calls whose arguments cannot be serialized, each with a DataCloneError whose
+ * path starts at `arguments`; true if some calls are left to send (false when all or none
+ * were at fault).
+ */
 export function dropUnclonable(chunk: Chunk): boolean {
   if (chunk.bulk) {
     // One future for all: it fails with the first call that cannot be sent.

@@ -1,7 +1,8 @@
 import type { Communicator } from '../comm/communicator.ts';
 import type { Future } from './future.ts';
-import { checkCount, checkSize, commOf, joinPool, makeScheduler, stopOf, type CallOptions, type CommWorkerOptions, type MapOptions, type TaskLike, type WorkerOptions } from './options.ts';
+import { checkCount, checkIterable, checkSize, commOf, joinPool, makeScheduler, stopOf, type CallOptions, type CommWorkerOptions, type MapOptions, type TaskLike, type WorkerOptions } from './options.ts';
 import type { Scheduler } from './scheduler.ts';
+import { makeBar } from './progress.ts';
 import { toTask, type TaskArgs, type TaskResult } from './tasks.ts';
 
 /**
@@ -70,13 +71,18 @@ export class Executor implements AsyncDisposable {
    * @example
    * await ex.map(math.square, [1, 2, 3], { chunksize: 2 });
    */
-  async map<F extends TaskLike>(fn: F, items: Iterable<TaskArgs<F>[0]>, options?: MapOptions): Promise<TaskResult<F>[]> {
-    const calls = Array.from(items, (x) => [x]);
+  map<F extends TaskLike>(fn: F, items: Iterable<TaskArgs<F>[0]>, options?: MapOptions): Promise<TaskResult<F>[]> {
+    // Like Python's: checked at the call, and the input read whole before any call is
+    // submitted, so an input that throws throws here and no call has run.
+    this.scheduler.checkOpen();
+    checkIterable(items, 'items');
     const task = toTask(fn);
     const stop = stopOf(options);
     const chunksize = checkCount(options?.chunksize, 'chunksize') ?? 1;
-    if (calls.length === 0) return [];
-    return this.scheduler.map<TaskResult<F>>(task, calls, chunksize, stop);
+    const calls = Array.from(items, (x) => [x]);
+    const bar = makeBar(options?.progress, 'ranks map');
+    if (calls.length === 0) return Promise.resolve([]);
+    return this.scheduler.map<TaskResult<F>>(task, calls, chunksize, stop, bar);
   }
 
   /**

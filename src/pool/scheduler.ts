@@ -1,5 +1,5 @@
 import type { Communicator } from '../comm/communicator.ts';
-import { BrokenPoolError, PeerExitedError, isRanksError } from '../errors.ts';
+import { BrokenPoolError, InvalidStateError, PeerExitedError, isRanksError } from '../errors.ts';
 import { Future, type FutureOwner } from './future.ts';
 import { makeChunks, refuseShared, settleChunk, watchStop, type Batch, type Chunk, type StopOptions } from './chunks.ts';
 import type { WorkerHost } from './host.ts';
@@ -10,6 +10,7 @@ import type { Task } from './tasks.ts';
 import { Seats } from './seats.ts';
 import { ChunkQueue } from './queue.ts';
 import { Dispatch } from './dispatch.ts';
+import type { Bar } from './progress.ts';
 import type { Request } from '../comm/request.ts';
 
 const RESULT_TAG = { tag: RESULT } as const;
@@ -38,6 +39,8 @@ export class Scheduler {
   private pumping = false;
   private broken: BrokenPoolError | undefined;
   private stopping = false;
+  /** close() or terminate() was called: submits throw (see checkOpen). */
+  private closing = false;
   private closed: Promise<void> | undefined;
   private drained: (() => void)[] = [];
   /** The receive of workers' results under way. */
@@ -64,14 +67,10 @@ export class Scheduler {
    * `bulk` one per chunk, settled with the chunk's outcomes.
    */
   submit<R>(task: Task, calls: unknown[][], chunksize = 1, stop?: StopOptions, bulk = false): Future<R>[] {
+    this.checkOpen();
     const n = bulk ? Math.ceil(calls.length / chunksize) : calls.length;
     const futures: Future<R>[] = new Array<Future<R>>(n);
     for (let i = 0; i < n; i++) futures[i] = new Future<R>();
-    if (this.broken || this.stopping) {
-      const err = this.broken ?? new BrokenPoolError('The pool is closed to new tasks');
-      for (const f of futures) f.setException(err);
-      return futures;
-    }
     if (n === 0) return futures;
     // A queued call can be withdrawn (it stays in its chunk but is skipped when sent), and
     // so can a lone call its worker holds but has not started: see `owner`.
@@ -113,9 +112,28 @@ export class Scheduler {
     },
   };
 
-  /** Every call's result in order (one future per chunk); rejects with a failed call's error. */
-  async map<R>(task: Task, calls: unknown[][], chunksize: number, stop?: StopOptions): Promise<R[]> {
-    return valuesOf<R>(await Promise.all(this.submit<ChunkOutcome>(task, calls, chunksize, stop, true).map((f) => f.result())));
+  /**
+   * Throws, at the call (as Python does), unless the pool takes tasks: InvalidStateError
+   * (ERR_INVALID_STATE) once close(), shutdown() or terminate() was called, BrokenPoolError
+   * (ERR_BROKEN_POOL) once a worker died.
+   */
+  checkOpen(): void {
+    if (this.closing) throw new InvalidStateError('The pool is closed: it takes no new tasks after close(), shutdown() or terminate()');
+    if (this.broken) throw new BrokenPoolError(this.broken.message, { cause: this.broken.cause });
+  }
+
+  /**
+   * Every call's result in order (one future per chunk); rejects with a failed call's
+   * error. With `bar`, a progress bar of the calls, stopped when the promise settles.
+   */
+  map<R>(task: Task, calls: unknown[][], chunksize: number, stop?: StopOptions, bar?: Bar): Promise<R[]> {
+    const futures = this.submit<ChunkOutcome>(task, calls, chunksize, stop, true);
+    const all = Promise.all(futures.map((f) => f.result())).then((chunks) => valuesOf<R>(chunks));
+    if (!bar) return all;
+    let done = 0;
+    bar.update(0, calls.length);
+    futures.forEach((f, i) => f.addDoneCallback(() => bar.update((done += Math.min(chunksize, calls.length - i * chunksize)), calls.length)));
+    return all.finally(() => bar.stop());
   }
 
   /** Cancels every call not started yet (queued, or held by a worker that can give it back). */
@@ -125,11 +143,13 @@ export class Scheduler {
 
   /** Stops taking tasks; resolves when every queued task has run and the workers have ended. */
   close(): Promise<void> {
+    this.closing = true;
     return (this.closed ??= this.shutdown());
   }
 
   /** Ends the workers now; pending futures reject with BrokenPoolError. */
   async terminate(): Promise<void> {
+    this.closing = true;
     this.stopping = true;
     this.fail(new BrokenPoolError('The pool was terminated'));
     await this.host.terminate();
