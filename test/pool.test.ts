@@ -74,7 +74,7 @@ for (const isolation of ['thread', 'process'] as const) {
 
     test('a worker that dies breaks the pool: its task and every pending one reject with BrokenPoolError, later ones throw it', async () => {
       const pool = new Pool({ isolation, size: 2 });
-      const slow = pool.apply(math.sleepy, [300]);
+      const slow = pool.apply(math.sleepy, [600_000]); // pending whatever the load: the breaking rejects it
       const dying = pool.apply(math.exitWorker, [3]);
       await assert.rejects(dying, { code: 'ERR_BROKEN_POOL' });
       await assert.rejects(slow, { code: 'ERR_BROKEN_POOL' });
@@ -84,7 +84,7 @@ for (const isolation of ['thread', 'process'] as const) {
 
     test('a worker process killed by a signal breaks the pool and says which signal; this process lives on', { skip: isolation === 'thread' && 'a signal would kill the test process itself' }, async () => {
       const pool = new Pool({ isolation, size: 2 });
-      const slow = pool.apply(math.sleepy, [300]);
+      const slow = pool.apply(math.sleepy, [600_000]); // pending whatever the load: the breaking rejects it
       await assert.rejects(pool.apply(math.killWorker, ['SIGKILL']), (err: Error & { code: string }) => err.code === 'ERR_BROKEN_POOL' && /Pool worker \d was killed by SIGKILL/.test(err.message));
       await assert.rejects(slow, { code: 'ERR_BROKEN_POOL' });
       await pool.terminate();

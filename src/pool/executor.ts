@@ -2,6 +2,7 @@ import type { Communicator } from '../comm/communicator.ts';
 import type { Future } from './future.ts';
 import { checkCount, checkIterable, checkSize, commOf, joinPool, makeScheduler, stopOf, type CallOptions, type CommWorkerOptions, type MapOptions, type TaskLike, type WorkerOptions } from './options.ts';
 import type { Scheduler } from './scheduler.ts';
+import { mapCalls } from './map.ts';
 import { makeBar } from './progress.ts';
 import { toTask, type TaskArgs, type TaskResult } from './tasks.ts';
 
@@ -82,7 +83,7 @@ export class Executor implements AsyncDisposable {
     const calls = Array.from(items, (x) => [x]);
     const bar = makeBar(options?.progress, 'ranks map');
     if (calls.length === 0) return Promise.resolve([]);
-    return this.scheduler.map<TaskResult<F>>(task, calls, chunksize, stop, bar);
+    return mapCalls<TaskResult<F>>(this.scheduler, task, calls, chunksize, stop, bar);
   }
 
   /**

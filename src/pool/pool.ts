@@ -2,6 +2,7 @@ import type { Communicator } from '../comm/communicator.ts';
 import { stream } from './imap.ts';
 import { checkCount, checkIterable, checkSize, commOf, joinPool, makeScheduler, stopOf, type CallOptions, type CommWorkerOptions, type MapOptions, type StreamMapOptions, type TaskLike, type WorkerOptions } from './options.ts';
 import type { Scheduler } from './scheduler.ts';
+import { mapCalls } from './map.ts';
 import { makeBar } from './progress.ts';
 import { toTask, type TaskArgs, type TaskResult } from './tasks.ts';
 
@@ -143,7 +144,7 @@ export class Pool implements AsyncDisposable {
     const size = chunksize ?? this.chunksize ?? Math.max(1, Math.ceil(calls.length / (4 * this.size)));
     const bar = makeBar(options?.progress, 'ranks map');
     if (calls.length === 0) return Promise.resolve([]);
-    return this.scheduler.map<R>(task, calls, size, stop, bar);
+    return mapCalls<R>(this.scheduler, task, calls, size, stop, bar);
   }
 
   private stream<R>(fn: TaskLike, items: Iterable<unknown> | AsyncIterable<unknown>, spread: boolean, ordered: boolean, options: StreamMapOptions | undefined): AsyncGenerator<R, void, undefined> {

@@ -4,13 +4,12 @@ import { Future, type FutureOwner } from './future.ts';
 import { makeChunks, refuseShared, settleChunk, watchStop, type Batch, type Chunk, type StopOptions } from './chunks.ts';
 import type { WorkerHost } from './host.ts';
 import { poolWorld, type PoolTransport } from './hosts.ts';
-import { RESULT, TASK, valuesOf, type ChunkOutcome, type ResultMessage } from './protocol.ts';
+import { RESULT, TASK, type ResultMessage } from './protocol.ts';
 import type { SchedulerOptions } from './options.ts';
 import type { Task } from './tasks.ts';
 import { Seats } from './seats.ts';
 import { ChunkQueue } from './queue.ts';
 import { Dispatch } from './dispatch.ts';
-import type { Bar } from './progress.ts';
 import type { Request } from '../comm/request.ts';
 
 const RESULT_TAG = { tag: RESULT } as const;
@@ -120,20 +119,6 @@ export class Scheduler {
   checkOpen(): void {
     if (this.closing) throw new InvalidStateError('The pool is closed: it takes no new tasks after close(), shutdown() or terminate()');
     if (this.broken) throw new BrokenPoolError(this.broken.message, { cause: this.broken.cause });
-  }
-
-  /**
-   * Every call's result in order (one future per chunk); rejects with a failed call's
-   * error. With `bar`, a progress bar of the calls, stopped when the promise settles.
-   */
-  map<R>(task: Task, calls: unknown[][], chunksize: number, stop?: StopOptions, bar?: Bar): Promise<R[]> {
-    const futures = this.submit<ChunkOutcome>(task, calls, chunksize, stop, true);
-    const all = Promise.all(futures.map((f) => f.result())).then((chunks) => valuesOf<R>(chunks));
-    if (!bar) return all;
-    let done = 0;
-    bar.update(0, calls.length);
-    futures.forEach((f, i) => f.addDoneCallback(() => bar.update((done += Math.min(chunksize, calls.length - i * chunksize)), calls.length)));
-    return all.finally(() => bar.stop());
   }
 
   /** Cancels every call not started yet (queued, or held by a worker that can give it back). */
