@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { describe, test } from 'node:test';
 import { Executor, Pool, tasks } from 'ranks';
+import { fixture } from './helpers.ts';
 
 const math = tasks<typeof import('./fixtures/math-tasks.ts')>(new URL('./fixtures/math-tasks.ts', import.meta.url));
 
@@ -62,3 +65,37 @@ describe('progress bars', { timeout: 60_000 }, () => {
     assert.throws(() => pool.map(math.square, [1], { progress: {} as never }), { code: 'ERR_INVALID_ARG' });
   });
 });
+
+describe('progress bars on a real terminal', { timeout: 120_000 }, () => {
+  const script = fixture('pool-progress.mjs').pathname;
+  test('progress: true draws on stderr when it is a terminal (script(1)), and the script exits by itself', async (t) => {
+    if (!existsSync('/usr/bin/script')) return t.skip('needs script(1) for a terminal');
+    const line = `${JSON.stringify(process.execPath)} ${JSON.stringify(script)}`;
+    const r = await run('/usr/bin/script', ['-qec', line, '/dev/null']);
+    assert.equal(r.code, 0, `exit by itself: ${r.stdout}`);
+    assert.match(r.stdout, /sum 2470/);
+    assert.match(plain(r.stdout), /ranks pool .*3\/3 calls/);
+    assert.match(plain(r.stdout), /ranks map .*20\/20 calls/);
+    assert.doesNotMatch(plain(r.stdout), /ranks pool [^\n]*\/2\d calls/, "the pool's bar gave way to the map's");
+  });
+
+  test('nothing on stderr when it is not a terminal', async () => {
+    const r = await run(process.execPath, [script]);
+    assert.equal(r.code, 0);
+    assert.equal(r.stdout, 'sum 2470\n');
+    assert.equal(r.stderr, '');
+  });
+});
+
+/** Runs a command (killed after a minute: a hang guard), with its output. */
+function run(command: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000, killSignal: 'SIGKILL' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}

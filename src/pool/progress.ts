@@ -29,9 +29,13 @@ export function checkProgress(option: unknown): ProgressOption | undefined {
   throw new InvalidArgumentError(`Expected \`progress\` to be a boolean or { stream }, got ${String(option)} (${option === null ? 'null' : typeof option})`);
 }
 
+/** Per stream, the bars of single calls drawn on it now: a pool's own bar gives way to them (one line, one bar). */
+const callBars = new Map<ProgressStream, number>();
+
 /**
  * The bar `option` asks for, labelled `label`; undefined when none is wanted or the stream
- * is not a terminal. With `again`, an update after stop() starts a new bar.
+ * is not a terminal. With `again` (a pool's own bar), an update after stop() starts a new
+ * bar, and nothing is drawn while a call's bar is drawn on the same stream.
  */
 export function makeBar(option: unknown, label: string, again = false): Bar | undefined {
   const checked = checkProgress(option);
@@ -43,8 +47,14 @@ export function makeBar(option: unknown, label: string, again = false): Bar | un
   return {
     update(done, total, more = false) {
       if (over) return;
+      if (again && (callBars.get(stream) ?? 0) > 0) {
+        bar?.stop();
+        bar = undefined;
+        return;
+      }
       const payload = { more: more ? '+' : '' };
       if (!bar) {
+        if (!again) callBars.set(stream, (callBars.get(stream) ?? 0) + 1);
         bar = new cliProgress.SingleBar({
           stream,
           format: `${label} {bar} {percentage}% | {value}/{total}{more} calls | ETA {eta_formatted}`,
@@ -59,6 +69,11 @@ export function makeBar(option: unknown, label: string, again = false): Bar | un
       bar.update(done, payload);
     },
     stop() {
+      if (bar && !again) {
+        const n = (callBars.get(stream) ?? 1) - 1;
+        if (n > 0) callBars.set(stream, n);
+        else callBars.delete(stream);
+      }
       bar?.stop();
       bar = undefined;
       over = !again;
