@@ -89,6 +89,16 @@ export function settleChunk(chunk: Chunk, outcomes: Outcome[] | null, values: un
   });
 }
 
+/** Drops the chunk's calls already settled (cancelled); false if none is left. */
+export function dropSettled(chunk: Chunk): boolean {
+  const live = chunk.futures.filter((f) => !f.done());
+  if (live.length === chunk.futures.length) return true;
+  if (live.length === 0) return false;
+  chunk.calls = chunk.calls.filter((_, i) => !chunk.futures[i]!.done());
+  chunk.futures = live;
+  return true;
+}
+
 /** Arms `stop`'s signal and timer to call `onStop`; returns what disarms them. */
 export function watchStop(stop: StopOptions | undefined, onStop: (err: Error) => void): (() => void) | undefined {
   const { signal, timeout } = stop ?? {};

@@ -43,7 +43,8 @@ export class Executor implements AsyncDisposable {
   }
 
   /**
-   * Schedules `fn(...args)`; returns its Future at once.
+   * Schedules `fn(...args)`; returns its Future at once. Throws InvalidStateError
+   * (ERR_INVALID_STATE) after shutdown() or terminate(), BrokenPoolError once a worker died.
    *
    * @example
    * const f = ex.submit((a: number, b: number) => a + b, 1, 2);

@@ -52,7 +52,8 @@ export class Pool implements AsyncDisposable {
 
   /**
    * `fn` applied to every item, results in order. With `signal` or `timeout`, the calls
-   * not finished by then are dropped or stopped, and the promise rejects.
+   * not finished by then are dropped or stopped, and the promise rejects. Like every
+   * submit, throws at the call on a closed pool (InvalidStateError) or a broken one.
    *
    * @example
    * await pool.map((x: number) => x * x, [1, 2, 3]); // [1, 4, 9]

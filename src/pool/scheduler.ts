@@ -1,7 +1,7 @@
 import type { Communicator } from '../comm/communicator.ts';
 import { BrokenPoolError, InvalidStateError, PeerExitedError, isRanksError } from '../errors.ts';
 import { Future, type FutureOwner } from './future.ts';
-import { makeChunks, refuseShared, settleChunk, watchStop, type Batch, type Chunk, type StopOptions } from './chunks.ts';
+import { dropSettled, makeChunks, refuseShared, settleChunk, watchStop, type Batch, type Chunk, type StopOptions } from './chunks.ts';
 import type { WorkerHost } from './host.ts';
 import { poolWorld, type PoolTransport } from './hosts.ts';
 import { RESULT, TASK, type ResultMessage } from './protocol.ts';
@@ -226,13 +226,7 @@ export class Scheduler {
 
   /** Drops the chunk's cancelled calls; false if none is left. */
   private start(chunk: Chunk): boolean {
-    const live = chunk.futures.filter((f) => !f.done());
-    if (live.length === chunk.futures.length) return true;
-    if (live.length > 0) {
-      chunk.calls = chunk.calls.filter((_, i) => !chunk.futures[i]!.done());
-      chunk.futures = live;
-      return true;
-    }
+    if (dropSettled(chunk)) return true;
     this.forget(chunk);
     this.checkDrained();
     return false;
