@@ -33,7 +33,7 @@ export { Future } from './pool/future.ts';
 export { wait, asCompleted, type ReturnWhen, type Completed } from './pool/waiting.ts';
 export { tasks, type Task, type Tasks, type TaskArgs, type TaskResult } from './pool/tasks.ts';
 export { Executor } from './pool/executor.ts';
-export { Pool, type TaskLike, type CallOptions, type MapOptions, type StreamMapOptions, type WorkerOptions, type CommWorkerOptions } from './pool/pool.ts';
+export { Pool, type TaskLike, type CallOptions, type MapOptions, type StreamMapOptions, type WorkerOptions, type CommWorkerOptions, type ProgressOption, type ProgressStream } from './pool/pool.ts';
 export { Process, type ProcessOptions } from './pool/process.ts';
 export { farm } from './farm/farm.ts';
 export type { FarmInput, FarmOptions, FarmProgress } from './farm/options.ts';

@@ -89,6 +89,16 @@ export function settleChunk(chunk: Chunk, outcomes: Outcome[] | null, values: un
   });
 }
 
+/** Drops the chunk's calls already settled (cancelled); false if none is left. */
+export function dropSettled(chunk: Chunk): boolean {
+  const live = chunk.futures.filter((f) => !f.done());
+  if (live.length === chunk.futures.length) return true;
+  if (live.length === 0) return false;
+  chunk.calls = chunk.calls.filter((_, i) => !chunk.futures[i]!.done());
+  chunk.futures = live;
+  return true;
+}
+
 /** Arms `stop`'s signal and timer to call `onStop`; returns what disarms them. */
 export function watchStop(stop: StopOptions | undefined, onStop: (err: Error) => void): (() => void) | undefined {
   const { signal, timeout } = stop ?? {};
@@ -107,7 +117,11 @@ export function watchStop(stop: StopOptions | undefined, onStop: (err: Error) =>
   };
 }
 
-/** Rejects the calls whose arguments cannot be serialized; true if some calls are left. */
+/**
+ * Rejects the calls whose arguments cannot be serialized, each with a DataCloneError whose
+ * path starts at `arguments`; true if some calls are left to send (false when all or none
+ * were at fault).
+ */
 export function dropUnclonable(chunk: Chunk): boolean {
   if (chunk.bulk) {
     // One future for all: it fails with the first call that cannot be sent.

@@ -59,9 +59,12 @@ export class Dispatch {
     const msg = [taskMessage(chunk, side ? null : chunk.calls)];
     this.send(msg, rank, (err) => {
       if (!this.held(chunk, rank)) return;
-      // One call's bad argument rejects that call only: the rest of its chunk goes on.
-      if (err instanceof DataCloneError && chunk.calls.length > 1 && dropUnclonable(chunk)) {
-        this.send([taskMessage(chunk, chunk.calls)], rank, () => undefined);
+      // One call's bad argument rejects that call only, with a path that names it
+      // (`arguments[0].handler`, not the message's own layout): the rest of its chunk goes on.
+      if (err instanceof DataCloneError && dropUnclonable(chunk)) {
+        this.send([taskMessage(chunk, chunk.calls)], rank, (again) => {
+          if (this.held(chunk, rank)) this.lost(chunk, again);
+        });
         return;
       }
       this.lost(chunk, err instanceof DataCloneError || !isRanksError(err) ? err : new BrokenPoolError((err as Error).message, { cause: err }));

@@ -1,7 +1,9 @@
 import type { Communicator } from '../comm/communicator.ts';
 import type { Future } from './future.ts';
-import { checkCount, checkSize, commOf, joinPool, makeScheduler, stopOf, type CallOptions, type CommWorkerOptions, type MapOptions, type TaskLike, type WorkerOptions } from './options.ts';
+import { checkCount, checkIterable, checkSize, commOf, joinPool, makeScheduler, stopOf, type CallOptions, type CommWorkerOptions, type MapOptions, type TaskLike, type WorkerOptions } from './options.ts';
 import type { Scheduler } from './scheduler.ts';
+import { mapCalls } from './map.ts';
+import { makeBar } from './progress.ts';
 import { toTask, type TaskArgs, type TaskResult } from './tasks.ts';
 
 /**
@@ -41,7 +43,8 @@ export class Executor implements AsyncDisposable {
   }
 
   /**
-   * Schedules `fn(...args)`; returns its Future at once.
+   * Schedules `fn(...args)`; returns its Future at once. Throws InvalidStateError
+   * (ERR_INVALID_STATE) after shutdown() or terminate(), BrokenPoolError once a worker died.
    *
    * @example
    * const f = ex.submit((a: number, b: number) => a + b, 1, 2);
@@ -70,13 +73,18 @@ export class Executor implements AsyncDisposable {
    * @example
    * await ex.map(math.square, [1, 2, 3], { chunksize: 2 });
    */
-  async map<F extends TaskLike>(fn: F, items: Iterable<TaskArgs<F>[0]>, options?: MapOptions): Promise<TaskResult<F>[]> {
-    const calls = Array.from(items, (x) => [x]);
+  map<F extends TaskLike>(fn: F, items: Iterable<TaskArgs<F>[0]>, options?: MapOptions): Promise<TaskResult<F>[]> {
+    // Like Python's: checked at the call, and the input read whole before any call is
+    // submitted, so an input that throws throws here and no call has run.
+    this.scheduler.checkOpen();
+    checkIterable(items, 'items');
     const task = toTask(fn);
     const stop = stopOf(options);
     const chunksize = checkCount(options?.chunksize, 'chunksize') ?? 1;
-    if (calls.length === 0) return [];
-    return this.scheduler.map<TaskResult<F>>(task, calls, chunksize, stop);
+    const calls = Array.from(items, (x) => [x]);
+    const bar = makeBar(options?.progress, 'ranks map');
+    if (calls.length === 0) return Promise.resolve([]);
+    return mapCalls<TaskResult<F>>(this.scheduler, task, calls, chunksize, stop, bar);
   }
 
   /**
@@ -90,6 +98,17 @@ export class Executor implements AsyncDisposable {
     if (options?.cancelFutures) this.scheduler.cancelPending();
     const closing = this.scheduler.close();
     if (options?.wait ?? true) await closing;
+  }
+
+  /**
+   * Ends the workers now (like Pool.terminate): calls still queued or running reject with
+   * BrokenPoolError (code ERR_BROKEN_POOL).
+   *
+   * @example
+   * await ex.terminate();
+   */
+  terminate(): Promise<void> {
+    return this.scheduler.terminate();
   }
 
   [Symbol.asyncDispose](): Promise<void> {

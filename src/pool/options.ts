@@ -5,22 +5,38 @@ import type { Communicator } from '../comm/communicator.ts';
 import { ArgumentRangeError, InvalidArgumentError } from '../errors.ts';
 import { joinCommPool, type CommPoolOptions } from './comm-host.ts';
 import { Scheduler, type StopOptions } from './scheduler.ts';
+import { poolBar, type ProgressOption } from './progress.ts';
 import { toTask, type Task } from './tasks.ts';
 
 type Fn = (...args: never[]) => unknown;
 /** A task reference from `tasks()`, or a self-contained inline function. */
 export type TaskLike = Task<never[], unknown> | Fn;
 
+/** `value` for a message: ``0 (number)``. */
+export function show(value: unknown): string {
+  return `${typeof value === 'string' ? JSON.stringify(value) : String(value)} (${value === null ? 'null' : typeof value})`;
+}
+
 export function checkSize(size: unknown, name: string): number {
   if (size === undefined) return availableParallelism();
   if (Number.isInteger(size) && (size as number) >= 1) return size as number;
-  throw new ArgumentRangeError(`Expected \`${name}\` to be an integer >= 1, got ${String(size)}`);
+  throw new ArgumentRangeError(`Expected \`${name}\` to be an integer >= 1, got ${show(size)}`);
 }
 
 export function checkCount(value: unknown, name: string): number | undefined {
   if (value === undefined) return undefined;
   if (Number.isInteger(value) && (value as number) >= 1) return value as number;
-  throw new ArgumentRangeError(`Expected \`${name}\` to be an integer >= 1, got ${String(value)}`);
+  throw new ArgumentRangeError(`Expected \`${name}\` to be an integer >= 1, got ${show(value)}`);
+}
+
+/**
+ * Throws InvalidArgumentError (code ERR_INVALID_ARG) unless `items` is an iterable (or,
+ * with `orAsync`, an async iterable): `pool.map(task, 42)` must not resolve `[]`.
+ */
+export function checkIterable(items: unknown, name: string, orAsync = false): void {
+  const has = (key: symbol): boolean => typeof (items as Record<symbol, unknown> | null | undefined)?.[key] === 'function';
+  if (items !== null && items !== undefined && (has(Symbol.iterator) || (orAsync && has(Symbol.asyncIterator)))) return;
+  throw new InvalidArgumentError(`Expected \`${name}\` to be ${orAsync ? 'an iterable or an async iterable' : 'an iterable'}, got ${show(items)}`);
 }
 
 /** What every call takes to stop its tasks early (see StopOptions). */
@@ -29,6 +45,8 @@ export type CallOptions = StopOptions;
 export interface MapOptions extends CallOptions {
   /** Calls sent to a worker at once (>= 1). map's default splits the input in about 4 chunks per worker, imap's is 1. */
   chunksize?: number;
+  /** A progress bar of this call's items, on stderr when it is a terminal (see WorkerOptions.progress). */
+  progress?: ProgressOption;
 }
 /** Options of `imap` and `imapUnordered`. */
 export interface StreamMapOptions extends MapOptions {
@@ -53,6 +71,12 @@ export interface WorkerOptions {
   isolation?: 'thread' | 'process';
   /** Called after every call settles, with the calls settled and submitted so far. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * A progress bar of every call the pool runs, on stderr when stderr is a terminal
+   * (nothing otherwise); `{ stream }` draws it on another terminal stream. It shows while
+   * calls are pending and stops whenever the pool is idle. Default: none.
+   */
+  progress?: ProgressOption;
   /** Heap and stack limits of each worker (node:worker_threads; node's --max-old-space-size and friends for processes): a worker over them dies, and the pool is broken. */
   resourceLimits?: ResourceLimits;
 }
@@ -83,12 +107,18 @@ export function makeScheduler(size: number, options: (WorkerOptions & Internal) 
   if (isolation !== 'thread' && isolation !== 'process') throw new InvalidArgumentError(`Expected \`isolation\` to be 'thread' or 'process', got ${String(isolation)}`);
   if (options?.onProgress !== undefined && typeof options.onProgress !== 'function') throw new InvalidArgumentError('Expected `onProgress` to be a function');
   if (options?.initArgs !== undefined && !Array.isArray(options.initArgs)) throw new InvalidArgumentError('Expected `initArgs` to be an array');
+  const bar = poolBar(options?.progress, 'ranks pool');
+  const user = options?.onProgress;
+  const onProgress = bar && user ? (done: number, total: number): void => {
+    user(done, total);
+    bar(done, total);
+  } : (bar ?? user);
   return new Scheduler({
     size,
     maxTasksPerWorker: checkCount(options?.maxTasksPerWorker, 'maxTasksPerWorker'),
     initializer: options?.initializer === undefined ? undefined : toTask(options.initializer),
     initArgs: options?.initArgs,
-    onProgress: options?.onProgress,
+    onProgress,
     resourceLimits: options?.resourceLimits,
     isolation,
     comm: options?.[COMM],
@@ -108,7 +138,7 @@ export async function joinPool<O extends CommWorkerOptions>(comm: Communicator, 
 }
 
 export function stopOf(options: CallOptions | undefined): StopOptions | undefined {
-  if (options?.timeout !== undefined && !(typeof options.timeout === 'number' && options.timeout >= 0)) throw new ArgumentRangeError(`Expected \`timeout\` to be a number >= 0, got ${String(options.timeout)}`);
+  if (options?.timeout !== undefined && !(typeof options.timeout === 'number' && options.timeout >= 0)) throw new ArgumentRangeError(`Expected \`timeout\` to be a number >= 0, got ${show(options.timeout)}`);
   return options?.signal || options?.timeout !== undefined ? { signal: options.signal, timeout: options.timeout } : undefined;
 }
 

@@ -1,10 +1,13 @@
 import type { Communicator } from '../comm/communicator.ts';
 import { stream } from './imap.ts';
-import { checkCount, checkSize, commOf, joinPool, makeScheduler, stopOf, type CallOptions, type CommWorkerOptions, type MapOptions, type StreamMapOptions, type TaskLike, type WorkerOptions } from './options.ts';
+import { checkCount, checkIterable, checkSize, commOf, joinPool, makeScheduler, stopOf, type CallOptions, type CommWorkerOptions, type MapOptions, type StreamMapOptions, type TaskLike, type WorkerOptions } from './options.ts';
 import type { Scheduler } from './scheduler.ts';
+import { mapCalls } from './map.ts';
+import { makeBar } from './progress.ts';
 import { toTask, type TaskArgs, type TaskResult } from './tasks.ts';
 
 export type { CallOptions, CommWorkerOptions, MapOptions, StreamMapOptions, TaskLike, WorkerOptions } from './options.ts';
+export type { ProgressOption, ProgressStream } from './progress.ts';
 
 /**
  * A pool of worker threads (multiprocessing.Pool): a world whose rank 0, this thread,
@@ -49,13 +52,15 @@ export class Pool implements AsyncDisposable {
 
   /**
    * `fn` applied to every item, results in order. With `signal` or `timeout`, the calls
-   * not finished by then are dropped or stopped, and the promise rejects.
+   * not finished by then are dropped or stopped, and the promise rejects. Like every
+   * submit, throws at the call on a closed pool (InvalidStateError) or a broken one.
    *
    * @example
    * await pool.map((x: number) => x * x, [1, 2, 3]); // [1, 4, 9]
    */
   map<F extends TaskLike>(fn: F, items: Iterable<TaskArgs<F>[0]>, options?: MapOptions): Promise<TaskResult<F>[]> {
-    return this.run<TaskResult<F>>(fn, Array.from(items, (x) => [x]), options);
+    checkIterable(items, 'items');
+    return this.run<TaskResult<F>>(fn, items, (x) => [x], options);
   }
 
   /**
@@ -65,7 +70,11 @@ export class Pool implements AsyncDisposable {
    * await pool.starmap(math.add, [[1, 2], [3, 4]]); // [3, 7]
    */
   starmap<F extends TaskLike>(fn: F, argLists: Iterable<TaskArgs<F>>, options?: MapOptions): Promise<TaskResult<F>[]> {
-    return this.run<TaskResult<F>>(fn, Array.from(argLists, (a) => [...(a as unknown[])]), options);
+    checkIterable(argLists, 'argLists');
+    return this.run<TaskResult<F>>(fn, argLists, (a, i) => {
+      checkIterable(a, `argLists[${i}]`);
+      return [...(a as unknown[])];
+    }, options);
   }
 
   /**
@@ -76,6 +85,7 @@ export class Pool implements AsyncDisposable {
    * for await (const y of pool.imap(math.square, naturals(), { chunksize: 16 })) if (y > 100) break;
    */
   imap<F extends TaskLike>(fn: F, items: Iterable<TaskArgs<F>[0]> | AsyncIterable<TaskArgs<F>[0]>, options?: StreamMapOptions): AsyncGenerator<TaskResult<F>, void, undefined> {
+    checkIterable(items, 'items', true);
     return this.stream<TaskResult<F>>(fn, items, false, true, options);
   }
 
@@ -86,6 +96,7 @@ export class Pool implements AsyncDisposable {
    * for await (const page of pool.imapUnordered(fetchPage, urls)) console.log(page.length);
    */
   imapUnordered<F extends TaskLike>(fn: F, items: Iterable<TaskArgs<F>[0]> | AsyncIterable<TaskArgs<F>[0]>, options?: StreamMapOptions): AsyncGenerator<TaskResult<F>, void, undefined> {
+    checkIterable(items, 'items', true);
     return this.stream<TaskResult<F>>(fn, items, false, false, options);
   }
 
@@ -119,19 +130,31 @@ export class Pool implements AsyncDisposable {
     return this.close();
   }
 
-  private async run<R>(fn: TaskLike, calls: unknown[][], options: MapOptions | undefined): Promise<R[]> {
+  /**
+   * Like Python's Pool.map, everything is checked at the call, and the input read whole
+   * before any call is submitted: bad arguments, a closed pool or an input that throws
+   * throw there, and then no call has run.
+   */
+  private run<R>(fn: TaskLike, items: Iterable<unknown>, toArgs: (item: unknown, i: number) => unknown[], options: MapOptions | undefined): Promise<R[]> {
+    this.scheduler.checkOpen();
     const task = toTask(fn);
     const stop = stopOf(options);
+    const chunksize = checkCount(options?.chunksize, 'chunksize');
+    const calls = Array.from(items, toArgs);
     // Like multiprocessing: about four chunks per worker unless told otherwise.
-    const size = checkCount(options?.chunksize, 'chunksize') ?? this.chunksize ?? Math.max(1, Math.ceil(calls.length / (4 * this.size)));
-    if (calls.length === 0) return [];
-    return this.scheduler.map<R>(task, calls, size, stop);
+    const size = chunksize ?? this.chunksize ?? Math.max(1, Math.ceil(calls.length / (4 * this.size)));
+    const bar = makeBar(options?.progress, 'ranks map');
+    if (calls.length === 0) return Promise.resolve([]);
+    return mapCalls<R>(this.scheduler, task, calls, size, stop, bar);
   }
 
   private stream<R>(fn: TaskLike, items: Iterable<unknown> | AsyncIterable<unknown>, spread: boolean, ordered: boolean, options: StreamMapOptions | undefined): AsyncGenerator<R, void, undefined> {
+    this.scheduler.checkOpen();
     const task = toTask(fn);
     const chunksize = checkCount(options?.chunksize, 'chunksize') ?? this.chunksize ?? 1;
     const window = checkCount(options?.readAhead, 'readAhead') ?? 4 * this.size * chunksize;
-    return stream<R>(this.scheduler, task, items, spread, { chunksize, window: Math.max(window, chunksize), ordered, stop: stopOf(options) });
+    const stop = stopOf(options);
+    const bar = makeBar(options?.progress, ordered ? 'ranks imap' : 'ranks imapUnordered');
+    return stream<R>(this.scheduler, task, items, spread, { chunksize, window: Math.max(window, chunksize), ordered, stop, bar });
   }
 }

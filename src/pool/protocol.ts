@@ -1,5 +1,6 @@
 // What a pool's scheduler (rank 0) and its workers say to each other, over the world's
 // point-to-point channels.
+import { DataCloneError } from '../errors.ts';
 
 export const TASK = 1;
 export const RESULT = 2;
@@ -59,10 +60,18 @@ export function describeError(err: unknown, cloneable: (v: unknown) => boolean):
  */
 export function rebuildError(e: RemoteError): unknown {
   if ('value' in e && e.value !== undefined) return e.value;
-  const ctor = BUILTIN[e.name] ?? Error;
   const cause = new Error(`${e.name}: ${e.message} (in the worker)`);
   cause.name = 'RemoteStack';
   cause.stack = e.stack ?? cause.message;
+  // A result that could not be sent back (or a send in the task that failed) is a
+  // DataCloneError here too: the same class, code and path as a send's.
+  if (e.name === 'DataCloneError' && e.props.code === 'ERR_DATA_CLONE' && typeof e.props.path === 'string') {
+    const clone = new DataCloneError(e.props.path, '');
+    clone.message = e.message;
+    clone.cause = cause;
+    return clone;
+  }
+  const ctor = BUILTIN[e.name] ?? Error;
   const err = new ctor(e.message, { cause });
   if (err.name !== e.name) Object.defineProperty(err, 'name', { value: e.name, configurable: true, writable: true });
   Object.assign(err, e.props);

@@ -1,10 +1,10 @@
 import type { Communicator } from '../comm/communicator.ts';
-import { BrokenPoolError, PeerExitedError, isRanksError } from '../errors.ts';
+import { BrokenPoolError, InvalidStateError, PeerExitedError, isRanksError } from '../errors.ts';
 import { Future, type FutureOwner } from './future.ts';
-import { makeChunks, refuseShared, settleChunk, watchStop, type Batch, type Chunk, type StopOptions } from './chunks.ts';
+import { dropSettled, makeChunks, refuseShared, settleChunk, watchStop, type Batch, type Chunk, type StopOptions } from './chunks.ts';
 import type { WorkerHost } from './host.ts';
 import { poolWorld, type PoolTransport } from './hosts.ts';
-import { RESULT, TASK, valuesOf, type ChunkOutcome, type ResultMessage } from './protocol.ts';
+import { RESULT, TASK, type ResultMessage } from './protocol.ts';
 import type { SchedulerOptions } from './options.ts';
 import type { Task } from './tasks.ts';
 import { Seats } from './seats.ts';
@@ -38,6 +38,8 @@ export class Scheduler {
   private pumping = false;
   private broken: BrokenPoolError | undefined;
   private stopping = false;
+  /** close() or terminate() was called: submits throw (see checkOpen). */
+  private closing = false;
   private closed: Promise<void> | undefined;
   private drained: (() => void)[] = [];
   /** The receive of workers' results under way. */
@@ -64,14 +66,10 @@ export class Scheduler {
    * `bulk` one per chunk, settled with the chunk's outcomes.
    */
   submit<R>(task: Task, calls: unknown[][], chunksize = 1, stop?: StopOptions, bulk = false): Future<R>[] {
+    this.checkOpen();
     const n = bulk ? Math.ceil(calls.length / chunksize) : calls.length;
     const futures: Future<R>[] = new Array<Future<R>>(n);
     for (let i = 0; i < n; i++) futures[i] = new Future<R>();
-    if (this.broken || this.stopping) {
-      const err = this.broken ?? new BrokenPoolError('The pool is closed to new tasks');
-      for (const f of futures) f.setException(err);
-      return futures;
-    }
     if (n === 0) return futures;
     // A queued call can be withdrawn (it stays in its chunk but is skipped when sent), and
     // so can a lone call its worker holds but has not started: see `owner`.
@@ -113,9 +111,14 @@ export class Scheduler {
     },
   };
 
-  /** Every call's result in order (one future per chunk); rejects with a failed call's error. */
-  async map<R>(task: Task, calls: unknown[][], chunksize: number, stop?: StopOptions): Promise<R[]> {
-    return valuesOf<R>(await Promise.all(this.submit<ChunkOutcome>(task, calls, chunksize, stop, true).map((f) => f.result())));
+  /**
+   * Throws, at the call (as Python does), unless the pool takes tasks: InvalidStateError
+   * (ERR_INVALID_STATE) once close(), shutdown() or terminate() was called, BrokenPoolError
+   * (ERR_BROKEN_POOL) once a worker died.
+   */
+  checkOpen(): void {
+    if (this.closing) throw new InvalidStateError('The pool is closed: it takes no new tasks after close(), shutdown() or terminate()');
+    if (this.broken) throw new BrokenPoolError(this.broken.message, { cause: this.broken.cause });
   }
 
   /** Cancels every call not started yet (queued, or held by a worker that can give it back). */
@@ -125,11 +128,13 @@ export class Scheduler {
 
   /** Stops taking tasks; resolves when every queued task has run and the workers have ended. */
   close(): Promise<void> {
+    this.closing = true;
     return (this.closed ??= this.shutdown());
   }
 
   /** Ends the workers now; pending futures reject with BrokenPoolError. */
   async terminate(): Promise<void> {
+    this.closing = true;
     this.stopping = true;
     this.fail(new BrokenPoolError('The pool was terminated'));
     await this.host.terminate();
@@ -221,13 +226,7 @@ export class Scheduler {
 
   /** Drops the chunk's cancelled calls; false if none is left. */
   private start(chunk: Chunk): boolean {
-    const live = chunk.futures.filter((f) => !f.done());
-    if (live.length === chunk.futures.length) return true;
-    if (live.length > 0) {
-      chunk.calls = chunk.calls.filter((_, i) => !chunk.futures[i]!.done());
-      chunk.futures = live;
-      return true;
-    }
+    if (dropSettled(chunk)) return true;
     this.forget(chunk);
     this.checkDrained();
     return false;
@@ -242,8 +241,9 @@ export class Scheduler {
           this.results = this.comm.irecv<ResultMessage[]>(RESULT_TAG);
           replies = await this.results;
         } catch (err) {
-          // A result cut short by its worker's replacement: that chunk is queued again.
-          if (isRanksError(err) && err.code === 'ERR_PEER_EXITED') continue;
+          // A result cut short by its worker's replacement: that chunk is queued again. Or
+          // the receive was cancelled since nothing was left to hear (see checkDrained).
+          if (isRanksError(err) && (err.code === 'ERR_PEER_EXITED' || err.code === 'ERR_CANCELLED')) continue;
           throw err;
         }
         for (const reply of replies) this.settle(reply);
@@ -268,10 +268,16 @@ export class Scheduler {
     settleChunk(chunk, outcomes, values);
   }
 
-  /** Workers that have run maxTasksPerWorker calls and hold nothing are replaced by fresh ones. */
+  /**
+   * Workers that have run maxTasksPerWorker calls and hold nothing are replaced by fresh
+   * ones. Once closing, only as many as the queued chunks still need: a spent worker left
+   * standing with work queued would hang close() (CPython's bug 10332).
+   */
   private retireSpent(): void {
-    if (this.stopping) return;
+    let wanted = this.stopping ? this.queue.length : Infinity;
+    if (wanted === 0) return;
     for (const rank of this.seats.spent()) {
+      if (wanted-- === 0) break;
       const ended = this.host.exited(rank);
       this.comm.isend(null, rank, { tag: TASK }).then(undefined, () => undefined);
       this.vacate(rank, ended.then(() => {
@@ -283,6 +289,9 @@ export class Scheduler {
 
   private checkDrained(): void {
     if (this.chunks.size === 0) for (const d of this.drained.splice(0)) d();
+    // Nothing left to hear (the last calls were stopped or withdrawn): a receive left
+    // waiting would hold the transport awake, and so the process alive, forever.
+    if (!this.outstanding()) this.results?.cancel();
   }
 
   private fail(err: BrokenPoolError): void {

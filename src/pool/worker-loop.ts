@@ -2,6 +2,7 @@
 // task chunks sent by rank 0 (the scheduler) and sends back one outcome per call.
 import { serialize } from 'node:v8';
 import { findUnclonable } from '../codec/clone-path.ts';
+import { DataCloneError } from '../errors.ts';
 import type { Communicator } from '../comm/communicator.ts';
 import { revive } from '../sync/share.ts';
 import { claimedSlot, vetoSlot, type ClaimFlags } from './flags.ts';
@@ -101,9 +102,10 @@ function cloneable(v: unknown): boolean {
   }
 }
 
-function unsendable(result: unknown): TypeError {
+/** Why a task's result cannot go back: a DataCloneError (as for sends) whose path is the user's (`result.handler`). */
+function unsendable(result: unknown): DataCloneError {
   const hit = findUnclonable(result, 'result');
-  return new TypeError(`The task's result cannot be sent back: ${hit ? `${hit.path} is ${hit.what}` : 'it is not cloneable'}`);
+  return new DataCloneError(hit?.path ?? 'result', hit?.what ?? 'the value');
 }
 
 /**
