@@ -93,7 +93,7 @@ export class Communicator extends PointToPoint {
   gather(value: unknown, root?: number, options?: CountsOptions): Promise<unknown> {
     return this.collective(Coll.Gather, () => {
       const r = checkRoot(root, this.size);
-      return { ...gatherPlan(this, 'gather', value, options, (counts, enc) => gather(this, value, r, counts, enc)), root: r };
+      return gatherPlan(this, 'gather', value, r, options, (counts, enc) => gather(this, value, r, counts, enc));
     });
   }
 
@@ -106,7 +106,7 @@ export class Communicator extends PointToPoint {
   allgather<A extends TypedArray>(value: A, options?: CountsOptions): Promise<A>;
   allgather<T>(value: T): Promise<T[]>;
   allgather(value: unknown, options?: CountsOptions): Promise<unknown> {
-    return this.collective(Coll.Allgather, () => gatherPlan(this, 'allgather', value, options, (counts, enc) => allgather(this, value, counts, Coll.Allgather, enc)));
+    return this.collective(Coll.Allgather, () => gatherPlan(this, 'allgather', value, undefined, options, (counts, enc) => allgather(this, value, counts, Coll.Allgather, enc)));
   }
 
   /**
@@ -134,7 +134,7 @@ export class Communicator extends PointToPoint {
     return this.collective(Coll.Reduce, () => {
       const r = checkRoot(root, this.size);
       const into = checkResultInto(value, options?.into, 'reduce');
-      return reducePlan('reduce', value, op, r, (o) => reduce(this, value, o, r, into));
+      return reducePlan('reduce', value, op, r, (o) => reduce(this, value, o, r, into), undefined, { rank: this.rank, mode: 'reduce', into });
     }) as Promise<T | undefined>;
   }
 
@@ -148,7 +148,7 @@ export class Communicator extends PointToPoint {
   allreduce<T>(value: T, op: ReduceOp, options?: ReduceOptions): Promise<T> {
     return this.collective(Coll.Allreduce, () => {
       const into = checkResultInto(value, options?.into, 'allreduce');
-      return reducePlan('allreduce', value, op, 0, (o) => allreduce(this, value, o, into));
+      return reducePlan('allreduce', value, op, 0, (o) => allreduce(this, value, o, into), undefined, { rank: this.rank, mode: 'all', into });
     }) as Promise<T>;
   }
 
@@ -159,7 +159,7 @@ export class Communicator extends PointToPoint {
    * const offset = (await comm.scan(myCount, SUM)) - myCount;
    */
   scan<T>(value: T, op: ReduceOp): Promise<T> {
-    return this.collective(Coll.Scan, () => reducePlan('scan', value, op, 0, (o) => scan(this, value, o, false))) as Promise<T>;
+    return this.collective(Coll.Scan, () => reducePlan('scan', value, op, 0, (o) => scan(this, value, o, false), undefined, { rank: this.rank, mode: 'scan' })) as Promise<T>;
   }
 
   /**
@@ -169,7 +169,7 @@ export class Communicator extends PointToPoint {
    * const offset = (await comm.exscan(myCount, SUM)) ?? 0;
    */
   exscan<T>(value: T, op: ReduceOp): Promise<T | undefined> {
-    return this.collective(Coll.Exscan, () => reducePlan('exscan', value, op, 0, (o) => scan(this, value, o, true))) as Promise<T | undefined>;
+    return this.collective(Coll.Exscan, () => reducePlan('exscan', value, op, 0, (o) => scan(this, value, o, true), undefined, { rank: this.rank, mode: 'exscan' })) as Promise<T | undefined>;
   }
 
   /**
@@ -193,8 +193,8 @@ export class Communicator extends PointToPoint {
       error = err;
     }
     return this.serial(async () => {
-      await agree(this, { coll, root: plan?.root, op: plan?.op, shape: plan?.shape, shapeWhat: plan?.shapeWhat, error });
-      return plan!.run();
+      const rode = await agree(this, { coll, root: plan?.root, op: plan?.op, shape: plan?.shape, shapeWhat: plan?.shapeWhat, ride: plan?.ride, error });
+      return plan!.run(rode);
     });
   }
 

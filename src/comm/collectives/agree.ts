@@ -10,6 +10,7 @@
 // the barrier, which is why a barrier is this step and nothing else); on MPI it is one
 // MPI_Iallreduce. The text of the first bad rank's error rides along (p2p) or follows in
 // one bcast from that rank (MPI, only when there is an error).
+import type { Encoded } from '../../codec/encode.ts';
 import { ARRAY_BUFFER } from '../../codec/kinds.ts';
 import { ANY_TAG } from '../../constants.ts';
 import {
@@ -29,7 +30,20 @@ export interface Proposal {
   shapeWhat?: string;
   /** This rank's argument error, if it has one. */
   error?: unknown;
+  /**
+   * A small payload to carry in the agreement's messages (null: this rank has none to
+   * add but takes part); undefined: this collective does not ride here.
+   */
+  ride?: Encoded | null;
 }
+
+/** Every rank's ridden payload, in rank order (undefined where a rank added none). */
+export type Rode = (Encoded | undefined)[];
+
+/** Payloads up to this size ride in the agreement when every rank's does, on up to RIDE_RANKS ranks. */
+export const RIDE_BYTES = 1024;
+const RIDE_RANKS = 16;
+const NO_BLOCK = 0xffffffff;
 
 /** RANKS_CHECK_COLLECTIVES=0 turns the agreement off (ranks then trust each other's calls). */
 export const AGREE = process.env.RANKS_CHECK_COLLECTIVES !== '0';
@@ -45,11 +59,18 @@ const SHAPE_HI = 2;
 const SHAPE_LO = 3;
 const BAD_LO = 4;
 const BAD_HI = 5;
-const FIELDS = 6;
+/** 1 when some rank's payload did not ride. */
+const MISSED = 6;
+const FIELDS = 7;
 const RECORD_BYTES = FIELDS * 8;
 const CODES: readonly ErrorCode[] = ['ERR_INVALID_ARG', 'ERR_OUT_OF_RANGE', 'ERR_DATA_CLONE'];
 const TEXT_BYTES = 4096;
 const MAX = 4;
+
+/** True when a payload of `bytes` may ride in this communicator's agreement. */
+export function mayRide(comm: CommCore, bytes: number): boolean {
+  return bytes <= RIDE_BYTES && comm.size <= RIDE_RANKS && comm.transport.collectives === undefined && agrees(comm);
+}
 
 /** True when this communicator runs the agreement before its collectives. */
 export function agrees(comm: CommCore): boolean {
@@ -61,12 +82,13 @@ export function agrees(comm: CommCore): boolean {
 
 /**
  * Runs the agreement; resolves when every rank proposed the same call with good
- * arguments, and rejects with the same coded error on every rank otherwise.
+ * arguments (with every rank's payload, when every rank's rode), and rejects with the
+ * same coded error on every rank otherwise.
  */
-export async function agree(comm: CommCore, p: Proposal): Promise<void> {
+export async function agree(comm: CommCore, p: Proposal): Promise<Rode | undefined> {
   if (comm.size === 1 || !agrees(comm)) {
     if (p.error !== undefined) throw p.error;
-    return;
+    return comm.size === 1 && p.ride !== undefined ? [p.ride ?? undefined] : undefined;
   }
   const rec = new Float64Array(FIELDS);
   const rank = comm.rank;
@@ -89,14 +111,26 @@ export async function agree(comm: CommCore, p: Proposal): Promise<void> {
       rec[SHAPE_LO] = (SHAPE_SPAN - 1 - p.shape) * R + low;
     }
   }
+  const ride = p.error === undefined && p.ride !== undefined && mayRide(comm, p.ride?.bytes.byteLength ?? 0);
+  if (!ride) rec[MISSED] = 1;
   const n = comm.transport.collectives;
-  const verdictText = n ? await agreeNative(comm, rec, text) : await agreeP2p(comm, rec, text);
+  let verdictText: string;
+  let blocks: Rode | undefined;
+  if (n) verdictText = await agreeNative(comm, rec, text);
+  else ({ text: verdictText, blocks } = await agreeP2p(comm, rec, text, ride ? (p.ride ?? undefined) : undefined));
   const err = verdict(comm, p, rec, verdictText);
   if (err) throw err;
+  if (rec[MISSED]! > 0 || !blocks) return undefined;
+  // blocks[i] is rank (rank - i)'s: put them in rank order.
+  const size = comm.size;
+  return Array.from({ length: size }, (_, j) => blocks[(rank - j + size) % size]);
 }
 
-// Dissemination: in round k, send to rank + 2^k and receive from rank - 2^k.
-async function agreeP2p(comm: CommCore, rec: Float64Array, text: string): Promise<string> {
+// Dissemination: in round k, send to rank + 2^k and receive from rank - 2^k. Payloads
+// ride as in Bruck's allgather: a rank holds those of ranks rank, rank - 1, ..., and
+// passes on as many as the receiver still lacks.
+async function agreeP2p(comm: CommCore, rec: Float64Array, text: string, mine: Encoded | undefined): Promise<{ text: string; blocks: Rode }> {
+  const blocks: Rode = [mine];
   const t = comm.transport;
   const p = comm.size;
   const r = comm.rank;
@@ -106,37 +140,68 @@ async function agreeP2p(comm: CommCore, rec: Float64Array, text: string): Promis
     const from = world((r - k + p) % p);
     const recv = t.recv(comm.collContext, from, ANY_TAG, undefined);
     recv.promise.catch(() => undefined);
-    const sent = t.send(comm.collContext, world((r + k) % p), tag, ARRAY_BUFFER, pack(rec, text));
+    const sent = t.send(comm.collContext, world((r + k) % p), tag, ARRAY_BUFFER, pack(rec, text, rec[MISSED]! > 0 ? [] : blocks.slice(0, Math.min(k, p - k))));
     if (!sent.done || sent.failed) await sent.promise;
     const got = await recv.promise;
     if (got.tag !== tag) throw new CollectiveMismatchError(comm.name, [
       { rank: r, call: 'a checked collective' },
       { rank: (r - k + p) % p, call: `${describeCall(comm, got.tag)} without the agreement step (RANKS_CHECK_COLLECTIVES=0 on that rank?)` },
     ]);
-    text = combine(rec, got.data, text);
+    text = combine(rec, got.data, text, blocks);
   }
-  return text;
+  return { text, blocks };
 }
 
-function pack(rec: Float64Array, text: string): Uint8Array {
-  if (text === '') return new Uint8Array(rec.buffer.slice(0));
-  const t = Buffer.from(text, 'utf8');
-  const out = new Uint8Array(RECORD_BYTES + t.byteLength);
+// A message: the record, the text's length and the number of blocks (uint32 each), the
+// text, then each block as kind, length (uint32 each) and bytes.
+const HEAD = RECORD_BYTES + 8;
+
+function pack(rec: Float64Array, text: string, blocks: Rode): Uint8Array {
+  const t = text === '' ? undefined : Buffer.from(text, 'utf8');
+  let size = HEAD + (t?.byteLength ?? 0);
+  for (const b of blocks) size += 8 + (b?.bytes.byteLength ?? 0);
+  const out = new Uint8Array(size);
+  const view = new DataView(out.buffer);
   out.set(new Uint8Array(rec.buffer), 0);
-  out.set(t, RECORD_BYTES);
+  view.setUint32(RECORD_BYTES, t?.byteLength ?? 0, true);
+  view.setUint32(RECORD_BYTES + 4, blocks.length, true);
+  let at = HEAD;
+  if (t) {
+    out.set(t, at);
+    at += t.byteLength;
+  }
+  for (const b of blocks) {
+    view.setUint32(at, b ? b.kind : NO_BLOCK, true);
+    view.setUint32(at + 4, b?.bytes.byteLength ?? 0, true);
+    if (b) out.set(b.bytes, at + 8);
+    at += 8 + (b?.bytes.byteLength ?? 0);
+  }
   return out;
 }
 
-/** MAX of the records into `rec`; the text of the lowest bad rank seen so far. */
-function combine(rec: Float64Array, data: Uint8Array, text: string): string {
+/**
+ * MAX of the records into `rec`, the received blocks appended to `blocks`; returns the
+ * text of the lowest bad rank seen so far.
+ */
+function combine(rec: Float64Array, data: Uint8Array, text: string, blocks: Rode): string {
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  const theirBad = view.getFloat64(BAD_LO * 8, true);
-  const takeText = theirBad > rec[BAD_LO]!;
+  const takeText = view.getFloat64(BAD_LO * 8, true) > rec[BAD_LO]!;
   for (let i = 0; i < FIELDS; i++) {
     const v = view.getFloat64(i * 8, true);
     if (v > rec[i]!) rec[i] = v;
   }
-  return takeText ? Buffer.from(data.buffer, data.byteOffset + RECORD_BYTES, data.byteLength - RECORD_BYTES).toString('utf8') : text;
+  const textBytes = view.getUint32(RECORD_BYTES, true);
+  const count = view.getUint32(RECORD_BYTES + 4, true);
+  if (takeText) text = Buffer.from(data.buffer, data.byteOffset + HEAD, textBytes).toString('utf8');
+  let at = HEAD + textBytes;
+  for (let i = 0; i < count; i++) {
+    const kind = view.getUint32(at, true);
+    const len = view.getUint32(at + 4, true);
+    // A copy: aligned for its kind, and owned by whoever decodes it.
+    blocks.push(kind === NO_BLOCK ? undefined : { kind, bytes: data.slice(at + 8, at + 8 + len) });
+    at += 8 + len;
+  }
+  return text;
 }
 
 async function agreeNative(comm: CommCore, rec: Float64Array, text: string): Promise<string> {

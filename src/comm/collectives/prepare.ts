@@ -7,13 +7,15 @@ import { encode, type Encoded } from '../../codec/encode.ts';
 import { rawKind } from '../../codec/kinds.ts';
 import { InvalidArgumentError } from '../../errors.ts';
 import { checkCounts, checkRoot } from '../validate.ts';
-import { shapeOf, type Proposal } from './agree.ts';
+import { RIDE_BYTES, shapeOf, type Proposal, type Rode } from './agree.ts';
+import { bcastRode, gatherRode, reduceRode, rideOf } from './ridden.ts';
 import { split } from './gather.ts';
 import { checkOp, isTypedArray, type Op, type TypedArray } from './ops.ts';
 
 /** A collective's checked arguments, ready for the agreement and then the algorithm. */
 export interface Plan<T> extends Omit<Proposal, 'error' | 'coll'> {
-  run: () => Promise<T>;
+  /** The algorithm, or (given what rode in the agreement) the local computation. */
+  run: (rode?: Rode) => Promise<T> | T;
 }
 
 /** What the algorithms need of the communicator to size their checks. */
@@ -37,8 +39,10 @@ function countsShape(counts: readonly number[] | undefined): number[] {
 /** bcast: the root's value encoded (the one thing that can fail). */
 export function bcastPlan(comm: Sized, value: unknown, root: unknown, run: (root: number, enc: Encoded | undefined) => Promise<unknown>): Plan<unknown> {
   const r = checkRoot(root, comm.size);
-  const enc = comm.rank === r && !ArrayBuffer.isView(value) ? encode(value) : undefined;
-  return { root: r, run: () => run(r, enc) };
+  const root_ = comm.rank === r;
+  const enc = root_ && !ArrayBuffer.isView(value) ? encode(value) : undefined;
+  const ride = root_ ? (ArrayBuffer.isView(value) ? rideOf(value) : enc!.bytes.byteLength <= RIDE_BYTES ? enc : undefined) : null;
+  return { root: r, ride, run: (rode) => (rode ? bcastRode(comm.rank, value, r, rode) : run(r, enc)) };
 }
 
 /** scatter: the root checks that its values split into `size` parts and encodes them. */
@@ -54,7 +58,7 @@ export function scatterPlan(comm: Sized, values: unknown, root: unknown, options
 }
 
 /** gather and allgather: one kind for all, this rank's part as long as `counts` says. */
-export function gatherPlan(comm: Sized, where: string, value: unknown, options: { counts?: readonly number[] } | undefined, run: (counts: readonly number[] | undefined, enc: Encoded | undefined) => Promise<unknown>): Plan<unknown> {
+export function gatherPlan(comm: Sized, where: string, value: unknown, root: number | undefined, options: { counts?: readonly number[] } | undefined, run: (counts: readonly number[] | undefined, enc: Encoded | undefined) => Promise<unknown>): Plan<unknown> {
   const counts = checkCounts(options?.counts, comm.size);
   let shape: number;
   let enc: Encoded | undefined;
@@ -65,7 +69,8 @@ export function gatherPlan(comm: Sized, where: string, value: unknown, options: 
     enc = encode(value);
     shape = shapeOf(-1);
   }
-  return { shape, shapeWhat: SAME_ARRAYS, run: () => run(counts, enc) };
+  const ride = enc ? (enc.bytes.byteLength <= RIDE_BYTES ? enc : undefined) : rideOf(value);
+  return { root, shape, shapeWhat: SAME_ARRAYS, ride, run: (rode) => (rode ? gatherRode(comm.rank, value, root, counts, rode) : run(counts, enc)) };
 }
 
 /** alltoall: `size` values, or a TypedArray that splits into `size` parts. */
@@ -105,11 +110,18 @@ function structure(value: unknown, out: number[]): void {
   } else out.push(6);
 }
 
-/** reduce, allreduce, scan, exscan and reduceScatter: a usable op, and the value it fits. */
-export function reducePlan<T>(where: string, value: unknown, op: unknown, root: number, run: (op: Op) => Promise<T>, counts?: readonly number[]): Plan<T> {
+/**
+ * reduce, allreduce, scan, exscan and reduceScatter: a usable op, and the value it fits.
+ * `mode` (not for reduceScatter) lets a small value ride in the agreement.
+ */
+export function reducePlan<T>(where: string, value: unknown, op: unknown, root: number, run: (op: Op) => Promise<T>, counts?: readonly number[], mode?: { rank: number; mode: 'reduce' | 'all' | 'scan' | 'exscan'; into?: TypedArray }): Plan<T> {
   const o = checkOp(op);
   o.check(value, where);
-  return { root, op: o.code, shape: reduceShape(value, o, counts ? countsShape(counts) : []), shapeWhat: SAME_VALUES, run: () => run(o) };
+  const ride = mode ? rideOf(value) : undefined;
+  return {
+    root, op: o.code, shape: reduceShape(value, o, counts ? countsShape(counts) : []), shapeWhat: SAME_VALUES, ride,
+    run: (rode) => (rode && mode ? (reduceRode(mode.rank, value, o, mode.mode, root, mode.into, rode) as T) : run(o)),
+  };
 }
 
 /** reduceScatter: an array to split, in parts of `counts` or equal ones. */

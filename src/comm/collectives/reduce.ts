@@ -8,12 +8,12 @@ import { reduceBlocks, shmFor } from './shm.ts';
 import { nativeOf, nativeReduce, nativeReduceScatter, reducesNatively } from './native.ts';
 
 /** A copy the reduction may overwrite (TypedArrays); other values are never written to. */
-function owned(v: unknown): unknown {
+export function owned(v: unknown): unknown {
   return isTypedArray(v) ? copyOf(v) : v;
 }
 
 /** The result in `into` when one was given, else as it is (copied when it may be the caller's own `value`). */
-function deliver(result: unknown, into: TypedArray | undefined, mayBeInput = false): unknown {
+export function deliver(result: unknown, into: TypedArray | undefined, mayBeInput = false): unknown {
   if (into) {
     if (into !== result) into.set(result as never);
     return into;
