@@ -9,10 +9,12 @@ import { bounds } from './gather.ts';
 import { allocLike, isTypedArray, type Op, type TypedArray } from './ops.ts';
 import { deliver, owned } from './reduce.ts';
 
-/** This value's encoding when it is small enough to ride (TypedArrays, primitives, short arrays). */
+/**
+ * This value's encoding when it is small enough to ride. Any value is encoded here, so a
+ * value that cannot be serialized is an argument error that every rank learns of.
+ */
 export function rideOf(value: unknown): Encoded | undefined {
   if (ArrayBuffer.isView(value)) return value.byteLength <= RIDE_BYTES ? encode(value) : undefined;
-  if (typeof value === 'object' && value !== null && !(Array.isArray(value) && value.length <= 64)) return undefined;
   const e = encode(value);
   return e.bytes.byteLength <= RIDE_BYTES ? e : undefined;
 }
