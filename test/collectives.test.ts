@@ -58,6 +58,17 @@ describe('collectives: the same suite through the shared-memory algorithms at ev
 });
 
 describe('collective mismatches are reported, not hung', { timeout: 120_000 }, () => {
+  for (const transport of ['threads', 'processes'] as const) {
+    test(`after a mismatch of ops, the next allreduce gives the right sum on every rank (RANKS_CHECK_COLLECTIVES=1, ${transport})`, async () => {
+      process.env.RANKS_CHECK_COLLECTIVES = '1';
+      try {
+        const { exitCodes } = await runFixture('mismatch.ts', 3, ['ops-then-sum'], transport);
+        assert.deepEqual(exitCodes, [0, 0, 0]);
+      } finally {
+        delete process.env.RANKS_CHECK_COLLECTIVES;
+      }
+    });
+  }
   const cases: [string, number, RegExp, boolean][] = [
     ['bcast-vs-barrier', 2, /Collective mismatch on world: rank 1 called barrier\(\) but rank 0 called bcast\(root=0\)/, false],
     ['ops', 3, /called allreduce\(op=(SUM|MAX)\) but rank \d called allreduce\(op=(MAX|SUM)\)/, false],
