@@ -119,7 +119,11 @@ export async function agree(comm: CommCore, p: Proposal): Promise<Rode | undefin
   if (n) verdictText = await agreeNative(comm, rec, text);
   else ({ text: verdictText, blocks } = await agreeP2p(comm, rec, text, ride ? (p.ride ?? undefined) : undefined));
   const err = verdict(comm, p, rec, verdictText);
-  if (err) throw err;
+  if (err) {
+    // The rank whose argument it was keeps its own error as the cause.
+    if (p.error !== undefined && err.cause === undefined) Object.defineProperty(err, 'cause', { value: p.error, configurable: true, writable: true });
+    throw err;
+  }
   if (rec[MISSED]! > 0 || !blocks) return undefined;
   // blocks[i] is rank (rank - i)'s: put them in rank order.
   const size = comm.size;
