@@ -39,9 +39,9 @@ function countsShape(counts: readonly number[] | undefined): number[] {
 /** bcast: the root's value encoded (the one thing that can fail). */
 export function bcastPlan(comm: Sized, value: unknown, root: unknown, run: (root: number, enc: Encoded | undefined) => Promise<unknown>): Plan<unknown> {
   const r = checkRoot(root, comm.size);
-  const root_ = comm.rank === r;
-  const enc = root_ && !ArrayBuffer.isView(value) ? encode(value) : undefined;
-  const ride = root_ ? (ArrayBuffer.isView(value) ? rideOf(value) : enc!.bytes.byteLength <= RIDE_BYTES ? enc : undefined) : null;
+  const isRoot = comm.rank === r;
+  const enc = isRoot && !ArrayBuffer.isView(value) ? encode(value) : undefined;
+  const ride = isRoot ? (ArrayBuffer.isView(value) ? rideOf(value) : enc!.bytes.byteLength <= RIDE_BYTES ? enc : undefined) : null;
   return { root: r, ride, run: (rode) => (rode ? bcastRode(comm.rank, value, r, rode) : run(r, enc)) };
 }
 
