@@ -1,5 +1,5 @@
 // The cost of the collectives' agreement step (see the README's collectives section):
-// `cd bench && node --import tsx agree.ts [iters] [repeats]` runs lib/agree-ranks.ts on
+// `npm run build && cd bench && npm install && node --import tsx agree.ts [iters] [repeats]` runs lib/agree-ranks.ts on
 // the threads transport with 2 and 4 ranks, with the agreement (the default) and without
 // it (RANKS_CHECK_COLLECTIVES=0), and prints a markdown table of medians (min–max).
 import { spawnSync } from 'node:child_process';
