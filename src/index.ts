@@ -2,7 +2,7 @@
 export { world } from './comm/world.ts';
 export { CartComm } from './comm/cart.ts';
 export {
-  Communicator, type SendOptions, type RecvOptions, type ProbeOptions, type SendrecvOptions, type CountsOptions, type CartOptions, type ReduceOptions,
+  Communicator, type SendOptions, type RecvOptions, type ProbeOptions, type SendrecvOptions, type SendrecvReplaceOptions, type CountsOptions, type CartOptions, type ReduceOptions,
 } from './comm/communicator.ts';
 export { Op, SUM, PROD, MIN, MAX, LAND, LOR, LXOR, BAND, BOR, BXOR, MINLOC, MAXLOC, type TypedArray } from './comm/collectives/ops.ts';
 export { Group } from './comm/group.ts';

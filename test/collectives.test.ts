@@ -29,6 +29,20 @@ describe('collectives conformance on the processes transport (point-to-point alg
   });
 });
 
+describe('collectives: the same suite without the agreement step, so small payloads take the point-to-point algorithms', { timeout: 300_000 }, () => {
+  for (const size of [3, 4]) {
+    test(`RANKS_CHECK_COLLECTIVES=0 on ${size} ranks`, async () => {
+      process.env.RANKS_CHECK_COLLECTIVES = '0';
+      try {
+        const { exitCodes } = await runFixture('collectives.ts', size);
+        assert.deepEqual(exitCodes, Array(size).fill(0));
+      } finally {
+        delete process.env.RANKS_CHECK_COLLECTIVES;
+      }
+    });
+  }
+});
+
 describe('collectives: the same suite through the shared-memory algorithms at every size', { timeout: 300_000 }, () => {
   for (const size of [2, 3, 4]) {
     test(`RANKS_SHM_MIN_KIB=0 on ${size} ranks`, async () => {
@@ -44,15 +58,29 @@ describe('collectives: the same suite through the shared-memory algorithms at ev
 });
 
 describe('collective mismatches are reported, not hung', { timeout: 120_000 }, () => {
+  for (const transport of ['threads', 'processes'] as const) {
+    test(`after a mismatch of ops, the next allreduce gives the right sum on every rank (RANKS_CHECK_COLLECTIVES=1, ${transport})`, async () => {
+      process.env.RANKS_CHECK_COLLECTIVES = '1';
+      try {
+        const { exitCodes } = await runFixture('mismatch.ts', 3, ['ops-then-sum'], transport);
+        assert.deepEqual(exitCodes, [0, 0, 0]);
+      } finally {
+        delete process.env.RANKS_CHECK_COLLECTIVES;
+      }
+    });
+  }
   const cases: [string, number, RegExp, boolean][] = [
     ['bcast-vs-barrier', 2, /Collective mismatch on world: rank 1 called barrier\(\) but rank 0 called bcast\(root=0\)/, false],
     ['ops', 3, /called allreduce\(op=(SUM|MAX)\) but rank \d called allreduce\(op=(MAX|SUM)\)/, false],
     ['split-vs-allgather', 2, /rank \d called (allgather\(\)|dup\/split\/createCart\(\)) but rank \d called (dup\/split\/createCart\(\)|allgather\(\))/, false],
+    // Every rank believes it is the root: no payload message could tell, the agreement does.
     ['roots', 2, /called reduce\(op=SUM, root=\d\) but rank \d called reduce\(op=SUM, root=\d\)/, true],
   ];
-  for (const [scenario, size, message, check] of cases) {
-    test(`${scenario} on ${size} ranks${check ? ' (RANKS_CHECK_COLLECTIVES=1)' : ''}`, async () => {
-      if (check) process.env.RANKS_CHECK_COLLECTIVES = '1';
+  // `needs`: only the agreement step (on by default) sees it; the others are also seen by
+  // the tag checks of the payload messages, with the agreement off.
+  for (const [scenario, size, message, needs] of cases) {
+    for (const off of needs ? [false] : [false, true]) test(`${scenario} on ${size} ranks${off ? ' (RANKS_CHECK_COLLECTIVES=0)' : ''}`, async () => {
+      if (off) process.env.RANKS_CHECK_COLLECTIVES = '0';
       try {
         await assert.rejects(runFixture('mismatch.ts', size, [scenario]), (err: Error) => {
           assert.equal((err as { code?: string }).code, 'ERR_RANK_FAILED');

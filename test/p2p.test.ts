@@ -13,6 +13,7 @@ const cases: [string, string][] = [
   ['recv and probe timeout and signal', 'timeouts.ts'],
   ['messages larger than a ring, both ways at once', 'large.ts'],
   ['a refused message goes to the next posted receive that fits, and stays first for a wildcard', 'refused.ts'],
+  ['sendrecv refuses an aliased into; sendrecvReplace swaps through one buffer; translateRanks keeps PROC_NULL', 'sendrecv-replace.ts'],
 ];
 
 // The same suite on both transports of one machine: threads (shared memory) and processes (sockets).

@@ -3,17 +3,20 @@ import { ArgumentRangeError, InvalidArgumentError } from '../errors.ts';
 import { barrier, bcast } from './collectives/bcast.ts';
 import { Coll } from './collectives/call.ts';
 import { allgather, alltoall, gather, scatter } from './collectives/gather.ts';
-import { checkOp, isTypedArray, type Op as ReduceOp, type TypedArray } from './collectives/ops.ts';
+import { isTypedArray, type Op as ReduceOp, type TypedArray } from './collectives/ops.ts';
+import { agree, agrees, shapeOf, type Proposal } from './collectives/agree.ts';
+import { alltoallPlan, bcastPlan, gatherPlan, reducePlan, reduceScatterPlan, scatterPlan, type Plan } from './collectives/prepare.ts';
 import { allreduce, reduce, reduceScatter, scan } from './collectives/reduce.ts';
 import { Group } from './group.ts';
 import type { CartComm } from './cart.ts';
 import type { CartOptions, CountsOptions, ReduceOptions } from './options.ts';
 import { PointToPoint } from './point-to-point.ts';
-import { checkCounts, checkRoot } from './validate.ts';
+import { checkRoot } from './validate.ts';
 
-export type { CountsOptions, CartOptions, ReduceOptions, SendOptions, RecvOptions, ProbeOptions, SendrecvOptions } from './options.ts';
+export type { CountsOptions, CartOptions, ReduceOptions, SendOptions, RecvOptions, ProbeOptions, SendrecvOptions, SendrecvReplaceOptions } from './options.ts';
 
 const NOOP = (): void => {};
+const DONE: Promise<void> = Promise.resolve();
 
 function checkResultInto(value: unknown, into: unknown, where: string): TypedArray | undefined {
   if (into === undefined) return undefined;
@@ -35,6 +38,9 @@ export class Communicator extends PointToPoint {
   private collTail: Promise<void> | undefined;
 
   // ---- Collectives: every rank of the communicator calls them in the same order. ----
+  // Each one checks its arguments on this rank, then agrees with the other ranks on the
+  // call and on what was found (agree.ts) before any payload moves: a bad argument on
+  // one rank, or ranks that disagree about the call, reject on every rank alike.
 
   /**
    * Resolves once every rank of the communicator has called it.
@@ -43,7 +49,8 @@ export class Communicator extends PointToPoint {
    * await comm.barrier();
    */
   barrier(): Promise<void> {
-    return this.serial(() => barrier(this));
+    // The agreement is itself a barrier; without it, the barrier algorithm runs.
+    return this.collective(Coll.Barrier, () => ({ run: () => (agrees(this) ? DONE : barrier(this)) }));
   }
 
   /**
@@ -57,8 +64,7 @@ export class Communicator extends PointToPoint {
   bcast<T>(value: T, root?: number): Promise<T>;
   bcast<T>(value: T | undefined, root?: number): Promise<T>;
   bcast(value: unknown, root?: number): Promise<unknown> {
-    const r = checkRoot(root, this.size);
-    return this.serial(() => bcast(this, value, r));
+    return this.collective(Coll.Bcast, () => bcastPlan(this, value, root, (r, enc) => bcast(this, value, r, enc)));
   }
 
   /**
@@ -72,9 +78,7 @@ export class Communicator extends PointToPoint {
   scatter<A extends TypedArray>(values: A | undefined, root?: number, options?: CountsOptions): Promise<A>;
   scatter<T>(values: readonly T[] | undefined, root?: number): Promise<T>;
   scatter(values: unknown, root?: number, options?: CountsOptions): Promise<unknown> {
-    const r = checkRoot(root, this.size);
-    const counts = checkCounts(options?.counts, this.size);
-    return this.serial(() => scatter(this, values, r, counts));
+    return this.collective(Coll.Scatter, () => scatterPlan(this, values, root, options, (r, counts, enc) => scatter(this, values, r, counts, enc)));
   }
 
   /**
@@ -87,9 +91,10 @@ export class Communicator extends PointToPoint {
   gather<A extends TypedArray>(value: A, root?: number, options?: CountsOptions): Promise<A | undefined>;
   gather<T>(value: T, root?: number): Promise<T[] | undefined>;
   gather(value: unknown, root?: number, options?: CountsOptions): Promise<unknown> {
-    const r = checkRoot(root, this.size);
-    const counts = checkCounts(options?.counts, this.size);
-    return this.serial(() => gather(this, value, r, counts));
+    return this.collective(Coll.Gather, () => {
+      const r = checkRoot(root, this.size);
+      return gatherPlan(this, 'gather', value, r, options, (counts, enc) => gather(this, value, r, counts, enc));
+    });
   }
 
   /**
@@ -101,8 +106,7 @@ export class Communicator extends PointToPoint {
   allgather<A extends TypedArray>(value: A, options?: CountsOptions): Promise<A>;
   allgather<T>(value: T): Promise<T[]>;
   allgather(value: unknown, options?: CountsOptions): Promise<unknown> {
-    const counts = checkCounts(options?.counts, this.size);
-    return this.serial(() => allgather(this, value, counts));
+    return this.collective(Coll.Allgather, () => gatherPlan(this, 'allgather', value, undefined, options, (counts, enc) => allgather(this, value, counts, Coll.Allgather, enc)));
   }
 
   /**
@@ -116,8 +120,7 @@ export class Communicator extends PointToPoint {
   alltoall<A extends TypedArray>(values: A, options?: CountsOptions): Promise<A>;
   alltoall<T>(values: readonly T[]): Promise<T[]>;
   alltoall(values: unknown, options?: CountsOptions): Promise<unknown> {
-    const counts = checkCounts(options?.counts, this.size);
-    return this.serial(() => alltoall(this, values, counts));
+    return this.collective(Coll.Alltoall, () => alltoallPlan(this, values, options, (counts, enc) => alltoall(this, values, counts, enc)));
   }
 
   /**
@@ -128,10 +131,11 @@ export class Communicator extends PointToPoint {
    * const total = await comm.reduce(localSum, SUM, 0);
    */
   reduce<T>(value: T, op: ReduceOp, root?: number, options?: ReduceOptions): Promise<T | undefined> {
-    const r = checkRoot(root, this.size);
-    checkOp(op).check(value, 'reduce');
-    const into = checkResultInto(value, options?.into, 'reduce');
-    return this.serial(() => reduce(this, value, op, r, into)) as Promise<T | undefined>;
+    return this.collective(Coll.Reduce, () => {
+      const r = checkRoot(root, this.size);
+      const into = checkResultInto(value, options?.into, 'reduce');
+      return reducePlan('reduce', value, op, r, (o) => reduce(this, value, o, r, into), undefined, { rank: this.rank, mode: 'reduce', into });
+    }) as Promise<T | undefined>;
   }
 
   /**
@@ -142,9 +146,10 @@ export class Communicator extends PointToPoint {
    * await comm.allreduce(grad, SUM, { into: grad }); // in place
    */
   allreduce<T>(value: T, op: ReduceOp, options?: ReduceOptions): Promise<T> {
-    checkOp(op).check(value, 'allreduce');
-    const into = checkResultInto(value, options?.into, 'allreduce');
-    return this.serial(() => allreduce(this, value, op, into)) as Promise<T>;
+    return this.collective(Coll.Allreduce, () => {
+      const into = checkResultInto(value, options?.into, 'allreduce');
+      return reducePlan('allreduce', value, op, 0, (o) => allreduce(this, value, o, into), undefined, { rank: this.rank, mode: 'all', into });
+    }) as Promise<T>;
   }
 
   /**
@@ -154,8 +159,7 @@ export class Communicator extends PointToPoint {
    * const offset = (await comm.scan(myCount, SUM)) - myCount;
    */
   scan<T>(value: T, op: ReduceOp): Promise<T> {
-    checkOp(op).check(value, 'scan');
-    return this.serial(() => scan(this, value, op, false)) as Promise<T>;
+    return this.collective(Coll.Scan, () => reducePlan('scan', value, op, 0, (o) => scan(this, value, o, false), undefined, { rank: this.rank, mode: 'scan' })) as Promise<T>;
   }
 
   /**
@@ -165,8 +169,7 @@ export class Communicator extends PointToPoint {
    * const offset = (await comm.exscan(myCount, SUM)) ?? 0;
    */
   exscan<T>(value: T, op: ReduceOp): Promise<T | undefined> {
-    checkOp(op).check(value, 'exscan');
-    return this.serial(() => scan(this, value, op, true)) as Promise<T | undefined>;
+    return this.collective(Coll.Exscan, () => reducePlan('exscan', value, op, 0, (o) => scan(this, value, o, true), undefined, { rank: this.rank, mode: 'exscan' })) as Promise<T | undefined>;
   }
 
   /**
@@ -176,9 +179,23 @@ export class Communicator extends PointToPoint {
    * const mine = await comm.reduceScatter(new Float64Array(4 * comm.size).fill(1), SUM); // 4 elements, each = size
    */
   reduceScatter<A extends TypedArray | readonly unknown[]>(value: A, op: ReduceOp, options?: CountsOptions): Promise<A> {
-    const counts = checkCounts(options?.counts, this.size);
-    checkOp(op).check(value, 'reduceScatter');
-    return this.serial(() => reduceScatter(this, value, op, counts)) as Promise<A>;
+    return this.collective(Coll.ReduceScatter, () => reduceScatterPlan(this, value, op, options, (o, counts) => reduceScatter(this, value, o, counts))) as Promise<A>;
+  }
+
+  // Checks the arguments here, agrees on the call and on any error with every rank, then
+  // runs the algorithm: all of it in this communicator's collective turn.
+  private collective<T>(coll: Coll, prepare: () => Plan<T>): Promise<T> {
+    let plan: Plan<T> | undefined;
+    let error: unknown;
+    try {
+      plan = prepare();
+    } catch (err) {
+      error = err;
+    }
+    return this.serial(async () => {
+      const rode = await agree(this, { coll, root: plan?.root, op: plan?.op, shape: plan?.shape, shapeWhat: plan?.shapeWhat, ride: plan?.ride, error });
+      return plan!.run(rode);
+    });
   }
 
   // ---- Communicator management ----
@@ -190,7 +207,7 @@ export class Communicator extends PointToPoint {
    * const lib = await comm.dup(); // a library's private channel
    */
   async dup(): Promise<Communicator> {
-    const ctx = await this.agree(0, this.rank);
+    const ctx = await this.agreeContext(0, this.rank);
     this.transport.derive?.(this.context, ctx.context, 0, this.rank, this.group.members);
     return new Communicator(this.transport, ctx.context, this.group, `${this.name}.dup()`, this.contexts);
   }
@@ -203,9 +220,10 @@ export class Communicator extends PointToPoint {
    * const row = await comm.split(Math.floor(comm.rank / 4)); // rows of 4
    */
   async split(color: number, key: number = this.rank): Promise<Communicator | null> {
-    if (!Number.isInteger(color) || (color < 0 && color !== UNDEFINED)) throw new ArgumentRangeError(`Expected \`color\` to be an integer >= 0 or UNDEFINED, got ${String(color)}`);
-    if (!Number.isInteger(key)) throw new ArgumentRangeError(`Expected \`key\` to be an integer, got ${String(key)}`);
-    const { context, all } = await this.agree(color, key);
+    let error: unknown;
+    if (!Number.isInteger(color) || (color < 0 && color !== UNDEFINED)) error = new ArgumentRangeError(`Expected \`color\` to be an integer >= 0 or UNDEFINED, got ${String(color)}`);
+    else if (!Number.isInteger(key)) error = new ArgumentRangeError(`Expected \`key\` to be an integer, got ${String(key)}`);
+    const { context, all } = await this.agreeContext(color, key, { error });
     const members = color === UNDEFINED ? [] : all
       .map(([c, k], r) => ({ c, k, r }))
       .filter((m) => m.c === color)
@@ -225,13 +243,15 @@ export class Communicator extends PointToPoint {
    * const { source, dest } = grid!.shift(0, 1);
    */
   async createCart(dims: readonly number[], options?: CartOptions): Promise<CartComm | null> {
-    if (!Array.isArray(dims) || dims.length === 0 || !dims.every((d) => Number.isInteger(d) && d >= 1)) throw new InvalidArgumentError(`Expected \`dims\` to be a non-empty array of integers >= 1, got ${JSON.stringify(dims)}`);
-    const cells = dims.reduce((a, d) => a * d, 1);
-    if (cells > this.size) throw new ArgumentRangeError(`A ${dims.join('x')} grid needs ${cells} ranks; the communicator has ${this.size}`);
-    const periods = options?.periods ?? dims.map(() => false);
-    if (!Array.isArray(periods) || periods.length !== dims.length) throw new InvalidArgumentError(`Expected \`periods\` to have ${dims.length} booleans, got ${JSON.stringify(periods)}`);
+    let error: unknown;
+    const periods = options?.periods ?? (Array.isArray(dims) ? dims.map(() => false) : []);
+    const cells = Array.isArray(dims) ? dims.reduce((a, d) => a * d, 1) : 0;
+    if (!Array.isArray(dims) || dims.length === 0 || !dims.every((d) => Number.isInteger(d) && d >= 1)) error = new InvalidArgumentError(`Expected \`dims\` to be a non-empty array of integers >= 1, got ${JSON.stringify(dims)}`);
+    else if (cells > this.size) error = new ArgumentRangeError(`A ${dims.join('x')} grid needs ${cells} ranks; the communicator has ${this.size}`);
+    else if (!Array.isArray(periods) || periods.length !== dims.length) error = new InvalidArgumentError(`Expected \`periods\` to have ${dims.length} booleans, got ${JSON.stringify(periods)}`);
     const inside = this.rank < cells;
-    const { context } = await this.agree(inside ? 0 : UNDEFINED, this.rank);
+    const shape = error === undefined ? shapeOf(...dims, -1, ...periods.map(Number)) : undefined;
+    const { context } = await this.agreeContext(inside ? 0 : UNDEFINED, this.rank, { error, shape, shapeWhat: 'different `dims` or `periods`' });
     const members = inside ? Array.from({ length: cells }, (_, r) => this.world(r)) : [];
     this.transport.derive?.(this.context, context, inside ? 0 : UNDEFINED, this.rank, members);
     if (!inside) return null;
@@ -244,7 +264,7 @@ export class Communicator extends PointToPoint {
   // used yet: larger than any member's next free one. Disjoint communicators may share it.
   // A rank makes its communicators one at a time (in call order), so two of its own can
   // never agree on the same number.
-  private agree(color: number, key: number): Promise<{ context: number; all: [number, number][] }> {
+  private agreeContext(color: number, key: number, checked: Omit<Proposal, 'coll'> = {}): Promise<{ context: number; all: [number, number][] }> {
     // Reserve this rank's next creation slot now (call order), and take this
     // communicator's collective turn now too, so a collective called later cannot overtake it.
     const before = this.contexts.making;
@@ -253,6 +273,7 @@ export class Communicator extends PointToPoint {
     return this.serial(async () => {
       try {
         await before;
+        await agree(this, { ...checked, coll: Coll.Create });
         const got = (await allgather(this, [color, key, this.contexts.next], undefined, Coll.Create)) as [number, number, number][];
         const context = Math.max(...got.map((g) => g[2]));
         this.contexts.next = context + 2;

@@ -1,4 +1,4 @@
-import { UNDEFINED } from '../constants.ts';
+import { PROC_NULL, UNDEFINED } from '../constants.ts';
 import { ArgumentRangeError, InvalidArgumentError } from '../errors.ts';
 
 /**
@@ -31,13 +31,13 @@ export class Group {
 
   /**
    * The numbers in `other` of the ranks numbered `ranks` here (UNDEFINED for those that
-   * `other` lacks).
+   * `other` lacks; PROC_NULL stays PROC_NULL, as in MPI).
    *
    * @example
    * sub.group.translateRanks([0], comm.group); // [rank in comm of sub's rank 0]
    */
   translateRanks(ranks: readonly number[], other: Group): number[] {
-    return ranks.map((r) => other.index.get(this.member(r)) ?? UNDEFINED);
+    return ranks.map((r) => (r === PROC_NULL ? PROC_NULL : (other.index.get(this.member(r)) ?? UNDEFINED)));
   }
 
   /**

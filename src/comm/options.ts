@@ -40,6 +40,18 @@ export interface SendrecvOptions<B extends ArrayBufferView = ArrayBufferView> {
   status?: Status;
 }
 
+/** Options of `sendrecvReplace`. */
+export interface SendrecvReplaceOptions {
+  /** Tag of the message sent: 0..TAG_UB; default 0. */
+  sendTag?: number;
+  /** A rank, ANY_SOURCE (default) or PROC_NULL (then `buf` is left as it is). */
+  source?: number;
+  /** A tag or ANY_TAG (default). */
+  recvTag?: number;
+  /** Filled with the received message's source, tag and size. */
+  status?: Status;
+}
+
 /** Options of the v-forms: how many elements each rank's part has. */
 export interface CountsOptions {
   /** Elements per rank, `size` entries (scatterv, gatherv, allgatherv, alltoallv, reduce_scatter). */

@@ -1,10 +1,12 @@
-import { decode, encode } from '../codec/encode.ts';
+import { bytesOf, decode, encode } from '../codec/encode.ts';
+import { rawKind } from '../codec/kinds.ts';
+import { InvalidArgumentError } from '../errors.ts';
 import { ANY_TAG, PROC_NULL } from '../constants.ts';
 import { Op } from '../transport/op.ts';
 import type { Envelope, Received, Transport } from '../transport/transport.ts';
 import { Group } from './group.ts';
 import { guard } from './guard.ts';
-import { contextsAfter, type Contexts, type ProbeOptions, type RecvOptions, type SendOptions, type SendrecvOptions } from './options.ts';
+import { contextsAfter, type Contexts, type ProbeOptions, type RecvOptions, type SendOptions, type SendrecvOptions, type SendrecvReplaceOptions } from './options.ts';
 import { Request } from './request.ts';
 import { Status } from './status.ts';
 import { checkDest, checkInto, checkRecvTag, checkSendTag, checkSource, checkTimeout } from './validate.ts';
@@ -108,10 +110,33 @@ export class PointToPoint {
   async sendrecv<T = unknown>(value: unknown, dest: number, options?: SendrecvOptions): Promise<T> {
     const d = checkDest(dest, this.size);
     const sendTag = checkSendTag(options?.sendTag, 'sendTag');
+    checkNoAlias(value, options?.into);
     const enc = d === PROC_NULL ? undefined : encode(value);
     const recv = this.startRecv({ source: options?.source, tag: options?.recvTag ?? ANY_TAG, into: options?.into }, options?.status, 'recvTag');
     if (enc) await this.transport.send(this.context, this.world(d), sendTag, enc.kind, enc.bytes).promise;
     return (await recv.promise) as T;
+  }
+
+  /**
+   * Sends `buf` to `dest`, then receives from `source` into `buf` itself (MPI_Sendrecv_replace):
+   * what was sent is a copy taken first, so the message received may overwrite it. The
+   * message must fit `buf` (else ERR_TRUNCATE, and it stays queued); `status` says how
+   * many bytes came. Resolves with `buf`.
+   *
+   * @example
+   * const halo = new Float64Array(64);
+   * await comm.sendrecvReplace(halo, right, { source: left }); // halo now holds left's
+   */
+  async sendrecvReplace<B extends ArrayBufferView>(buf: B, dest: number, options?: SendrecvReplaceOptions): Promise<B> {
+    if (!ArrayBuffer.isView(buf)) throw new InvalidArgumentError(`Expected \`buf\` to be a TypedArray, Buffer or DataView, got ${buf === null ? 'null' : typeof buf}`);
+    const d = checkDest(dest, this.size);
+    const sendTag = checkSendTag(options?.sendTag, 'sendTag');
+    const kind = rawKind(buf)!;
+    const copy = d === PROC_NULL ? undefined : bytesOf(buf).slice();
+    const recv = this.startRecv({ source: options?.source, tag: options?.recvTag ?? ANY_TAG, into: buf }, options?.status, 'recvTag');
+    if (copy) await this.transport.send(this.context, this.world(d), sendTag, kind, copy).promise;
+    await recv.promise;
+    return buf;
   }
 
   /**
@@ -202,5 +227,24 @@ export class PointToPoint {
     op.finish = finish;
     guard(op, 'recv', options?.signal, timeout);
     return op;
+  }
+}
+
+/** The bytes a value to send occupies: its buffer and byte range, if it has memory of its own. */
+function memoryOf(value: unknown): { buffer: ArrayBufferLike; start: number; end: number } | undefined {
+  if (ArrayBuffer.isView(value)) return { buffer: value.buffer, start: value.byteOffset, end: value.byteOffset + value.byteLength };
+  if (value instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && value instanceof SharedArrayBuffer)) return { buffer: value, start: 0, end: value.byteLength };
+  return undefined;
+}
+
+/** sendrecv cannot receive into the memory it sends from (use sendrecvReplace). */
+function checkNoAlias(value: unknown, into: unknown): void {
+  if (!ArrayBuffer.isView(into)) return;
+  const sent = memoryOf(value);
+  if (!sent || sent.buffer !== into.buffer) return;
+  const start = Math.max(sent.start, into.byteOffset);
+  const end = Math.min(sent.end, into.byteOffset + into.byteLength);
+  if (start < end) {
+    throw new InvalidArgumentError(`sendrecv: \`into\` shares bytes ${start}..${end} of its buffer with the value sent; receive into other memory, or use sendrecvReplace(buf, dest, options) to send and receive in one buffer`);
   }
 }

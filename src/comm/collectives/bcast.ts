@@ -1,4 +1,4 @@
-import { bytesOf, decode, encode } from '../../codec/encode.ts';
+import { bytesOf, decode, encode, type Encoded } from '../../codec/encode.ts';
 import { isValueKind, kindName } from '../../codec/kinds.ts';
 import { KindMismatchError, TruncationError } from '../../errors.ts';
 import { Call, Coll, EMPTY, RAW, all, early, refusedMessage, type CommCore } from './call.ts';
@@ -11,7 +11,6 @@ export async function barrier(comm: CommCore): Promise<void> {
   const n = nativeOf(comm);
   if (n) return nativeBarrier(n, comm);
   const c = new Call(comm, Coll.Barrier);
-  await c.check();
   const p = c.size;
   for (let k = 1; k < p; k <<= 1) {
     const recv = early(c.recv((c.rank - k + p) % p));
@@ -27,11 +26,10 @@ const CTRL_BYTES = 32;
  * Binomial-tree broadcast for small payloads; on shared memory, large payloads are
  * copied once into the root's segment and once out of it by each receiver.
  */
-export async function bcast(comm: CommCore, value: unknown, root: number): Promise<unknown> {
+export async function bcast(comm: CommCore, value: unknown, root: number, encoded?: Encoded): Promise<unknown> {
   const n = nativeOf(comm);
-  if (n) return nativeBcast(n, comm, value, root);
+  if (n) return nativeBcast(n, comm, value, root, encoded);
   const c = new Call(comm, Coll.Bcast, root);
-  await c.check();
   const p = c.size;
   if (p === 1) return value;
   const vrank = (c.rank - root + p) % p;
@@ -39,7 +37,7 @@ export async function bcast(comm: CommCore, value: unknown, root: number): Promi
   const real = (v: number): number => (v + root) % p;
   const kids = children.map(real);
   if (vrank === 0) {
-    const enc = encode(value);
+    const enc = encoded ?? encode(value);
     if (shmFor(comm, enc.bytes.byteLength)) await bcastRoot(c, enc.kind, enc.bytes, kids);
     else await all(kids.map((k) => c.send(k, 0, enc.kind, enc.bytes)));
     return value;

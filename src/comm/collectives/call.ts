@@ -1,4 +1,4 @@
-import { ARRAY_BUFFER } from '../../codec/kinds.ts';
+import { ARRAY_BUFFER, rawKind } from '../../codec/kinds.ts';
 import { ANY_TAG } from '../../constants.ts';
 import { CollectiveMismatchError, isRanksError } from '../../errors.ts';
 import type { Op } from '../../transport/op.ts';
@@ -40,13 +40,13 @@ function rootBits(tagUb: number | undefined): number {
 }
 
 export const EMPTY = new Uint8Array(0);
-/** RANKS_CHECK_COLLECTIVES=1: every collective first checks that all ranks make the same call. */
-const CHECK = process.env.RANKS_CHECK_COLLECTIVES === '1';
-const CHECK_PHASE = 15;
-const READY: Promise<void> = Promise.resolve();
+/** Phase of the agreement messages (agree.ts); their tag names no call. */
+const AGREE_PHASE = 15;
 export { ARRAY_BUFFER as RAW };
+/** The codec kind of a Float64Array. */
+export const FLOAT64 = rawKind(new Float64Array(0))!;
 
-function describeCall(bits: number, r: number): string {
+function bitsDescription(bits: number, r: number): string {
   const coll = (bits >>> (r + 6)) & 15;
   const op = (bits >>> r) & 63;
   const root = bits & ((1 << r) - 1);
@@ -54,6 +54,28 @@ function describeCall(bits: number, r: number): string {
   if (REDUCING.has(coll)) args.push(`op=${opName(op)}`);
   if (ROOTED.has(coll)) args.push(`root=${root}`);
   return `${NAMES[coll] ?? `collective #${coll}`}(${args.join(', ')})`;
+}
+
+/** The call a tag (or a call's bits) names on this communicator: `reduce(op=SUM, root=0)`. */
+export function describeCall(comm: CommCore, bits: number): string {
+  const r = rootBits(comm.transport.tagUb);
+  return bitsDescription(bits & ((1 << (r + 10)) - 1), r);
+}
+
+/** The bits that name a call (collective, op, root) in its tags. */
+export function callBits(comm: CommCore, coll: Coll, root: number, op: number): number {
+  const r = rootBits(comm.transport.tagUb);
+  return (coll << (r + 6)) | (op << r) | (root & ((1 << r) - 1));
+}
+
+/** The tag of the agreement messages: the agreement phase, no call. */
+export function agreeTag(comm: CommCore): number {
+  return AGREE_PHASE << (rootBits(comm.transport.tagUb) + 10);
+}
+
+/** A collective's name: `scatter`. */
+export function collName(coll: Coll): string {
+  return NAMES[coll] ?? `collective #${coll}`;
 }
 
 /**
@@ -75,23 +97,6 @@ export class Call {
     this.phaseShift = r + 10;
     this.callMask = (1 << this.phaseShift) - 1;
     this.bits = (coll << (r + 6)) | (op << r) | (root & ((1 << r) - 1));
-  }
-
-  /**
-   * With RANKS_CHECK_COLLECTIVES=1, every rank tells every other which call it makes
-   * before any data moves, so a mismatch that the data's own path would not reveal
-   * (different roots, a rank whose part of the algorithm only sends) is reported too.
-   */
-  check(): Promise<void> {
-    if (!CHECK || this.size === 1) return READY;
-    return this.checkAll();
-  }
-
-  private async checkAll(): Promise<void> {
-    const sends = [];
-    for (let j = 0; j < this.size; j++) if (j !== this.rank) sends.push(this.send(j, CHECK_PHASE, ARRAY_BUFFER, EMPTY));
-    for (let j = 0; j < this.size; j++) if (j !== this.rank) await this.recv(j);
-    await all(sends);
   }
 
   /** The world rank of member `r`. */
@@ -131,8 +136,8 @@ export class Call {
 
   private mismatch(source: number, tag: number): CollectiveMismatchError {
     return new CollectiveMismatchError(this.comm.name, [
-      { rank: this.rank, call: describeCall(this.bits, this.r) },
-      { rank: source, call: describeCall(tag & this.callMask, this.r) },
+      { rank: this.rank, call: bitsDescription(this.bits, this.r) },
+      { rank: source, call: bitsDescription(tag & this.callMask, this.r) },
     ]);
   }
 }

@@ -45,15 +45,14 @@ async function recvPart(c: Call, where: string, j: number, kind: number, dest: T
 }
 
 /** Scatter: on the transport's native collectives when it has them. */
-export function scatter(comm: CommCore, values: unknown, root: number, counts: readonly number[] | undefined): Promise<unknown> {
+export function scatter(comm: CommCore, values: unknown, root: number, counts: readonly number[] | undefined, encoded?: (Encoded | undefined)[]): Promise<unknown> {
   const n = nativeOf(comm);
-  return n ? nativeScatter(n, comm, values, root, counts) : scatterP2p(comm, values, root, counts);
+  return n ? nativeScatter(n, comm, values, root, counts, encoded) : scatterP2p(comm, values, root, counts, encoded);
 }
 
 /** Linear scatter: the root sends each rank its part (TypedArray parts are views, not copies). */
-export async function scatterP2p(comm: CommCore, values: unknown, root: number, counts: readonly number[] | undefined): Promise<unknown> {
+export async function scatterP2p(comm: CommCore, values: unknown, root: number, counts: readonly number[] | undefined, encoded?: (Encoded | undefined)[]): Promise<unknown> {
   const c = new Call(comm, Coll.Scatter, root);
-  await c.check();
   const p = c.size;
   if (c.rank !== root) {
     const r = await c.recv(root);
@@ -69,20 +68,19 @@ export async function scatterP2p(comm: CommCore, values: unknown, root: number, 
     return mine;
   }
   const list = needArray('scatter', values, p);
-  const enc = list.map((v, j) => (j === root ? undefined : encode(v)));
+  const enc = encoded ?? list.map((v, j) => (j === root ? undefined : encode(v)));
   await all(enc.flatMap((e, j) => (e ? [c.send(j, 0, e.kind, e.bytes)] : [])));
   return list[root];
 }
 
 /** Linear gather into one array (TypedArrays: one concatenated TypedArray, each part received in place). */
-export async function gather(comm: CommCore, value: unknown, root: number, counts: readonly number[] | undefined): Promise<unknown> {
+export async function gather(comm: CommCore, value: unknown, root: number, counts: readonly number[] | undefined, encoded?: Encoded): Promise<unknown> {
   const n = nativeOf(comm);
   if (n && isTypedArray(value)) return nativeGather(n, comm, value, root, counts);
   const c = new Call(comm, Coll.Gather, root);
-  await c.check();
   const p = c.size;
   if (c.rank !== root) {
-    const e = encode(value);
+    const e = encoded ?? encode(value);
     await c.send(root, 0, e.kind, e.bytes).promise;
     return undefined;
   }
@@ -114,11 +112,10 @@ function place(where: string, value: TypedArray, rank: number, size: number, cou
 }
 
 /** Ring allgather: size - 1 steps, each passing one part to the right. */
-export async function allgather(comm: CommCore, value: unknown, counts: readonly number[] | undefined, coll = Coll.Allgather): Promise<unknown> {
+export async function allgather(comm: CommCore, value: unknown, counts: readonly number[] | undefined, coll = Coll.Allgather, encoded?: Encoded): Promise<unknown> {
   const n = nativeOf(comm);
   if (n && isTypedArray(value)) return nativeAllgather(n, comm, value, counts);
   const c = new Call(comm, coll);
-  await c.check();
   const p = c.size;
   const r = c.rank;
   const right = (r + 1) % p;
@@ -134,7 +131,7 @@ export async function allgather(comm: CommCore, value: unknown, counts: readonly
     return result;
   }
   const parts: Encoded[] = new Array(p);
-  parts[r] = encode(value);
+  parts[r] = encoded ?? encode(value);
   for (let s = 0; s < p - 1; s++) {
     const recv = early(c.recv(left));
     const e = parts[(r - s + p) % p]!;
@@ -146,11 +143,10 @@ export async function allgather(comm: CommCore, value: unknown, counts: readonly
 }
 
 /** Every rank sends part j to rank j. TypedArrays: split in equal parts or by `counts` (what this rank sends to each). */
-export async function alltoall(comm: CommCore, values: unknown, counts: readonly number[] | undefined): Promise<unknown> {
+export async function alltoall(comm: CommCore, values: unknown, counts: readonly number[] | undefined, encoded?: (Encoded | undefined)[]): Promise<unknown> {
   const n = nativeOf(comm);
   if (n && isTypedArray(values)) return nativeAlltoall(n, comm, values, counts);
   const c = new Call(comm, Coll.Alltoall);
-  await c.check();
   const p = c.size;
   const r = c.rank;
   if (isTypedArray(values)) {
@@ -170,12 +166,12 @@ export async function alltoall(comm: CommCore, values: unknown, counts: readonly
     await Promise.all(recvs);
     return result;
   }
-  return alltoallValues(c, needArray('alltoall', values, p));
+  return alltoallValues(c, needArray('alltoall', values, p), encoded);
 }
 
-async function alltoallValues(c: Call, list: unknown[]): Promise<unknown[]> {
+async function alltoallValues(c: Call, list: unknown[], encoded?: (Encoded | undefined)[]): Promise<unknown[]> {
   const p = c.size;
-  const enc = list.map((v, j) => (j === c.rank ? undefined : encode(v)));
+  const enc = encoded ?? list.map((v, j) => (j === c.rank ? undefined : encode(v)));
   const out: unknown[] = new Array(p);
   out[c.rank] = list[c.rank];
   const recvs = Array.from({ length: p }, async (_, j) => {

@@ -1,10 +1,10 @@
 // Gather, allgather, scatter and alltoall of TypedArrays on the transport's native
 // collectives (MPI_Igatherv, ...), with the same validation and results as gather.ts.
-import { bytesOf } from '../../codec/encode.ts';
+import { bytesOf, type Encoded } from '../../codec/encode.ts';
 import { NODE_BUFFER, TYPED, TYPED_BASE, rawKind } from '../../codec/kinds.ts';
 import { InvalidArgumentError } from '../../errors.ts';
 import type { NativeCollectives } from '../../transport/native.ts';
-import { Call, Coll, type CommCore } from './call.ts';
+import type { CommCore } from './call.ts';
 import { bounds, scatterP2p, split } from './gather.ts';
 import { contextOf } from './native.ts';
 import { allocLike, isTypedArray, type TypedArray } from './ops.ts';
@@ -16,7 +16,6 @@ function partCounts(where: string, value: TypedArray, rank: number, size: number
 }
 
 export async function nativeGather(n: NativeCollectives, comm: CommCore, value: TypedArray, root: number, counts: readonly number[] | undefined): Promise<TypedArray | undefined> {
-  await new Call(comm, Coll.Gather, root).check();
   const cnt = partCounts('gather', value, comm.rank, comm.size, counts);
   const out = comm.rank === root ? allocLike(value, bounds(cnt)[comm.size]!) : undefined;
   await n.gatherv(contextOf(comm), rawKind(value)!, bytesOf(value), out && bytesOf(out), cnt, root).promise;
@@ -24,7 +23,6 @@ export async function nativeGather(n: NativeCollectives, comm: CommCore, value: 
 }
 
 export async function nativeAllgather(n: NativeCollectives, comm: CommCore, value: TypedArray, counts: readonly number[] | undefined): Promise<TypedArray> {
-  await new Call(comm, Coll.Allgather).check();
   const cnt = partCounts('allgather', value, comm.rank, comm.size, counts);
   const out = allocLike(value, bounds(cnt)[comm.size]!);
   await n.allgatherv(contextOf(comm), rawKind(value)!, bytesOf(value), bytesOf(out), cnt).promise;
@@ -32,7 +30,6 @@ export async function nativeAllgather(n: NativeCollectives, comm: CommCore, valu
 }
 
 export async function nativeAlltoall(n: NativeCollectives, comm: CommCore, values: TypedArray, counts: readonly number[] | undefined): Promise<TypedArray> {
-  await new Call(comm, Coll.Alltoall).check();
   const p = comm.size;
   const sendCounts = split('alltoall', values.length, p, counts);
   let recvCounts = sendCounts;
@@ -60,8 +57,7 @@ const BAD = 2;
  * part size); a TypedArray then goes through MPI_Iscatterv, anything else through the
  * point-to-point scatter, on every rank alike.
  */
-export async function nativeScatter(n: NativeCollectives, comm: CommCore, values: unknown, root: number, counts: readonly number[] | undefined): Promise<unknown> {
-  await new Call(comm, Coll.Scatter, root).check();
+export async function nativeScatter(n: NativeCollectives, comm: CommCore, values: unknown, root: number, counts: readonly number[] | undefined, encoded?: (Encoded | undefined)[]): Promise<unknown> {
   const p = comm.size;
   const ctx = contextOf(comm);
   const head = new Float64Array(3);
@@ -81,7 +77,7 @@ export async function nativeScatter(n: NativeCollectives, comm: CommCore, values
   await n.bcast(ctx, bytesOf(head), root).promise;
   if (failure) throw failure;
   if (head[0] === BAD) throw new InvalidArgumentError(`scatter: the root (rank ${root}) could not split its TypedArray into ${p} parts`);
-  if (head[0] === VALUES) return scatterP2p(comm, values, root, counts);
+  if (head[0] === VALUES) return scatterP2p(comm, values, root, counts, encoded);
   const kind = head[1]!;
   parts ??= counts ?? new Array<number>(p).fill(head[2]!);
   const out = alloc(kind, parts[comm.rank]!);

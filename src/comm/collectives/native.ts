@@ -3,11 +3,12 @@
 // payloads inline); reductions of TypedArrays (and numbers) with the built-in ops MPI
 // has for their element type. Anything else returns undefined and the caller runs the
 // point-to-point algorithm, so every rank makes the same choice from what it was given.
-import { bytesOf, decode, encode } from '../../codec/encode.ts';
+import { bytesOf, decode, encode, type Encoded } from '../../codec/encode.ts';
 import { isValueKind, kindName, rawKind } from '../../codec/kinds.ts';
 import { InvalidArgumentError, KindMismatchError, TruncationError } from '../../errors.ts';
 import type { NativeCollectives, ReduceMode } from '../../transport/native.ts';
-import { Call, Coll, type CommCore } from './call.ts';
+import { agrees } from './agree.ts';
+import { FLOAT64, type CommCore } from './call.ts';
 import { allocLike, isTypedArray, type Op, type TypedArray } from './ops.ts';
 
 /** The transport's native collectives, if it has any. */
@@ -21,7 +22,6 @@ export function contextOf(comm: CommCore): number {
 }
 
 export async function nativeBarrier(n: NativeCollectives, comm: CommCore): Promise<void> {
-  await new Call(comm, Coll.Barrier).check();
   await n.barrier(contextOf(comm)).promise;
 }
 
@@ -29,8 +29,7 @@ export async function nativeBarrier(n: NativeCollectives, comm: CommCore): Promi
 const HEAD = 256;
 const INLINE = HEAD - 16;
 
-export async function nativeBcast(n: NativeCollectives, comm: CommCore, value: unknown, root: number): Promise<unknown> {
-  await new Call(comm, Coll.Bcast, root).check();
+export async function nativeBcast(n: NativeCollectives, comm: CommCore, value: unknown, root: number, encoded?: Encoded): Promise<unknown> {
   const ctx = contextOf(comm);
   if (isTypedArray(value) && n.mixed(ctx)) {
     // Every rank passes its array (the root's data, the others' buffers to fill).
@@ -40,7 +39,7 @@ export async function nativeBcast(n: NativeCollectives, comm: CommCore, value: u
   const head = new Uint8Array(HEAD);
   const meta = new Float64Array(head.buffer, 0, 2);
   if (comm.rank === root) {
-    const enc = encode(value);
+    const enc = encoded ?? encode(value);
     const bytes = enc.bytes.byteLength;
     meta[0] = enc.kind;
     meta[1] = bytes;
@@ -63,12 +62,9 @@ export async function nativeBcast(n: NativeCollectives, comm: CommCore, value: u
   return value;
 }
 
-/** From this size up, ranks first agree that they all pass the same length (as the shared-memory path does). */
+/** From this size up, ranks without the agreement step (agree.ts) first check that they all pass the same length. */
 const CHECK_BYTES = 256 * 1024;
 const NUMBER_OPS = 4;
-const FLOAT64 = rawKind(new Float64Array(0))!;
-
-const COLL: Record<ReduceMode, Coll> = { reduce: Coll.Reduce, all: Coll.Allreduce, scan: Coll.Scan, exscan: Coll.Exscan };
 
 /**
  * A native reduction of `value` (a TypedArray, or a number with SUM/PROD/MIN/MAX), or
@@ -85,9 +81,8 @@ export function nativeReduce(n: NativeCollectives, comm: CommCore, value: unknow
 }
 
 async function reduceArray(n: NativeCollectives, comm: CommCore, value: TypedArray, op: Op, mode: ReduceMode, root: number, into: TypedArray | undefined): Promise<TypedArray | undefined> {
-  await new Call(comm, COLL[mode], mode === 'reduce' ? root : 0, op.code).check();
   const where = mode === 'all' ? 'allreduce' : mode;
-  if (value.byteLength >= CHECK_BYTES) await sameLength(n, comm, value.length, where);
+  if (value.byteLength >= CHECK_BYTES && !agrees(comm)) await sameLength(n, comm, value.length, where);
   const kind = rawKind(value)!;
   const keeps = mode !== 'reduce' || comm.rank === root;
   const out = keeps ? (into ?? allocLike(value, value.length)) : undefined;
@@ -97,8 +92,7 @@ async function reduceArray(n: NativeCollectives, comm: CommCore, value: TypedArr
 }
 
 export async function nativeReduceScatter(n: NativeCollectives, comm: CommCore, value: TypedArray, op: Op, counts: readonly number[]): Promise<TypedArray> {
-  await new Call(comm, Coll.ReduceScatter, 0, op.code).check();
-  if (value.byteLength >= CHECK_BYTES) await sameLength(n, comm, value.length, 'reduceScatter');
+  if (value.byteLength >= CHECK_BYTES && !agrees(comm)) await sameLength(n, comm, value.length, 'reduceScatter');
   const out = allocLike(value, counts[comm.rank]!);
   await n.reduceScatter(contextOf(comm), rawKind(value)!, bytesOf(value), bytesOf(out), counts, op.code).promise;
   return out;

@@ -8,12 +8,12 @@ import { reduceBlocks, shmFor } from './shm.ts';
 import { nativeOf, nativeReduce, nativeReduceScatter, reducesNatively } from './native.ts';
 
 /** A copy the reduction may overwrite (TypedArrays); other values are never written to. */
-function owned(v: unknown): unknown {
+export function owned(v: unknown): unknown {
   return isTypedArray(v) ? copyOf(v) : v;
 }
 
 /** The result in `into` when one was given, else as it is (copied when it may be the caller's own `value`). */
-function deliver(result: unknown, into: TypedArray | undefined, mayBeInput = false): unknown {
+export function deliver(result: unknown, into: TypedArray | undefined, mayBeInput = false): unknown {
   if (into) {
     if (into !== result) into.set(result as never);
     return into;
@@ -85,7 +85,6 @@ export async function reduce(comm: CommCore, value: unknown, op: Op, root: numbe
   const native = n && nativeReduce(n, comm, value, op, 'reduce', root, into);
   if (native) return native;
   const c = new Call(comm, Coll.Reduce, root, op.code);
-  await c.check();
   if (c.size === 1) return deliver(value, into, true);
   if (sharedPath(comm, value, op)) return reduceBlocks(c, value, op, blocks(value.length, c.size, op), { root }, into);
   // A non-commutative op needs the tree in plain rank order: reduce at 0, then hand over.
@@ -106,7 +105,6 @@ export async function allreduce(comm: CommCore, value: unknown, op: Op, into?: T
   const native = n && nativeReduce(n, comm, value, op, 'all', 0, into);
   if (native) return native;
   const c = new Call(comm, Coll.Allreduce, 0, op.code);
-  await c.check();
   const p = c.size;
   const r = c.rank;
   if (p === 1) return deliver(value, into, true);
@@ -149,7 +147,6 @@ export async function scan(comm: CommCore, value: unknown, op: Op, exclusive: bo
   if (native) return native;
   const where = exclusive ? 'exscan' : 'scan';
   const c = new Call(comm, exclusive ? Coll.Exscan : Coll.Scan, 0, op.code);
-  await c.check();
   const p = c.size;
   const r = c.rank;
   let partial = owned(value);
@@ -172,7 +169,6 @@ export async function scan(comm: CommCore, value: unknown, op: Op, exclusive: bo
 /** Reduces element-wise, then rank j keeps part j (`counts[j]` elements, equal parts by default). */
 export async function reduceScatter(comm: CommCore, value: unknown, op: Op, counts: readonly number[] | undefined): Promise<unknown> {
   const c = new Call(comm, Coll.ReduceScatter, 0, op.code);
-  await c.check();
   const p = c.size;
   if (!isTypedArray(value) && !Array.isArray(value)) throw new InvalidArgumentError(`reduceScatter: expected a TypedArray or an array to split across ranks, got ${typeof value}`);
   const parts = split('reduceScatter', value.length, p, counts);
