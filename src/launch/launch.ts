@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { DeadlockError, InvalidArgumentError, RankFailedError, TimeoutError, ArgumentRangeError } from '../errors.ts';
-import { LEFTOVER, STATE, WaitState, createControl, slot } from '../transport/threads/control.ts';
+import { EXITS, LEFTOVER, STATE, WaitState, createControl, slot, wake } from '../transport/threads/control.ts';
 import type { RankInit, ToLauncher } from '../transport/threads/messages.ts';
 import { DeadlockDetector } from './deadlock.ts';
 import { forwardSetup } from './hub.ts';
@@ -130,6 +130,13 @@ class Job {
     const port = this.ports[rank]!;
     for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) this.onMessage(m.message as ToLauncher);
     Atomics.store(this.ctl, slot(rank, STATE), WaitState.Exited);
+    // The others learn of it on their next look (a receive from it then fails with
+    // PeerExitedError once its rings are drained); sleeping ones are rung.
+    for (let r = 0; r < this.workers.length; r++) {
+      if (r === rank) continue;
+      Atomics.add(this.ctl, slot(r, EXITS), 1);
+      wake(this.ctl, r);
+    }
     port.close();
     const left = Atomics.load(this.ctl, slot(rank, LEFTOVER));
     if (left > 0 && !this.failure) process.stderr.write(`ranks: warning: rank ${rank} exited with ${left} message(s) it never received\n`);
