@@ -23,7 +23,7 @@ export interface LaunchOptions {
   /**
    * `'threads'` (default): ranks are worker threads of this process, sharing memory.
    * `'processes'`: ranks are child processes over Unix sockets; a rank that crashes or is
-   * killed cannot take the others' memory with it (no deadlock detector: use `timeout`).
+   * killed cannot take the others' memory with it.
    */
   transport?: 'threads' | 'processes';
   /** Stops the job after this many milliseconds (TimeoutError). */
@@ -32,7 +32,7 @@ export interface LaunchOptions {
   tagOutput?: boolean;
   /** Stops the job when aborted (AbortError). */
   signal?: AbortSignal;
-  /** How often the deadlock detector looks, in milliseconds (default 100; threads only). */
+  /** How often the deadlock detector looks, in milliseconds (default 100; processes: how often the launcher asks each rank). */
   deadlockCheckMs?: number;
 }
 
@@ -54,8 +54,10 @@ export function scriptUrl(script: string | URL): string {
  * Runs `script` on `size` ranks (threads of this process, or child processes with
  * `transport: 'processes'`) and waits for all of them. Rejects with RankFailedError when a
  * rank throws, exits non-zero or is killed (the others are stopped at once),
- * DeadlockError when every live rank waits on a message none will send (threads),
- * TimeoutError or AbortError.
+ * DeadlockError when every live rank waits on a message none will send,
+ * TimeoutError or AbortError. A rank that ends cleanly does not stop the job, but a
+ * receive, probe or collective that needs it fails on the waiting rank with
+ * PeerExitedError (ERR_PEER_EXITED), after every message it sent has been received.
  *
  * @example
  * const { exitCodes } = await launch({ size: 4, script: new URL('./app.ts', import.meta.url) });

@@ -14,12 +14,15 @@ export class OutLink {
   error: PeerExitedError | undefined;
   /** Sends whose bytes the socket still references: their Ops settle when written. */
   readonly waiting = new Set<Op<void>>();
+  /** True once the connection is made: from then on the peer will see it close when this process ends. */
+  connected = false;
   private reffed = false;
 
   constructor(readonly dest: number, path: string, greeting: Buffer, ready: Promise<void> | undefined, private readonly onChange: () => void) {
     const socket = this.socket;
     socket.on('error', (err) => this.die(err));
     socket.on('close', () => this.die(undefined));
+    socket.once('connect', () => (this.connected = true));
     socket.cork();
     this.write(greeting);
     const open = (): void => {

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { installTransport } from './installed.ts';
-import { INIT_ENV, errorFile, leftoverFile, socketPath, type ErrorReport, type ProcessRankInit, type ToLauncher } from './messages.ts';
+import { INIT_ENV, errorFile, leftoverFile, linksFile, socketPath, type ErrorReport, type ExitReport, type ProcessRankInit, type ToLauncher } from './messages.ts';
 import { ProcessesTransport, type ProcessesTransportOptions } from './transport.ts';
 
 /** This process's rank description, taken out of the environment (its children must not inherit it). */
@@ -47,6 +47,13 @@ export async function startRank(init: ProcessRankInit, options: Partial<Processe
   installTransport(transport);
   process.on('uncaughtExceptionMonitor', (err) => reportError(init, err));
   process.on('exit', () => {
+    const exit: ExitReport = { connected: transport.connectedPeers(), unsent: transport.unsent() };
+    try {
+      // A clean exit's `exited` notices say which ranks will see a connection of ours close.
+      if (exit.connected.length || exit.unsent) writeFileSync(linksFile(init.dir, init.rank), JSON.stringify(exit));
+    } catch {
+      // The job's folder is gone: the job is over.
+    }
     const n = transport.leftover();
     if (n > 0) {
       try {
