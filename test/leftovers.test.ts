@@ -11,9 +11,9 @@ import { jobDirBase, ownerAlive } from '../src/transport/processes/dir.ts';
 
 const bin = new URL('../bin/ranks.js', import.meta.url).pathname;
 
-/** Starts `ranks run` on waits-stdin.ts over processes; resolves once rank 0 says it started. */
-function startJob(): Promise<{ child: ChildProcess; exited: Promise<number | null> }> {
-  const child = spawn(process.execPath, [bin, 'run', '-n', '2', '--transport', 'processes', fixture('waits-stdin.ts').pathname], { stdio: ['pipe', 'pipe', 'inherit'] });
+/** Starts `ranks run` on waits-stdin.ts over processes (or `argv`); resolves once it says it started. */
+function startJob(argv = [bin, 'run', '-n', '2', '--transport', 'processes', fixture('waits-stdin.ts').pathname]): Promise<{ child: ChildProcess; exited: Promise<number | null> }> {
+  const child = spawn(process.execPath, argv, { stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     let out = '';
@@ -52,5 +52,16 @@ describe('job folders of launchers killed with kill -9', { timeout: 180_000 }, (
     live.child.stdin!.end('bye');
     assert.equal(await live.exited, 0);
     assert.equal(existsSync(mine), false, 'a job that ends removes its own folder');
+  });
+
+  test("a process pool's owner killed with kill -9: its folder is removed by the next start", async () => {
+    const owner = await startJob(['--import', 'tsx', fixture('pool-owner.ts').pathname]);
+    const stale = folderOf(owner.child.pid!);
+    assert.ok(stale && existsSync(stale), 'the pool has its folder');
+    owner.child.kill('SIGKILL');
+    await owner.exited;
+    assert.ok(existsSync(stale), 'kill -9 left the folder behind');
+    assert.deepEqual((await runFixture('plain.mjs', 2, [], 'processes')).exitCodes, [0, 0]);
+    assert.equal(existsSync(stale), false, 'the next job to start removed it');
   });
 });
