@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { DeadlockError, RankFailedError, TimeoutError, launch } from 'ranks';
 import { cli, fixture, runFixture } from './helpers.ts';
 
 // The launcher's contract with `transport: 'processes'`: the same failures as threads
 // (see launch.test.ts), plus what only processes have (a rank killed by a signal).
+const bin = new URL('../bin/ranks.js', import.meta.url).pathname;
 const run = (name: string, size: number, args: string[] = []): ReturnType<typeof runFixture> => runFixture(name, size, args, 'processes');
 
 describe('launching jobs of processes', { timeout: 120_000 }, () => {
@@ -98,6 +100,22 @@ describe('ranks run --transport processes', { timeout: 120_000 }, () => {
     assert.match(r.stderr, /ERR_DEADLOCK/);
     assert.match(r.stderr, /rank 0 waits in recv\(source=1, tag=7\)/);
     assert.match(r.stderr, /rank 1 waits in recv\(source=0, tag=7\)/);
+  });
+
+  test('a deadlock is reported when the ranks write to a terminal (their stdout and stderr are no activity of theirs)', async (t) => {
+    // util-linux `script` runs the command on a pseudo-terminal.
+    if (spawnSync('script', ['--version']).status !== 0) return t.skip('no `script` command here to make a pseudo-terminal');
+    const command = `${process.execPath} ${bin} run -n 2 --transport processes ${fixture('print-deadlock.ts').pathname}`;
+    const r = await new Promise<string>((resolve) => {
+      const child = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      child.on('close', () => resolve(out));
+    });
+    assert.match(r, /rank 0 about to wait/);
+    assert.match(r, /ERR_DEADLOCK/);
+    assert.match(r, /rank 1 waits in recv\(source=0, tag=7\)/);
   });
 
   test('ranks info lists the processes transport as usable', async () => {

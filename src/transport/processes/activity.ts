@@ -5,18 +5,22 @@ import type { Matcher } from '../matching.ts';
  * Whether anything but ranks could still wake this process: a timer, a file, a child, a
  * socket or pipe that is not ranks' own. `ownPipes` is how many ref'd pipe handles ranks
  * holds (its listening socket while an operation is pending). Standard output and error
- * are pipes under a launcher that tags output: they only write, so they count as ours.
- * Errs towards "active": a wrong "active" delays a deadlock report, a wrong "idle"
- * would stop a job that was only slow.
+ * (a pipe, or a terminal) only write, so they count as ours too. Errs towards "active":
+ * a wrong "active" delays a deadlock report, a wrong "idle" would stop a job that was
+ * only slow.
  */
 export function othersActive(ownPipes: number): boolean {
-  let pipes = 0;
-  for (const r of process.getActiveResourcesInfo()) {
-    if (r !== 'PipeWrap') return true;
-    pipes++;
+  const left = new Map<string, number>([['PipeWrap', ownPipes]]);
+  for (const stream of [process.stdout, process.stderr]) {
+    const kind = (stream as unknown as { _handle?: object })._handle?.constructor.name;
+    if (kind === 'Pipe' || kind === 'TTY') left.set(`${kind}Wrap`, (left.get(`${kind}Wrap`) ?? 0) + 1);
   }
-  const stdio = [process.stdout, process.stderr].filter((s) => (s as unknown as { _handle?: object })._handle?.constructor.name === 'Pipe').length;
-  return pipes > ownPipes + stdio;
+  for (const r of process.getActiveResourcesInfo()) {
+    const n = left.get(r) ?? 0;
+    if (n === 0) return true;
+    left.set(r, n - 1);
+  }
+  return false;
 }
 
 /** A rank's part of a deadlock check: what it waits for, and its message counts. */
