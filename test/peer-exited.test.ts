@@ -50,7 +50,7 @@ describe('the matcher and an exited peer', () => {
 
 for (const transport of ['threads', 'processes'] as const) {
   describe(`a rank that exits while others wait for it (${transport})`, { timeout: 180_000 }, () => {
-    for (const mode of ['return', 'exit']) {
+    for (const mode of ['return', 'exit', 'exit-now']) {
       test(`its messages first, then ERR_PEER_EXITED for receives and probes naming it; ANY_SOURCE still served (${mode})`, async () => {
         assert.deepEqual((await runFixture('peer-exited.ts', 3, [mode], transport)).exitCodes, [0, 0, 0]);
       });
@@ -64,6 +64,10 @@ for (const transport of ['threads', 'processes'] as const) {
         assert.match(e.message, /PeerExitedError: recv\(source=1, tag=ANY_TAG\) cannot complete: rank 1 has exited/);
         return true;
       });
+    });
+
+    test('a rank that calls process.exit() as it leaves a barrier has done its part: the others complete it', async () => {
+      for (let i = 0; i < 3; i++) assert.deepEqual((await runFixture('exit-after-barrier.ts', 4, [], transport)).exitCodes, [0, 0, 0, 0]);
     });
 
     test('a barrier and an allreduce with an exited rank fail with ERR_PEER_EXITED on every live rank', async () => {

@@ -73,13 +73,18 @@ export function errorFile(dir: string, rank: number): string {
 export interface ExitReport {
   /** The ranks it had a connection to: they will see it close once all it wrote is in. */
   connected: number[];
-  /** Bytes of sends still queued in the process (process.exit() before the socket took them): lost. */
+  /** Bytes of sends still queued on connected links (process.exit() before the socket took them): lost. */
   unsent: number;
 }
 
 /** A rank's ExitReport (JSON), for the launcher's `exited` notices. */
 export function linksFile(dir: string, rank: number): string {
   return join(dir, `${rank}.links.json`);
+}
+
+/** What rank `from` wrote to rank `to` before their connection was made, left as it exited (greeting and frames, as on the wire). */
+export function earlyFile(dir: string, from: number, to: number): string {
+  return join(dir, `${from}-to-${to}.frames`);
 }
 
 export function leftoverFile(dir: string, rank: number): string {

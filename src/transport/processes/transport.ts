@@ -1,11 +1,11 @@
-import { unlinkSync } from 'node:fs';
+import { readFileSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { PeerExitedError } from '../../errors.ts';
 import { Matcher } from '../matching.ts';
 import { Op } from '../op.ts';
 import type { Envelope, Received, Transport } from '../transport.ts';
 import { rankState } from './activity.ts';
-import { HEADER_BYTES, HELLO_BYTES, header, hello, writeHeader } from './frame.ts';
+import { HEADER_BYTES, header, hello, writeHeader } from './frame.ts';
 import { OutLink } from './link.ts';
 import type { RankState } from './messages.ts';
 import { FrameReader } from './reader.ts';
@@ -19,6 +19,8 @@ export interface ProcessesTransportOptions {
   ready?: (r: number) => Promise<void> | undefined;
   /** Whether a connection from rank `source`, made by process `pid`, comes from that rank's current process. */
   accept?: (source: number, pid: number) => boolean;
+  /** The file where rank `peer` left what it wrote to this rank before their connection was made, if it exited then. */
+  early?: (peer: number) => string;
   /** Ends the whole job (MPI_Abort): the launcher's part. Absent: this process exits with `code`. */
   onAbort?: (code: number, reason: string) => void;
 }
@@ -175,8 +177,30 @@ export class ProcessesTransport implements Transport {
    * PeerExitedError; see Matcher.peerExited.
    */
   peerExited(peer: number, connected: boolean): void {
-    if (connected && !this.closedFrom.has(peer)) this.exitPending.add(peer);
-    else this.exitNow(peer);
+    if (connected && !this.closedFrom.has(peer)) return void this.exitPending.add(peer);
+    if (!connected) this.takeEarly(peer);
+    this.exitNow(peer);
+  }
+
+  /** Bytes written to ranks whose connection is not made yet, by rank: what exiting now would lose but for a file. */
+  unconnected(): [number, Uint8Array[]][] {
+    return this.out.flatMap((l, r) => (l?.early && l.early.length > 1 ? [[r, l.early] as [number, Uint8Array[]]] : []));
+  }
+
+  // What `peer` wrote to this rank before it could connect, then exited: read as if it had come over the connection.
+  private takeEarly(peer: number): void {
+    const path = this.options.early?.(peer);
+    if (!path) return;
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path);
+      unlinkSync(path);
+    } catch {
+      return;
+    }
+    const reader = new FrameReader(this.matcher, (source) => source === peer, this.arrived);
+    reader.feed(bytes);
+    if (reader.current) this.matcher.abandon(reader.current, new PeerExitedError(peer, 'A receive'));
   }
 
   /** The ranks this one has a connection to (they will see it close when this process ends). */
@@ -184,9 +208,9 @@ export class ProcessesTransport implements Transport {
     return this.out.flatMap((l, r) => (l?.connected ? [r] : []));
   }
 
-  /** Bytes of messages sent but still queued in this process (lost if it exits now). */
+  /** Bytes of messages sent on connected links but still queued in this process (lost if it exits now). */
   unsent(): number {
-    return this.out.reduce((k, l) => k + (l && !l.error ? Math.max(0, l.backlog - (l.connected ? 0 : HELLO_BYTES)) : 0), 0);
+    return this.out.reduce((k, l) => k + (l?.connected && !l.error ? l.backlog : 0), 0);
   }
 
   /** This rank's part of a deadlock check. */
