@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
-import { RankFailedError, TimeoutError, launch } from 'ranks';
+import { DeadlockError, RankFailedError, TimeoutError, launch } from 'ranks';
 import { cli, fixture, runFixture } from './helpers.ts';
 
 // The launcher's contract with `transport: 'processes'`: the same failures as threads
 // (see launch.test.ts), plus what only processes have (a rank killed by a signal).
+const bin = new URL('../bin/ranks.js', import.meta.url).pathname;
 const run = (name: string, size: number, args: string[] = []): ReturnType<typeof runFixture> => runFixture(name, size, args, 'processes');
 
 describe('launching jobs of processes', { timeout: 120_000 }, () => {
@@ -44,10 +46,18 @@ describe('launching jobs of processes', { timeout: 120_000 }, () => {
   });
 
   test('a hung job is stopped by its timeout, which says what each rank waits for', async () => {
-    await assert.rejects(launch({ size: 2, script: fixture('deadlock.ts'), transport: 'processes', timeout: 3000 }), (e: unknown) => {
+    await assert.rejects(launch({ size: 2, script: fixture('deadlock.ts'), transport: 'processes', timeout: 15_000, deadlockCheckMs: 600_000 }), (e: unknown) => {
       assert.ok(e instanceof TimeoutError);
       assert.match(e.message, /rank 0 waits in recv\(source=1, tag=7\)/);
       assert.match(e.message, /rank 1 waits in recv\(source=0, tag=7\)/);
+      return true;
+    });
+  });
+
+  test('a deadlock is reported with who waits for whom, as with threads', async () => {
+    await assert.rejects(run('deadlock.ts', 2), (e: unknown) => {
+      assert.ok(e instanceof DeadlockError, String(e));
+      assert.deepEqual(e.waits.map((w) => [w.rank, w.op, w.peer, w.tag]), [[0, 'recv', 1, 7], [1, 'recv', 0, 7]]);
       return true;
     });
   });
@@ -78,10 +88,34 @@ describe('ranks run --transport processes', { timeout: 120_000 }, () => {
   });
 
   test('--timeout ends a hung job with exit 124 and the report', async () => {
-    const r = await cli(['run', '-n', '2', '--transport', 'processes', '--timeout', '3', fixture('deadlock.ts').pathname]);
+    const r = await cli(['run', '-n', '2', '--transport', 'processes', '--timeout', '15', fixture('hangs.ts').pathname]);
     assert.equal(r.code, 124, r.stderr);
     assert.match(r.stderr, /ERR_TIMEOUT/);
-    assert.match(r.stderr, /rank 1 waits in recv/);
+    assert.match(r.stderr, /rank 0 waits in recv\(source=1, tag=7\)/);
+  });
+
+  test('a deadlock: the report on stderr and a non-zero exit', async () => {
+    const r = await cli(['run', '-n', '2', '--transport', 'processes', fixture('deadlock.ts').pathname]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /ERR_DEADLOCK/);
+    assert.match(r.stderr, /rank 0 waits in recv\(source=1, tag=7\)/);
+    assert.match(r.stderr, /rank 1 waits in recv\(source=0, tag=7\)/);
+  });
+
+  test('a deadlock is reported when the ranks write to a terminal (their stdout and stderr are no activity of theirs)', async (t) => {
+    // util-linux `script` runs the command on a pseudo-terminal.
+    if (spawnSync('script', ['--version']).status !== 0) return t.skip('no `script` command here to make a pseudo-terminal');
+    const command = `${process.execPath} ${bin} run -n 2 --transport processes ${fixture('print-deadlock.ts').pathname}`;
+    const r = await new Promise<string>((resolve) => {
+      const child = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      child.on('close', () => resolve(out));
+    });
+    assert.match(r, /rank 0 about to wait/);
+    assert.match(r, /ERR_DEADLOCK/);
+    assert.match(r, /rank 1 waits in recv\(source=0, tag=7\)/);
   });
 
   test('ranks info lists the processes transport as usable', async () => {

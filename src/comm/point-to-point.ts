@@ -153,7 +153,7 @@ export class PointToPoint {
     if (source === PROC_NULL) return Promise.resolve(new Status().fill(PROC_NULL, ANY_TAG, 0, 0));
     const toStatus = (e: Envelope): Status => new Status().fill(this.local(e.source), e.tag, e.bytes, e.kind);
     const op = this.transport.probe(this.context, this.world(source), tag) as Op<unknown>;
-    if (op.done) return Promise.resolve(toStatus(op.value as Envelope));
+    if (op.done) return op.failed ? Promise.reject(op.error) : Promise.resolve(toStatus(op.value as Envelope));
     op.finish = toStatus;
     guard(op, 'probe', options?.signal, timeout);
     return op.promise as Promise<Status>;

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { DeadlockError, InvalidArgumentError, RankFailedError, TimeoutError, ArgumentRangeError } from '../errors.ts';
-import { LEFTOVER, STATE, WaitState, createControl, slot } from '../transport/threads/control.ts';
+import { EXITS, LEFTOVER, STATE, WaitState, createControl, slot, wake } from '../transport/threads/control.ts';
 import type { RankInit, ToLauncher } from '../transport/threads/messages.ts';
 import { DeadlockDetector } from './deadlock.ts';
 import { forwardSetup } from './hub.ts';
@@ -23,7 +23,7 @@ export interface LaunchOptions {
   /**
    * `'threads'` (default): ranks are worker threads of this process, sharing memory.
    * `'processes'`: ranks are child processes over Unix sockets; a rank that crashes or is
-   * killed cannot take the others' memory with it (no deadlock detector: use `timeout`).
+   * killed cannot take the others' memory with it.
    */
   transport?: 'threads' | 'processes';
   /** Stops the job after this many milliseconds (TimeoutError). */
@@ -32,7 +32,7 @@ export interface LaunchOptions {
   tagOutput?: boolean;
   /** Stops the job when aborted (AbortError). */
   signal?: AbortSignal;
-  /** How often the deadlock detector looks, in milliseconds (default 100; threads only). */
+  /** How often the deadlock detector looks, in milliseconds (default 100; processes: how often the launcher asks each rank). */
   deadlockCheckMs?: number;
 }
 
@@ -54,8 +54,10 @@ export function scriptUrl(script: string | URL): string {
  * Runs `script` on `size` ranks (threads of this process, or child processes with
  * `transport: 'processes'`) and waits for all of them. Rejects with RankFailedError when a
  * rank throws, exits non-zero or is killed (the others are stopped at once),
- * DeadlockError when every live rank waits on a message none will send (threads),
- * TimeoutError or AbortError.
+ * DeadlockError when every live rank waits on a message none will send,
+ * TimeoutError or AbortError. A rank that ends cleanly does not stop the job, but a
+ * receive, probe or collective that needs it fails on the waiting rank with
+ * PeerExitedError (ERR_PEER_EXITED), after every message it sent has been received.
  *
  * @example
  * const { exitCodes } = await launch({ size: 4, script: new URL('./app.ts', import.meta.url) });
@@ -130,6 +132,13 @@ class Job {
     const port = this.ports[rank]!;
     for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) this.onMessage(m.message as ToLauncher);
     Atomics.store(this.ctl, slot(rank, STATE), WaitState.Exited);
+    // The others learn of it on their next look (a receive from it then fails with
+    // PeerExitedError once its rings are drained); sleeping ones are rung.
+    for (let r = 0; r < this.workers.length; r++) {
+      if (r === rank) continue;
+      Atomics.add(this.ctl, slot(r, EXITS), 1);
+      wake(this.ctl, r);
+    }
     port.close();
     const left = Atomics.load(this.ctl, slot(rank, LEFTOVER));
     if (left > 0 && !this.failure) process.stderr.write(`ranks: warning: rank ${rank} exited with ${left} message(s) it never received\n`);

@@ -21,6 +21,8 @@ const go = new Promise<void>((resolve) => {
   process.on('message', (m: ToRank) => {
     if (m.type === 'go') resolve();
     else if (m.type === 'report') void tell({ type: 'waiting', rank: init.rank, what: transport.waiting() });
+    else if (m.type === 'state') void tell({ type: 'state', rank: init.rank, state: transport.state() });
+    else if (m.type === 'exited') transport.peerExited(m.rank, m.connected);
   });
 });
 await tell({ type: 'ready' });

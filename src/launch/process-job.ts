@@ -2,10 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { RankFailedError, TimeoutError } from '../errors.ts';
+import { DeadlockError, RankFailedError, TimeoutError } from '../errors.ts';
 import { makeJobDir, removeJobDir } from '../transport/processes/dir.ts';
-import { INIT_ENV, errorFile, leftoverFile, type ErrorReport, type ProcessRankInit, type ToLauncher, type ToRank } from '../transport/processes/messages.ts';
+import { INIT_ENV, errorFile, leftoverFile, linksFile, type ErrorReport, type ExitReport, type ProcessRankInit, type ToLauncher, type ToRank } from '../transport/processes/messages.ts';
 import type { LaunchOptions, LaunchResult } from './launch.ts';
+import { ProcessDeadlockDetector } from './process-deadlock.ts';
 import { prefixLines } from './output.ts';
 import { stopOnAbort } from './stop.ts';
 
@@ -22,8 +23,10 @@ export function launchProcesses(size: number, script: string, options: LaunchOpt
 
 /**
  * A job of child processes, one per rank, joined by Unix sockets in a private folder.
- * There is no deadlock detector (ranks share no memory to watch): a hung job is bounded by
- * `timeout`, and its TimeoutError says what each rank was waiting for.
+ * A rank that ends cleanly is announced to the others (receives naming it then fail with
+ * PeerExitedError); a deadlock is found by asking the ranks (see process-deadlock.ts); a
+ * job hung otherwise is bounded by `timeout`, and its TimeoutError says what each rank was
+ * waiting for.
  */
 class ProcessJob {
   readonly done: Promise<LaunchResult>;
@@ -33,8 +36,10 @@ class ProcessJob {
   private readonly outputs: Promise<void>[] = [];
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly waits: (string | undefined)[] = [];
+  private readonly detector = new ProcessDeadlockDetector();
+  private readonly live: boolean[] = [];
+  private started = false;
   private listening = 0;
-  private live = 0;
   private failure: Error | undefined;
   private settle!: [(r: LaunchResult) => void, (e: Error) => void];
 
@@ -58,17 +63,23 @@ class ProcessJob {
         else this.onExit(rank, code, signal);
       });
       this.children.push(child);
-      this.live++;
+      this.live.push(true);
     }
     const timeout = options.timeout;
     if (timeout !== undefined) this.timers.push(setTimeout(() => void this.timedOut(timeout), timeout));
+    this.timers.push(setInterval(() => this.checkDeadlock(), options.deadlockCheckMs ?? 100));
     stopOnAbort(options.signal, this.done, (err) => this.fail(err));
   }
 
   private onMessage(rank: number, m: ToLauncher): void {
     if (m.type === 'ready') {
       // Every rank listens: none will be refused a connection.
-      if (++this.listening === this.size) for (const c of this.children) send(c, { type: 'go' });
+      if (++this.listening === this.size) {
+        this.started = true;
+        for (const c of this.children) send(c, { type: 'go' });
+      }
+    } else if (m.type === 'state') {
+      this.detector.answer(rank, m.state);
     } else if (m.type === 'abort') {
       this.fail(new RankFailedError(rank, m.code, `Rank ${rank} aborted the job with code ${m.code}: ${m.reason}`));
     } else {
@@ -91,12 +102,31 @@ class ProcessJob {
     } else if (exitCode !== 0) {
       this.fail(new RankFailedError(rank, exitCode, `Rank ${rank} exited with code ${exitCode}`));
     }
-    if (--this.live === 0) void this.finish();
+    this.live[rank] = false;
+    if (!this.failure && exitCode === 0 && !signal) this.announceExit(rank);
+    if (!this.live.includes(true)) void this.finish();
+  }
+
+  // Tells the others that `rank` ended cleanly, and which of them it had connected to.
+  private announceExit(rank: number): void {
+    const links = readText(linksFile(this.dir, rank));
+    const exit = links ? (JSON.parse(links) as ExitReport) : { connected: [], unsent: 0 };
+    if (exit.unsent > 0) process.stderr.write(`ranks: warning: rank ${rank} exited with ${exit.unsent} byte(s) of sends not yet written (process.exit() before the socket took them); they are lost\n`);
+    const connected = new Set(exit.connected);
+    for (const [r, c] of this.children.entries()) if (this.live[r]) send(c, { type: 'exited', rank, connected: connected.has(r) });
+  }
+
+  // Judges the answers to the last round, then asks every live rank again.
+  private checkDeadlock(): void {
+    if (!this.started || this.failure) return;
+    const waits = this.detector.check(this.live);
+    if (waits) return this.fail(new DeadlockError(waits));
+    for (const [r, c] of this.children.entries()) if (this.live[r]) send(c, { type: 'state' });
   }
 
   // Asks every live rank what it waits for, then stops the job with the answers.
   private async timedOut(timeout: number): Promise<void> {
-    if (this.failure || this.live === 0) return;
+    if (this.failure || !this.live.includes(true)) return;
     for (const [rank, c] of this.children.entries()) {
       if (c.exitCode === null && c.signalCode === null) {
         this.waits[rank] = 'did not answer (busy in its own code)';

@@ -1,6 +1,6 @@
 import { ANY_SOURCE, ANY_TAG } from '../constants.ts';
 import { isValueKind, kindName } from '../codec/kinds.ts';
-import { KindMismatchError, TruncationError } from '../errors.ts';
+import { KindMismatchError, PeerExitedError, TruncationError } from '../errors.ts';
 import { Op } from './op.ts';
 import { Queue, type QueueNode } from './queue.ts';
 import type { Envelope, Received } from './transport.ts';
@@ -48,6 +48,16 @@ function refusal(into: Uint8Array | undefined, m: Incoming): Error | undefined {
   return undefined;
 }
 
+function failed<T>(err: Error): Op<T> {
+  const op = new Op<T>();
+  op.reject(err);
+  return op;
+}
+
+function tagName(tag: number): string {
+  return tag === ANY_TAG ? 'ANY_TAG' : String(tag);
+}
+
 function received(m: Incoming): Received {
   return { source: m.source, tag: m.tag, kind: m.kind, bytes: m.total, data: m.data };
 }
@@ -64,6 +74,8 @@ export class Matcher {
   pending = 0;
   /** Bumped whenever one of them settles, so a progress loop can tell it moved. */
   settled = 0;
+  /** Peers known to have exited, every message they sent already in (see peerExited). */
+  private readonly exited = new Set<number>();
 
   /** A message starts to arrive; returns it with `data` sized to receive it. */
   arrive(source: number, tag: number, context: number, kind: number, total: number): Incoming {
@@ -102,7 +114,10 @@ export class Matcher {
 
   /** Posts a receive, taking the earliest matching message that has arrived. */
   recv(context: number, source: number, tag: number, into: Uint8Array | undefined): Op<Received> {
-    return this.take(context, source, tag, into) ?? this.post(context, source, tag, into);
+    const op = this.take(context, source, tag, into);
+    if (op) return op;
+    if (this.exited.has(source)) return failed(new PeerExitedError(source, `recv(source=${source}, tag=${tagName(tag)})`));
+    return this.post(context, source, tag, into);
   }
 
   /** Takes the earliest matching message that has arrived, if any (a receive that is not posted). */
@@ -157,6 +172,7 @@ export class Matcher {
   probe(context: number, source: number, tag: number): Op<Envelope> {
     const found = this.iprobe(context, source, tag);
     if (found) return Op.resolved(found);
+    if (this.exited.has(source)) return failed(new PeerExitedError(source, `probe(source=${source}, tag=${tagName(tag)})`));
     const op = new Op<Envelope>();
     const node = this.probes.push({ context, source, tag, op });
     this.pending++;
@@ -174,6 +190,7 @@ export class Matcher {
    * that took one still arriving: used when that rank is replaced and its rings go.
    */
   forget(source: number, partial: Incoming | undefined, err: Error): void {
+    this.exited.delete(source);
     for (let n = this.unexpected.head; n; ) {
       const next = n.next;
       if (n.value.source === source) this.unexpected.remove(n);
@@ -202,6 +219,43 @@ export class Matcher {
         return;
       }
     }
+  }
+
+  /**
+   * Rank `peer` has exited and every message it sent has arrived (the transport makes
+   * sure of that first): receives and probes that name it, posted now or later, fail
+   * with PeerExitedError unless a message of its that they match is already here. A
+   * receive from ANY_SOURCE never fails for this: another rank (or this one) may still send.
+   */
+  peerExited(peer: number): void {
+    if (this.exited.has(peer)) return;
+    this.exited.add(peer);
+    for (let n = this.posted.head; n; ) {
+      const next = n.next;
+      const p = n.value;
+      if (p.source === peer) {
+        this.posted.remove(n);
+        p.node = undefined;
+        this.settle();
+        p.op.reject(new PeerExitedError(peer, `recv(source=${peer}, tag=${tagName(p.tag)})`));
+      }
+      n = next;
+    }
+    for (let n = this.probes.head; n; ) {
+      const next = n.next;
+      const p = n.value;
+      if (p.source === peer) {
+        this.probes.remove(n);
+        this.settle();
+        p.op.reject(new PeerExitedError(peer, `probe(source=${peer}, tag=${tagName(p.tag)})`));
+      }
+      n = next;
+    }
+  }
+
+  /** Whether `peer` is known to have exited. */
+  hasExited(peer: number): boolean {
+    return this.exited.has(peer);
   }
 
   /** The oldest pending receive or probe, for deadlock reports. */

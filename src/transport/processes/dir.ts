@@ -1,26 +1,90 @@
-import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-// A Unix socket path must fit in 108 bytes (sun_path); leave room for "<rank>.sock".
-const MAX_DIR = 80;
+// A Unix socket path must fit in 108 bytes (sun_path); leave room for
+// "/ranks-<pid>-<start>-XXXXXX/<rank>.sock".
+const MAX_BASE = 60;
+/** A job folder's name: its owner's pid and start time (so a reused pid is told apart), then mkdtemp's six characters. */
+const NAME = /^ranks-(\d+)-(\d+)-[A-Za-z0-9]{6}$/;
 
 function usable(base: string): boolean {
   try {
     accessSync(base, constants.W_OK);
-    return base.length < MAX_DIR;
+    return base.length < MAX_BASE;
   } catch {
     return false;
   }
 }
 
+/** Where job folders go: /dev/shm when there is one (memory, never disk), else the temporary folder, else /tmp. */
+export function jobDirBase(): string {
+  return ['/dev/shm', tmpdir(), '/tmp'].find(usable) ?? tmpdir();
+}
+
 /**
- * A private folder (mode 0700) for one job's sockets and reports: in /dev/shm when there
- * is one (memory, never disk), else the temporary folder, else /tmp.
+ * When process `pid` started, in clock ticks since boot (Linux: /proc/<pid>/stat, field
+ * 22); undefined where that cannot be read (no such process, or no /proc).
+ */
+export function startTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: count from the last ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the process that made a folder, `pid` started at `start` ('0': unknown), is still running. */
+export function ownerAlive(pid: number, start: string): boolean {
+  const now = startTime(pid);
+  if (now !== undefined) return start === '0' || now === start;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the job folders in `base` left by owners that are gone (a launcher or a pool's
+ * owner killed with `kill -9` never ran its clean-up). Only this user's folders, and never
+ * one whose owner runs. Returns the folders removed.
+ */
+export function removeStaleJobDirs(base = jobDirBase()): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(base);
+  } catch {
+    return removed;
+  }
+  const uid = process.getuid?.();
+  for (const name of names) {
+    const m = NAME.exec(name);
+    if (!m || ownerAlive(Number(m[1]), m[2]!)) continue;
+    const dir = join(base, name);
+    try {
+      if (uid !== undefined && statSync(dir).uid !== uid) continue;
+      rmSync(dir, { recursive: true, force: true });
+      removed.push(dir);
+    } catch {
+      // Another starting job removed it first, or it is not ours to remove.
+    }
+  }
+  return removed;
+}
+
+/**
+ * A private folder (mode 0700) for one job's sockets and reports, named after this process
+ * (pid and start time). Folders that owners killed before they could clean up are removed first.
  */
 export function makeJobDir(): string {
-  const base = ['/dev/shm', tmpdir(), '/tmp'].find(usable) ?? tmpdir();
-  return mkdtempSync(join(base, 'ranks-'));
+  const base = jobDirBase();
+  removeStaleJobDirs(base);
+  return mkdtempSync(join(base, `ranks-${process.pid}-${startTime(process.pid) ?? 0}-`));
 }
 
 export function removeJobDir(dir: string): void {

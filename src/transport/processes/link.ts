@@ -14,12 +14,24 @@ export class OutLink {
   error: PeerExitedError | undefined;
   /** Sends whose bytes the socket still references: their Ops settle when written. */
   readonly waiting = new Set<Op<void>>();
+  /** True once the connection is made: from then on the peer will see it close when this process ends. */
+  connected = false;
+  /**
+   * Until the connection is made, everything written to it (the greeting first): a process
+   * that exits before then leaves these bytes for the peer in a file instead of losing them.
+   */
+  early: Uint8Array[] | undefined = [];
   private reffed = false;
 
   constructor(readonly dest: number, path: string, greeting: Buffer, ready: Promise<void> | undefined, private readonly onChange: () => void) {
     const socket = this.socket;
     socket.on('error', (err) => this.die(err));
     socket.on('close', () => this.die(undefined));
+    socket.once('connect', () => {
+      // Node writes what waited for the connection in this same turn, straight to the kernel.
+      this.connected = true;
+      this.early = undefined;
+    });
     socket.cork();
     this.write(greeting);
     const open = (): void => {
@@ -34,12 +46,14 @@ export class OutLink {
   /** Writes bytes the caller will not touch again (a copied message). */
   write(frame: Buffer): void {
     this.hold();
+    this.early?.push(frame);
     this.socket.write(frame, this.written);
   }
 
   /** Writes a header and a payload that stays the caller's: `op` resolves once the kernel has it. */
   writeOwned(head: Buffer, payload: Uint8Array, op: Op<void>): void {
     this.hold();
+    this.early?.push(head, payload);
     this.waiting.add(op);
     const s = this.socket;
     const corked = s.writableCorked > 0;
@@ -61,6 +75,7 @@ export class OutLink {
 
   /** Ends the link; sends still waiting fail with `err`. */
   close(err: Error): void {
+    this.early = undefined;
     this.error ??= err instanceof PeerExitedError ? err : new PeerExitedError(this.dest, 'A send');
     this.socket.destroy();
     this.failWaiting(err);
@@ -82,6 +97,7 @@ export class OutLink {
   };
 
   private die(err: unknown): void {
+    this.early = undefined;
     if (!this.error) this.error = new PeerExitedError(this.dest, 'A send');
     if (err !== undefined && this.error.cause === undefined) Object.defineProperty(this.error, 'cause', { value: err, configurable: true });
     this.socket.destroy();

@@ -24,10 +24,34 @@ export interface ProcessRankInit {
 export type ToLauncher =
   | { type: 'ready' }
   | { type: 'abort'; code: number; reason: string }
-  | { type: 'waiting'; rank: number; what: string };
+  | { type: 'waiting'; rank: number; what: string }
+  | { type: 'state'; rank: number; state: RankState };
 
-/** Launcher → rank: `go` once every rank listens; `report` asks what the rank waits for (a hung job). */
-export type ToRank = { type: 'go' } | { type: 'report' };
+/**
+ * Launcher → rank: `go` once every rank listens; `report` asks what the rank waits for (a
+ * hung job); `state` asks for its part of a deadlock check; `exited` says that rank `rank`
+ * has ended cleanly (`connected`: it had a connection to this rank, whose close tells
+ * that all it sent is in).
+ */
+export type ToRank = { type: 'go' } | { type: 'report' } | { type: 'state' } | { type: 'exited'; rank: number; connected: boolean };
+
+/** A rank's answer to a deadlock check (see launch/process-deadlock.ts). */
+export interface RankState {
+  /** Waiting in a receive or probe, with no send in progress and nothing but ranks to wake it (timers, other sockets, files). */
+  blocked: boolean;
+  /** Its oldest wait. */
+  op: 'recv' | 'probe';
+  peer: number;
+  tag: number;
+  /** Operations pending in all. */
+  pending: number;
+  /** Changes whenever the rank's ranks operations move. */
+  sig: string;
+  /** Messages sent, as [dest, count] pairs. */
+  sent: [number, number][];
+  /** Messages whose header arrived, as [source, count] pairs. */
+  arrived: [number, number][];
+}
 
 /** An error a rank died of, written to `errorFile` before it exits. */
 export interface ErrorReport {
@@ -43,6 +67,24 @@ export function socketPath(dir: string, rank: number): string {
 
 export function errorFile(dir: string, rank: number): string {
   return join(dir, `${rank}.error.json`);
+}
+
+/** What a rank leaves in `linksFile` as it exits. */
+export interface ExitReport {
+  /** The ranks it had a connection to: they will see it close once all it wrote is in. */
+  connected: number[];
+  /** Bytes of sends still queued on connected links (process.exit() before the socket took them): lost. */
+  unsent: number;
+}
+
+/** A rank's ExitReport (JSON), for the launcher's `exited` notices. */
+export function linksFile(dir: string, rank: number): string {
+  return join(dir, `${rank}.links.json`);
+}
+
+/** What rank `from` wrote to rank `to` before their connection was made, left as it exited (greeting and frames, as on the wire). */
+export function earlyFile(dir: string, from: number, to: number): string {
+  return join(dir, `${from}-to-${to}.frames`);
 }
 
 export function leftoverFile(dir: string, rank: number): string {

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { installTransport } from './installed.ts';
-import { INIT_ENV, errorFile, leftoverFile, socketPath, type ErrorReport, type ProcessRankInit, type ToLauncher } from './messages.ts';
+import { INIT_ENV, earlyFile, errorFile, leftoverFile, linksFile, socketPath, type ErrorReport, type ExitReport, type ProcessRankInit, type ToLauncher } from './messages.ts';
 import { ProcessesTransport, type ProcessesTransportOptions } from './transport.ts';
 
 /** This process's rank description, taken out of the environment (its children must not inherit it). */
@@ -40,6 +40,7 @@ export async function startRank(init: ProcessRankInit, options: Partial<Processe
     rank: init.rank,
     size: init.size,
     address: (r) => socketPath(init.dir, r),
+    early: (peer) => earlyFile(init.dir, peer, init.rank),
     // MPI_Abort does not return: the launcher hears of it, then this rank ends.
     onAbort: (code, reason) => void tell({ type: 'abort', code, reason }).then(() => process.exit(code)),
     ...options,
@@ -47,6 +48,15 @@ export async function startRank(init: ProcessRankInit, options: Partial<Processe
   installTransport(transport);
   process.on('uncaughtExceptionMonitor', (err) => reportError(init, err));
   process.on('exit', () => {
+    const exit: ExitReport = { connected: transport.connectedPeers(), unsent: transport.unsent() };
+    try {
+      // A clean exit's `exited` notices say which ranks will see a connection of ours close.
+      if (exit.connected.length || exit.unsent) writeFileSync(linksFile(init.dir, init.rank), JSON.stringify(exit));
+      // Sends to ranks not connected yet (process.exit() right after them): the peers read them from here.
+      for (const [dest, chunks] of transport.unconnected()) writeFileSync(earlyFile(init.dir, init.rank, dest), Buffer.concat(chunks));
+    } catch {
+      // The job's folder is gone: the job is over.
+    }
     const n = transport.leftover();
     if (n > 0) {
       try {

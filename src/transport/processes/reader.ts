@@ -15,7 +15,8 @@ export class FrameReader {
   private headFill = 0;
 
   /** `onHello(source, pid)` says whether to take this connection; false ends the reading. */
-  constructor(private readonly matcher: Matcher, private readonly onHello: (source: number, pid: number) => boolean) {}
+  /** `arrived[source]` counts the messages whose header has been read, for deadlock checks. */
+  constructor(private readonly matcher: Matcher, private readonly onHello: (source: number, pid: number) => boolean, private readonly arrived: number[] = []) {}
 
   /** Takes in a chunk; false when the connection must be dropped (a bad or refused hello). */
   feed(chunk: Buffer): boolean {
@@ -42,6 +43,7 @@ export class FrameReader {
           continue;
         }
         const total = h.readUInt32LE(at);
+        this.arrived[this.source] = (this.arrived[this.source] ?? 0) + 1;
         m = this.matcher.arrive(this.source, h.readInt32LE(at + 4), h.readInt32LE(at + 8), h.readUInt32LE(at + 12), total);
         if (total === 0) {
           this.matcher.complete(m);

@@ -1,11 +1,13 @@
-import { unlinkSync } from 'node:fs';
+import { readFileSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { PeerExitedError } from '../../errors.ts';
 import { Matcher } from '../matching.ts';
 import { Op } from '../op.ts';
 import type { Envelope, Received, Transport } from '../transport.ts';
+import { rankState } from './activity.ts';
 import { HEADER_BYTES, header, hello, writeHeader } from './frame.ts';
 import { OutLink } from './link.ts';
+import type { RankState } from './messages.ts';
 import { FrameReader } from './reader.ts';
 
 export interface ProcessesTransportOptions {
@@ -17,6 +19,8 @@ export interface ProcessesTransportOptions {
   ready?: (r: number) => Promise<void> | undefined;
   /** Whether a connection from rank `source`, made by process `pid`, comes from that rank's current process. */
   accept?: (source: number, pid: number) => boolean;
+  /** The file where rank `peer` left what it wrote to this rank before their connection was made, if it exited then. */
+  early?: (peer: number) => string;
   /** Ends the whole job (MPI_Abort): the launcher's part. Absent: this process exits with `code`. */
   onAbort?: (code: number, reason: string) => void;
 }
@@ -53,6 +57,13 @@ export class ProcessesTransport implements Transport {
   private readonly path: string;
   private held = false;
   private closed = false;
+  /** Messages sent to each rank, and whose header arrived from each: for deadlock checks. */
+  private readonly sent: number[] = [];
+  private readonly arrived: number[] = [];
+  /** Ranks that have closed a connection to this one. */
+  private readonly closedFrom = new Set<number>();
+  /** Ranks known to have exited whose connection to this one has not closed yet. */
+  private readonly exitPending = new Set<number>();
 
   constructor(private readonly options: ProcessesTransportOptions) {
     this.rank = options.rank;
@@ -88,6 +99,7 @@ export class ProcessesTransport implements Transport {
       return SENT;
     }
     const link = this.out[dest] ?? this.connect(dest);
+    this.sent[dest] = (this.sent[dest] ?? 0) + 1;
     if (link.error) {
       const failed = new Op<void>();
       failed.reject(link.error);
@@ -139,6 +151,8 @@ export class ProcessesTransport implements Transport {
     this.out[peer] = undefined;
     this.matcher.forget(peer, undefined, err);
     for (const i of this.inbound.filter((x) => x.reader.source === peer)) this.drop(i, err);
+    this.closedFrom.delete(peer);
+    this.exitPending.delete(peer);
     this.release();
   }
 
@@ -155,6 +169,54 @@ export class ProcessesTransport implements Transport {
     if (w) parts.push(`waits in ${w.op}(source=${w.peer < 0 ? 'ANY_SOURCE' : w.peer}, tag=${w.tag < 0 ? 'ANY_TAG' : w.tag})`);
     if (sends) parts.push(`${sends} large send(s) not yet taken by their receivers`);
     return parts.length ? parts.join(', ') : 'waits on nothing of ranks (busy in its own code)';
+  }
+
+  /**
+   * Rank `peer` has ended (its launcher says so). Once all it sent is in (its connection
+   * to this rank, if it had one, has closed), receives and probes that name it fail with
+   * PeerExitedError; see Matcher.peerExited.
+   */
+  peerExited(peer: number, connected: boolean): void {
+    if (connected && !this.closedFrom.has(peer)) return void this.exitPending.add(peer);
+    if (!connected) this.takeEarly(peer);
+    this.exitNow(peer);
+  }
+
+  /** Bytes written to ranks whose connection is not made yet, by rank: what exiting now would lose but for a file. */
+  unconnected(): [number, Uint8Array[]][] {
+    return this.out.flatMap((l, r) => (l?.early && l.early.length > 1 ? [[r, l.early] as [number, Uint8Array[]]] : []));
+  }
+
+  // What `peer` wrote to this rank before it could connect, then exited: read as if it had come over the connection.
+  private takeEarly(peer: number): void {
+    const path = this.options.early?.(peer);
+    if (!path) return;
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path);
+      unlinkSync(path);
+    } catch {
+      return;
+    }
+    const reader = new FrameReader(this.matcher, (source) => source === peer, this.arrived);
+    reader.feed(bytes);
+    if (reader.current) this.matcher.abandon(reader.current, new PeerExitedError(peer, 'A receive'));
+  }
+
+  /** The ranks this one has a connection to (they will see it close when this process ends). */
+  connectedPeers(): number[] {
+    return this.out.flatMap((l, r) => (l?.connected ? [r] : []));
+  }
+
+  /** Bytes of messages sent on connected links but still queued in this process (lost if it exits now). */
+  unsent(): number {
+    return this.out.reduce((k, l) => k + (l?.connected && !l.error ? l.backlog : 0), 0);
+  }
+
+  /** This rank's part of a deadlock check. */
+  state(): RankState {
+    const sending = this.out.some((l) => l !== undefined && (l.waiting.size > 0 || l.backlog > 0));
+    return rankState(this.matcher, sending, this.held ? 1 : 0, this.sent, this.arrived);
   }
 
   /** Closes every connection and stops listening. */
@@ -177,7 +239,7 @@ export class ProcessesTransport implements Transport {
   // A connection from a peer: the process never stays alive for it, only for pending operations.
   private take(socket: Socket): void {
     socket.unref();
-    const reader = new FrameReader(this.matcher, (source, pid) => source < this.size && source !== this.rank && (this.options.accept?.(source, pid) ?? true));
+    const reader = new FrameReader(this.matcher, (source, pid) => source < this.size && source !== this.rank && (this.options.accept?.(source, pid) ?? true), this.arrived);
     const entry: Inbound = { socket, reader };
     this.inbound.push(entry);
     socket.on('error', () => {});
@@ -197,6 +259,17 @@ export class ProcessesTransport implements Transport {
     const partial = entry.reader.current;
     entry.reader.current = undefined;
     if (partial) this.matcher.abandon(partial, err);
+    const source = entry.reader.source;
+    if (source >= 0) {
+      this.closedFrom.add(source);
+      if (this.exitPending.delete(source)) this.exitNow(source);
+    }
+    this.release();
+  }
+
+  private exitNow(peer: number): void {
+    this.exitPending.delete(peer);
+    this.matcher.peerExited(peer);
     this.release();
   }
 

@@ -25,6 +25,8 @@ export const LEFTOVER = 9;
 export const WAIT_BELL = 10;
 /** 1 while the rank has sends waiting for room in a ring: a reader that frees room rings it only then. */
 export const WANTS_ROOM = 11;
+/** Bumped by the launcher each time a rank of the job exits (after its STATE reads Exited). */
+export const EXITS = 12;
 
 export const enum WaitState {
   Running = 0,

@@ -52,6 +52,18 @@ export class SegmentTable {
     return this.waits[0];
   }
 
+  /** Rank `rank` has exited: waits for a generation of its segment not seen yet fail with `err`. */
+  fail(rank: number, err: Error): void {
+    for (let i = 0; i < this.waits.length; ) {
+      const w = this.waits[i]!;
+      if (w.rank === rank) {
+        this.waits.splice(i, 1);
+        this.settled++;
+        w.op.reject(err);
+      } else i++;
+    }
+  }
+
   /** A peer's grown segment arrived; settles the waits it satisfies. */
   offer(rank: number, gen: number, segment: SharedArrayBuffer): void {
     if (gen > (this.peers[rank]?.gen ?? 0)) this.peers[rank] = { data: new Uint8Array(segment), gen };

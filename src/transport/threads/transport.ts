@@ -1,8 +1,9 @@
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { PeerExitedError } from '../../errors.ts';
 import { Matcher } from '../matching.ts';
 import { Op } from '../op.ts';
 import { SEGMENT_CONTEXT, type Envelope, type Received, type SharedSegments, type Transport } from '../transport.ts';
-import { LINKS, WANTS_ROOM, slot, wake } from './control.ts';
+import { EXITS, LINKS, STATE, WANTS_ROOM, WaitState, slot, wake } from './control.ts';
 import { InLink, OutLink, type PendingSend } from './links.ts';
 import type { ToLauncher, ToRank } from './messages.ts';
 import { FIRST, LAST, createRing } from './ring.ts';
@@ -44,6 +45,7 @@ export class ThreadsTransport implements Transport {
   private readonly ringBytes: number;
   private readonly progress: Progress;
   private linksSeen = 0;
+  private exitsSeen = 0;
   private sendsPending = 0;
   private sendsSettled = 0;
   private readonly table = new SegmentTable((gen, segment) => {
@@ -189,6 +191,8 @@ export class ThreadsTransport implements Transport {
 
   /** Drains every incoming ring; true if any record came in. */
   private poll(): boolean {
+    // Read before the rings: an exit counted here comes after everything that rank wrote.
+    const exits = this.port ? Atomics.load(this.ctl, slot(this.rank, EXITS)) : 0;
     if (this.port && Atomics.load(this.ctl, slot(this.rank, LINKS)) !== this.linksSeen) this.accept();
     const links = this.inLinks;
     let moved = false;
@@ -200,7 +204,44 @@ export class ThreadsTransport implements Transport {
         moved = true;
       }
     }
+    if (exits !== this.exitsSeen) {
+      this.exitsSeen = exits;
+      if (this.noticeExits()) moved = true;
+    }
     return moved;
+  }
+
+  /**
+   * Peers whose thread has ended (the launcher marked them Exited, then bumped EXITS):
+   * their rings are drained by now, so what they sent is in; what still waits on them
+   * fails with PeerExitedError. True if any rank exited since the last look.
+   */
+  private noticeExits(): boolean {
+    let any = false;
+    for (let r = 0; r < this.size; r++) {
+      if (r === this.rank || this.matcher.hasExited(r) || Atomics.load(this.ctl, slot(r, STATE)) !== WaitState.Exited) continue;
+      any = true;
+      const link = this.inLinks.find((l) => l.source === r && l.current);
+      if (link) {
+        // Cut off part-way: the rest will never come.
+        this.matcher.abandon(link.current!, new PeerExitedError(r, `A receive of a message from rank ${r}`));
+        link.current = undefined;
+      }
+      this.matcher.peerExited(r);
+      this.table.fail(r, new PeerExitedError(r, `A collective's wait for rank ${r}'s shared segment`));
+      const out = this.out[r];
+      if (out?.queue.length) {
+        const i = this.queued.indexOf(out);
+        if (i >= 0) this.queued.splice(i, 1);
+        if (this.queued.length === 0) Atomics.store(this.ctl, slot(this.rank, WANTS_ROOM), 0);
+        for (const s of out.queue.splice(0)) {
+          this.sendsPending--;
+          this.sendsSettled++;
+          s.op!.reject(new PeerExitedError(r, `send(dest=${r}, tag=${s.tag})`));
+        }
+      }
+    }
+    return any;
   }
 
   /** Writes what fits of the queued sends; true if anything went out. */
