@@ -98,6 +98,7 @@ export async function* stream<R>(scheduler: Scheduler, task: Task, items: Iterab
       } else if (item.done) exhausted = true;
       else calls.push(spread ? [...(item.value as unknown[])] : [item.value]);
       if (calls.length === options.chunksize || (exhausted && calls.length > 0)) submit();
+      else if (exhausted) bar?.update(settled, submitted, false); // the input's end, with nothing left to submit: the total is known
     }
   } finally {
     bar?.stop();
