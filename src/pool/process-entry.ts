@@ -18,7 +18,7 @@ try {
 } catch (err) {
   code = 1;
   // Python prints the traceback under `Process <name>:`; the write is flushed before the exit.
-  const report = `Process ${processName}:\n${inspect(explainInline(err, module === null))}\n`;
+  const report = `Process ${processName}:\n${inspect(explainInline(err, module === null ? name : null))}\n`;
   await new Promise((resolve) => process.stderr.write(report, resolve));
 }
 // Ends the thread even if the target left timers or handles behind; a target that set
