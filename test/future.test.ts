@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Future, asCompleted, tasks, wait } from 'ranks';
+import { tasks } from 'ranks';
+// From the source: these tests drive a Future by its internal methods (setResult, ...), which
+// the published .d.ts leaves out.
+import { Future } from '../src/pool/future.ts';
+import { asCompleted, wait } from '../src/pool/waiting.ts';
 import { toTask } from '../src/pool/tasks.ts';
 
 /** A future finished by a timer, as an executor would. */

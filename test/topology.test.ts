@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { Group, MAXLOC, Op, SUM, UNDEFINED, dimsCreate } from 'ranks';
+import { MAXLOC, Op, SUM, UNDEFINED, dimsCreate } from 'ranks';
+// From the source: its constructor is internal, left out of the published .d.ts.
+import { Group } from '../src/comm/group.ts';
 
 describe('dimsCreate (MPI_Dims_create)', () => {
   test('balanced dimensions, largest first', () => {

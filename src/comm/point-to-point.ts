@@ -2,7 +2,6 @@ import { decode, encode } from '../codec/encode.ts';
 import { ANY_TAG, PROC_NULL } from '../constants.ts';
 import { Op } from '../transport/op.ts';
 import type { Envelope, Received, Transport } from '../transport/transport.ts';
-import type { CommCore } from './collectives/call.ts';
 import { Group } from './group.ts';
 import { guard } from './guard.ts';
 import { contextsAfter, type Contexts, type ProbeOptions, type RecvOptions, type SendOptions, type SendrecvOptions } from './options.ts';
@@ -12,11 +11,13 @@ import { checkDest, checkInto, checkRecvTag, checkSendTag, checkSource, checkTim
 
 const DONE: Promise<void> = Promise.resolve();
 
+// Structurally a CommCore (collectives/call.ts), not declared `implements` since the members
+// it needs are internal ones, stripped from the published .d.ts.
 /**
  * The point-to-point half of a communicator: its ranks (and their translation to the
  * transport's), send, receive, probe and abort. `Communicator` adds the collectives.
  */
-export class PointToPoint implements CommCore {
+export class PointToPoint {
   /** This rank's number in the communicator, 0..size-1. */
   readonly rank: number;
   /** How many ranks the communicator has. */

@@ -10,7 +10,7 @@ export interface Task<A extends unknown[] = unknown[], R = unknown> {
   readonly module: string | undefined;
   /** The export's name, or the inline function's source. */
   readonly name: string;
-  /** @internal Types only: never set. */
+  /** Types only (the function's signature), never set. */
   readonly __signature?: (...args: A) => R;
 }
 
