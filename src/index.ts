@@ -30,7 +30,7 @@ export { Held } from './sync/held.ts';
 export { share, revive, type SharedDescriptor } from './sync/share.ts';
 export type { WaitOptions, AcquireOptions, BlockOptions } from './sync/options.ts';
 export { Future } from './pool/future.ts';
-export { wait, asCompleted, type ReturnWhen, type Completed } from './pool/waiting.ts';
+export { wait, asCompleted, type ReturnWhen, type Completed, type CompletedOf } from './pool/waiting.ts';
 export { tasks, type Task, type Tasks, type TaskArgs, type TaskResult } from './pool/tasks.ts';
 export { Executor } from './pool/executor.ts';
 export { Pool, type TaskLike, type CallOptions, type MapOptions, type StreamMapOptions, type WorkerOptions, type CommWorkerOptions, type ProgressOption, type ProgressStream } from './pool/pool.ts';

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { describe, test, type TestContext } from 'node:test';
 import { DataCloneError, EOFError, Event, InvalidStateError, Lock, Pipe, Process, Queue, Value, tasks, type ProcessOptions, type TaskLike } from 'ranks';
 import { fixture, tsx, type Output } from './helpers.ts';
@@ -12,6 +13,11 @@ function started<F extends TaskLike>(tc: TestContext, options: ProcessOptions<F>
   tc.after(() => (p.isAlive() ? p.terminate() : undefined));
   return p;
 }
+
+// Runs a plain script with node alone (no tsx).
+const node = (script: URL): Promise<Output> => new Promise((resolve) => {
+  execFile(process.execPath, [script.pathname], { timeout: 60_000 }, (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr }));
+});
 
 // Runs test/fixtures/process-main.ts in a node process of its own.
 const main = (mode: string): Promise<Output> => tsx(fixture('process-main.ts'), [mode]);
@@ -81,6 +87,28 @@ describe('Process: life cycle and exit codes', { timeout: 120_000 }, () => {
     const daemon = await main('daemon');
     assert.equal(daemon.code, 0, daemon.stderr);
     assert.equal(daemon.stdout, 'parent done\n');
+  });
+
+  test('await join() keeps a plain script alive until its daemon process ends', async () => {
+    const r = await node(fixture('process-daemon-join.mjs'));
+    assert.equal(r.code, 0, `exit ${r.code}: ${r.stderr}`);
+    assert.equal(r.stdout, 'joined 0\n');
+  });
+
+  test('a process waits for the non-daemon processes it started and terminates its daemon ones', async (tc) => {
+    const go = new Event();
+    const done = new Queue<string>();
+    const p = started(tc, { target: t.parentOfTwo, args: [go, done] });
+    assert.equal(await done.get({ timeout: 60_000 }), 'parent returned');
+    // Its target has returned; its non-daemon child still waits for `go`, and so does it.
+    await p.join({ timeout: 1000 });
+    assert.equal(p.isAlive(), true, 'the process ended while its non-daemon child was running');
+    go.set();
+    // Ends once the child has: the daemon child, which would wait forever, was terminated.
+    await p.join();
+    assert.equal(p.exitCode, 0);
+    assert.equal(await done.get({ timeout: 0 }), 'went');
+    done.close();
   });
 
   test('start twice, join or terminate before start: InvalidStateError; bad options: ERR_INVALID_ARG', async (tc) => {

@@ -3,6 +3,9 @@ import { checkTimeout } from '../comm/validate.ts';
 import { settleable } from '../promise.ts';
 
 type State = 'pending' | 'running' | 'cancelled' | 'finished';
+// A function of A checked as a method's parameter is (bivariantly), not contravariantly:
+// so that a Future<number> is a Future<unknown> in the source as in the .d.ts.
+type Bivariant<A> = { bivariant(a: A): void }['bivariant'];
 
 /**
  * What a scheduler hears from the futures it made: one object per scheduler
@@ -30,12 +33,12 @@ export class Future<T = unknown> implements PromiseLike<T> {
   private error: unknown;
   private failed = false;
   // Made when first needed: a pool's futures are many and short-lived.
-  private callbacks: ((f: Future<T>) => void)[] | undefined;
+  private callbacks: Bivariant<Future<T>>[] | undefined;
   private waiters: (() => void)[] | undefined;
   /** The promise every `result()` without a timeout shares, and how to settle it. */
   private promise: Promise<T> | undefined;
   /** @internal */
-  resolveWith: ((v: T) => void) | undefined;
+  resolveWith: Bivariant<T> | undefined;
   /** @internal */
   rejectWith: ((e: unknown) => void) | undefined;
   /** @internal The scheduler that made it, and where it keeps the call (its chunk). */

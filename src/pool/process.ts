@@ -13,6 +13,27 @@ const entry = new URL('./process-entry.js', import.meta.url);
 const TERMINATED = -15;
 let created = 0;
 
+// The processes this thread started that have not ended, on the global object so that
+// every copy of this module in the thread sees one list (process-entry waits for them).
+const LIVE = Symbol.for('ranks.liveProcesses');
+function live(): Set<Process> {
+  const g = globalThis as { [LIVE]?: Set<Process> };
+  return (g[LIVE] ??= new Set());
+}
+
+/**
+ * What Python does when a process exits: terminates the daemon processes it started
+ * that are still running, then waits for the others (and for any they start meanwhile).
+ * A Process's thread calls it when its target has returned or thrown.
+ */
+export async function endChildren(): Promise<void> {
+  const children = live();
+  await Promise.all([...children].filter((p) => p.daemon).map((p) => p.terminate()));
+  for (let left = [...children]; left.length > 0; left = [...children]) {
+    await Promise.all(left.map((p) => (p.daemon ? p.terminate() : p.join())));
+  }
+}
+
 /** Options of `new Process()`: Python's `Process(target=, args=, name=, daemon=)`. */
 export interface ProcessBaseOptions<F extends TaskLike = TaskLike> {
   /** A task reference from `tasks()`, or a self-contained inline function. */
@@ -32,12 +53,13 @@ export type ProcessOptions<F extends TaskLike = TaskLike> = ProcessBaseOptions<F
  * Runs a task in a worker thread of its own: Python's `multiprocessing.Process`. The
  * arguments may hold any structured-cloneable value and the ranks primitives (Lock, Queue,
  * Value, Pipe, Event, ...), which the target receives working on the same shared memory.
- * An async target is awaited; the process ends when the target returns.
+ * An async target is awaited; when it returns (or throws), the process terminates the
+ * daemon processes it started, waits for its other processes to end, and ends, as Python's does.
  *
  * `exitCode` is `null` until the process ends, then 0 when the target returned, 1 when it
  * threw (its error is printed to stderr under `Process <name>:`), `n` when it called
  * `process.exit(n)`, and -15 after `terminate()`. A running process keeps this one alive
- * unless it is a `daemon`.
+ * unless it is a `daemon`; `join()` keeps it alive while it waits, daemon or not.
  *
  * @example
  * const mp = tasks<typeof import('./mp-tasks.ts')>(new URL('./mp-tasks.ts', import.meta.url));
@@ -59,6 +81,8 @@ export class Process<F extends TaskLike = TaskLike> {
   private code: number | null = null;
   private terminating = false;
   private ended: Promise<void> | undefined;
+  // Calls of join() waiting: while there are any, even a daemon keeps this thread alive.
+  private joining = 0;
 
   constructor(options: ProcessOptions<F>) {
     if (typeof options !== 'object' || options === null) throw new InvalidArgumentError(`Expected options with a \`target\`, got ${String(options)}`);
@@ -104,9 +128,11 @@ export class Process<F extends TaskLike = TaskLike> {
     if (this.daemon) worker.unref();
     // Errors the target's callbacks throw after it started waiting: printed like a thrown target.
     worker.on('error', (err) => process.stderr.write(`Process ${this.name}:\n${inspect(err)}\n`));
+    live().add(this);
     this.ended = new Promise((resolve) => {
       worker.once('exit', (code) => {
         this.code = this.terminating ? TERMINATED : code;
+        live().delete(this);
         resolve();
       });
     });
@@ -128,10 +154,18 @@ export class Process<F extends TaskLike = TaskLike> {
   async join(options?: { timeout?: number }): Promise<void> {
     const ended = this.started('join');
     const timeout = checkTimeout(options?.timeout);
-    if (timeout === undefined || this.code !== null) return ended;
+    if (this.code !== null) return;
+    // A daemon does not keep this thread alive, but someone awaiting its end does (else a
+    // script whose last line is `await p.join()` would end with the await unsettled).
+    if (this.joining++ === 0) this.worker!.ref();
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([ended, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeout)))]);
-    clearTimeout(timer);
+    try {
+      if (timeout === undefined) await ended;
+      else await Promise.race([ended, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeout)))]);
+    } finally {
+      clearTimeout(timer);
+      if (--this.joining === 0 && this.daemon) this.worker!.unref();
+    }
   }
 
   /**

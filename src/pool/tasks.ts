@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors.ts';
+import { resolveTaskModule } from './resolve.ts';
 
 /**
  * A reference to a task function that workers can load: an export of a module, or a
@@ -31,17 +32,24 @@ const cache = new Map<string, Task>();
  * Typed references to the exported functions of a module, for pools and executors:
  * workers import the module and call the export by name.
  *
+ * Spell the module as TypeScript's `nodenext` resolution does, with `.js`: the same line
+ * then works under tsx (where only `math.ts` exists, which workers load through tsx) and
+ * after `tsc` (where `math.js` sits beside the compiled caller). Likewise a `.ts` URL whose
+ * file is missing loads the compiled `.js` beside it (`.mjs`/`.mts`, `.cjs`/`.cts` too).
+ * Throws `InvalidArgumentError` (`ERR_INVALID_ARG`) naming the paths tried when no file exists.
+ *
  * @example
- * const math = tasks<typeof import('./math.ts')>(new URL('./math.ts', import.meta.url));
+ * const math = tasks<typeof import('./math.js')>(new URL('./math.js', import.meta.url));
  * await pool.map(math.square, [1, 2, 3]); // number[]
  */
 export function tasks<M>(module: URL | string): Tasks<M> {
-  let url: string;
+  let href: string;
   try {
-    url = new URL(String(module)).href;
+    href = new URL(String(module)).href;
   } catch {
-    throw new InvalidArgumentError(`Expected \`module\` to be a URL (e.g. new URL('./tasks.ts', import.meta.url)), got ${JSON.stringify(String(module))}`);
+    throw new InvalidArgumentError(`Expected \`module\` to be a URL (e.g. new URL('./tasks.js', import.meta.url)), got ${JSON.stringify(String(module))}`);
   }
+  const url = resolveTaskModule(href);
   // This module's references by name: `math.add` in a hot loop costs one lookup.
   const own = new Map<string, Task>();
   return new Proxy({} as Tasks<M>, {

@@ -20,8 +20,8 @@ function checkFutures(fs: unknown): Future[] {
  * @example
  * const { done, notDone } = await wait(futures, { returnWhen: 'FIRST_COMPLETED', timeout: 1000 });
  */
-export async function wait<T>(fs: Iterable<Future<T>>, options?: { returnWhen?: ReturnWhen; timeout?: number }): Promise<{ done: Set<Future<T>>; notDone: Set<Future<T>> }> {
-  const list = checkFutures(fs) as Future<T>[];
+export async function wait<F extends Future<unknown>>(fs: Iterable<F>, options?: { returnWhen?: ReturnWhen; timeout?: number }): Promise<{ done: Set<F>; notDone: Set<F> }> {
+  const list = checkFutures(fs) as F[];
   const when = options?.returnWhen ?? 'ALL_COMPLETED';
   if (!['FIRST_COMPLETED', 'FIRST_EXCEPTION', 'ALL_COMPLETED'].includes(when)) throw new InvalidArgumentError(`Expected \`returnWhen\` to be FIRST_COMPLETED, FIRST_EXCEPTION or ALL_COMPLETED, got ${String(when)}`);
   const timeout = checkTimeout(options?.timeout);
@@ -52,6 +52,9 @@ export async function wait<T>(fs: Iterable<Future<T>>, options?: { returnWhen?: 
  */
 export type Completed<T> = Omit<Future<T>, 'then'>;
 
+/** The `Completed` view of each kind of future in `F` (a union of futures of different result types). */
+export type CompletedOf<F> = F extends Future<infer T> ? Completed<T> : never;
+
 /**
  * Yields the futures themselves as they complete (already-done ones first). If `timeout`
  * ms pass before all are done, the iteration throws TimeoutError.
@@ -59,11 +62,11 @@ export type Completed<T> = Omit<Future<T>, 'then'>;
  * @example
  * for await (const f of asCompleted(futures, { timeout: 10_000 })) console.log(names.get(f.future), await f.exception());
  */
-export function asCompleted<T>(fs: Iterable<Future<T>>, options?: { timeout?: number }): AsyncIterableIterator<Completed<T>> {
-  const list = checkFutures(fs) as Future<T>[];
+export function asCompleted<F extends Future<unknown>>(fs: Iterable<F>, options?: { timeout?: number }): AsyncIterableIterator<CompletedOf<F>> {
+  const list = checkFutures(fs) as F[];
   const timeout = checkTimeout(options?.timeout);
   const deadline = timeout === undefined ? undefined : performance.now() + timeout;
-  const ready: Future<T>[] = [];
+  const ready: F[] = [];
   let wake: (() => void) | undefined;
   let yielded = 0;
   for (const f of list) {
@@ -74,8 +77,8 @@ export function asCompleted<T>(fs: Iterable<Future<T>>, options?: { timeout?: nu
   }
   // A hand-written iterator: an async generator would await each yielded Future and
   // hand out its result instead of the Future itself.
-  const it: AsyncIterableIterator<Future<T>> = {
-    async next(): Promise<IteratorResult<Future<T>>> {
+  const it: AsyncIterableIterator<F> = {
+    async next(): Promise<IteratorResult<F>> {
       if (yielded >= list.length) return { value: undefined, done: true };
       while (ready.length === 0) {
         const left = deadline === undefined ? undefined : deadline - performance.now();
@@ -96,7 +99,7 @@ export function asCompleted<T>(fs: Iterable<Future<T>>, options?: { timeout?: nu
       yielded++;
       return { value: ready.shift()!, done: false };
     },
-    async return(): Promise<IteratorResult<Future<T>>> {
+    async return(): Promise<IteratorResult<F>> {
       yielded = list.length;
       return { value: undefined, done: true };
     },
@@ -104,5 +107,5 @@ export function asCompleted<T>(fs: Iterable<Future<T>>, options?: { timeout?: nu
       return it;
     },
   };
-  return it;
+  return it as unknown as AsyncIterableIterator<CompletedOf<F>>;
 }

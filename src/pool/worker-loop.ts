@@ -86,7 +86,8 @@ async function outcomeOf(value: unknown, module: string | null): Promise<Outcome
 }
 
 function failure(err: unknown, module: string | null): Outcome {
-  return [0, describeError(explainInline(err, module === null), cloneable)];
+  // The failing call's task is the last one loaded (chunks run one at a time).
+  return [0, describeError(explainInline(err, module === null ? lastName : null), cloneable)];
 }
 
 function isThenable(v: unknown): v is PromiseLike<unknown> {

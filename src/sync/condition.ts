@@ -1,6 +1,10 @@
-// Condition: a lock plus a wait list kept as two counters under an internal guard.
-// `sleeping` waiters, `permits` handed out by notify and not yet taken; a wake word SEQ
-// changes on every notify so a waiter that read it before checking permits never misses one.
+// Condition: a lock plus a wait list kept as counters under an internal guard.
+// Every waiter draws a ticket (TAIL) while it still holds the lock. notify() moves the
+// bound (BOUND = TAIL) so that exactly the waiters registered by then are "old", and hands
+// out permits that only old waiters may take: a waiter that starts waiting after a notify
+// (the notifier itself among them) never takes the wake meant for one already asleep,
+// as in Python, where notify() wakes only threads already waiting. A wake word SEQ changes
+// on every notify so a waiter that read it before checking permits never misses one.
 import { TimeoutError } from '../errors.ts';
 import { NotHeldError } from './errors.ts';
 import { guarded } from './futex.ts';
@@ -12,27 +16,63 @@ import { now, runAsync, runSync, type Op } from './wait.ts';
 
 export interface ConditionState extends SharedState {
   readonly type: 'Condition';
-  /** [guard, sleeping, permits, seq] */
+  /** [guard, old sleepers, new sleepers, permits, seq, tail, bound] */
   readonly ctl: Int32Array;
   readonly lock: AnyLockState;
 }
 
 const GUARD = 0;
-const SLEEPING = 1;
-const PERMITS = 2;
-const SEQ = 3;
+/** Waiters registered before the last notify, not yet woken or gone. */
+const OLD = 1;
+/** Waiters registered since the last notify. */
+const NEW = 2;
+/** Wakes handed out by notify and not yet taken; never more than OLD. */
+const PERMITS = 3;
+const SEQ = 4;
+/** The next ticket. */
+const TAIL = 5;
+/** Tickets below it (in wrapping order) are old. */
+const BOUND = 6;
+const WORDS = 7;
 
-function takePermit(ctl: Int32Array): boolean {
-  if (Atomics.load(ctl, PERMITS) === 0) return false;
+// Tickets wrap around 2^32; compare them by their difference.
+function isOld(ctl: Int32Array, ticket: number): boolean {
+  return ((ticket - Atomics.load(ctl, BOUND)) | 0) < 0;
+}
+
+// Under the guard: a new waiter's ticket.
+function register(ctl: Int32Array): number {
+  Atomics.add(ctl, NEW, 1);
+  return Atomics.add(ctl, TAIL, 1);
+}
+
+// Under the guard: takes a permit if this waiter may (it was waiting at a notify).
+function takePermit(ctl: Int32Array, ticket: number): boolean {
+  if (!isOld(ctl, ticket) || Atomics.load(ctl, PERMITS) === 0) return false;
   Atomics.sub(ctl, PERMITS, 1);
-  Atomics.sub(ctl, SLEEPING, 1);
+  Atomics.sub(ctl, OLD, 1);
   return true;
 }
 
-// A waiter leaving without a permit; permits it can no longer take pass to the others.
-function withdraw(ctl: Int32Array): void {
-  const sleeping = Atomics.sub(ctl, SLEEPING, 1) - 1;
-  if (Atomics.load(ctl, PERMITS) > sleeping) Atomics.store(ctl, PERMITS, sleeping);
+// Under the guard: a waiter leaving without a permit (timeout, abort). A permit it can no
+// longer take stays for the other old waiters, as long as there are enough of them.
+function withdraw(ctl: Int32Array, ticket: number): void {
+  if (!isOld(ctl, ticket)) {
+    Atomics.sub(ctl, NEW, 1);
+    return;
+  }
+  const old = Atomics.sub(ctl, OLD, 1) - 1;
+  if (Atomics.load(ctl, PERMITS) > old) Atomics.store(ctl, PERMITS, old);
+}
+
+// Under the guard: makes every registered waiter old and gives up to `n` of those not yet
+// woken a permit; returns how many.
+function grant(ctl: Int32Array, n: number): number {
+  Atomics.add(ctl, OLD, Atomics.exchange(ctl, NEW, 0));
+  Atomics.store(ctl, BOUND, Atomics.load(ctl, TAIL));
+  const k = Math.min(n, Atomics.load(ctl, OLD) - Atomics.load(ctl, PERMITS));
+  if (k > 0) Atomics.add(ctl, PERMITS, k);
+  return k;
 }
 
 // No private (#) members in shared classes: revive() builds instances without the constructor.
@@ -44,17 +84,18 @@ function checkOwned(lock: AnyLockState, what: string): void {
 
 function* waitOp(s: ConditionState, deadline: number): Op<boolean> {
   const ctl = s.ctl;
-  yield* guarded(ctl, GUARD, () => Atomics.add(ctl, SLEEPING, 1));
+  // Registered while the lock is still held: a notify after this wakes this waiter.
+  const ticket = yield* guarded(ctl, GUARD, () => register(ctl));
   const depth = releaseAll(s.lock);
   try {
     for (;;) {
       const seq = Atomics.load(ctl, SEQ);
-      if (yield* guarded(ctl, GUARD, () => takePermit(ctl))) return true;
-      if (now() >= deadline) return yield* guarded(ctl, GUARD, () => takePermit(ctl) || (withdraw(ctl), false));
+      if (yield* guarded(ctl, GUARD, () => takePermit(ctl, ticket))) return true;
+      if (now() >= deadline) return yield* guarded(ctl, GUARD, () => takePermit(ctl, ticket) || (withdraw(ctl, ticket), false));
       try {
         yield { i32: ctl, index: SEQ, value: seq, deadline };
       } catch (err) {
-        yield* guarded(ctl, GUARD, () => withdraw(ctl));
+        yield* guarded(ctl, GUARD, () => withdraw(ctl, ticket));
         throw err;
       }
     }
@@ -81,7 +122,7 @@ export class Condition {
   readonly [SHARED]: ConditionState;
 
   constructor(lock: Lock | RLock = new RLock()) {
-    this[SHARED] = { type: 'Condition', ctl: new Int32Array(new SharedArrayBuffer(16)), lock: lock[SHARED] };
+    this[SHARED] = { type: 'Condition', ctl: new Int32Array(new SharedArrayBuffer(WORDS * 4)), lock: lock[SHARED] };
   }
 
   /** The lock this condition uses (a view on the same shared lock). */
@@ -146,16 +187,15 @@ export class Condition {
     return result;
   }
 
-  /** Wakes up to `n` waiters (default 1). The lock must be held. */
+  /**
+   * Wakes up to `n` (default 1) of the threads waiting at this moment; a wait that starts
+   * later (even this thread's) does not take their wakes. The lock must be held.
+   */
   notify(n = 1): void {
     checkInt('n', n, 1);
     checkOwned(this[SHARED].lock, 'notify');
     const ctl = this[SHARED].ctl;
-    const woken = runSync(guarded(ctl, GUARD, () => {
-      const k = Math.min(n, Atomics.load(ctl, SLEEPING) - Atomics.load(ctl, PERMITS));
-      if (k > 0) Atomics.add(ctl, PERMITS, k);
-      return k;
-    }));
+    const woken = runSync(guarded(ctl, GUARD, () => grant(ctl, n)));
     if (woken > 0) {
       Atomics.add(ctl, SEQ, 1);
       Atomics.notify(ctl, SEQ);
