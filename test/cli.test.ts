@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { cli, fixture, type Output } from './helpers.ts';
+import { cli, fixture, type Output, HANGS } from './helpers.ts';
 import { mpiexec, mpiFlavors } from './mpi-helpers.ts';
 
 const bin = new URL('../bin/ranks.js', import.meta.url).pathname;
@@ -25,7 +25,7 @@ function ranksIn(cwd: string, args: string[]): Promise<Output> {
   });
 }
 
-describe('ranks: help and usage errors', { timeout: 300_000 }, () => {
+describe('ranks: help and usage errors', { timeout: HANGS }, () => {
   test('every command has its own --help (exit 0, on stdout); ranks --version', async () => {
     for (const [args, title] of [[['run', '--help'], /^ranks run — /], [['run', '-h'], /^ranks run — /], [['farm', '--help'], /^ranks farm — /], [['info', '--help'], /^ranks info — /], [['help', 'run'], /^ranks run — /], [['--help'], /^ranks — /], [['--help', 'farm'], /^ranks farm — /]] as const) {
       const r = await cli([...args]);
@@ -78,7 +78,7 @@ describe('ranks: help and usage errors', { timeout: 300_000 }, () => {
   });
 });
 
-describe('ranks run: failures, memory, closed pipes', { timeout: 300_000 }, () => {
+describe('ranks run: failures, memory, closed pipes', { timeout: HANGS }, () => {
   for (const transport of ['threads', 'processes'] as const) {
     test(`a failed rank is reported with ERR_RANK_FAILED and its own error's code (${transport})`, async () => {
       const r = await cli(['run', '-n', '2', '--transport', transport, script('cli-coded.ts')]);
@@ -119,7 +119,7 @@ describe('ranks run: failures, memory, closed pipes', { timeout: 300_000 }, () =
   });
 });
 
-describe('ranks farm: inputs are data, whatever their names', { timeout: 300_000 }, () => {
+describe('ranks farm: inputs are data, whatever their names', { timeout: HANGS }, () => {
   test('a glob that matches files named ::: and $(touch PWNED) runs no shell code', async () => {
     const files = mkdtempSync(join(dir, 'glob-'));
     // What `ranks farm 'echo {}' *` receives in a folder holding these files (sorted as sh sorts them).

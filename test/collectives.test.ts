@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { runFixture } from './helpers.ts';
+import { runFixture, HANGS } from './helpers.ts';
 
 // The conformance suite (fixtures/collectives.ts) on 1 to 4 ranks: 3 is the odd size that
 // breaks power-of-two algorithms, 4 is more ranks than this machine's 2 cores.
-describe('collectives conformance', { timeout: 300_000 }, () => {
+describe('collectives conformance', { timeout: HANGS }, () => {
   for (const size of [1, 2, 3, 4]) {
     test(`every collective over world, dup, split and cart on ${size} rank(s)`, async () => {
       const { exitCodes } = await runFixture('collectives.ts', size);
@@ -13,7 +13,7 @@ describe('collectives conformance', { timeout: 300_000 }, () => {
   }
 });
 
-describe('collectives conformance on the processes transport (point-to-point algorithms only)', { timeout: 300_000 }, () => {
+describe('collectives conformance on the processes transport (point-to-point algorithms only)', { timeout: HANGS }, () => {
   for (const size of [1, 2, 3, 4]) {
     test(`every collective over world, dup, split and cart on ${size} rank process(es)`, async () => {
       const { exitCodes } = await runFixture('collectives.ts', size, [], 'processes');
@@ -29,7 +29,7 @@ describe('collectives conformance on the processes transport (point-to-point alg
   });
 });
 
-describe('collectives: the same suite without the agreement step, so small payloads take the point-to-point algorithms', { timeout: 300_000 }, () => {
+describe('collectives: the same suite without the agreement step, so small payloads take the point-to-point algorithms', { timeout: HANGS }, () => {
   for (const size of [3, 4]) {
     test(`RANKS_CHECK_COLLECTIVES=0 on ${size} ranks`, async () => {
       process.env.RANKS_CHECK_COLLECTIVES = '0';
@@ -43,7 +43,7 @@ describe('collectives: the same suite without the agreement step, so small paylo
   }
 });
 
-describe('collectives: the same suite through the shared-memory algorithms at every size', { timeout: 300_000 }, () => {
+describe('collectives: the same suite through the shared-memory algorithms at every size', { timeout: HANGS }, () => {
   for (const size of [2, 3, 4]) {
     test(`RANKS_SHM_MIN_KIB=0 on ${size} ranks`, async () => {
       process.env.RANKS_SHM_MIN_KIB = '0';
@@ -57,7 +57,7 @@ describe('collectives: the same suite through the shared-memory algorithms at ev
   }
 });
 
-describe('collective mismatches are reported, not hung', { timeout: 120_000 }, () => {
+describe('collective mismatches are reported, not hung', { timeout: HANGS }, () => {
   for (const transport of ['threads', 'processes'] as const) {
     test(`after a mismatch of ops, the next allreduce gives the right sum on every rank (RANKS_CHECK_COLLECTIVES=1, ${transport})`, async () => {
       process.env.RANKS_CHECK_COLLECTIVES = '1';

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { spawnSync } from 'node:child_process';
-import { cli, tsx } from './helpers.ts';
+import { cli, tsx, HANGS } from './helpers.ts';
 
 const example = (name: string): string => new URL(`../examples/${name}`, import.meta.url).pathname;
 
 // The examples are documentation: they must keep running and printing what they say.
-describe('examples', { timeout: 120_000 }, () => {
+describe('examples', { timeout: HANGS }, () => {
   test('pi.ts on 4 ranks', async () => {
     const r = await cli(['run', '-n', '4', example('pi.ts'), '400000']);
     assert.equal(r.code, 0, r.stderr);

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { HANGS } from './helpers.ts';
 
 const bin = new URL('../bin/ranks.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'ranks-farm-cli-'));
@@ -31,7 +32,7 @@ function farm(args: string[], input = '', command: string[] = [process.execPath,
 
 const lines = (s: string): string[] => s.split('\n').filter(Boolean).sort();
 
-describe('ranks farm', { timeout: 300_000 }, () => {
+describe('ranks farm', { timeout: HANGS }, () => {
   test('inputs after the template, after :::, from -a FILE and from stdin', async () => {
     const args = await farm(['-j', '2', 'echo in:{}', 'a', 'b c']);
     assert.equal(args.code, 0, args.stderr);

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { HANGS } from './helpers.ts';
 
 // Sized by what it asserts, not by time (a clean-clone CI run at load average 16 lost the
 // 10^4-job version to its timeout): the farm runs under `ulimit -n 64`, where Node itself
@@ -15,7 +16,7 @@ const bin = new URL('../bin/ranks.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'ranks-farm-many-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('many tiny jobs', { timeout: 300_000 }, () => {
+describe('many tiny jobs', { timeout: HANGS }, () => {
   test(`ranks farm runs ${N} \`true\` jobs read from stdin, leaking no file descriptor`, async () => {
     const r = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
       const farm = `ulimit -n 64 && exec ${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} farm -j 2 --joblog jobs.log true`;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { AbortError, farm, shellQuote, type FarmInput, type FarmOptions } from 'ranks';
+import { HANGS } from './helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ranks-farm-test-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,7 +19,7 @@ const HOSTILE = [
 for (const spawnFrom of ['workers', 'main'] as const) {
   const run = (template: string, inputs: Iterable<FarmInput> | AsyncIterable<FarmInput>, options?: FarmOptions) => farm(template, inputs, { spawnFrom, cwd: dir, ...options });
 
-  describe(`farm() spawning from ${spawnFrom}`, { timeout: 300_000 }, () => {
+  describe(`farm() spawning from ${spawnFrom}`, { timeout: HANGS }, () => {
     test('placeholders: {} {.} {/} {//} {/.} {#}, and the input appended when the template has none', async () => {
       const r = await run("printf '%s|' {} {.} {/} {//} {/.} {#}", ['dir/sub/file.tar.gz', 'plain', '.hidden', 'a.b/c']);
       assert.deepEqual(r.jobs.map((j) => j.stdout), [
@@ -176,7 +177,7 @@ for (const spawnFrom of ['workers', 'main'] as const) {
   });
 }
 
-describe('farm() options', { timeout: 30_000 }, () => {
+describe('farm() options', { timeout: HANGS }, () => {
   test('are validated at the boundary', async () => {
     await assert.rejects(farm('', ['a']), { code: 'ERR_INVALID_ARG' });
     await assert.rejects(farm('echo', 'abc' as never), { code: 'ERR_INVALID_ARG' });

@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { DeadlockError, RankFailedError, TimeoutError, launch } from 'ranks';
-import { cli, fixture, runFixture } from './helpers.ts';
+import { cli, fixture, runFixture, HANGS } from './helpers.ts';
 
 // The launcher's contract with `transport: 'processes'`: the same failures as threads
 // (see launch.test.ts), plus what only processes have (a rank killed by a signal).
 const bin = new URL('../bin/ranks.js', import.meta.url).pathname;
 const run = (name: string, size: number, args: string[] = []): ReturnType<typeof runFixture> => runFixture(name, size, args, 'processes');
 
-describe('launching jobs of processes', { timeout: 120_000 }, () => {
+describe('launching jobs of processes', { timeout: HANGS }, () => {
   test('every rank is its own process and runs the script with its arguments', async () => {
     assert.deepEqual((await run('plain.mjs', 3, ['a', 'b'])).exitCodes, [0, 0, 0]);
   });
@@ -68,7 +68,7 @@ describe('launching jobs of processes', { timeout: 120_000 }, () => {
   });
 });
 
-describe('ranks run --transport processes', { timeout: 120_000 }, () => {
+describe('ranks run --transport processes', { timeout: HANGS }, () => {
   test('--tag-output prefixes each rank line; rank 0 reads standard input', async () => {
     const r = await cli(['run', '-n', '3', '--transport', 'processes', '--tag-output', fixture('stdin-echo.ts').pathname], 60_000, 'some input\n');
     assert.equal(r.code, 0, r.stderr);

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { launch, RankFailedError, DeadlockError, TimeoutError } from 'ranks';
-import { cli, fixture, runFixture } from './helpers.ts';
+import { cli, fixture, runFixture, HANGS } from './helpers.ts';
 
-describe('launching jobs', { timeout: 120_000 }, () => {
+describe('launching jobs', { timeout: HANGS }, () => {
   test('a rank that throws stops the job; the error names the rank and keeps the cause', async () => {
     const started = Date.now();
     await assert.rejects(runFixture('throws.ts', 4), (e: unknown) => {
@@ -53,7 +53,7 @@ describe('launching jobs', { timeout: 120_000 }, () => {
   });
 });
 
-describe('the ranks command', { timeout: 120_000 }, () => {
+describe('the ranks command', { timeout: HANGS }, () => {
   test('ranks run -n 4 --tag-output runs a .ts script and prefixes each line', async () => {
     const r = await cli(['run', '-n', '4', '--tag-output', fixture('hello.ts').pathname]);
     assert.equal(r.code, 0, r.stderr);

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { fixture, runFixture } from './helpers.ts';
+import { fixture, runFixture, HANGS } from './helpers.ts';
 import { jobDirBase, ownerAlive } from '../src/transport/processes/dir.ts';
 
 // Issue 14.9: a launcher killed with `kill -9` never removes its job folder (sockets and
@@ -31,7 +31,7 @@ function folderOf(pid: number): string | undefined {
   return name === undefined ? undefined : join(jobDirBase(), name);
 }
 
-describe('job folders of launchers killed with kill -9', { timeout: 180_000 }, () => {
+describe('job folders of launchers killed with kill -9', { timeout: HANGS }, () => {
   test('are removed when the next job starts; a running job keeps its own', async () => {
     const killed = await startJob();
     const stale = folderOf(killed.child.pid!);

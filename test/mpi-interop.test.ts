@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { fixture } from './helpers.ts';
+import { fixture, HANGS } from './helpers.ts';
 import { MPI_ENV, cannotJoin, mpiexec, mpiFlavors, type MpiFlavor } from './mpi-helpers.ts';
 
 const PYTHON = '/usr/bin/python3';
@@ -33,7 +33,7 @@ function buildPeer(f: MpiFlavor): string | { skip: string } {
 const app = (): string[] => [process.execPath, '--import', 'tsx', fixture('interop/app.ts').pathname];
 
 for (const { flavor, skip } of mpiFlavors()) {
-  describe(`${flavor.name}: ranks in one job with ${flavor.name === 'Open MPI' ? 'mpi4py and ' : ''}C ranks`, { timeout: 180_000 }, () => {
+  describe(`${flavor.name}: ranks in one job with ${flavor.name === 'Open MPI' ? 'mpi4py and ' : ''}C ranks`, { timeout: HANGS }, () => {
     test('float64 arrays around a ring (small and large) and an allreduce over every rank', async (t) => {
       let why = skip ?? (await cannotJoin(flavor as MpiFlavor));
       const f = flavor as MpiFlavor;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { runFixture } from './helpers.ts';
+import { runFixture, HANGS } from './helpers.ts';
 
 // Every case runs on 2 ranks and on 4 (more ranks than this machine's 2 cores).
 const cases: [string, string][] = [
@@ -19,7 +19,7 @@ const cases: [string, string][] = [
 // The same suite on both transports of one machine: threads (shared memory) and processes (sockets).
 for (const transport of ['threads', 'processes'] as const) {
   for (const size of [2, 4]) {
-    describe(`point-to-point on ${size} ranks (${transport})`, { timeout: 180_000 }, () => {
+    describe(`point-to-point on ${size} ranks (${transport})`, { timeout: HANGS }, () => {
       for (const [title, file] of cases) {
         test(title, async () => {
           const { exitCodes } = await runFixture(file, size, [], transport);
@@ -29,7 +29,7 @@ for (const transport of ['threads', 'processes'] as const) {
     });
   }
 
-  describe(`point-to-point on 3 ranks (odd size, ${transport})`, { timeout: 120_000 }, () => {
+  describe(`point-to-point on 3 ranks (odd size, ${transport})`, { timeout: HANGS }, () => {
     test('fan-in and ordering', async () => {
       await runFixture('fan-in.ts', 3, [], transport);
       await runFixture('probe-requests.ts', 3, [], transport);

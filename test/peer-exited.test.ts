@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DeadlockError, RankFailedError, launch } from 'ranks';
-import { fixture, runFixture } from './helpers.ts';
+import { fixture, runFixture, HANGS } from './helpers.ts';
 import { PeerExitedError } from '../src/errors.ts';
 import { Matcher } from '../src/transport/matching.ts';
 import { ANY_SOURCE, ANY_TAG } from '../src/constants.ts';
@@ -49,7 +49,7 @@ describe('the matcher and an exited peer', () => {
 });
 
 for (const transport of ['threads', 'processes'] as const) {
-  describe(`a rank that exits while others wait for it (${transport})`, { timeout: 180_000 }, () => {
+  describe(`a rank that exits while others wait for it (${transport})`, { timeout: HANGS }, () => {
     for (const mode of ['return', 'exit', 'exit-now']) {
       test(`its messages first, then ERR_PEER_EXITED for receives and probes naming it; ANY_SOURCE still served (${mode})`, async () => {
         assert.deepEqual((await runFixture('peer-exited.ts', 3, [mode], transport)).exitCodes, [0, 0, 0]);
@@ -76,7 +76,7 @@ for (const transport of ['threads', 'processes'] as const) {
   });
 }
 
-describe('the processes transport reports deadlocks as threads do', { timeout: 180_000 }, () => {
+describe('the processes transport reports deadlocks as threads do', { timeout: HANGS }, () => {
   test('the same DeadlockError, naming who waits for whom', async () => {
     const waits = async (transport: 'threads' | 'processes'): Promise<unknown> => {
       const e = await launch({ size: 2, script: fixture('deadlock.ts'), transport, timeout: 120_000 }).then(

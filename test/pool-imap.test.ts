@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { Pool, tasks } from 'ranks';
+import { HANGS } from './helpers.ts';
 
 const math = tasks<typeof import('./fixtures/math-tasks.ts')>(new URL('./fixtures/math-tasks.ts', import.meta.url));
 
@@ -12,7 +13,7 @@ function* naturals(): Generator<number> {
 }
 // Every case runs with worker threads and with worker processes (isolation: 'process').
 for (const isolation of ['thread', 'process'] as const) {
-  describe(`Pool.imap and imapUnordered (${isolation})`, { timeout: 60_000 }, () => {
+  describe(`Pool.imap and imapUnordered (${isolation})`, { timeout: HANGS }, () => {
     test('imap yields results in input order; imapUnordered yields all of them as they finish', async () => {
       await using pool = new Pool({ isolation, size: 2 });
       const ordered: number[] = [];

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DataCloneError, Executor, Pool, isRanksError, tasks } from 'ranks';
+import { HANGS } from './helpers.ts';
 
 const math = tasks<typeof import('./fixtures/math-tasks.ts')>(new URL('./fixtures/math-tasks.ts', import.meta.url));
 
@@ -29,7 +30,7 @@ async function drain<T>(it: AsyncIterable<T>): Promise<{ got: T[]; error: unknow
 }
 
 for (const isolation of ['thread', 'process'] as const) {
-  describe(`pool inputs and results (${isolation})`, { timeout: 120_000 }, () => {
+  describe(`pool inputs and results (${isolation})`, { timeout: HANGS }, () => {
     test('imap over an input that throws yields every result before the failing item, in order, then throws its error', async () => {
       await using pool = new Pool({ isolation, size: 2 });
       for (const input of [() => breaksAt(7), () => breaksAtAsync(7)]) {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { Executor, Pool, tasks } from 'ranks';
-import { fixture } from './helpers.ts';
+import { fixture, HANGS } from './helpers.ts';
 
 const math = tasks<typeof import('./fixtures/math-tasks.ts')>(new URL('./fixtures/math-tasks.ts', import.meta.url));
 
@@ -20,7 +20,7 @@ function run(args: string[], withTsx: boolean, guardMs = 60_000): Promise<{ code
   });
 }
 
-describe('a script whose pool call was stopped exits by itself', { timeout: 300_000 }, () => {
+describe('a script whose pool call was stopped exits by itself', { timeout: HANGS }, () => {
   // how, kind, task, size, end; under tsx and plain node.
   const cases: [string[], boolean][] = [
     [['timeout', 'pool', 'sync', '1', 'close'], true],
@@ -40,7 +40,7 @@ describe('a script whose pool call was stopped exits by itself', { timeout: 300_
 });
 
 for (const isolation of ['thread', 'process'] as const) {
-  describe(`maxTasksPerWorker with close (${isolation})`, { timeout: 120_000 }, () => {
+  describe(`maxTasksPerWorker with close (${isolation})`, { timeout: HANGS }, () => {
     test('Pool.close() with more calls queued than workers left to run them: every call runs on fresh workers, close and join resolve', async () => {
       const pool = new Pool({ isolation, size: 3, maxTasksPerWorker: 1 });
       const calls = Array.from({ length: 6 }, (_, i) => pool.apply(math.whoAmI, [i]));

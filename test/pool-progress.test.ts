@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { describe, test } from 'node:test';
 import { Executor, Pool, tasks } from 'ranks';
-import { fixture } from './helpers.ts';
+import { fixture, HANGS } from './helpers.ts';
 
 const math = tasks<typeof import('./fixtures/math-tasks.ts')>(new URL('./fixtures/math-tasks.ts', import.meta.url));
 
@@ -23,7 +23,7 @@ function screen(isTTY: boolean): Writable & { isTTY: boolean; columns: number; t
 // ESC [ ... letter: what the bar draws with, between the figures.
 const plain = (s: string): string => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
 
-describe('progress bars', { timeout: 60_000 }, () => {
+describe('progress bars', { timeout: HANGS }, () => {
   test('map, starmap, imap and Executor.map draw a bar of their calls on a terminal, ending at all of them', async () => {
     await using pool = new Pool({ size: 2 });
     await using ex = new Executor({ maxWorkers: 2 });
@@ -66,7 +66,7 @@ describe('progress bars', { timeout: 60_000 }, () => {
   });
 });
 
-describe('progress bars on a real terminal', { timeout: 120_000 }, () => {
+describe('progress bars on a real terminal', { timeout: HANGS }, () => {
   const script = fixture('pool-progress.mjs').pathname;
   test('progress: true draws on stderr when it is a terminal (script(1)), and the script exits by itself', async (t) => {
     if (!existsSync('/usr/bin/script')) return t.skip('needs script(1) for a terminal');

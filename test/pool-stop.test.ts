@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Executor, Lock, Pool, Queue, Value, tasks } from 'ranks';
+import { HANGS } from './helpers.ts';
 
 const math = tasks<typeof import('./fixtures/math-tasks.ts')>(new URL('./fixtures/math-tasks.ts', import.meta.url));
 // Every case runs with worker threads and with worker processes (isolation: 'process').
 for (const isolation of ['thread', 'process'] as const) {
-  describe(`stopping tasks: signal and timeout (${isolation})`, { timeout: 60_000 }, () => {
+  describe(`stopping tasks: signal and timeout (${isolation})`, { timeout: HANGS }, () => {
     test('a running task is stopped by ending its worker, which is replaced; the pool goes on', async () => {
       await using ex = new Executor({ isolation, maxWorkers: 1 });
       const [, before] = await ex.submit(math.whoAmI, 0);
@@ -59,7 +60,7 @@ for (const isolation of ['thread', 'process'] as const) {
     });
   });
 
-  describe(`worker lifecycle (${isolation})`, { timeout: 60_000 }, () => {
+  describe(`worker lifecycle (${isolation})`, { timeout: HANGS }, () => {
     test('maxTasksPerWorker replaces a worker after that many calls', async () => {
       await using pool = new Pool({ isolation, size: 1, maxTasksPerWorker: 2 });
       const seen = await pool.map(math.whoAmI, [1, 2, 3, 4, 5, 6], { chunksize: 1 });
@@ -124,7 +125,7 @@ for (const isolation of ['thread', 'process'] as const) {
 
   // Processes share no memory: these cases are threads-only, and refused under 'process'.
   const threadsOnly = isolation === 'process' ? "worker processes share no memory: shared primitives are refused as arguments (tested above)" : false;
-  describe(`shared primitives as task arguments (${isolation})`, { timeout: 60_000 }, () => {
+  describe(`shared primitives as task arguments (${isolation})`, { timeout: HANGS }, () => {
     test('under process isolation they are refused with a coded error naming the argument; other calls go on', { skip: isolation === 'thread' && 'threads share memory' }, async () => {
       await using pool = new Pool({ isolation, size: 1 });
       const lock = new Lock();

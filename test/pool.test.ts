@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Executor, Pool, asCompleted, tasks, wait } from 'ranks';
+import { HANGS } from './helpers.ts';
 
 const math = tasks<typeof import('./fixtures/math-tasks.ts')>(new URL('./fixtures/math-tasks.ts', import.meta.url));
 // Every case runs with worker threads and with worker processes (isolation: 'process').
 for (const isolation of ['thread', 'process'] as const) {
-  describe(`Pool (${isolation})`, { timeout: 60_000 }, () => {
+  describe(`Pool (${isolation})`, { timeout: HANGS }, () => {
     test('map, starmap, apply: results in order, module tasks and inline functions, empty inputs', async () => {
       await using pool = new Pool({ isolation, size: 2 });
       assert.deepEqual(await pool.map(math.square, [1, 2, 3, 4, 5]), [1, 4, 9, 16, 25]);
@@ -91,7 +92,7 @@ for (const isolation of ['thread', 'process'] as const) {
     });
   });
 
-  describe(`Executor (${isolation})`, { timeout: 60_000 }, () => {
+  describe(`Executor (${isolation})`, { timeout: HANGS }, () => {
     test('submit gives Futures; asCompleted and wait work on them; shutdown', async () => {
       const ex = new Executor({ isolation, maxWorkers: 2 });
       const fs = [60, 5, 30].map((ms) => ex.submit(math.sleepy, ms));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { describe, test, type TestContext } from 'node:test';
 import { DataCloneError, EOFError, Event, InvalidStateError, Lock, Pipe, Process, Queue, Value, tasks, type ProcessOptions, type TaskLike } from 'ranks';
-import { fixture, tsx, type Output } from './helpers.ts';
+import { fixture, tsx, type Output, HANGS } from './helpers.ts';
 
 const t = tasks<typeof import('./fixtures/process-tasks.ts')>(fixture('process-tasks.ts'));
 
@@ -22,7 +22,7 @@ const node = (script: URL): Promise<Output> => new Promise((resolve) => {
 // Runs test/fixtures/process-main.ts in a node process of its own.
 const main = (mode: string): Promise<Output> => tsx(fixture('process-main.ts'), [mode]);
 
-describe('Process: life cycle and exit codes', { timeout: 120_000 }, () => {
+describe('Process: life cycle and exit codes', { timeout: HANGS }, () => {
   test('a target that returns exits 0; before start and while running exitCode is null', async (tc) => {
     const p = new Process({ target: t.nothing });
     assert.match(p.name, /^Process-\d+$/);
@@ -133,7 +133,7 @@ describe('Process: life cycle and exit codes', { timeout: 120_000 }, () => {
   });
 });
 
-describe('Process: primitives as arguments', { timeout: 120_000 }, () => {
+describe('Process: primitives as arguments', { timeout: HANGS }, () => {
   test('4 processes increment a shared Value under a Lock: no update is lost', async (tc) => {
     const lock = new Lock();
     const counter = new Value('int32', 0, { lock: false });

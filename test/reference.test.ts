@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { root, runIn } from './project-helpers.ts';
+import { HANGS } from './helpers.ts';
 
 // The error codes and RANKS_* variables are documented in one place, the README's
 // "Errors and environment" section (also the API reference's front page): every code
@@ -40,7 +41,7 @@ describe('errors and environment reference', () => {
   });
 });
 
-describe('npm run docs', { timeout: 300_000 }, () => {
+describe('npm run docs', { timeout: HANGS }, () => {
   const typedoc = join(root, 'node_modules', 'typedoc', 'bin', 'typedoc');
   const installed = existsSync(typedoc);
   if (!installed) console.log(`# npm run docs not tested: ${typedoc} is missing (npm install or npm ci installs it)`);

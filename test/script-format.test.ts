@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { bin, runIn, scratchProject } from './project-helpers.ts';
 import { entryNeedsEsm, packageType } from '../src/launch/script-loader.ts';
 import { MPI_ENV, mpiFlavors } from './mpi-helpers.ts';
-
+import { HANGS } from './helpers.ts';
 // Issue 13.2: `npm init -y` writes "type": "commonjs", and tsx then compiles a `.ts` script
 // as CommonJS, where top-level await fails in every rank. `ranks run` runs a script written
 // in ESM syntax as ESM whatever the nearest package.json says.
@@ -73,7 +73,7 @@ describe('ranks run: a script in ESM syntax runs as ESM whatever package.json sa
   }
 });
 
-describe('ranks run under mpiexec: the same in a "type": "commonjs" project', { timeout: 300_000 }, () => {
+describe('ranks run under mpiexec: the same in a "type": "commonjs" project', { timeout: HANGS }, () => {
   for (const { flavor, skip } of mpiFlavors()) {
     test(`ring.ts with top-level await, ${flavor.name}`, { skip: skip ?? false }, async () => {
       if (skip !== undefined) return;

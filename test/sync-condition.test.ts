@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Condition, Lock, Semaphore, Value, share } from 'ranks';
 import { inWorker } from './sync-helpers.ts';
+import { HANGS } from './helpers.ts';
 
 // Waiters not yet woken, permits not yet taken: all zero when nobody waits (CPython's check_invariant).
 function counters(cond: Condition): number[] {
@@ -11,7 +12,7 @@ function counters(cond: Condition): number[] {
   return Array.from(state.ctl.subarray(1, 4));
 }
 
-describe('Condition wakes only the waiters of the moment', { timeout: 120_000 }, () => {
+describe('Condition wakes only the waiters of the moment', { timeout: HANGS }, () => {
   test('a wait that starts after notify() does not take the wake of the one already waiting (one thread)', async () => {
     const cond = new Condition(new Lock());
     await cond.acquire();

@@ -5,6 +5,7 @@ import {
   DataCloneError, InvalidArgumentError, wtime,
 } from 'ranks';
 import { inWorker, inWorkers } from './sync-helpers.ts';
+import { HANGS } from './helpers.ts';
 
 // The clock starts before the call, which sets its own deadline.
 async function timedOut(call: () => Promise<unknown>, timeout: number, err: new (...a: never[]) => Error): Promise<void> {
@@ -25,7 +26,7 @@ function checkFifo(got: [number, number][][], producers: number, count: number):
   }
 }
 
-describe('Queue', { timeout: 180_000 }, () => {
+describe('Queue', { timeout: HANGS }, () => {
   test('FIFO from 2 producer workers to 2 consumer workers, ended by poison pills', async (t) => {
     const q = new Queue({ maxsize: 16, bytes: 4096 });
     const consumers = inWorkers<[number, number][]>(t, 2, 'consumer', () => ({ q }));
@@ -103,7 +104,7 @@ describe('Queue', { timeout: 180_000 }, () => {
   });
 });
 
-describe('JoinableQueue and SimpleQueue', { timeout: 120_000 }, () => {
+describe('JoinableQueue and SimpleQueue', { timeout: HANGS }, () => {
   test('join resolves once every item put was marked done by 3 workers', async (t) => {
     const q = new JoinableQueue<number | null>();
     const done = new Value('int32', 0);
@@ -132,7 +133,7 @@ describe('JoinableQueue and SimpleQueue', { timeout: 120_000 }, () => {
   });
 });
 
-describe('Pipe', { timeout: 120_000 }, () => {
+describe('Pipe', { timeout: HANGS }, () => {
   test('duplex both ways with a worker; EOFError after the worker closes its end', async (t) => {
     const [mine, theirs] = Pipe({ bytes: 1024 });
     const worker = inWorker<number>(t, 'pipeEcho', { conn: theirs });

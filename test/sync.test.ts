@@ -5,6 +5,7 @@ import {
   NotHeldError, OverReleaseError, BrokenBarrierError, AbortError, TimeoutError, InvalidArgumentError, ArgumentRangeError, wtime,
 } from 'ranks';
 import { inWorker, inWorkers } from './sync-helpers.ts';
+import { HANGS } from './helpers.ts';
 
 const WORKERS = 4;
 
@@ -18,7 +19,7 @@ async function timesOut<T>(p: Promise<T>, timeout: number): Promise<T> {
   return r;
 }
 
-describe('Lock and RLock', { timeout: 120_000 }, () => {
+describe('Lock and RLock', { timeout: HANGS }, () => {
   test('a Lock keeps a shared counter exact under 4 workers (10^4 increments)', async (t) => {
     const lock = new Lock();
     const counter = new Value('int32', 0, { lock: false });
@@ -86,7 +87,7 @@ describe('Lock and RLock', { timeout: 120_000 }, () => {
   });
 });
 
-describe('Semaphore and BoundedSemaphore', { timeout: 120_000 }, () => {
+describe('Semaphore and BoundedSemaphore', { timeout: HANGS }, () => {
   test('at most N holders at once across 4 workers, and N are reached', async (t) => {
     const sem = new Semaphore(2);
     const active = new SharedArray('int32', 2);
@@ -113,7 +114,7 @@ describe('Semaphore and BoundedSemaphore', { timeout: 120_000 }, () => {
   });
 });
 
-describe('Event', { timeout: 60_000 }, () => {
+describe('Event', { timeout: HANGS }, () => {
   test('wait times out with false, and set wakes waiters in 3 workers with true', async (t) => {
     const event = new Event();
     assert.equal(await timesOut(event.wait({ timeout: 40 }), 40), false);
@@ -130,7 +131,7 @@ describe('Event', { timeout: 60_000 }, () => {
   });
 });
 
-describe('Condition', { timeout: 120_000 }, () => {
+describe('Condition', { timeout: HANGS }, () => {
   test('waitFor and notifyAll hand 200 items to 3 consumer workers, each taken once', async (t) => {
     const cond = new Condition();
     const items = new Value('int32', 0);
@@ -180,7 +181,7 @@ describe('Condition', { timeout: 120_000 }, () => {
   });
 });
 
-describe('Barrier', { timeout: 120_000 }, () => {
+describe('Barrier', { timeout: HANGS }, () => {
   test('4 workers pass 5 rounds together, with distinct indices each round', async (t) => {
     const barrier = new Barrier(WORKERS);
     const arrived = new SharedArray('int32', 5);
@@ -220,7 +221,7 @@ describe('Barrier', { timeout: 120_000 }, () => {
   });
 });
 
-describe('Value and SharedArray', { timeout: 60_000 }, () => {
+describe('Value and SharedArray', { timeout: HANGS }, () => {
   test('writes are visible across 4 workers', async (t) => {
     const value = new Value('int32', 0);
     const array = new SharedArray('float64', WORKERS);
@@ -249,7 +250,7 @@ describe('Value and SharedArray', { timeout: 60_000 }, () => {
   });
 });
 
-describe('share and revive', { timeout: 60_000 }, () => {
+describe('share and revive', { timeout: HANGS }, () => {
   test('primitives survive structuredClone and nest inside arrays and plain objects', () => {
     const lock = new Lock();
     const v = new Value('int32', 1);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
 import { Pool, Process, Queue, tasks } from 'ranks';
-import { fixture, tsx, type Output } from './helpers.ts';
+import { fixture, tsx, type Output, HANGS } from './helpers.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const project = fixture('tasks-project/');
@@ -33,7 +33,7 @@ const expected = (file: string): unknown => ({
   process: 36,
 });
 
-describe('tasks(): the .js spelling works under tsx and compiled', { timeout: 240_000 }, () => {
+describe('tasks(): the .js spelling works under tsx and compiled', { timeout: HANGS }, () => {
   test('under tsx, ./math.js loads math.ts (threads, processes, Process)', async () => {
     const r = await tsx(new URL('src/main.ts', project), [], 120_000);
     assert.equal(r.code, 0, r.stderr);
@@ -77,7 +77,7 @@ function withInnerNames(x: number): [number, string, string] {
   return [new Box(twice(x)).v, twice.name, Box.name];
 }
 
-describe('inline tasks that declare named functions and classes', { timeout: 120_000 }, () => {
+describe('inline tasks that declare named functions and classes', { timeout: HANGS }, () => {
   for (const isolation of ['thread', 'process'] as const) {
     test(`run under tsx in a pool (${isolation}), with their names`, async () => {
       await using pool = new Pool({ size: 1, isolation });
