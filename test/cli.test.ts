@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { cli, fixture, type Output, HANGS } from './helpers.ts';
+import { cli, fixture, spawnOutput, type Output, HANGS } from './helpers.ts';
 import { mpiexec, mpiFlavors } from './mpi-helpers.ts';
 
 const bin = new URL('../bin/ranks.js', import.meta.url).pathname;
@@ -14,15 +14,7 @@ const script = (name: string): string => fixture(name).pathname;
 
 /** `ranks ARGS` in `cwd`. */
 function ranksIn(cwd: string, args: string[]): Promise<Output> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return spawnOutput(process.execPath, [bin, ...args], { cwd });
 }
 
 describe('ranks: help and usage errors', { timeout: HANGS }, () => {

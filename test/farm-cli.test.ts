@@ -4,30 +4,15 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { HANGS } from './helpers.ts';
+import { spawnOutput, type Output, HANGS } from './helpers.ts';
 
 const bin = new URL('../bin/ranks.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'ranks-farm-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs `ranks farm ARGS` in the test directory, with `input` on stdin (none: stdin closed at once). */
-function farm(args: string[], input = '', command: string[] = [process.execPath, bin]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command[0]!, [...command.slice(1), 'farm', ...args], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'], timeout: 60_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
+function farm(args: string[], input = '', command: string[] = [process.execPath, bin]): Promise<Output> {
+  return spawnOutput(command[0]!, [...command.slice(1), 'farm', ...args], { cwd: dir, input });
 }
 
 const lines = (s: string): string[] => s.split('\n').filter(Boolean).sort();
@@ -193,13 +178,7 @@ describe('ranks farm', { timeout: HANGS }, () => {
   test('a progress bar on a terminal, none with --quiet', async (t) => {
     if (!existsSync('/usr/bin/script')) return t.skip('needs script(1) for a terminal');
     const line = `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} farm -j 2 'echo out {}' a b c`;
-    const tty = await new Promise<Run>((resolve, reject) => {
-      const child = spawn('/usr/bin/script', ['-qec', line, '/dev/null'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
-      let stdout = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr: '' }));
-    });
+    const tty = await spawnOutput('/usr/bin/script', ['-qec', line, '/dev/null'], { cwd: dir });
     assert.equal(tty.code, 0, tty.stdout);
     assert.match(tty.stdout, /ranks farm .*\d+% \| \d\/3 jobs \| 0 failed/);
     for (const x of ['a', 'b', 'c']) assert.match(tty.stdout, new RegExp(`out ${x}`));

@@ -13,32 +13,56 @@ export function runFixture(name: string, size: number, args: string[] = [], tran
 
 const bin = new URL('../bin/ranks.js', import.meta.url).pathname;
 
+/** The default hang guard of one spawned command: a command that works never comes near it, even on a busy machine. */
+const SPAWN_HANGS = 300_000;
+
 /** Runs the `ranks` command (with `input` on its standard input, if given); resolves with its exit code and output. */
-export function cli(args: string[], timeoutMs = 300_000, input?: string): Promise<Output> {
-  return spawnNode([bin, ...args], timeoutMs, input);
+export function cli(args: string[], timeoutMs = SPAWN_HANGS, input?: string): Promise<Output> {
+  return spawnOutput(process.execPath, [bin, ...args], { timeoutMs, input: input ?? '' });
 }
 
 /** Runs a script with node and tsx, as `npx tsx script ...args` does; resolves with its exit code and output. */
-export function tsx(script: string | URL, args: string[] = [], timeoutMs = 300_000): Promise<Output> {
-  return spawnNode(['--import', 'tsx', script instanceof URL ? script.pathname : script, ...args], timeoutMs);
+export function tsx(script: string | URL, args: string[] = [], timeoutMs = SPAWN_HANGS): Promise<Output> {
+  return spawnOutput(process.execPath, ['--import', 'tsx', script instanceof URL ? script.pathname : script, ...args], { timeoutMs, input: '' });
 }
 
+/** What a finished command reports. */
 export interface Output {
   code: number | null;
   stdout: string;
   stderr: string;
 }
 
-function spawnNode(argv: string[], timeoutMs: number, input?: string): Promise<Output> {
+/** How {@link spawnOutput} runs a command. */
+export interface SpawnOutputOptions {
+  /** Working directory (default: this process's). */
+  cwd?: string;
+  /** Environment (default: this process's). */
+  env?: NodeJS.ProcessEnv;
+  /** Written to the command's standard input, which is then closed; without it, stdin is /dev/null. */
+  input?: string;
+  /** Hang guard: the command is killed (with `killSignal`) after this long; default 300 s. */
+  timeoutMs?: number;
+  /** The signal the hang guard kills with (default SIGTERM). */
+  killSignal?: NodeJS.Signals;
+}
+
+/** Runs `command` with `args`; resolves with its exit code (null when killed) and its whole stdout and stderr. */
+export function spawnOutput(command: string, args: string[], options: SpawnOutputOptions = {}): Promise<Output> {
+  const { cwd, env, input, timeoutMs = SPAWN_HANGS, killSignal } = options;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, argv, { stdio: ['pipe', 'pipe', 'pipe'], timeout: timeoutMs });
-    child.stdin.end(input ?? '');
+    const child = spawn(command, args, { cwd, env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], timeout: timeoutMs, killSignal });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
+    if (input !== undefined) {
+      // A command that exits without reading its input must not fail the test with EPIPE.
+      child.stdin?.on('error', () => {});
+      child.stdin?.end(input);
+    }
   });
 }
 

@@ -1,23 +1,14 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { Executor, Pool, tasks } from 'ranks';
-import { fixture, HANGS } from './helpers.ts';
+import { fixture, spawnOutput, type Output, HANGS } from './helpers.ts';
 
 const math = tasks<typeof import('./fixtures/math-tasks.ts')>(new URL('./fixtures/math-tasks.ts', import.meta.url));
 
-/** Runs the fixture with node (and tsx when asked); a run still alive after `guardMs` is killed (code null). */
-function run(args: string[], withTsx: boolean, guardMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Runs the fixture with node (and tsx when asked); a run still alive after the hang guard is killed (code null). */
+function run(args: string[], withTsx: boolean): Promise<Output> {
   const argv = [...(withTsx ? ['--import', 'tsx'] : []), fixture('pool-stopped-exit.mjs').pathname, ...args];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'], timeout: guardMs, killSignal: 'SIGKILL' });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return spawnOutput(process.execPath, argv, { killSignal: 'SIGKILL' });
 }
 
 describe('a script whose pool call was stopped exits by itself', { timeout: HANGS }, () => {

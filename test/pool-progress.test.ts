@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { describe, test } from 'node:test';
 import { Executor, Pool, tasks } from 'ranks';
-import { fixture, HANGS } from './helpers.ts';
+import { fixture, spawnOutput, type Output, HANGS } from './helpers.ts';
 
 const math = tasks<typeof import('./fixtures/math-tasks.ts')>(new URL('./fixtures/math-tasks.ts', import.meta.url));
 
@@ -87,15 +86,7 @@ describe('progress bars on a real terminal', { timeout: HANGS }, () => {
   });
 });
 
-/** Runs a command (killed after a minute: a hang guard), with its output. */
-function run(command: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000, killSignal: 'SIGKILL' });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+/** Runs a command (killed by a hang guard), with its output. */
+function run(command: string, args: string[]): Promise<Output> {
+  return spawnOutput(command, args, { killSignal: 'SIGKILL' });
 }

@@ -1,10 +1,10 @@
 // Scratch projects for the new-user tests: a temporary folder laid out as a user's project,
 // and a way to run commands in it.
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawnOutput, type Output } from './helpers.ts';
 
 /** The repository root. */
 export const root = fileURLToPath(new URL('..', import.meta.url));
@@ -12,11 +12,7 @@ export const root = fileURLToPath(new URL('..', import.meta.url));
 export const bin = join(root, 'bin', 'ranks.js');
 
 /** What a finished command reports. */
-export interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+export type Run = Output;
 
 /**
  * A temporary project folder holding `files` (path → content); with `linkRanks`, its
@@ -35,17 +31,9 @@ export function scratchProject(files: Record<string, string>, linkRanks = true):
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Runs `command` with `args` in `cwd`; resolves with its exit code and output (a hang guard kills it after `timeoutMs`). */
-export function runIn(cwd: string, command: string, args: string[], timeoutMs = 120_000, env: NodeJS.ProcessEnv = process.env): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+/** Runs `command` with `args` in `cwd`; resolves with its exit code and output (a hang guard kills it after `timeoutMs`, 300 s unless told). */
+export function runIn(cwd: string, command: string, args: string[], timeoutMs?: number, env: NodeJS.ProcessEnv = process.env): Promise<Run> {
+  return spawnOutput(command, args, { cwd, env, timeoutMs });
 }
 
 /** A fenced code block of a Markdown text. */

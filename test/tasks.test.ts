@@ -1,28 +1,19 @@
 // tasks(): one spelling of a task module for tsx and for compiled code; inline tasks
 // rebuilt in workers from their tsx-compiled source.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
 import { Pool, Process, Queue, tasks } from 'ranks';
-import { fixture, tsx, type Output, HANGS } from './helpers.ts';
+import { fixture, spawnOutput, tsx, type Output, HANGS } from './helpers.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const project = fixture('tasks-project/');
 
 function node(argv: string[], cwd = root): Promise<Output> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, argv, { cwd, stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return spawnOutput(process.execPath, argv, { cwd });
 }
 
 // What main.ts prints when every spelling loaded `file` (math.ts or math.js).

@@ -1,9 +1,7 @@
 import type { BlockedWait } from '../errors.ts';
+import { StablePicture } from './stable-picture.ts';
 import { ringHasData } from '../transport/threads/ring.ts';
 import { EPOCH, OP_CODES, STATE, WAIT_BELL, WAIT_OP, WAIT_PEER, WAIT_PENDING, WAIT_TAG, WaitState, DOORBELL, slot } from '../transport/threads/control.ts';
-
-/** How many consecutive identical "all blocked" pictures make a deadlock. */
-const STABLE_CHECKS = 3;
 
 /**
  * Watches the control block from the launcher. Ranks describe their wait only when they
@@ -11,8 +9,7 @@ const STABLE_CHECKS = 3;
  * operations alone, none rung since it fell asleep, and no state change across several checks.
  */
 export class DeadlockDetector {
-  private last = '';
-  private stable = 0;
+  private readonly pictures = new StablePicture();
 
   /**
    * `rings[r]` are the rings into rank r (the launcher forwards each one). A rank asleep
@@ -27,13 +24,13 @@ export class DeadlockDetector {
     for (let r = 0; r < this.size; r++) {
       const state = Atomics.load(this.ctl, slot(r, STATE));
       if (state === WaitState.Exited) continue;
-      if (state !== WaitState.Blocked) return this.reset();
+      if (state !== WaitState.Blocked) return this.pictures.reset();
       // Rung since it fell asleep: the wake is on its way (the thread may be in a long
       // garbage collection or waiting for a core), so the rank is not blocked.
-      if (Atomics.load(this.ctl, slot(r, DOORBELL)) !== Atomics.load(this.ctl, slot(r, WAIT_BELL))) return this.reset();
+      if (Atomics.load(this.ctl, slot(r, DOORBELL)) !== Atomics.load(this.ctl, slot(r, WAIT_BELL))) return this.pictures.reset();
       if (this.rings[r]?.some(ringHasData)) {
         wakeNow(this.ctl, r);
-        return this.reset();
+        return this.pictures.reset();
       }
       picture += `${r}:${Atomics.load(this.ctl, slot(r, EPOCH))}:${Atomics.load(this.ctl, slot(r, DOORBELL))},`;
       waits.push({
@@ -44,16 +41,8 @@ export class DeadlockDetector {
         pending: Atomics.load(this.ctl, slot(r, WAIT_PENDING)),
       });
     }
-    if (waits.length === 0) return this.reset();
-    this.stable = picture === this.last ? this.stable + 1 : 1;
-    this.last = picture;
-    return this.stable >= STABLE_CHECKS ? waits : undefined;
-  }
-
-  private reset(): undefined {
-    this.stable = 0;
-    this.last = '';
-    return undefined;
+    if (waits.length === 0) return this.pictures.reset();
+    return this.pictures.seen(picture, waits);
   }
 }
 

@@ -1,8 +1,6 @@
 import type { BlockedWait } from '../errors.ts';
+import { StablePicture } from './stable-picture.ts';
 import type { RankState } from '../transport/processes/messages.ts';
-
-/** How many consecutive identical "all blocked" pictures make a deadlock (as with threads). */
-const STABLE_CHECKS = 3;
 
 /**
  * The processes transport's deadlock detector, in the launcher. Ranks share no memory to
@@ -14,8 +12,7 @@ const STABLE_CHECKS = 3;
  */
 export class ProcessDeadlockDetector {
   private answers: (RankState | undefined)[] = [];
-  private last = '';
-  private stable = 0;
+  private readonly pictures = new StablePicture();
 
   /** A rank's answer to the current round. */
   answer(rank: number, state: RankState): void {
@@ -35,25 +32,17 @@ export class ProcessDeadlockDetector {
     for (let r = 0; r < live.length; r++) {
       if (!live[r]) continue;
       const a = answers[r];
-      if (!a?.blocked) return this.reset();
+      if (!a?.blocked) return this.pictures.reset();
       for (const [source, n] of a.arrived) arrived.set(`${source}>${r}`, n);
       picture += `${r}:${a.sig},`;
       waits.push({ rank: r, op: a.op, peer: a.peer, tag: a.tag, pending: a.pending });
     }
-    if (waits.length === 0) return this.reset();
+    if (waits.length === 0) return this.pictures.reset();
     for (const w of waits) {
       for (const [dest, n] of answers[w.rank]!.sent) {
-        if (live[dest] && dest !== w.rank && (arrived.get(`${w.rank}>${dest}`) ?? 0) !== n) return this.reset();
+        if (live[dest] && dest !== w.rank && (arrived.get(`${w.rank}>${dest}`) ?? 0) !== n) return this.pictures.reset();
       }
     }
-    this.stable = picture === this.last ? this.stable + 1 : 1;
-    this.last = picture;
-    return this.stable >= STABLE_CHECKS ? waits : undefined;
-  }
-
-  private reset(): undefined {
-    this.stable = 0;
-    this.last = '';
-    return undefined;
+    return this.pictures.seen(picture, waits);
   }
 }
