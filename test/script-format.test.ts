@@ -100,12 +100,21 @@ describe('entryNeedsEsm', () => {
       'plain.cts': 'export {};',
       'mod/package.json': '{ "type": "module" }',
       'mod/esm.ts': 'await 1;',
+      // ESM idioms that mention CommonJS names: still ESM (they cannot run as CommonJS)
+      'dirname.ts': "import { dirname } from 'node:path';\nimport { fileURLToPath } from 'node:url';\nconst __dirname = dirname(fileURLToPath(import.meta.url));\nconsole.log(__dirname);",
+      'create-require.ts': "import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\nrequire('node:fs');",
+      'tla-block.ts': "const fs = require('node:fs');\nif (fs) { await Promise.resolve(); }",
+      'async-fn.ts': "const fs = require('node:fs');\nasync function f() { await fs.promises.stat('.'); }\nvoid f();",
     }, false);
     try {
       const url = (name: string): string => pathToFileURL(join(p.dir, name)).href;
       assert.equal(entryNeedsEsm(url('esm.ts')), true);
       assert.equal(entryNeedsEsm(url('cjs.ts')), false);
       assert.equal(entryNeedsEsm(url('dir.js')), false);
+      assert.equal(entryNeedsEsm(url('dirname.ts')), true, 'import.meta with a __dirname of its own');
+      assert.equal(entryNeedsEsm(url('create-require.ts')), true, 'import.meta with createRequire');
+      assert.equal(entryNeedsEsm(url('tla-block.ts')), true, 'a top-level await inside a block');
+      assert.equal(entryNeedsEsm(url('async-fn.ts')), false, 'await only inside a function: CommonJS as it says');
       assert.equal(entryNeedsEsm(url('plain.mts')), false, 'already ESM');
       assert.equal(entryNeedsEsm(url('plain.cts')), false, 'CommonJS by its extension');
       assert.equal(entryNeedsEsm(url('mod/esm.ts')), false, 'already ESM by its package');

@@ -9,12 +9,31 @@ import { readFileSync } from 'node:fs';
 import { register } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { transformSync } from 'esbuild';
 
 const TS = /\.[cm]?tsx?$/;
 /** Extensions whose format comes from the nearest package.json (not .mts/.mjs/.cts/.cjs). */
 const BY_PACKAGE = /\.(?:tsx?|jsx?)$/;
 /** What only a CommonJS script uses: such a script keeps the format its package gives it. */
 const CJS_ONLY = /\brequire\s*\(|\bmodule\s*\.\s*exports\b|\bexports\s*\.\s*[\w$]|\b__dirname\b|\b__filename\b/;
+
+/** What only an ES module can use: the script is ESM whatever else it mentions. */
+const ESM_ONLY = /\bimport\s*\.\s*meta\b/;
+
+/**
+ * True when `source` has a top-level await: esbuild (the compiler tsx runs) refuses to
+ * compile it as CommonJS. Exact where a pattern is not (`if (x) { await f(); }` at top level
+ * is top-level; `async function f() { await g(); }` is not).
+ */
+function hasTopLevelAwait(source: string, file: string): boolean {
+  try {
+    transformSync(source, { format: 'cjs', loader: /\.tsx$/.test(file) ? 'tsx' : /\.jsx$/.test(file) ? 'jsx' : 'ts', logLevel: 'silent', sourcefile: file });
+    return false;
+  } catch (err) {
+    const errors = (err as { errors?: { text: string }[] }).errors ?? [];
+    return errors.some((e) => /top-level await/i.test(e.text));
+  }
+}
 
 /** The `type` of the package.json nearest to `file`, or undefined when there is none. */
 export function packageType(file: string): string | undefined {
@@ -45,8 +64,9 @@ function withoutComments(source: string): string {
 /**
  * True when the script at `url` must be loaded as an ES module against what its nearest
  * package.json says: a `.ts`, `.tsx`, `.js` or `.jsx` file, in a package that is not
- * `"type": "module"` (or in none), whose source uses nothing that only CommonJS has
- * (`require()`, `module.exports`, `exports.x`, `__dirname`, `__filename`).
+ * `"type": "module"` (or in none), whose source either cannot run as CommonJS (top-level
+ * await, `import.meta`) or uses nothing that only CommonJS has (`require()`,
+ * `module.exports`, `exports.x`, `__dirname`, `__filename`).
  */
 export function entryNeedsEsm(url: string): boolean {
   if (!url.startsWith('file:') || !BY_PACKAGE.test(new URL(url).pathname)) return false;
@@ -58,7 +78,11 @@ export function entryNeedsEsm(url: string): boolean {
   } catch {
     return false; // the import reports the missing file
   }
-  return !CJS_ONLY.test(withoutComments(source));
+  // A script that cannot run as CommonJS (top-level await, import.meta) is ESM even when it
+  // also mentions `__dirname` or `require(` (`const __dirname = dirname(fileURLToPath(
+  // import.meta.url))`, `createRequire(import.meta.url)`); otherwise CommonJS markers win.
+  const code = withoutComments(source);
+  return ESM_ONLY.test(code) || !CJS_ONLY.test(code) || hasTopLevelAwait(source, file);
 }
 
 /**
