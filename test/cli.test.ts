@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { cli, fixture, spawnOutput, type Output, HANGS } from './helpers.ts';
 import { mpiexec, mpiFlavors } from './mpi-helpers.ts';
+import { parseRun } from '../src/cli/args.ts';
 
 const bin = new URL('../bin/ranks.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'ranks-cli-'));
@@ -38,6 +39,17 @@ describe('ranks: help and usage errors', { timeout: HANGS }, () => {
     assert.deepEqual(JSON.parse(r.stdout), ['--help', '-n', '3', '--tagoutput']);
     const np = await cli(['run', '-np', '1', '--', script('cli-args.ts'), 'x']);
     assert.deepEqual([np.code, JSON.parse(np.stdout)], [0, ['x']]);
+  });
+
+  test('-np (mpiexec\'s spelling) is read wherever it stands among the options, and never in the script\'s words', () => {
+    for (const argv of [['-np', '4', 'app.ts'], ['--timeout', '5', '-np', '4', 'app.ts'], ['--transport', 'threads', '-np', '4', 'app.ts'], ['--tag-output', '-np', '4', 'app.ts'], ['-n', '2', '-np', '4', 'app.ts']]) {
+      const r = parseRun(argv);
+      assert.deepEqual([r.size, r.script, r.args], [4, 'app.ts', []], argv.join(' '));
+    }
+    const own = parseRun(['-n', '2', 'app.ts', '-np', '3']);
+    assert.deepEqual([own.size, own.args], [2, ['-np', '3']]);
+    const after = parseRun(['-n', '2', '--', '-np']);
+    assert.deepEqual([after.script, after.args], ['-np', []]);
   });
 
   test('one convention for usage errors in every command: one line, exit 2, did-you-mean', async () => {

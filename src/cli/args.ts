@@ -22,15 +22,31 @@ export const RUN_OPTIONS = {
 
 const TRANSPORTS = ['threads', 'processes', 'mpi'] as const;
 
+/** The words of run's options that take the next word as their value (`-n`, `--timeout`, ...). */
+const VALUED = new Set(Object.entries(RUN_OPTIONS).flatMap(([name, o]) => (o.type === 'string' ? [`--${name}`, ...('short' in o ? [`-${o.short}`] : [])] : [])));
+
+/**
+ * mpiexec's spelling `-np 4` as `--np 4` (util.parseArgs would read `-n p`), wherever it
+ * stands among the options: the walk skips each option's value word, and stops at the
+ * script or `--`, so the script's own `-np` is left alone.
+ */
+function mpiexecSpelling(argv: string[]): string[] {
+  const words = [...argv];
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    if (word === '--' || !word.startsWith('-')) break;
+    if (word === '-np') words[i] = '--np';
+    if (word === '-np' || VALUED.has(word)) i++;
+  }
+  return words;
+}
+
 /**
  * Reads `ranks run [options] SCRIPT [ARGS...]`. Options stop at the script (or `--`):
  * `ranks run app.ts --help` passes `--help` to app.ts. Throws UsageError.
  */
 export function parseRun(argv: string[]): RunArgs {
-  // mpiexec's spelling `-np 4`, accepted among the options (util.parseArgs would read -n p).
-  const first = argv.findIndex((a) => !a.startsWith('-'));
-  const words = argv.map((a, i) => (a === '-np' && (first < 0 || i < first) ? '--np' : a));
-  const { values: v, rest } = parseCommand('run', words, RUN_OPTIONS);
+  const { values: v, rest } = parseCommand('run', mpiexecSpelling(argv), RUN_OPTIONS);
   const transport = v.transport;
   if (transport !== undefined && !(TRANSPORTS as readonly string[]).includes(transport)) {
     throw new UsageError('run', `Expected --transport to be threads, processes or mpi, got ${JSON.stringify(transport)}`);
