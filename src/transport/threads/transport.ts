@@ -213,14 +213,22 @@ export class ThreadsTransport implements Transport {
 
   /**
    * Peers whose thread has ended (the launcher marked them Exited, then bumped EXITS):
-   * their rings are drained by now, so what they sent is in; what still waits on them
-   * fails with PeerExitedError. True if any rank exited since the last look.
+   * their rings are drained once more after their STATE was read, so everything they sent
+   * is in; what still waits on them fails with PeerExitedError. True if any rank exited
+   * since the last look.
    */
   private noticeExits(): boolean {
-    let any = false;
+    const exited: number[] = [];
     for (let r = 0; r < this.size; r++) {
-      if (r === this.rank || this.matcher.hasExited(r) || Atomics.load(this.ctl, slot(r, STATE)) !== WaitState.Exited) continue;
-      any = true;
+      if (r !== this.rank && !this.matcher.hasExited(r) && Atomics.load(this.ctl, slot(r, STATE)) === WaitState.Exited) exited.push(r);
+    }
+    if (exited.length === 0) return false;
+    // A rank seen Exited here may have written (or linked to us) after the rings were
+    // drained above, when it was not yet marked: drain again now that its STATE says it has
+    // ended, so its last messages are in before anything waiting on it fails.
+    if (Atomics.load(this.ctl, slot(this.rank, LINKS)) !== this.linksSeen) this.accept();
+    for (const l of this.inLinks) if (exited.includes(l.source)) l.reader.drain(l.sink);
+    for (const r of exited) {
       const link = this.inLinks.find((l) => l.source === r && l.current);
       if (link) {
         // Cut off part-way: the rest will never come.
@@ -241,7 +249,7 @@ export class ThreadsTransport implements Transport {
         }
       }
     }
-    return any;
+    return true;
   }
 
   /** Writes what fits of the queued sends; true if anything went out. */
