@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fixture, runFixture, HANGS } from './helpers.ts';
-import { jobDirBase, ownerAlive } from '../src/transport/processes/dir.ts';
+import { jobDirBase, ownerAlive, pidSpace, removeStaleJobDirs } from '../src/transport/processes/dir.ts';
 
 // Issue 14.9: a launcher killed with `kill -9` never removes its job folder (sockets and
 // reports); the next job to start removes it, and never the folder of a job still running.
@@ -52,6 +53,23 @@ describe('job folders of launchers killed with kill -9', { timeout: HANGS }, () 
     live.child.stdin!.end('bye');
     assert.equal(await live.exited, 0);
     assert.equal(existsSync(mine), false, 'a job that ends removes its own folder');
+  });
+
+  test('a folder from another boot or pid namespace (a container sharing /dev/shm) is never removed', () => {
+    const base = mkdtempSync(join(tmpdir(), 'ranks-leftovers-'));
+    try {
+      // pid 2^22 + 1 is past Linux's pid_max: no such process here.
+      const gone = 4_194_305;
+      const other = pidSpace() === '00000000' ? '00000001' : '00000000';
+      const foreign = join(base, `ranks-${gone}-123-${other}-abcdef`);
+      const ours = join(base, `ranks-${gone}-123-${pidSpace()}-abcdef`);
+      mkdirSync(foreign);
+      mkdirSync(ours);
+      assert.deepEqual(removeStaleJobDirs(base), [ours]);
+      assert.ok(existsSync(foreign), "another pid space's folder stays");
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
   });
 
   test("a process pool's owner killed with kill -9: its folder is removed by the next start", async () => {

@@ -1,12 +1,38 @@
-import { accessSync, constants, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { accessSync, constants, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 // A Unix socket path must fit in 108 bytes (sun_path); leave room for
-// "/ranks-<pid>-<start>-XXXXXX/<rank>.sock".
-const MAX_BASE = 60;
-/** A job folder's name: its owner's pid and start time (so a reused pid is told apart), then mkdtemp's six characters. */
-const NAME = /^ranks-(\d+)-(\d+)-[A-Za-z0-9]{6}$/;
+// "/ranks-<pid>-<start>-<host>-XXXXXX/<rank>.sock".
+const MAX_BASE = 50;
+/**
+ * A job folder's name: its owner's pid and start time (so a reused pid is told apart), the
+ * pid space it lives in (`host`), then mkdtemp's six characters.
+ */
+const NAME = /^ranks-(\d+)-(\d+)-([0-9a-f]{8})-[A-Za-z0-9]{6}$/;
+
+let host: string | undefined;
+/**
+ * Eight hex digits naming this machine's boot and pid namespace: a pid means something only
+ * there. Containers sharing /dev/shm, or nodes sharing a temporary folder, see one another's
+ * folders; an owner in another pid space is never judged gone from this one.
+ */
+export function pidSpace(): string {
+  if (host === undefined) {
+    const read = (f: () => string): string => {
+      try {
+        return f();
+      } catch {
+        return '';
+      }
+    };
+    const boot = read(() => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim());
+    const ns = read(() => readlinkSync('/proc/self/ns/pid'));
+    host = createHash('sha256').update(`${boot}\n${ns}`).digest('hex').slice(0, 8);
+  }
+  return host;
+}
 
 function usable(base: string): boolean {
   try {
@@ -50,8 +76,8 @@ export function ownerAlive(pid: number, start: string): boolean {
 
 /**
  * Removes the job folders in `base` left by owners that are gone (a launcher or a pool's
- * owner killed with `kill -9` never ran its clean-up). Only this user's folders, and never
- * one whose owner runs. Returns the folders removed.
+ * owner killed with `kill -9` never ran its clean-up). Only this user's folders made in this
+ * boot and pid namespace, and never one whose owner runs. Returns the folders removed.
  */
 export function removeStaleJobDirs(base = jobDirBase()): string[] {
   const removed: string[] = [];
@@ -64,7 +90,7 @@ export function removeStaleJobDirs(base = jobDirBase()): string[] {
   const uid = process.getuid?.();
   for (const name of names) {
     const m = NAME.exec(name);
-    if (!m || ownerAlive(Number(m[1]), m[2]!)) continue;
+    if (!m || m[3] !== pidSpace() || ownerAlive(Number(m[1]), m[2]!)) continue;
     const dir = join(base, name);
     try {
       if (uid !== undefined && statSync(dir).uid !== uid) continue;
@@ -79,12 +105,12 @@ export function removeStaleJobDirs(base = jobDirBase()): string[] {
 
 /**
  * A private folder (mode 0700) for one job's sockets and reports, named after this process
- * (pid and start time). Folders that owners killed before they could clean up are removed first.
+ * (pid, start time, pid space). Folders that owners killed before they could clean up are removed first.
  */
 export function makeJobDir(): string {
   const base = jobDirBase();
   removeStaleJobDirs(base);
-  return mkdtempSync(join(base, `ranks-${process.pid}-${startTime(process.pid) ?? 0}-`));
+  return mkdtempSync(join(base, `ranks-${process.pid}-${startTime(process.pid) ?? 0}-${pidSpace()}-`));
 }
 
 export function removeJobDir(dir: string): void {
