@@ -4,6 +4,7 @@ import { Matcher } from '../matching.ts';
 import { Op } from '../op.ts';
 import { SEGMENT_CONTEXT, type Envelope, type Received, type SharedSegments, type Transport } from '../transport.ts';
 import { EXITS, LINKS, STATE, WANTS_ROOM, WaitState, slot, wake } from './control.ts';
+import { SendQueue } from './send-queue.ts';
 import { InLink, OutLink, type PendingSend } from './links.ts';
 import type { ToLauncher, ToRank } from './messages.ts';
 import { FIRST, LAST, createRing } from './ring.ts';
@@ -41,13 +42,11 @@ export class ThreadsTransport implements Transport {
   readonly matcher = new Matcher();
   private readonly out: (OutLink | undefined)[] = [];
   private readonly inLinks: InLink[] = [];
-  private readonly queued: OutLink[] = [];
   private readonly ringBytes: number;
   private readonly progress: Progress;
+  private readonly sends: SendQueue;
   private linksSeen = 0;
   private exitsSeen = 0;
-  private sendsPending = 0;
-  private sendsSettled = 0;
   private readonly table = new SegmentTable((gen, segment) => {
     if (this.port) this.post({ type: 'segment', from: this.rank, gen, segment });
   });
@@ -56,15 +55,16 @@ export class ThreadsTransport implements Transport {
     this.rank = options.rank;
     this.size = options.size;
     this.ctl = new Int32Array(options.control);
+    this.sends = new SendQueue(this.ctl, this.rank);
     this.port = options.port;
     this.ringBytes = options.ringBytes ?? 256 * 1024;
     this.progress = new Progress(this.ctl, this.rank, this.size, {
       step: () => {
         const moved = this.poll();
-        return this.sendsPending ? this.flush() || moved : moved;
+        return this.sends.pending ? this.sends.flush() || moved : moved;
       },
-      settled: () => this.matcher.settled + this.sendsSettled + this.table.settled,
-      busy: () => this.matcher.pending + this.sendsPending + this.table.pending > 0,
+      settled: () => this.matcher.settled + this.sends.settled + this.table.settled,
+      busy: () => this.matcher.pending + this.sends.pending + this.table.pending > 0,
       waitInfo: () => this.waitInfo(),
     }, (options.spinMicros ?? 100) / 1000, (options.napMicros ?? 1000) / 1000);
   }
@@ -90,15 +90,8 @@ export class ThreadsTransport implements Transport {
     }
     if (s.sent > 0) wake(this.ctl, dest);
     const op = (s.op = new Op<void>());
-    op.canceller = () => {
-      const i = link.queue.indexOf(s);
-      if (s.sent > 0 || i < 0) return false;
-      link.queue.splice(i, 1);
-      this.sendsPending--;
-      return true;
-    };
-    if (link.queue.push(s) === 1 && this.queued.push(link) === 1) Atomics.store(this.ctl, slot(this.rank, WANTS_ROOM), 1);
-    this.sendsPending++;
+    op.canceller = () => this.sends.cancel(link, s);
+    this.sends.add(link, s);
     this.watch(op);
     return op;
   }
@@ -151,15 +144,7 @@ export class ThreadsTransport implements Transport {
     this.poll();
     const link = this.out[peer];
     this.out[peer] = undefined;
-    if (link) {
-      const i = this.queued.indexOf(link);
-      if (i >= 0) this.queued.splice(i, 1);
-      for (const s of link.queue.splice(0)) {
-        this.sendsPending--;
-        this.sendsSettled++;
-        s.op!.reject(err);
-      }
-    }
+    if (link) this.sends.fail(link, () => err);
     const i = this.inLinks.findIndex((l) => l.source === peer);
     const gone = i >= 0 ? this.inLinks.splice(i, 1)[0] : undefined;
     this.matcher.forget(peer, gone?.current, err);
@@ -238,49 +223,9 @@ export class ThreadsTransport implements Transport {
       this.matcher.peerExited(r);
       this.table.fail(r, new PeerExitedError(r, `A collective's wait for rank ${r}'s shared segment`));
       const out = this.out[r];
-      if (out?.queue.length) {
-        const i = this.queued.indexOf(out);
-        if (i >= 0) this.queued.splice(i, 1);
-        if (this.queued.length === 0) Atomics.store(this.ctl, slot(this.rank, WANTS_ROOM), 0);
-        for (const s of out.queue.splice(0)) {
-          this.sendsPending--;
-          this.sendsSettled++;
-          s.op!.reject(new PeerExitedError(r, `send(dest=${r}, tag=${s.tag})`));
-        }
-      }
+      if (out?.queue.length) this.sends.fail(out, (q) => new PeerExitedError(r, `send(dest=${r}, tag=${q.tag})`));
     }
     return true;
-  }
-
-  /** Writes what fits of the queued sends; true if anything went out. */
-  private flush(): boolean {
-    let any = false;
-    for (let i = 0; i < this.queued.length; ) {
-      const link = this.queued[i]!;
-      let wrote = false;
-      while (link.queue.length > 0) {
-        const s = link.queue[0]!;
-        const before = s.sent;
-        const done = link.push(s);
-        if (s.sent !== before || done) wrote = true;
-        if (!done) break;
-        link.queue.shift();
-        this.sendsPending--;
-        this.sendsSettled++;
-        s.op!.resolve(undefined);
-      }
-      if (wrote) {
-        wake(this.ctl, link.dest);
-        any = true;
-      }
-      if (link.queue.length > 0) {
-        i++;
-        continue;
-      }
-      this.queued.splice(i, 1);
-      if (this.queued.length === 0) Atomics.store(this.ctl, slot(this.rank, WANTS_ROOM), 0);
-    }
-    return any;
   }
 
   private connect(dest: number): OutLink {
@@ -307,14 +252,14 @@ export class ThreadsTransport implements Transport {
   }
 
   private waitInfo(): { op: number; peer: number; tag: number; pending: number } {
-    const pending = this.matcher.pending + this.sendsPending + this.table.pending;
+    const pending = this.matcher.pending + this.sends.pending + this.table.pending;
     const w = this.matcher.oldestWait();
     if (w) return { op: w.op === 'recv' ? 1 : 3, peer: w.peer, tag: w.tag, pending };
     // A receive that matched a message still arriving has left the posted queue, yet it
     // waits for that sender's next fragments.
     const arriving = this.inLinks.find((l) => l.current?.waiter);
     if (arriving) return { op: 1, peer: arriving.source, tag: arriving.current!.tag, pending };
-    const link = this.queued[0];
+    const link = this.sends.links[0];
     if (link) return { op: 2, peer: link.dest, tag: link.queue[0]?.tag ?? -1, pending };
     const seg = this.table.oldestWait();
     if (seg) return { op: 4, peer: seg.rank, tag: seg.gen, pending };
