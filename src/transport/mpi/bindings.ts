@@ -123,11 +123,20 @@ export class Mpi {
 
   constructor(readonly library: MpiLibrary) {
     this.abi = abiOf(library);
+    this.fn = this.bind<MpiFunctions>(SIGNATURES);
+  }
+
+  /**
+   * Binds a table of C signatures (H: the ABI's handle type, P: a pointer) to functions of
+   * this library. Subsystems with their own entry points (windows, files) keep their own
+   * table beside their code and bind it here once.
+   */
+  bind<F extends object>(signatures: Record<keyof F, string>): F {
     const fn: Record<string, unknown> = {};
-    for (const [name, sig] of Object.entries(SIGNATURES)) {
-      fn[name] = library.lib.func(sig.replace(/\bH\b/g, this.abi.handle).replace(/\bP\b/g, 'void *'));
+    for (const [name, sig] of Object.entries<string>(signatures)) {
+      fn[name] = this.library.lib.func(sig.replace(/\bH\b/g, this.abi.handle).replace(/\bP\b/g, 'void *'));
     }
-    this.fn = fn as unknown as MpiFunctions;
+    return fn as F;
   }
 
   /** Throws MpiError for a failed call (`rc` not MPI_SUCCESS), with MPI's class and text. */
