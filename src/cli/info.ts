@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
-import { underMpi } from '../transport/mpi/detect.ts';
+import { launcherName, underMpi } from '../transport/mpi/detect.ts';
 import { loadMpiLibrary } from '../transport/mpi/library.ts';
 
 // The MPI library world() would use under mpiexec (loading it does not start MPI).
 function mpiLine(): string {
   try {
     const m = loadMpiLibrary();
-    const here = underMpi() ? ' (this process runs under an MPI launcher)' : '';
+    const here = underMpi() ? ` (this process runs under ${launcherName() ?? 'an MPI launcher'})` : '';
     return `  mpi        usable under mpiexec/srun${here}: ${m.version} (${m.path}, ${m.family === 'openmpi' ? 'Open MPI' : 'MPICH'} ABI)`;
   } catch (err) {
     return `  mpi        not usable: ${(err as Error).message}`;

@@ -49,3 +49,20 @@ export function ranksPeers(size: number, rank: number, env: NodeJS.ProcessEnv = 
   }
   return undefined;
 }
+
+/**
+ * Which launcher started this process, in words (for `ranks info`), or undefined when none
+ * did: Slurm's srun with its PMIx or PMI2 plugin (told by PMIx's `slurm.pmix.` namespace or
+ * PMI2's PMI_JOBID), with the job, step and node; Open MPI's mpiexec; MPICH's hydra.
+ */
+export function launcherName(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const where = env.SLURM_JOB_ID !== undefined && env.SLURM_STEP_ID !== undefined ? `, Slurm job ${env.SLURM_JOB_ID} step ${env.SLURM_STEP_ID} on ${env.SLURMD_NODENAME ?? 'an unnamed node'}` : '';
+  if (env.OMPI_COMM_WORLD_RANK !== undefined) return `Open MPI's mpiexec${where}`;
+  if (env.PMIX_NAMESPACE?.startsWith('slurm.pmix.')) return `Slurm srun --mpi=pmix${where}`;
+  if (env.PMI_RANK !== undefined && env.PMI_JOBID !== undefined && where) return `Slurm srun --mpi=pmi2${where}`;
+  if (env.PMI_RANK !== undefined && env.HYDI_CONTROL_FD !== undefined) return `MPICH's hydra (mpiexec)${where}`;
+  if (env.PMIX_RANK !== undefined) return `a PMIx launcher${where}`;
+  if (env.PMI_RANK !== undefined) return `a PMI launcher${where}`;
+  if (env.RANKS_TRANSPORT === 'mpi') return 'RANKS_TRANSPORT=mpi';
+  return undefined;
+}
