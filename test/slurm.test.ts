@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { after, before, describe, test, type TestContext } from 'node:test';
+import { launcherName } from '../src/transport/mpi/detect.ts';
 import { fixture, HANGS } from './helpers.ts';
 import { alive, jobEnded, readText, slurm, srun, startCluster, stopCluster, until, type Cluster } from './slurm-helpers.ts';
 
@@ -83,7 +84,19 @@ function waitingPids(path: string, count: number): Promise<number[]> {
   });
 }
 
-describe('under Slurm: a cluster of two nodes on this machine', { timeout: HANGS }, () => {
+test('`ranks info` names the launcher from its environment (the environments seen under each launcher here)', () => {
+  const slurm = { SLURM_JOB_ID: '8', SLURM_STEP_ID: '0', SLURMD_NODENAME: 'node2' };
+  assert.equal(launcherName({ ...slurm, PMIX_RANK: '0', PMIX_NAMESPACE: 'slurm.pmix.8.0' }), 'Slurm srun --mpi=pmix, Slurm job 8 step 0 on node2');
+  assert.equal(launcherName({ ...slurm, PMI_RANK: '1', PMI_FD: '11', PMI_JOBID: '8.0' }), 'Slurm srun --mpi=pmi2, Slurm job 8 step 0 on node2');
+  assert.equal(launcherName({ PMI_RANK: '0', PMI_FD: '6', HYDI_CONTROL_FD: '7' }), "MPICH's hydra (mpiexec)");
+  assert.equal(launcherName({ OMPI_COMM_WORLD_RANK: '0', PMIX_RANK: '0', PMIX_NAMESPACE: 'prterun-vm-1@1' }), "Open MPI's mpiexec");
+  assert.equal(launcherName({ PMIX_RANK: '0' }), 'a PMIx launcher');
+  assert.equal(launcherName({ RANKS_TRANSPORT: 'mpi' }), 'RANKS_TRANSPORT=mpi');
+  assert.equal(launcherName({ ...slurm }), undefined, 'srun --mpi=none: no MPI launcher');
+});
+
+// A hang guard only: the tests below run for minutes on a busy machine.
+describe('under Slurm: a cluster of two nodes on this machine', { timeout: 3 * HANGS }, () => {
   before(async () => {
     const c = await startCluster(2);
     if ('why' in c) {
@@ -174,8 +187,8 @@ describe('under Slurm: a cluster of two nodes on this machine', { timeout: HANGS
     assert.match(out.stderr, /boom from rank one/);
     assert.match(out.stderr, /srun: error: node1: task 1: Exited with exit code 1/);
     // The ranks that waited for rank 1 were ended by Slurm, not left waiting.
-    assert.match(out.stderr, /task 0: (Terminated|Killed)/);
-    assert.match(out.stderr, /tasks? 2(-3)?: (Terminated|Killed)/);
+    assert.match(out.stderr, /task 0: (Terminated|Killed|Exited with exit code \d+)/);
+    assert.match(out.stderr, /tasks? 2(-3)?: (Terminated|Killed|Exited with exit code \d+)/);
   });
 
   test('scancel of a running job ends every rank', async (t) => {
