@@ -117,10 +117,20 @@ start_cluster() {
   [[ "$nodes" =~ ^[0-9]+$ ]] && [ "$nodes" -ge 1 ] && [ "$nodes" -le 16 ] || die "Expected \`NODES\` to be an integer from 1 to 16, got $nodes"
   dir=$(mktemp -d "${TMPDIR:-/tmp}/ranks-slurm.XXXXXX") || die "cannot start: mktemp failed"
   chmod 0755 "$dir"
-  ID=$(printf '%04x' $((RANDOM % 65536)))
   NODES=$nodes
   net=$(pick_net) || { rm -rf "$dir"; die "cannot start: no free 10.2xx.y.0/24 network"; }
   NET=$net
+  # The cluster's id names its bridge and namespaces: claimed by creating the bridge, so
+  # that two clusters (and a failed start's clean-up) never touch each other's.
+  local i br err claimed=''
+  for i in $(seq 1 20); do
+    ID=$(printf '%04x' $((RANDOM % 65536)))
+    br=${PREFIX}${ID}b
+    ip netns list 2>/dev/null | grep -q "^${PREFIX}${ID}n" && continue
+    if err=$(ip link add name "$br" type bridge 2>&1); then claimed=1; break; fi
+    grep -qi 'exists' <<<"$err" || { rm -rf "$dir"; die "cannot start: cannot create a bridge (ip link add type bridge: $err); the nodes' network namespaces need root with CAP_NET_ADMIN"; }
+  done
+  [ -n "$claimed" ] || { rm -rf "$dir"; die "cannot start: no free id for the bridge and namespaces"; }
   printf 'ID=%s\nNODES=%s\nNET=%s\n' "$ID" "$NODES" "$NET" >"$dir/state"
   # From here on, a failure undoes what was done.
   fail() {
@@ -131,8 +141,6 @@ start_cluster() {
   }
 
   # The network: a bridge with the controller's address, a namespace per node.
-  local br=${PREFIX}${ID}b
-  ip link add name "$br" type bridge 2>"$dir/ip.out" || fail "cannot create a bridge (ip link add type bridge: $(cat "$dir/ip.out")); network namespaces need CAP_NET_ADMIN"
   ip addr add "$net.254/24" dev "$br" && ip link set "$br" up || fail "cannot configure bridge $br"
   for n in $(seq 1 "$nodes"); do
     ns=${PREFIX}${ID}n$n
