@@ -4,7 +4,8 @@ import type { ResourceLimits } from 'node:worker_threads';
 import type { Communicator } from '../comm/communicator.ts';
 import { ArgumentRangeError, InvalidArgumentError } from '../errors.ts';
 import { joinCommPool, type CommPoolOptions } from './comm-host.ts';
-import { Scheduler, type StopOptions } from './scheduler.ts';
+import type { Scheduler, StopOptions } from './scheduler.ts';
+import { startScheduler } from './world.ts';
 import { poolBar, type ProgressOption } from './progress.ts';
 import { toTask, type Task } from './tasks.ts';
 
@@ -113,7 +114,7 @@ export function makeScheduler(size: number, options: (WorkerOptions & Internal) 
     user(done, total);
     bar(done, total);
   } : (bar ?? user);
-  return new Scheduler({
+  return startScheduler({
     size,
     maxTasksPerWorker: checkCount(options?.maxTasksPerWorker, 'maxTasksPerWorker'),
     initializer: options?.initializer === undefined ? undefined : toTask(options.initializer),
