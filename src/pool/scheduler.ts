@@ -1,12 +1,11 @@
 import { BrokenPoolError } from '../errors.ts';
 import { Future, type FutureOwner } from './future.ts';
-import { dropSettled, makeChunks, refuseShared, settleChunk, watchStop, type Batch, type Chunk, type StopOptions } from './chunks.ts';
+import { Book } from './book.ts';
+import { makeChunks, refuseShared, settleChunk, watchStop, type Batch, type Chunk, type StopOptions } from './chunks.ts';
 import type { WorkerHost } from './host.ts';
-import { markDone } from './lifecycle.ts';
 import { decodeReply, TASK, type Reply, type ResultMessage } from './protocol.ts';
 import type { Task } from './tasks.ts';
 import { Seats } from './seats.ts';
-import { ChunkQueue } from './queue.ts';
 import { Dispatch } from './dispatch.ts';
 import { Results } from './results.ts';
 import { SchedulerPhase, type SchedulerState } from './state.ts';
@@ -38,19 +37,15 @@ export class Scheduler {
   private readonly comm: PoolLink;
   private readonly host: WorkerHost;
   private readonly seats: Seats;
+  private readonly book: Book;
   private readonly dispatch: Dispatch;
   private readonly results: Results;
   private readonly turnover: Turnover;
   private readonly phase = new SchedulerPhase();
-  private readonly queue = new ChunkQueue();
-  /** The chunks whose calls are awaited (queued, sent or running), by id. */
-  private readonly live = new Map<number, Chunk>();
   private nextId = 1;
   /** A pump is due in a microtask: submits made in one go (a loop of submit()) leave as one batch per worker. */
   private pumpDue = false;
   private closed: Promise<void> | undefined;
-  /** close()'s wait for the last awaited call. */
-  private drained: (() => void)[] = [];
   private submitted = 0;
   private finished = 0;
 
@@ -59,11 +54,11 @@ export class Scheduler {
     const w = world((_rank, err) => this.fail(new BrokenPoolError(err.message, { cause: err.cause ?? err })));
     ({ size: this.size, comm: this.comm, host: this.host } = w);
     this.seats = new Seats(this.size, this.host.flags, settings.maxTasksPerWorker);
+    this.book = new Book(this.seats);
     this.dispatch = new Dispatch(this.comm, this.host, (chunk, err) => {
-      this.forget(chunk);
+      this.book.forget(chunk);
       for (const f of chunk.futures) f.setException(err);
       this.pump();
-      this.checkDrained();
     });
     this.results = new Results(this.comm, {
       wanted: () => this.outstanding() && !this.phase.failure,
@@ -71,9 +66,7 @@ export class Scheduler {
       lost: (err) => this.fail(new BrokenPoolError(`The pool lost its workers' results: ${(err as Error).message}`, { cause: err })),
     });
     this.turnover = new Turnover(w, this.seats, {
-      requeue: (chunks) => {
-        for (let i = chunks.length - 1; i >= 0; i--) this.queue.unshift(chunks[i]!);
-      },
+      requeue: (chunks) => this.book.putBack(chunks),
       ready: () => this.pump(),
       fail: (err) => this.fail(err),
     });
@@ -98,10 +91,7 @@ export class Scheduler {
     // so can a lone call its worker holds but has not started: see `owner`.
     const chunks = makeChunks(task, calls, futures as Future[], chunksize, bulk, stop, this.nextId, this.owner);
     this.nextId += chunks.length;
-    for (const chunk of chunks) {
-      this.live.set(chunk.id, chunk);
-      this.queue.push(chunk);
-    }
+    for (const chunk of chunks) this.book.admit(chunk);
     this.submitted += calls.length;
     if (!this.host.sharesMemory) refuseShared(calls, (i) => futures[bulk ? Math.floor(i / chunksize) : i] as Future);
     const batch = chunks[0]!.batch;
@@ -144,7 +134,7 @@ export class Scheduler {
 
   /** Cancels every call not started yet (queued, or held by a worker that can give it back). */
   cancelPending(): void {
-    for (const chunk of [...this.live.values()]) for (const f of chunk.futures) f.cancel();
+    for (const chunk of this.book.all()) for (const f of chunk.futures) f.cancel();
   }
 
   /** Stops taking tasks; resolves when every queued task has run and the workers have ended. */
@@ -164,7 +154,7 @@ export class Scheduler {
   }
 
   private async shutdown(): Promise<void> {
-    if (this.live.size > 0 && !this.phase.failure) await new Promise<void>((r) => this.drained.push(r));
+    if (!this.phase.failure) await this.book.whenEmpty();
     await this.seats.ready();
     if (this.phase.failure) {
       await this.host.terminate();
@@ -187,65 +177,46 @@ export class Scheduler {
     const replace = new Set<number>();
     for (const chunk of stopped) {
       const s = chunk.state;
-      if (s.kind === 'queued') this.queue.remove(chunk);
       // A rank of a communicator cannot be ended: its call is let go, its result dropped.
-      else if ((s.kind === 'sent' || s.kind === 'running') && !this.seats.withdraw(chunk) && this.host.canReplace) replace.add(s.worker);
-      this.forget(chunk);
+      if ((s.kind === 'sent' || s.kind === 'running') && !this.seats.withdraw(chunk) && this.host.canReplace) replace.add(s.worker);
+      this.book.forget(chunk);
     }
     for (const rank of replace) this.turnover.replace(rank);
     for (const chunk of stopped) for (const f of chunk.futures) f.setException(err);
     this.pump();
-    this.checkDrained();
   }
 
-  /** Takes a chunk off the books: its calls are no longer awaited here (a queued one must be out of the queue). */
-  private forget(chunk: Chunk): void {
-    this.live.delete(chunk.id);
-    chunk.batch?.chunks.delete(chunk);
-    const kind = chunk.state.kind;
-    if (kind === 'queued') markDone(chunk);
-    else if (kind === 'sent' || kind === 'running') this.seats.release(chunk);
-    // A withdrawn chunk stays with its worker until the worker says it skipped it.
-  }
-
+  /** Sends what the idle workers may take now; then waits for results if some are awaited. */
   private pump(): void {
-    while (this.queue.length > 0 && !this.phase.failure) {
-      const best = this.seats.pick(this.queue.length);
+    while (this.book.queued > 0 && !this.phase.failure) {
+      const best = this.seats.pick(this.book.queued);
       if (best === 0) break;
-      const chunk = this.queue.shift()!;
-      if (!dropSettled(chunk)) {
-        // Every call of it was cancelled while it was queued.
-        this.forget(chunk);
-        this.checkDrained();
-        continue;
-      }
+      const chunk = this.book.next();
+      if (!chunk) break;
       this.seats.hold(chunk, best);
       this.dispatch.add(chunk, best);
     }
     this.dispatch.flush();
     this.results.listen();
+    this.checkDrained();
   }
 
   private outstanding(): boolean {
-    return this.live.size > 0 || this.seats.holding();
+    return this.book.size > 0 || this.seats.holding();
   }
 
   /** Withdraws a lone call its worker holds and has not started; false if it may have. */
   private withdrawOne(chunk: Chunk): boolean {
     if (chunk.futures.length !== 1 || !this.seats.withdraw(chunk)) return false;
-    this.forget(chunk);
-    queueMicrotask(() => {
-      this.pump();
-      this.checkDrained();
-    });
+    this.book.forget(chunk);
+    queueMicrotask(() => this.pump());
     return true;
   }
 
   private take(replies: ResultMessage[]): void {
     for (const reply of replies) this.settle(decodeReply(reply));
-    this.turnover.retireSpent(this.phase.stopping ? this.queue.length : Infinity);
+    this.turnover.retireSpent(this.phase.stopping ? this.book.queued : Infinity);
     this.pump();
-    this.checkDrained();
   }
 
   private settle(reply: Reply): void {
@@ -253,20 +224,19 @@ export class Scheduler {
       // A worker skipped a withdrawn chunk (it may take another), or one rank 0 did not
       // get to withdraw: that one runs again, first.
       const again = this.seats.skipped(reply.id);
-      if (again) this.queue.unshift(again);
+      if (again) this.book.putBack([again]);
       return;
     }
-    const chunk = this.live.get(reply.id);
-    // Stopped, failed or let go meanwhile: the result is dropped.
+    // None when stopped, failed or let go meanwhile: the result is dropped. A queued one: a
+    // replaced worker's result for a chunk queued again since.
+    const chunk = this.book.get(reply.id);
     if (!chunk) return;
-    // A replaced worker's result for a chunk queued again since.
-    if (chunk.state.kind === 'queued') this.queue.remove(chunk);
-    this.forget(chunk);
+    this.book.forget(chunk);
     settleChunk(chunk, reply);
   }
 
   private checkDrained(): void {
-    if (this.live.size === 0) for (const d of this.drained.splice(0)) d();
+    this.book.checkEmpty();
     // Nothing left to hear (the last calls were stopped or withdrawn): a receive left
     // waiting would hold the transport awake, and so the process alive, forever.
     if (!this.outstanding()) this.results.cancel();
@@ -282,11 +252,8 @@ export class Scheduler {
 
   /** Every awaited call fails with `err`; nothing more is sent or heard. */
   private failPending(err: BrokenPoolError): void {
-    const pending = [...this.live.values()];
-    this.queue.clear();
-    for (const chunk of pending) this.forget(chunk);
-    for (const chunk of pending) for (const f of chunk.futures) f.setException(err);
+    for (const chunk of this.book.forgetAll()) for (const f of chunk.futures) f.setException(err);
     this.results.cancel();
-    for (const d of this.drained.splice(0)) d();
+    this.book.checkEmpty();
   }
 }

@@ -1,6 +1,6 @@
 import type { Chunk } from './chunks.ts';
 import { claimedSlot, vetoSlot, type ClaimFlags } from './flags.ts';
-import { markDone, markQueued, markRunning, markSent, markWithdrawn } from './lifecycle.ts';
+import { LifecycleError, markDone, markQueued, markRunning, markSent, markWithdrawn } from './lifecycle.ts';
 
 /**
  * Chunks a worker may hold at once when plenty is queued: the next ones are already in its
@@ -62,7 +62,7 @@ export class Seats {
   /** A chunk its worker held is off the books (settled, failed, stopped or let go): sent or running → done. */
   release(chunk: Chunk): void {
     const state = chunk.state;
-    if (state.kind !== 'sent' && state.kind !== 'running') throw new Error(`ranks internal error: pool chunk ${chunk.id} is ${state.kind}, not held by a worker`);
+    if (state.kind !== 'sent' && state.kind !== 'running') throw new LifecycleError(chunk, 'done by its worker (no worker holds it)');
     const held = this.seats[state.worker]!.held;
     const i = held.indexOf(chunk);
     if (i >= 0) held.splice(i, 1);
