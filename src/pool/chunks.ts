@@ -2,7 +2,8 @@ import { findUnclonable } from '../codec/clone-path.ts';
 import { findShared } from '../sync/share.ts';
 import { AbortError, DataCloneError, TimeoutError } from '../errors.ts';
 import type { Future, FutureOwner } from './future.ts';
-import { SAME_TASK, rebuildError, type Outcome, type TaskMessage } from './protocol.ts';
+import { QUEUED, seqOf, type ChunkState } from './lifecycle.ts';
+import { encodeTask, rebuildError, type Reply, type TaskMessage } from './protocol.ts';
 import type { Task } from './tasks.ts';
 
 // The units a pool's scheduler moves: chunks of calls, and the submissions they belong to.
@@ -22,12 +23,8 @@ export interface Chunk {
   futures: Future[];
   /** Its submission, when something (a signal or timeout) can stop the submission. */
   batch: Batch | undefined;
-  /** The rank it was sent to, or 0 while queued. */
-  worker: number;
-  /** Its number among the chunks sent to that worker's thread. */
-  seq: number;
-  /** Withdrawn before its worker started it: held until the worker says it skipped it. */
-  ghost?: boolean;
+  /** Where it is: queued, sent to a worker, running there... Moved only by lifecycle.ts. */
+  state: ChunkState;
   /**
    * One future for the whole chunk, settled with its outcomes (Pool.map and friends, which
    * hand back arrays): no Future and no promise per call.
@@ -56,7 +53,7 @@ export function makeChunks(task: Task, calls: unknown[][], futures: Future[], ch
   for (let i = 0; i < calls.length; i += chunksize) {
     const whole = i === 0 && chunksize >= calls.length;
     const mine = bulk ? [futures[i / chunksize]!] : whole ? futures : futures.slice(i, i + chunksize);
-    const chunk: Chunk = { id: firstId + out.length, task, calls: whole ? calls : calls.slice(i, i + chunksize), futures: mine, batch, worker: 0, seq: 0, ghost: false, bulk };
+    const chunk: Chunk = { id: firstId + out.length, task, calls: whole ? calls : calls.slice(i, i + chunksize), futures: mine, batch, state: QUEUED, bulk };
     for (const f of mine) {
       f.owner = owner;
       f.slot = chunk;
@@ -67,22 +64,19 @@ export function makeChunks(task: Task, calls: unknown[][], futures: Future[], ch
   return out;
 }
 
-/** The message that hands `chunk` to a worker; `calls` null when they come by the side port. */
+/** The message that hands `chunk`, sent to a worker, to it; `calls` null when they come by the side port. */
 export function taskMessage(chunk: Chunk, calls: unknown[][] | null, sameTask = false): TaskMessage {
-  // In a batch, a chunk of the same task as the one before it names no task (SAME_TASK):
-  // 20 000 one-call chunks would otherwise carry the module's URL 20 000 times.
-  if (sameTask) return [chunk.id, chunk.seq, null, SAME_TASK, calls];
-  return [chunk.id, chunk.seq, chunk.task.module ?? null, chunk.task.name, calls];
+  return encodeTask(chunk.id, seqOf(chunk), chunk.task.module ?? null, chunk.task.name, calls, sameTask);
 }
 
-/** Settles the chunk's futures with a worker's reply: its outcomes, or its values alone when every call succeeded. */
-export function settleChunk(chunk: Chunk, outcomes: Outcome[] | null, values: unknown[] | undefined): void {
-  if (chunk.bulk) return chunk.futures[0]!.setResult(values ? { values } : outcomes);
-  if (values) {
-    values.forEach((v, i) => chunk.futures[i]!.setResult(v));
+/** Settles the chunk's futures with its worker's reply: its outcomes, or its values alone when every call succeeded. */
+export function settleChunk(chunk: Chunk, reply: Exclude<Reply, { kind: 'skipped' }>): void {
+  if (chunk.bulk) return chunk.futures[0]!.setResult(reply.kind === 'values' ? { values: reply.values } : reply.outcomes);
+  if (reply.kind === 'values') {
+    reply.values.forEach((v, i) => chunk.futures[i]!.setResult(v));
     return;
   }
-  outcomes!.forEach((o, i) => {
+  reply.outcomes.forEach((o, i) => {
     const f = chunk.futures[i]!;
     if (o[0] === 1) f.setResult(o[1]);
     else f.setException(rebuildError(o[1]));

@@ -1,11 +1,12 @@
 // Handing chunks to a pool's workers: one message per worker and pass, arguments holding
 // shared memory by the worker's side port, and the fallbacks when something cannot be sent.
-import type { Communicator } from '../comm/communicator.ts';
 import { BrokenPoolError, DataCloneError, isRanksError } from '../errors.ts';
 import { holdsShared, share } from '../sync/share.ts';
 import { dropUnclonable, taskMessage, type Chunk } from './chunks.ts';
 import type { WorkerHost } from './host.ts';
+import { isHeldBy } from './lifecycle.ts';
 import { TASK, type TaskMessage } from './protocol.ts';
+import type { PoolLink } from './world.ts';
 
 const TASK_TAG = { tag: TASK } as const;
 
@@ -15,13 +16,12 @@ export class Dispatch {
   private readonly bound: number[] = [];
 
   /**
-   * @param held whether `chunk` is still live and held by `rank` (a send that failed late may find it stopped or moved)
-   * @param lost settles a chunk that could not be sent, with `err`
+   * @param lost settles a chunk that could not be sent, with `err` (a send that failed late
+   *   finds the chunk stopped or moved, and then leaves it: see isHeldBy)
    */
   constructor(
-    private readonly comm: Communicator,
+    private readonly comm: PoolLink,
     private readonly host: WorkerHost,
-    private readonly held: (chunk: Chunk, rank: number) => boolean,
     private readonly lost: (chunk: Chunk, err: unknown) => void,
   ) {}
 
@@ -48,7 +48,7 @@ export class Dispatch {
       // Something in the batch cannot be sent: each chunk again on its own, so only the
       // calls at fault fail. Nothing of the batch reached the worker.
       chunks.forEach((c, i) => {
-        if (this.held(c, rank)) this.one(c, rank, side[i]!);
+        if (isHeldBy(c, rank)) this.one(c, rank, side[i]!);
       });
     });
   }
@@ -58,12 +58,12 @@ export class Dispatch {
     const side = posted || (holdsShared(chunk.calls) && this.postSide(chunk, rank));
     const msg = [taskMessage(chunk, side ? null : chunk.calls)];
     this.send(msg, rank, (err) => {
-      if (!this.held(chunk, rank)) return;
+      if (!isHeldBy(chunk, rank)) return;
       // One call's bad argument rejects that call only, with a path that names it
       // (`arguments[0].handler`, not the message's own layout): the rest of its chunk goes on.
       if (err instanceof DataCloneError && dropUnclonable(chunk)) {
         this.send([taskMessage(chunk, chunk.calls)], rank, (again) => {
-          if (this.held(chunk, rank)) this.lost(chunk, again);
+          if (isHeldBy(chunk, rank)) this.lost(chunk, again);
         });
         return;
       }

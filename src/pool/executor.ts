@@ -1,6 +1,6 @@
 import type { Communicator } from '../comm/communicator.ts';
 import type { Future } from './future.ts';
-import { checkCount, checkIterable, checkSize, commOf, joinPool, makeScheduler, stopOf, type CallOptions, type CommWorkerOptions, type MapOptions, type TaskLike, type WorkerOptions } from './options.ts';
+import { checkCount, checkIterable, checkSize, joinPool, makeScheduler, stopOf, type CallOptions, type CommWorkerOptions, type MapOptions, type TaskLike, type WorkerOptions } from './options.ts';
 import type { Scheduler } from './scheduler.ts';
 import { mapCalls } from './map.ts';
 import { makeBar } from './progress.ts';
@@ -18,10 +18,12 @@ export class Executor implements AsyncDisposable {
   readonly maxWorkers: number;
   private readonly scheduler: Scheduler;
 
-  constructor(options?: { maxWorkers?: number } & WorkerOptions) {
-    const comm = commOf(options);
+  constructor(options?: { maxWorkers?: number } & WorkerOptions);
+  /** @internal An executor over the other ranks of `comm`, whose rank 0 this is (see onComm). */
+  constructor(options: ({ maxWorkers?: number } & WorkerOptions) | undefined, comm: Communicator | undefined);
+  constructor(options?: { maxWorkers?: number } & WorkerOptions, comm?: Communicator) {
     this.maxWorkers = comm ? comm.size - 1 : checkSize(options?.maxWorkers, 'maxWorkers');
-    this.scheduler = makeScheduler(this.maxWorkers, options);
+    this.scheduler = makeScheduler(this.maxWorkers, options, comm);
   }
 
   /**
@@ -38,8 +40,8 @@ export class Executor implements AsyncDisposable {
    * }
    */
   static async onComm(comm: Communicator, options?: { maxWorkers?: number } & CommWorkerOptions): Promise<Executor | null> {
-    const own = await joinPool(comm, options);
-    return own && new Executor(own);
+    const joined = await joinPool(comm, options);
+    return joined && new Executor(joined.options, joined.comm);
   }
 
   /**

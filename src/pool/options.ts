@@ -4,7 +4,8 @@ import type { ResourceLimits } from 'node:worker_threads';
 import type { Communicator } from '../comm/communicator.ts';
 import { ArgumentRangeError, InvalidArgumentError } from '../errors.ts';
 import { joinCommPool, type CommPoolOptions } from './comm-host.ts';
-import { Scheduler, type StopOptions } from './scheduler.ts';
+import type { Scheduler, StopOptions } from './scheduler.ts';
+import { startScheduler } from './world.ts';
 import { poolBar, type ProgressOption } from './progress.ts';
 import { toTask, type Task } from './tasks.ts';
 
@@ -95,14 +96,11 @@ export interface SchedulerOptions {
   comm?: Communicator | undefined;
 }
 
-/** The private communicator a pool over ranks schedules on (see Pool.onComm); never set by users. */
-const COMM = Symbol('ranks.pool.comm');
-type Internal = { [COMM]?: Communicator };
-
 /** Options of a pool over the ranks of a communicator: its workers are ranks it neither starts nor ends. */
 export type CommWorkerOptions = Omit<WorkerOptions, 'maxTasksPerWorker' | 'isolation' | 'resourceLimits'> & CommPoolOptions;
 
-export function makeScheduler(size: number, options: (WorkerOptions & Internal) | undefined): Scheduler {
+/** The scheduler of a pool of `size` workers, or over the ranks of `comm` (its rank 0 schedules; see Pool.onComm). */
+export function makeScheduler(size: number, options: WorkerOptions | undefined, comm?: Communicator): Scheduler {
   const isolation = options?.isolation ?? 'thread';
   if (isolation !== 'thread' && isolation !== 'process') throw new InvalidArgumentError(`Expected \`isolation\` to be 'thread' or 'process', got ${String(isolation)}`);
   if (options?.onProgress !== undefined && typeof options.onProgress !== 'function') throw new InvalidArgumentError('Expected `onProgress` to be a function');
@@ -113,7 +111,7 @@ export function makeScheduler(size: number, options: (WorkerOptions & Internal) 
     user(done, total);
     bar(done, total);
   } : (bar ?? user);
-  return new Scheduler({
+  return startScheduler({
     size,
     maxTasksPerWorker: checkCount(options?.maxTasksPerWorker, 'maxTasksPerWorker'),
     initializer: options?.initializer === undefined ? undefined : toTask(options.initializer),
@@ -121,20 +119,21 @@ export function makeScheduler(size: number, options: (WorkerOptions & Internal) 
     onProgress,
     resourceLimits: options?.resourceLimits,
     isolation,
-    comm: options?.[COMM],
+    comm,
   });
 }
 
 /**
- * Joins the pool over `comm`'s ranks. On the root: the options to make its pool with (over
- * the other ranks, or worker threads on a one-rank communicator); null on a rank that served.
+ * Joins the pool over `comm`'s ranks. On the root: the options to make its pool with, and
+ * the private communicator to schedule on (none on a one-rank communicator: the pool then
+ * has worker threads); null on a rank that served.
  */
-export async function joinPool<O extends CommWorkerOptions>(comm: Communicator, options: O | undefined): Promise<O | null> {
+export async function joinPool<O extends CommWorkerOptions>(comm: Communicator, options: O | undefined): Promise<{ options: O; comm: Communicator | undefined } | null> {
   const own = await joinCommPool(comm, options ?? {});
   if (!own) return null;
   const rest = { ...options } as O;
   delete rest.root;
-  return own.size === 1 ? rest : ({ ...rest, [COMM]: own } as O);
+  return { options: rest, comm: own.size === 1 ? undefined : own };
 }
 
 export function stopOf(options: CallOptions | undefined): StopOptions | undefined {
@@ -142,8 +141,3 @@ export function stopOf(options: CallOptions | undefined): StopOptions | undefine
   return options?.signal || options?.timeout !== undefined ? { signal: options.signal, timeout: options.timeout } : undefined;
 }
 
-
-/** The communicator a pool over ranks was made for (see Pool.onComm), if any. */
-export function commOf(options: object | undefined): Communicator | undefined {
-  return (options as Internal | undefined)?.[COMM];
-}

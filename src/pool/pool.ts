@@ -1,6 +1,6 @@
 import type { Communicator } from '../comm/communicator.ts';
 import { stream } from './imap.ts';
-import { checkCount, checkIterable, checkSize, commOf, joinPool, makeScheduler, stopOf, type CallOptions, type CommWorkerOptions, type MapOptions, type StreamMapOptions, type TaskLike, type WorkerOptions } from './options.ts';
+import { checkCount, checkIterable, checkSize, joinPool, makeScheduler, stopOf, type CallOptions, type CommWorkerOptions, type MapOptions, type StreamMapOptions, type TaskLike, type WorkerOptions } from './options.ts';
 import type { Scheduler } from './scheduler.ts';
 import { mapCalls } from './map.ts';
 import { makeBar } from './progress.ts';
@@ -24,11 +24,13 @@ export class Pool implements AsyncDisposable {
   private readonly chunksize: number | undefined;
   private readonly scheduler: Scheduler;
 
-  constructor(options?: { size?: number; chunksize?: number } & WorkerOptions) {
-    const comm = commOf(options);
+  constructor(options?: { size?: number; chunksize?: number } & WorkerOptions);
+  /** @internal A pool over the other ranks of `comm`, whose rank 0 this is (see onComm). */
+  constructor(options: ({ size?: number; chunksize?: number } & WorkerOptions) | undefined, comm: Communicator | undefined);
+  constructor(options?: { size?: number; chunksize?: number } & WorkerOptions, comm?: Communicator) {
     this.size = comm ? comm.size - 1 : checkSize(options?.size, 'size');
     this.chunksize = checkCount(options?.chunksize, 'chunksize');
-    this.scheduler = makeScheduler(this.size, options);
+    this.scheduler = makeScheduler(this.size, options, comm);
   }
 
   /**
@@ -46,8 +48,8 @@ export class Pool implements AsyncDisposable {
    * }
    */
   static async onComm(comm: Communicator, options?: { size?: number; chunksize?: number } & CommWorkerOptions): Promise<Pool | null> {
-    const own = await joinPool(comm, options);
-    return own && new Pool(own);
+    const joined = await joinPool(comm, options);
+    return joined && new Pool(joined.options, joined.comm);
   }
 
   /**

@@ -31,6 +31,40 @@ export type ChunkOutcome = Outcome[] | { values: unknown[] };
  */
 export type ResultMessage = [id: number, outcomes: Outcome[] | null, values?: unknown[]];
 
+/** A worker's reply about one chunk, decoded from its ResultMessage by decodeReply. */
+export type Reply =
+  | { readonly kind: 'skipped'; readonly id: number }
+  | { readonly kind: 'outcomes'; readonly id: number; readonly outcomes: Outcome[] }
+  | { readonly kind: 'values'; readonly id: number; readonly values: unknown[] };
+
+/**
+ * The one place rank 0 reads a worker's reply tuple. A tuple of no known shape is a bug
+ * (the workers are ranks' own code): it throws, and the pool breaks saying so.
+ */
+export function decodeReply(msg: ResultMessage): Reply {
+  const [id, outcomes, values] = Array.isArray(msg) ? (msg as unknown[]) : [];
+  if (typeof id === 'number') {
+    if (outcomes === null && values === undefined) return { kind: 'skipped', id };
+    if (outcomes === null && Array.isArray(values)) return { kind: 'values', id, values };
+    if (Array.isArray(outcomes) && values === undefined) return { kind: 'outcomes', id, outcomes: outcomes as Outcome[] };
+  }
+  throw new TypeError(`ranks internal error: a pool worker's reply has no known shape: ${describeShape(msg)}`);
+}
+
+function describeShape(msg: unknown): string {
+  if (!Array.isArray(msg)) return typeof msg;
+  return `[${msg.map((v) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v)).join(', ')}]`;
+}
+
+/**
+ * The message element that hands a chunk to a worker; `calls` null when they come by the
+ * side port. With `sameTask`, the task is the previous element's and goes unnamed
+ * (SAME_TASK): 20 000 one-call chunks would otherwise carry the module's URL 20 000 times.
+ */
+export function encodeTask(id: number, seq: number, module: string | null, name: string, calls: unknown[][] | null, sameTask: boolean): TaskMessage {
+  return sameTask ? [id, seq, null, SAME_TASK, calls] : [id, seq, module, name, calls];
+}
+
 /** An error as it crosses threads: enough to rebuild it with the same name, message and own properties. */
 export interface RemoteError {
   name: string;

@@ -1,64 +1,80 @@
-import type { Communicator } from '../comm/communicator.ts';
-import { BrokenPoolError, InvalidStateError, PeerExitedError, isRanksError } from '../errors.ts';
+import { BrokenPoolError } from '../errors.ts';
 import { Future, type FutureOwner } from './future.ts';
-import { dropSettled, makeChunks, refuseShared, settleChunk, watchStop, type Batch, type Chunk, type StopOptions } from './chunks.ts';
+import { Book } from './book.ts';
+import { makeChunks, refuseShared, settleChunk, watchStop, type Batch, type Chunk, type StopOptions } from './chunks.ts';
 import type { WorkerHost } from './host.ts';
-import { poolWorld, type PoolTransport } from './hosts.ts';
-import { RESULT, TASK, type ResultMessage } from './protocol.ts';
-import type { SchedulerOptions } from './options.ts';
+import { decodeReply, TASK, type Reply, type ResultMessage } from './protocol.ts';
 import type { Task } from './tasks.ts';
 import { Seats } from './seats.ts';
-import { ChunkQueue } from './queue.ts';
 import { Dispatch } from './dispatch.ts';
-import type { Request } from '../comm/request.ts';
+import { Results } from './results.ts';
+import { SchedulerPhase, type SchedulerState } from './state.ts';
+import { Turnover } from './turnover.ts';
+import type { PoolLink, WorldFactory } from './world.ts';
 
-const RESULT_TAG = { tag: RESULT } as const;
+const TASK_TAG = { tag: TASK } as const;
 
 export type { StopOptions } from './chunks.ts';
 
+/** What a scheduler does besides scheduling: its workers' call budget, and whom it tells of progress. */
+export interface SchedulerSettings {
+  /** Calls a worker runs before it is replaced by a fresh one (default: no limit). */
+  maxTasksPerWorker?: number | undefined;
+  /** Called after every call settles, with the calls settled and submitted so far. */
+  onProgress?: ((done: number, total: number) => void) | undefined;
+}
+
 /**
- * A pool's world: this thread is rank 0 and schedules chunks of calls to the worker
- * ranks (threads over rings, no postMessage per task; processes over sockets; or the
- * ranks of a communicator), prefetching chunks per worker when plenty is queued (see
- * seats.ts). A worker that dies breaks the pool: every pending future rejects with
- * BrokenPoolError, and so does every later submit.
+ * A pool's rank 0: it schedules chunks of calls to the worker ranks of the world it is
+ * given (threads over rings, no postMessage per task; processes over sockets; the ranks of
+ * a communicator; or a test's fake), prefetching chunks per worker when plenty is queued
+ * (see seats.ts). A chunk moves through the states of lifecycle.ts; the scheduler itself
+ * through those of state.ts. A worker that dies breaks the pool: every pending future
+ * rejects with BrokenPoolError, and so does every later submit.
  */
 export class Scheduler {
   readonly size: number;
-  private readonly comm: Communicator;
-  /** Forgets a replaced worker's channels (pools that start their workers). */
-  private readonly reset: PoolTransport['reset'] | undefined;
+  private readonly comm: PoolLink;
   private readonly host: WorkerHost;
   private readonly seats: Seats;
+  private readonly book: Book;
   private readonly dispatch: Dispatch;
-  private readonly queue = new ChunkQueue();
-  private readonly chunks = new Map<number, Chunk>();
+  private readonly results: Results;
+  private readonly turnover: Turnover;
+  private readonly phase = new SchedulerPhase();
   private nextId = 1;
-  private receiving = false;
-  private pumping = false;
-  private broken: BrokenPoolError | undefined;
-  private stopping = false;
-  /** close() or terminate() was called: submits throw (see checkOpen). */
-  private closing = false;
+  /** A pump is due in a microtask: submits made in one go (a loop of submit()) leave as one batch per worker. */
+  private pumpDue = false;
   private closed: Promise<void> | undefined;
-  private drained: (() => void)[] = [];
-  /** The receive of workers' results under way. */
-  private results: Request<ResultMessage[]> | undefined;
   private submitted = 0;
   private finished = 0;
 
-  constructor(private readonly options: SchedulerOptions = {}) {
-    ({ size: this.size, comm: this.comm, host: this.host, reset: this.reset } = poolWorld({
-      size: options.size, comm: options.comm, isolation: options.isolation ?? 'thread', initializer: options.initializer, initArgs: options.initArgs ?? [], resourceLimits: options.resourceLimits,
-      onDeath: (_rank, err) => this.fail(new BrokenPoolError(err.message, { cause: err.cause ?? err })),
-    }));
-    this.seats = new Seats(this.size, this.host.flags, options.maxTasksPerWorker);
-    this.dispatch = new Dispatch(this.comm, this.host, (c, rank) => c.worker === rank && this.chunks.has(c.id), (chunk, err) => {
-      this.forget(chunk);
+  /** @param world makes the world to schedule on, given what to call when a worker dies unasked. */
+  constructor(world: WorldFactory, private readonly settings: SchedulerSettings = {}) {
+    const w = world((_rank, err) => this.fail(new BrokenPoolError(err.message, { cause: err.cause ?? err })));
+    ({ size: this.size, comm: this.comm, host: this.host } = w);
+    this.seats = new Seats(this.size, this.host.flags, settings.maxTasksPerWorker);
+    this.book = new Book(this.seats);
+    this.dispatch = new Dispatch(this.comm, this.host, (chunk, err) => {
+      this.book.forget(chunk);
       for (const f of chunk.futures) f.setException(err);
       this.pump();
-      this.checkDrained();
     });
+    this.results = new Results(this.comm, {
+      wanted: () => this.outstanding() && !this.phase.failure,
+      take: (replies) => this.take(replies),
+      lost: (err) => this.fail(new BrokenPoolError(`The pool lost its workers' results: ${(err as Error).message}`, { cause: err })),
+    });
+    this.turnover = new Turnover(w, this.seats, {
+      requeue: (chunks) => this.book.putBack(chunks),
+      ready: () => this.pump(),
+      fail: (err) => this.fail(err),
+    });
+  }
+
+  /** Open, broken, closing, closed or terminated (see state.ts). */
+  get state(): SchedulerState {
+    return this.phase.state;
   }
 
   /**
@@ -75,24 +91,20 @@ export class Scheduler {
     // so can a lone call its worker holds but has not started: see `owner`.
     const chunks = makeChunks(task, calls, futures as Future[], chunksize, bulk, stop, this.nextId, this.owner);
     this.nextId += chunks.length;
-    for (const chunk of chunks) {
-      this.chunks.set(chunk.id, chunk);
-      this.queue.push(chunk);
-    }
+    for (const chunk of chunks) this.book.admit(chunk);
     this.submitted += calls.length;
     if (!this.host.sharesMemory) refuseShared(calls, (i) => futures[bulk ? Math.floor(i / chunksize) : i] as Future);
     const batch = chunks[0]!.batch;
     if (batch) batch.cleanup = watchStop(stop, (err) => this.stopBatch(batch, err));
-    // Submits made in one go (a loop of submit()) leave as one batch per worker.
-    if (!this.pumping) {
-      this.pumping = true;
+    if (!this.pumpDue) {
+      this.pumpDue = true;
       queueMicrotask(this.pumpSoon);
     }
     return futures;
   }
 
   private readonly pumpSoon = (): void => {
-    this.pumping = false;
+    this.pumpDue = false;
     this.pump();
   };
 
@@ -100,13 +112,13 @@ export class Scheduler {
   private readonly owner: FutureOwner = {
     withdraw: (slot) => {
       const chunk = slot as Chunk;
-      return chunk.worker === 0 || this.withdrawOne(chunk);
+      return chunk.state.kind === 'queued' || this.withdrawOne(chunk);
     },
     finished: (slot) => {
       const chunk = slot as Chunk;
       const calls = chunk.bulk ? chunk.calls.length : 1;
       this.finished += calls;
-      this.options.onProgress?.(this.finished, this.submitted);
+      this.settings.onProgress?.(this.finished, this.submitted);
       if (chunk.batch && (chunk.batch.left -= calls) === 0) chunk.batch.cleanup?.();
     },
   };
@@ -117,43 +129,46 @@ export class Scheduler {
    * (ERR_BROKEN_POOL) once a worker died.
    */
   checkOpen(): void {
-    if (this.closing) throw new InvalidStateError('The pool is closed: it takes no new tasks after close(), shutdown() or terminate()');
-    if (this.broken) throw new BrokenPoolError(this.broken.message, { cause: this.broken.cause });
+    this.phase.checkOpen();
   }
 
   /** Cancels every call not started yet (queued, or held by a worker that can give it back). */
   cancelPending(): void {
-    for (const chunk of [...this.chunks.values()]) for (const f of chunk.futures) f.cancel();
+    for (const chunk of this.book.all()) for (const f of chunk.futures) f.cancel();
   }
 
   /** Stops taking tasks; resolves when every queued task has run and the workers have ended. */
   close(): Promise<void> {
-    this.closing = true;
+    this.phase.close();
     return (this.closed ??= this.shutdown());
   }
 
   /** Ends the workers now; pending futures reject with BrokenPoolError. */
   async terminate(): Promise<void> {
-    this.closing = true;
-    this.stopping = true;
-    this.fail(new BrokenPoolError('The pool was terminated'));
+    const error = new BrokenPoolError('The pool was terminated');
+    const failed = this.phase.failure;
+    this.phase.terminate(error);
+    if (!failed) this.failPending(error);
     await this.host.terminate();
     this.host.dispose?.();
   }
 
   private async shutdown(): Promise<void> {
-    this.stopping = true;
-    if (this.chunks.size > 0 && !this.broken) await new Promise<void>((r) => this.drained.push(r));
+    if (!this.phase.failure) await this.book.whenEmpty();
     await this.seats.ready();
-    if (this.broken) return this.host.terminate().then(() => this.host.dispose?.());
-    this.host.ref();
-    const ends: Promise<number>[] = [];
-    for (let rank = 1; rank <= this.size; rank++) {
-      ends.push(this.host.exited(rank));
-      this.comm.isend(null, rank, { tag: TASK }).then(undefined, () => undefined);
+    if (this.phase.failure) {
+      await this.host.terminate();
+    } else {
+      this.host.ref();
+      const ends: Promise<number>[] = [];
+      for (let rank = 1; rank <= this.size; rank++) {
+        ends.push(this.host.exited(rank));
+        this.comm.isend(null, rank, TASK_TAG).then(undefined, () => undefined);
+      }
+      await Promise.all(ends);
     }
-    await Promise.all(ends);
     this.host.dispose?.();
+    this.phase.closed();
   }
 
   /** The submission's queued calls are dropped and running ones stopped with their worker. */
@@ -161,151 +176,84 @@ export class Scheduler {
     const stopped = [...batch.chunks];
     const replace = new Set<number>();
     for (const chunk of stopped) {
-      if (chunk.worker === 0) this.queue.remove(chunk);
+      const s = chunk.state;
       // A rank of a communicator cannot be ended: its call is let go, its result dropped.
-      else if (!this.seats.withdraw(chunk) && this.host.canReplace) replace.add(chunk.worker);
-      this.forget(chunk);
+      if ((s.kind === 'sent' || s.kind === 'running') && !this.seats.withdraw(chunk) && this.host.canReplace) replace.add(s.worker);
+      this.book.forget(chunk);
     }
-    for (const rank of replace) this.replace(rank);
+    for (const rank of replace) this.turnover.replace(rank);
     for (const chunk of stopped) for (const f of chunk.futures) f.setException(err);
     this.pump();
-    this.checkDrained();
   }
 
-  private forget(chunk: Chunk): void {
-    this.chunks.delete(chunk.id);
-    chunk.batch?.chunks.delete(chunk);
-    this.seats.release(chunk);
-  }
-
-  /** Ends `rank`'s thread and starts another; the other chunks it held go back to the front of the queue. */
-  private replace(rank: number): void {
-    this.reset?.(rank, new PeerExitedError(rank, 'A task sent to a replaced worker'));
-    this.requeue(this.vacate(rank, this.host.replace(rank)));
-  }
-
-  private vacate(rank: number, started: Promise<void>): Chunk[] {
-    const fail = (e: unknown): void => this.fail(new BrokenPoolError(`A pool worker could not be replaced: ${(e as Error).message}`, { cause: e }));
-    return this.seats.vacate(rank, started, fail, () => this.pump());
-  }
-
-  private requeue(chunks: Chunk[]): void {
-    for (const c of chunks.reverse()) {
-      if (!this.chunks.has(c.id)) continue;
-      c.worker = 0;
-      this.queue.unshift(c);
-    }
-  }
-
+  /** Sends what the idle workers may take now; then waits for results if some are awaited. */
   private pump(): void {
-    while (this.queue.length > 0 && !this.broken) {
-      const best = this.seats.pick(this.queue.length);
+    while (this.book.queued > 0 && !this.phase.failure) {
+      const best = this.seats.pick(this.book.queued);
       if (best === 0) break;
-      const chunk = this.queue.shift()!;
-      if (!this.start(chunk)) continue;
+      const chunk = this.book.next();
+      if (!chunk) break;
       this.seats.hold(chunk, best);
       this.dispatch.add(chunk, best);
     }
     this.dispatch.flush();
-    if (this.outstanding() && !this.receiving) void this.receive();
+    this.results.listen();
+    this.checkDrained();
   }
 
   private outstanding(): boolean {
-    return this.chunks.size > 0 || this.seats.holding();
+    return this.book.size > 0 || this.seats.holding();
   }
 
+  /** Withdraws a lone call its worker holds and has not started; false if it may have. */
   private withdrawOne(chunk: Chunk): boolean {
     if (chunk.futures.length !== 1 || !this.seats.withdraw(chunk)) return false;
-    this.forget(chunk);
-    queueMicrotask(() => {
-      this.pump();
-      this.checkDrained();
-    });
+    this.book.forget(chunk);
+    queueMicrotask(() => this.pump());
     return true;
   }
 
-  /** Drops the chunk's cancelled calls; false if none is left. */
-  private start(chunk: Chunk): boolean {
-    if (dropSettled(chunk)) return true;
-    this.forget(chunk);
-    this.checkDrained();
-    return false;
+  private take(replies: ResultMessage[]): void {
+    for (const reply of replies) this.settle(decodeReply(reply));
+    this.turnover.retireSpent(this.phase.stopping ? this.book.queued : Infinity);
+    this.pump();
   }
 
-  private async receive(): Promise<void> {
-    this.receiving = true;
-    try {
-      while (this.outstanding() && !this.broken) {
-        let replies: ResultMessage[];
-        try {
-          this.results = this.comm.irecv<ResultMessage[]>(RESULT_TAG);
-          replies = await this.results;
-        } catch (err) {
-          // A result cut short by its worker's replacement: that chunk is queued again. Or
-          // the receive was cancelled since nothing was left to hear (see checkDrained).
-          if (isRanksError(err) && (err.code === 'ERR_PEER_EXITED' || err.code === 'ERR_CANCELLED')) continue;
-          throw err;
-        }
-        for (const reply of replies) this.settle(reply);
-        this.retireSpent();
-        this.pump();
-        this.checkDrained();
-      }
-    } catch (err) {
-      if (!this.broken) this.fail(new BrokenPoolError(`The pool lost its workers' results: ${(err as Error).message}`, { cause: err }));
-    } finally {
-      this.receiving = false;
+  private settle(reply: Reply): void {
+    if (reply.kind === 'skipped') {
+      // A worker skipped a withdrawn chunk (it may take another), or one rank 0 did not
+      // get to withdraw: that one runs again, first.
+      const again = this.seats.skipped(reply.id);
+      if (again) this.book.putBack([again]);
+      return;
     }
-  }
-
-  private settle([id, outcomes, values]: ResultMessage): void {
-    // A worker skipped a withdrawn chunk: it may take another.
-    if (outcomes === null && values === undefined) return this.seats.skipped(id);
-    const chunk = this.chunks.get(id);
+    // None when stopped, failed or let go meanwhile: the result is dropped. A queued one: a
+    // replaced worker's result for a chunk queued again since.
+    const chunk = this.book.get(reply.id);
     if (!chunk) return;
-    if (chunk.worker === 0) this.queue.remove(chunk);
-    this.forget(chunk);
-    settleChunk(chunk, outcomes, values);
-  }
-
-  /**
-   * Workers that have run maxTasksPerWorker calls and hold nothing are replaced by fresh
-   * ones. Once closing, only as many as the queued chunks still need: a spent worker left
-   * standing with work queued would hang close() (CPython's bug 10332).
-   */
-  private retireSpent(): void {
-    let wanted = this.stopping ? this.queue.length : Infinity;
-    if (wanted === 0) return;
-    for (const rank of this.seats.spent()) {
-      if (wanted-- === 0) break;
-      const ended = this.host.exited(rank);
-      this.comm.isend(null, rank, { tag: TASK }).then(undefined, () => undefined);
-      this.vacate(rank, ended.then(() => {
-        this.reset?.(rank, new PeerExitedError(rank, 'A task sent to a retired worker'));
-        return this.host.replace(rank, false);
-      }));
-    }
+    this.book.forget(chunk);
+    settleChunk(chunk, reply);
   }
 
   private checkDrained(): void {
-    if (this.chunks.size === 0) for (const d of this.drained.splice(0)) d();
+    this.book.checkEmpty();
     // Nothing left to hear (the last calls were stopped or withdrawn): a receive left
     // waiting would hold the transport awake, and so the process alive, forever.
-    if (!this.outstanding()) this.results?.cancel();
+    if (!this.outstanding()) this.results.cancel();
   }
 
   private fail(err: BrokenPoolError): void {
-    if (this.broken) return;
-    this.broken = err;
-    const pending = [...this.chunks.values()];
-    this.chunks.clear();
-    this.queue.clear();
-    for (const chunk of pending) for (const f of chunk.futures) f.setException(err);
-    this.results?.cancel();
-    for (const d of this.drained.splice(0)) d();
-    if (!this.stopping) {
-      this.stopping = true;
-      void this.host.terminate();
-    }
+    const was = this.phase.fail(err);
+    if (was === undefined) return;
+    this.failPending(err);
+    // Closing, shutdown() ends the workers once it sees the failure.
+    if (was === 'open') void this.host.terminate();
+  }
+
+  /** Every awaited call fails with `err`; nothing more is sent or heard. */
+  private failPending(err: BrokenPoolError): void {
+    for (const chunk of this.book.forgetAll()) for (const f of chunk.futures) f.setException(err);
+    this.results.cancel();
+    this.book.checkEmpty();
   }
 }

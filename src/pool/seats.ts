@@ -1,5 +1,6 @@
 import type { Chunk } from './chunks.ts';
 import { claimedSlot, vetoSlot, type ClaimFlags } from './flags.ts';
+import { LifecycleError, markDone, markQueued, markRunning, markSent, markWithdrawn } from './lifecycle.ts';
 
 /**
  * Chunks a worker may hold at once when plenty is queued: the next ones are already in its
@@ -9,7 +10,7 @@ import { claimedSlot, vetoSlot, type ClaimFlags } from './flags.ts';
 const MAX_DEPTH = 128;
 
 interface Seat {
-  /** Chunks sent to it and not answered, oldest first. */
+  /** Chunks sent to it and not answered (sent, running or withdrawn), oldest first. */
   held: Chunk[];
   /** Calls sent to it since it started (for maxTasksPerWorker). */
   given: number;
@@ -50,46 +51,60 @@ export class Seats {
     return best;
   }
 
+  /** Sends a queued chunk to `rank` (queued → sent, or running when it is all the worker holds). */
   hold(chunk: Chunk, rank: number): void {
     const s = this.seats[rank]!;
-    chunk.worker = rank;
-    chunk.seq = ++s.sent;
+    markSent(chunk, rank, ++s.sent);
     if (s.held.push(chunk) === 1) promote(s.held);
     s.given += chunk.calls.length;
   }
 
+  /** A chunk its worker held is off the books (settled, failed, stopped or let go): sent or running → done. */
   release(chunk: Chunk): void {
-    if (chunk.worker === 0 || chunk.ghost) return;
-    const held = this.seats[chunk.worker]!.held;
+    const state = chunk.state;
+    if (state.kind !== 'sent' && state.kind !== 'running') throw new LifecycleError(chunk, 'done by its worker (no worker holds it)');
+    const held = this.seats[state.worker]!.held;
     const i = held.indexOf(chunk);
     if (i >= 0) held.splice(i, 1);
+    markDone(chunk);
     if (i === 0) promote(held);
   }
 
   /**
-   * Takes back a chunk its worker has not started (it stays held, as a ghost, until the
-   * worker says it skipped it); false if the worker has started it.
+   * Takes back a chunk its worker has not started (sent → withdrawn: it stays held until
+   * the worker says it skipped it); false if the worker has started it, or may have.
    */
   withdraw(chunk: Chunk): boolean {
-    const held = this.seats[chunk.worker]!.held;
-    if (held[0] === chunk) return false;
+    const state = chunk.state;
+    if (state.kind !== 'sent') return false;
     // Dekker-style with the worker's claim: at least one of us sees the other's store.
-    this.flags.store(vetoSlot(chunk.worker, chunk.seq), chunk.seq);
-    if (this.flags.load(claimedSlot(chunk.worker)) >= chunk.seq) return false;
-    chunk.ghost = true;
+    // Both may: then the worker skips a chunk rank 0 thinks it runs (see skipped()).
+    this.flags.store(vetoSlot(state.worker, state.seq), state.seq);
+    if (this.flags.load(claimedSlot(state.worker)) >= state.seq) return false;
+    markWithdrawn(chunk);
     return true;
   }
 
-  /** A worker skipped a withdrawn chunk. */
-  skipped(id: number): void {
+  /**
+   * A worker skipped chunk `id`. A withdrawn chunk is done. One that rank 0 did not get to
+   * withdraw (its veto and the worker's claim each saw the other) is returned, back in
+   * the queued state, to be sent again: its calls are still awaited.
+   */
+  skipped(id: number): Chunk | undefined {
     for (const s of this.seats) {
       const i = s.held.findIndex((c) => c.id === id);
-      if (i >= 0) s.held.splice(i, 1);
+      if (i < 0) continue;
+      const chunk = s.held[i]!;
+      s.held.splice(i, 1);
+      if (chunk.state.kind === 'withdrawn') markDone(chunk);
+      else markQueued(chunk);
       if (i === 0) promote(s.held);
+      return chunk.state.kind === 'queued' ? chunk : undefined;
     }
+    return undefined;
   }
 
-  /** True while some worker holds a chunk (ghosts included). */
+  /** True while some worker holds a chunk (withdrawn ones included). */
   holding(): boolean {
     return this.seats.some((s) => s.held.length > 0);
   }
@@ -106,8 +121,9 @@ export class Seats {
   }
 
   /**
-   * `rank` goes out of service until `started` settles; returns the live chunks it held,
-   * oldest first, for the queue.
+   * `rank` goes out of service until `started` settles; returns the chunks it held whose
+   * calls are still awaited, oldest first and queued again (withdrawn ones are done: their
+   * worker is gone).
    */
   vacate(rank: number, started: Promise<void>, onFail: (e: unknown) => void, onReady: () => void): Chunk[] {
     const s = this.seats[rank]!;
@@ -118,7 +134,15 @@ export class Seats {
       s.live = true;
       onReady();
     }, onFail);
-    return s.held.splice(0).filter((c) => !c.ghost);
+    const back: Chunk[] = [];
+    for (const c of s.held.splice(0)) {
+      if (c.state.kind === 'withdrawn') markDone(c);
+      else {
+        markQueued(c);
+        back.push(c);
+      }
+    }
+    return back;
   }
 
   /** Settles when no replacement is under way. */
@@ -132,6 +156,6 @@ export class Seats {
  * running; the ones behind it can still be withdrawn, so their futures stay pending.
  */
 function promote(held: readonly Chunk[]): void {
-  const head = held.find((c) => !c.ghost);
-  if (head) for (const f of head.futures) f.setRunning();
+  const head = held.find((c) => c.state.kind !== 'withdrawn');
+  if (head?.state.kind === 'sent') markRunning(head);
 }
