@@ -78,8 +78,12 @@ export class MpiFile implements FileBackend {
     return this.xferAt(this.b.fn.File_write_at, 'writeAt', offset, buf);
   }
 
-  readAtAll(offset: number, buf: Uint8Array): Promise<number> {
-    return this.xferAt(this.b.fn.File_read_at_all, 'readAtAll', offset, buf);
+  // ROMIO's collective reads report the whole count even past the end of the file: the
+  // count is clamped to what the file holds, as the independent read reports it.
+  async readAtAll(offset: number, buf: Uint8Array): Promise<number> {
+    const got = await this.xferAt(this.b.fn.File_read_at_all, 'readAtAll', offset, buf);
+    const end = (await this.size()) - (this.view.disp + offset * this.view.size);
+    return Math.max(0, Math.min(got, end));
   }
 
   writeAtAll(offset: number, buf: Uint8Array): Promise<number> {
@@ -102,7 +106,10 @@ export class MpiFile implements FileBackend {
     return this.xfer(this.b.fn.File_write, 'write', buf);
   }
 
+  // A pointer before the view's start is refused here: libraries differ in how they say so.
   async seek(offset: number, whence: Whence): Promise<void> {
+    const base = whence === 'set' ? 0 : whence === 'cur' ? this.position() : Math.floor(Math.max(0, (await this.size()) - this.view.disp) / this.view.size);
+    if (base + offset < 0) throw fileError(this.path, 'MPI_ERR_ARG', 'EINVAL', `seek(${offset}, '${whence}') would move the file pointer before the view's start`);
     this.check(this.b.fn.File_seek(this.fh, offset, SEEK[whence]), 'seek');
   }
 
