@@ -33,4 +33,9 @@ export interface FileBackend {
   sync(): Promise<void>;
   setView(view: View): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Optional fast agreement before a collective call: true when any rank failed its
+   * checks (then every rank exchanges the errors). MPI does it with one MPI_Allreduce.
+   */
+  anyFailed?(failed: boolean): boolean;
 }

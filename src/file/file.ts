@@ -7,7 +7,7 @@ import { Op } from '../transport/op.ts';
 import type { FileBackend, Whence } from './backend.ts';
 import { bytesOf, checkAccess, checkCount, checkNotSequential, checkSeek, pathOf } from './checks.ts';
 import { checkAmode, fileError } from './modes.ts';
-import { settle, toFileError } from './outcome.ts';
+import { allgatherOf, settle, toFileError, type Gather } from './outcome.ts';
 import { PosixFile } from './posix.ts';
 import type { Aggregation } from './two-phase.ts';
 import { BYTES, makeView, type Etype, type View, type ViewOptions } from './view.ts';
@@ -57,7 +57,7 @@ export class File {
     /** The access mode it was opened with (MODE_* bits). */
     readonly amode: number,
     private readonly backend: FileBackend,
-    private readonly agreeOn: Communicator,
+    private readonly agreeOn: Gather,
   ) {}
 
   /**
@@ -80,15 +80,15 @@ export class File {
     if (!error && aggregation !== 'auto' && aggregation !== 'always' && aggregation !== 'never') {
       error = fileError(name, 'MPI_ERR_ARG', 'EINVAL', `Expected \`aggregation\` to be 'auto', 'always' or 'never', got ${String(aggregation)}`);
     }
-    const all = await settle(comm, name, error, 'open', [name, amode] as const);
+    const all = await settle(allgatherOf(comm), name, error, 'open', [name, amode] as const);
     const differs = all.findIndex(([q, m]) => q !== name || m !== amode);
     if (differs >= 0) throw fileError(name, 'MPI_ERR_NOT_SAME', 'EINVAL', `open is collective: every rank must pass the same path and amode (rank ${differs}: ${all[differs]![0]}, ${all[differs]![1]})`);
     if (comm.transport.name === 'mpi') {
       const { MpiFile } = await import('./mpi-file.ts');
-      return new File(comm, name, amode, MpiFile.open(comm, name, amode), comm);
+      return new File(comm, name, amode, MpiFile.open(comm, name, amode), allgatherOf(comm));
     }
-    const own = await comm.dup();
-    return new File(comm, name, amode, await PosixFile.open(own, name, amode, aggregation), own);
+    const posix = await PosixFile.open(await comm.dup(), name, amode, aggregation);
+    return new File(comm, name, amode, posix, posix.gather);
   }
 
   /**
@@ -301,7 +301,8 @@ export class File {
   private collective<T>(call: string, error: FileError | undefined, run: () => Promise<T>): Promise<T> {
     const e = this.usable(call) ?? error;
     const start = async (): Promise<T> => {
-      await settle(this.agreeOn, this.path, e, call);
+      const fast = this.backend.anyFailed;
+      if (!fast || fast.call(this.backend, e !== undefined)) await settle(this.agreeOn, this.path, e, call);
       try {
         return await run();
       } catch (err) {

@@ -42,6 +42,8 @@ export class MpiFile implements FileBackend {
     private readonly t: MpiTransport,
     private readonly cell: BigInt64Array,
     private readonly path: string,
+    /** A dup of the file's communicator, for the checks' MPI_Allreduce before each collective. */
+    private readonly agree: Uint8Array,
   ) {
     this.status = new Int32Array(m.abi.statusBytes / 4);
   }
@@ -60,7 +62,9 @@ export class MpiFile implements FileBackend {
     const handle = ch.mixed ? t.channel(comm.context + 1).comm : ch.comm;
     const cell = new BigInt64Array(1);
     check(m, b, b.fn.File_open(handle, path, amode, b.infoNull, cell), path, 'open');
-    return new MpiFile(m, b, t, cell, path);
+    const agree = new Uint8Array(8);
+    m.check(m.fn.Comm_dup(handle, agree), 'MPI_Comm_dup');
+    return new MpiFile(m, b, t, cell, path, agree);
   }
 
   /** MPI_File_delete. */
@@ -168,6 +172,15 @@ export class MpiFile implements FileBackend {
 
   async close(): Promise<void> {
     this.check(this.b.fn.File_close(this.cell), 'close');
+    this.m.check(this.m.fn.Comm_free(this.agree), 'MPI_Comm_free');
+  }
+
+  anyFailed(failed: boolean): boolean {
+    const a = this.m.abi;
+    const flag = Int32Array.of(failed ? 1 : 0);
+    const any = new Int32Array(1);
+    this.m.check(this.m.fn.Allreduce(flag, any, 1, a.types.int32, a.ops.max, a.readHandle(this.agree, 0)), 'MPI_Allreduce');
+    return any[0] !== 0;
   }
 
   private count(buf: Uint8Array, call: string): number {

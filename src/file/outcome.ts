@@ -55,18 +55,49 @@ export function toFileError(err: unknown, path: string, what: string): FileError
 /** What crosses ranks of a FileError. */
 type Wire = [errorClass: string, syscallCode: string, errno: number, message: string];
 
+/** Every rank's `value`, in rank order: how the ranks of a file exchange small facts. */
+export type Gather = <X>(value: X) => Promise<X[]>;
+
+const EXCHANGE = 4;
+
+/**
+ * A Gather over point-to-point messages of the file's own communicator (one round, no
+ * collective agreement on top: the file's collective calls are already in one order on
+ * every rank, and this communicator carries nothing else with this tag).
+ */
+export function exchange(comm: Communicator): Gather {
+  return async <X>(value: X): Promise<X[]> => {
+    const out = new Array<X>(comm.size);
+    out[comm.rank] = value;
+    if (comm.size === 1) return out;
+    const moves: Promise<unknown>[] = [];
+    for (let r = 0; r < comm.size; r++) {
+      if (r === comm.rank) continue;
+      moves.push(comm.recv<X>({ source: r, tag: EXCHANGE }).then((v) => (out[r] = v)));
+      moves.push(comm.send(value, r, { tag: EXCHANGE }));
+    }
+    await Promise.all(moves);
+    return out;
+  };
+}
+
+/** A Gather through the communicator's allgather (before the file has its own). */
+export function allgatherOf(comm: Communicator): Gather {
+  return <X>(value: X): Promise<X[]> => (comm.size === 1 ? Promise.resolve([value]) : comm.allgather(value));
+}
+
 /**
  * A collective step's end: every rank says whether it failed (and passes `extra`, any
  * value that can be sent); if one did, every rank throws the lowest failing rank's error. Returns the
  * ranks' `extra` values.
  */
-export async function settle<X = number>(comm: Communicator, path: string, error: unknown, what: string, extra?: X): Promise<X[]> {
+export async function settle<X = number>(gather: Gather, path: string, error: unknown, what: string, extra?: X): Promise<X[]> {
   let wire: Wire | null = null;
   if (error !== undefined) {
     const e = toFileError(error, path, what);
     wire = [e.errorClass, e.syscallCode, e.errno, e.message];
   }
-  const all = comm.size === 1 ? [[wire, extra] as const] : await comm.allgather([wire, extra] as const);
+  const all = await gather([wire, extra] as const);
   const failed = all.findIndex(([w]) => w !== null);
   if (failed >= 0) {
     const [errorClass, syscallCode, errno, message] = all[failed]![0]!;

@@ -7,7 +7,7 @@ import type { Communicator } from '../comm/communicator.ts';
 import type { FileBackend, Whence } from './backend.ts';
 import { readFull, writeFull } from './io.ts';
 import { MODE_APPEND, MODE_DELETE_ON_CLOSE, fileError, openFlags } from './modes.ts';
-import { settle } from './outcome.ts';
+import { exchange, settle, type Gather } from './outcome.ts';
 import { SharedPointer } from './shared-pointer.ts';
 import { collective, type Aggregation } from './two-phase.ts';
 import { BYTES, type View } from './view.ts';
@@ -21,9 +21,12 @@ export class PosixFile implements FileBackend {
   private ptr: number;
   private readonly shared: SharedPointer;
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Every rank's value: the file's own exchange (one round of messages). */
+  readonly gather: Gather;
 
   private constructor(private readonly comm: Communicator, private readonly h: FileHandle, private readonly path: string, private readonly amode: number, private readonly aggregation: Aggregation, start: number) {
     this.ptr = start;
+    this.gather = exchange(comm);
     this.shared = new SharedPointer(comm, start);
   }
 
@@ -35,6 +38,7 @@ export class PosixFile implements FileBackend {
   static async open(comm: Communicator, path: string, amode: number, aggregation: Aggregation): Promise<PosixFile> {
     let h: FileHandle | undefined;
     let error: unknown;
+    const gather = exchange(comm);
     if (comm.rank === 0) {
       try {
         h = await open(path, openFlags(amode, true), 0o666);
@@ -42,7 +46,7 @@ export class PosixFile implements FileBackend {
         error = err;
       }
     }
-    await settle(comm, path, error, 'open');
+    await settle(gather, path, error, 'open');
     let start = 0;
     try {
       if (comm.rank !== 0) h = await open(path, openFlags(amode, false));
@@ -51,7 +55,7 @@ export class PosixFile implements FileBackend {
       error = err;
     }
     try {
-      await settle(comm, path, error, 'open');
+      await settle(gather, path, error, 'open');
     } catch (err) {
       await h?.close().catch(() => {});
       throw err;
@@ -68,11 +72,11 @@ export class PosixFile implements FileBackend {
   }
 
   readAtAll(offset: number, buf: Uint8Array): Promise<number> {
-    return this.track(collective(this.comm, this.h, this.path, false, this.at(offset), buf, this.aggregation));
+    return this.track(collective(this.comm, this.gather, this.h, this.path, false, this.at(offset), buf, this.aggregation));
   }
 
   writeAtAll(offset: number, buf: Uint8Array): Promise<number> {
-    return this.track(collective(this.comm, this.h, this.path, true, this.at(offset), buf, this.aggregation));
+    return this.track(collective(this.comm, this.gather, this.h, this.path, true, this.at(offset), buf, this.aggregation));
   }
 
   iReadAt(offset: number, buf: Uint8Array): Promise<number> {
@@ -131,7 +135,7 @@ export class PosixFile implements FileBackend {
 
   async seekShared(offset: number, whence: Whence): Promise<void> {
     const c = this.comm;
-    const all = c.size === 1 ? new Float64Array([offset, WHENCE[whence]]) : await c.allgather(new Float64Array([offset, WHENCE[whence]]));
+    const all = (await this.gather([offset, WHENCE[whence]] as const)).flat();
     let error: unknown;
     for (let r = 1; r < c.size; r++) {
       if (all[2 * r] !== all[0] || all[2 * r + 1] !== all[1]) error = fileError(this.path, 'MPI_ERR_NOT_SAME', 'EINVAL', `seekShared is collective: every rank must pass the same offset and whence (rank 0: ${all[0]}, rank ${r}: ${all[2 * r]})`);
@@ -147,7 +151,7 @@ export class PosixFile implements FileBackend {
         error = err;
       }
     }
-    await settle(c, this.path, error, 'seekShared');
+    await settle(this.gather, this.path, error, 'seekShared');
   }
 
   async positionShared(): Promise<number> {
@@ -168,7 +172,7 @@ export class PosixFile implements FileBackend {
         error = err;
       }
     }
-    this.same(await settle(this.comm, this.path, error, 'setSize', bytes), 'setSize', 'size');
+    this.same(await settle(this.gather, this.path, error, 'setSize', bytes), 'setSize', 'size');
   }
 
   async preallocate(bytes: number): Promise<void> {
@@ -183,7 +187,7 @@ export class PosixFile implements FileBackend {
         error = err;
       }
     }
-    this.same(await settle(this.comm, this.path, error, 'preallocate', bytes), 'preallocate', 'size');
+    this.same(await settle(this.gather, this.path, error, 'preallocate', bytes), 'preallocate', 'size');
   }
 
   async sync(): Promise<void> {
@@ -194,23 +198,23 @@ export class PosixFile implements FileBackend {
     } catch (err) {
       error = err;
     }
-    await settle(this.comm, this.path, error, 'sync');
+    await settle(this.gather, this.path, error, 'sync');
   }
 
   async setView(view: View): Promise<void> {
     await this.idle();
-    this.same(await settle(this.comm, this.path, undefined, 'setView', view.size), 'setView', 'etype size');
+    this.same(await settle(this.gather, this.path, undefined, 'setView', view.size), 'setView', 'etype size');
     this.view = view;
     this.ptr = 0;
     if (this.comm.rank === 0) this.shared.set(0);
     // Nobody moves the shared pointer before rank 0 has reset it.
-    await settle(this.comm, this.path, undefined, 'setView');
+    await settle(this.gather, this.path, undefined, 'setView');
   }
 
   async close(): Promise<void> {
     await this.idle();
     // Every rank is done with the shared pointer: rank 0 stops serving it.
-    await settle(this.comm, this.path, undefined, 'close');
+    await settle(this.gather, this.path, undefined, 'close');
     this.shared.stop();
     let error: unknown;
     try {
@@ -218,7 +222,7 @@ export class PosixFile implements FileBackend {
     } catch (err) {
       error = err;
     }
-    await settle(this.comm, this.path, error, 'close');
+    await settle(this.gather, this.path, error, 'close');
     if ((this.amode & MODE_DELETE_ON_CLOSE) === 0) return;
     // Deleted once every rank has closed it; close returns once it is gone.
     if (this.comm.rank === 0) {
@@ -228,14 +232,13 @@ export class PosixFile implements FileBackend {
         error = err;
       }
     }
-    await settle(this.comm, this.path, error, 'close');
+    await settle(this.gather, this.path, error, 'close');
   }
 
   // Ordered calls: rank i's data goes after ranks 0..i-1's, from the shared pointer on.
   private async ordered(write: boolean, buf: Uint8Array): Promise<number> {
     const c = this.comm;
-    const mine = new Float64Array([buf.byteLength, c.rank === 0 ? this.shared.get() : 0]);
-    const all = c.size === 1 ? mine : await c.allgather(mine);
+    const all = (await this.gather([buf.byteLength, c.rank === 0 ? this.shared.get() : 0] as const)).flat();
     let before = 0;
     let total = 0;
     for (let r = 0; r < c.size; r++) {
@@ -252,7 +255,7 @@ export class PosixFile implements FileBackend {
     } catch (err) {
       error = err;
     }
-    await settle(c, this.path, error, write ? 'writeOrdered' : 'readOrdered');
+    await settle(this.gather, this.path, error, write ? 'writeOrdered' : 'readOrdered');
     return got;
   }
 

@@ -8,7 +8,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import type { Communicator } from '../comm/communicator.ts';
 import { readFull, writeFull } from './io.ts';
-import { settle } from './outcome.ts';
+import { settle, type Gather } from './outcome.ts';
 
 /** Blocks at least this large (on average) are not worth moving through an aggregator. */
 export const DIRECT_BYTES = 1 << 20;
@@ -25,10 +25,10 @@ export type Aggregation = 'auto' | 'always' | 'never';
  * One collective read or write of `buf` at byte `pos` of the file: returns the bytes
  * moved (for reads, fewer at the end of the file).
  */
-export async function collective(comm: Communicator, h: FileHandle, path: string, write: boolean, pos: number, buf: Uint8Array, mode: Aggregation): Promise<number> {
+export async function collective(comm: Communicator, gather: Gather, h: FileHandle, path: string, write: boolean, pos: number, buf: Uint8Array, mode: Aggregation): Promise<number> {
   const what = write ? 'writeAtAll' : 'readAtAll';
   const n = buf.byteLength;
-  const all = comm.size === 1 ? new Float64Array([pos, n]) : await comm.allgather(new Float64Array([pos, n]));
+  const all = (await gather([pos, n] as const)).flat();
   const pieces: Piece[] = [];
   for (let r = 0; r < comm.size; r++) if (all[2 * r + 1]! > 0) pieces.push({ rank: r, start: all[2 * r]!, end: all[2 * r]! + all[2 * r + 1]! });
   const total = pieces.reduce((s, p) => s + p.end - p.start, 0);
@@ -45,7 +45,7 @@ export async function collective(comm: Communicator, h: FileHandle, path: string
   } catch (err) {
     error = err;
   }
-  const eofs = await settle(comm, path, error, what, eof);
+  const eofs = await settle(gather, path, error, what, eof);
   if (write) return n;
   const end = Math.min(...eofs);
   return Math.max(0, Math.min(n, end - pos));
