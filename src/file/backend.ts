@@ -10,8 +10,13 @@ export interface FileBackend {
   // Explicit offsets: independent, and collective (*All).
   readAt(offset: number, buf: Uint8Array): Promise<number>;
   writeAt(offset: number, buf: Uint8Array): Promise<number>;
-  readAtAll(offset: number, buf: Uint8Array): Promise<number>;
-  writeAtAll(offset: number, buf: Uint8Array): Promise<number>;
+  /**
+   * Collective reads and writes. A backend with `checksAll` takes this rank's failed
+   * checks as `failed` and agrees on them in its own first exchange (one round less).
+   */
+  readAtAll(offset: number, buf: Uint8Array, failed?: unknown): Promise<number>;
+  writeAtAll(offset: number, buf: Uint8Array, failed?: unknown): Promise<number>;
+  readonly checksAll?: boolean;
   iReadAt(offset: number, buf: Uint8Array): Promise<number>;
   iWriteAt(offset: number, buf: Uint8Array): Promise<number>;
   // The individual file pointer.

@@ -182,7 +182,7 @@ export class File {
    * interleaved blocks are read by a few aggregator ranks in large runs (two-phase I/O).
    */
   readAtAll(offset: number, into: ArrayBufferView): Promise<number> {
-    return this.data('readAtAll', false, true, into, offset, (b) => this.backend.readAtAll(offset, b), true);
+    return this.data('readAtAll', false, true, into, offset, (b, failed) => this.backend.readAtAll(offset, b, failed), true);
   }
 
   /**
@@ -193,7 +193,7 @@ export class File {
    * await fh.writeAtAll(comm.rank * block.length, block); // with a view of block's etype
    */
   writeAtAll(offset: number, data: ArrayBufferView): Promise<number> {
-    return this.data('writeAtAll', true, true, data, offset, (b) => this.backend.writeAtAll(offset, b), true);
+    return this.data('writeAtAll', true, true, data, offset, (b, failed) => this.backend.writeAtAll(offset, b, failed), true);
   }
 
   /** Non-blocking readAt: a Request that resolves with the elements read. */
@@ -282,10 +282,16 @@ export class File {
 
   // A call that moves data: checks the mode and the buffer, then runs on this rank alone
   // or, for a collective, after every rank has agreed that every rank's call is sound.
-  private data(call: string, write: boolean, positional: boolean, buf: ArrayBufferView, offset: number, run: (b: Uint8Array) => Promise<number>, all = false): Promise<number> {
+  private data(call: string, write: boolean, positional: boolean, buf: ArrayBufferView, offset: number, run: (b: Uint8Array, failed?: FileError) => Promise<number>, all = false): Promise<number> {
     const bytes = bytesOf(buf, this.view, this.path);
     const error = checkAccess(this.amode, this.path, call, write, positional) ?? (bytes instanceof FileError ? bytes : checkCount(offset, 'offset', this.path));
     const size = this.view.size;
+    if (all && this.backend.checksAll) {
+      // The backend agrees on the checks in its own first exchange.
+      const failed = this.usable(call) ?? error;
+      const b = failed ? new Uint8Array(0) : (bytes as Uint8Array);
+      return this.collective(call, undefined, async () => (await run(b, failed)) / size, false);
+    }
     const go = async (): Promise<number> => (await run(bytes as Uint8Array)) / size;
     return all ? this.collective(call, error, go) : this.independent(call, error, go);
   }
@@ -298,11 +304,11 @@ export class File {
 
   // Collectives of one file run one after another, in call order, each after an
   // agreement on every rank's arguments (a bad one fails the call on every rank).
-  private collective<T>(call: string, error: FileError | undefined, run: () => Promise<T>): Promise<T> {
+  private collective<T>(call: string, error: FileError | undefined, run: () => Promise<T>, check = true): Promise<T> {
     const e = this.usable(call) ?? error;
     const start = async (): Promise<T> => {
       const fast = this.backend.anyFailed;
-      if (!fast || fast.call(this.backend, e !== undefined)) await settle(this.agreeOn, this.path, e, call);
+      if (check && (!fast || fast.call(this.backend, e !== undefined))) await settle(this.agreeOn, this.path, e, call);
       try {
         return await run();
       } catch (err) {

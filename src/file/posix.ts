@@ -71,12 +71,14 @@ export class PosixFile implements FileBackend {
     return this.track(writeFull(this.h, buf, this.at(offset)));
   }
 
-  readAtAll(offset: number, buf: Uint8Array): Promise<number> {
-    return this.track(collective(this.comm, this.gather, this.h, this.path, false, this.at(offset), buf, this.aggregation));
+  readonly checksAll = true;
+
+  readAtAll(offset: number, buf: Uint8Array, failed?: unknown): Promise<number> {
+    return this.track(collective(this.comm, this.gather, this.h, this.path, false, failed === undefined ? this.at(offset) : 0, buf, this.aggregation, failed));
   }
 
-  writeAtAll(offset: number, buf: Uint8Array): Promise<number> {
-    return this.track(collective(this.comm, this.gather, this.h, this.path, true, this.at(offset), buf, this.aggregation));
+  writeAtAll(offset: number, buf: Uint8Array, failed?: unknown): Promise<number> {
+    return this.track(collective(this.comm, this.gather, this.h, this.path, true, failed === undefined ? this.at(offset) : 0, buf, this.aggregation, failed));
   }
 
   iReadAt(offset: number, buf: Uint8Array): Promise<number> {

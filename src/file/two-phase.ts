@@ -23,12 +23,14 @@ export type Aggregation = 'auto' | 'always' | 'never';
 
 /**
  * One collective read or write of `buf` at byte `pos` of the file: returns the bytes
- * moved (for reads, fewer at the end of the file).
+ * moved (for reads, fewer at the end of the file). `failed`: this rank's failed checks,
+ * which fail the call on every rank.
  */
-export async function collective(comm: Communicator, gather: Gather, h: FileHandle, path: string, write: boolean, pos: number, buf: Uint8Array, mode: Aggregation): Promise<number> {
+export async function collective(comm: Communicator, gather: Gather, h: FileHandle, path: string, write: boolean, pos: number, buf: Uint8Array, mode: Aggregation, failed?: unknown): Promise<number> {
   const what = write ? 'writeAtAll' : 'readAtAll';
   const n = buf.byteLength;
-  const all = (await gather([pos, n] as const)).flat();
+  // One round: every rank's block, and whether any rank's call failed its checks.
+  const all = (await settle(gather, path, failed, what, [pos, n] as const)).flat();
   const pieces: Piece[] = [];
   for (let r = 0; r < comm.size; r++) if (all[2 * r + 1]! > 0) pieces.push({ rank: r, start: all[2 * r]!, end: all[2 * r]! + all[2 * r + 1]! });
   const total = pieces.reduce((s, p) => s + p.end - p.start, 0);
