@@ -26,6 +26,7 @@ export type ErrorCode =
   | 'ERR_BROKEN_POOL'
   | 'ERR_COLLECTIVE_MISMATCH'
   | 'ERR_MPI'
+  | 'ERR_FILE'
   | 'ERR_QUEUE_EMPTY'
   | 'ERR_QUEUE_FULL'
   | 'ERR_BROKEN_BARRIER'
@@ -290,5 +291,27 @@ export class MpiError extends RanksError {
     message = `${call} failed: ${mpiMessage} (MPI error class ${errorClass})`,
   ) {
     super('ERR_MPI', message);
+  }
+}
+
+/**
+ * A parallel-I/O call (`File`) failed. `path` is the file, `errorClass` the MPI error
+ * class name an mpi4py user would see (`MPI_ERR_NO_SUCH_FILE`, `MPI_ERR_FILE_EXISTS`,
+ * `MPI_ERR_AMODE`, ...), `syscallCode` the system's error code (`ENOENT`, `EEXIST`,
+ * `EACCES`, ...; `EINVAL` for a bad mode or argument) and `errno` its positive number.
+ * A collective call that fails on one rank fails with the same error on every rank.
+ *
+ * @example
+ * await File.open(comm, 'missing.dat', MODE_RDONLY).catch((e) => e.syscallCode); // 'ENOENT' on every rank
+ */
+export class FileError extends RanksError {
+  constructor(
+    readonly path: string,
+    readonly errorClass: string,
+    readonly syscallCode: string,
+    readonly errno: number,
+    message: string,
+  ) {
+    super('ERR_FILE', message);
   }
 }

@@ -14,7 +14,7 @@ export { wtime } from './time.ts';
 export { launch, type LaunchOptions, type LaunchResult } from './launch/launch.ts';
 export {
   RanksError, isRanksError, TruncationError, KindMismatchError, DataCloneError, ArgumentRangeError, InvalidArgumentError,
-  InvalidStateError, TimeoutError, AbortError, CancelledError, RankFailedError, DeadlockError, PeerExitedError, CollectiveMismatchError, BrokenPoolError, MpiError,
+  InvalidStateError, TimeoutError, AbortError, CancelledError, RankFailedError, DeadlockError, PeerExitedError, CollectiveMismatchError, BrokenPoolError, MpiError, FileError,
   type ErrorCode, type BlockedWait,
 } from './errors.ts';
 export { Empty, Full, BrokenBarrierError, EOFError, ClosedError, NotHeldError, OverReleaseError } from './sync/errors.ts';
@@ -40,3 +40,7 @@ export type { FarmInput, FarmOptions, FarmProgress } from './farm/options.ts';
 export type { FarmResult, JobResult, NotStarted } from './farm/result.ts';
 export type { HaltOptions } from './farm/halt.ts';
 export { shellQuote } from './farm/template.ts';
+export {
+  File, type FileOpenOptions, type Etype, type ViewOptions, type Whence, type Aggregation,
+} from './file/file.ts';
+export { MODE_RDONLY, MODE_WRONLY, MODE_RDWR, MODE_CREATE, MODE_EXCL, MODE_APPEND, MODE_DELETE_ON_CLOSE, MODE_UNIQUE_OPEN, MODE_SEQUENTIAL } from './file/modes.ts';

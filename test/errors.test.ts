@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   RanksError, isRanksError, TruncationError, KindMismatchError, DataCloneError, ArgumentRangeError, InvalidArgumentError, InvalidStateError,
-  TimeoutError, AbortError, CancelledError, RankFailedError, DeadlockError, PeerExitedError, MpiError,
+  TimeoutError, AbortError, CancelledError, RankFailedError, DeadlockError, PeerExitedError, MpiError, FileError,
   Empty, Full, BrokenBarrierError, EOFError, ClosedError, NotHeldError, OverReleaseError,
 } from 'ranks';
 
@@ -21,6 +21,7 @@ test('every error class has its stable code, its name and the ranks brand', () =
     [new DeadlockError([{ rank: 0, op: 'recv', peer: 1, tag: -1, pending: 1 }]), 'ERR_DEADLOCK', 'DeadlockError'],
     [new PeerExitedError(1, 'recv'), 'ERR_PEER_EXITED', 'PeerExitedError'],
     [new MpiError('MPI_Send', 14, 'Message truncated'), 'ERR_MPI', 'MpiError'],
+    [new FileError('/tmp/x', 'MPI_ERR_NO_SUCH_FILE', 'ENOENT', 2, 'open failed: /tmp/x'), 'ERR_FILE', 'FileError'],
     [new Empty(), 'ERR_QUEUE_EMPTY', 'Empty'],
     [new Full(), 'ERR_QUEUE_FULL', 'Full'],
     [new BrokenBarrierError(), 'ERR_BROKEN_BARRIER', 'BrokenBarrierError'],
