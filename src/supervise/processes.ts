@@ -2,7 +2,7 @@ import { spawn, type ChildProcess, type StdioNull, type StdioPipe } from 'node:c
 import { readFileSync, rmSync } from 'node:fs';
 import { INIT_ENV, errorFile, leftoverFile, linksFile, type ErrorReport, type ExitReport, type ProcessRankInit, type ToLauncher, type ToRank } from '../transport/processes/messages.ts';
 import { asError, exitCodeOf, newJobId } from './exit.ts';
-import type { RankEnd, RankHandle, Supervisor } from './rank.ts';
+import { SupervisedRank, type RankEnd, type Supervisor } from './rank.ts';
 
 /** How to start one rank process. */
 export interface ProcessSpec {
@@ -35,35 +35,17 @@ export interface ProcessSupervisorOptions {
   onMessage?: (rank: number, m: ToLauncher) => void;
 }
 
-/** A rank process started by a ProcessSupervisor. */
-export class ProcessRank implements RankHandle {
-  readonly ready: Promise<void>;
-  readonly ended: Promise<RankEnd>;
-  running = true;
-  expected = false;
-  private listening!: () => void;
-  private failed!: (err: Error) => void;
-  /** @internal Resolves `ended`. */
-  settle!: (end: RankEnd) => void;
+/** A rank process started by a ProcessSupervisor; ready once it says it listens. */
+export class ProcessRank extends SupervisedRank {
   private killer: NodeJS.Timeout | undefined;
 
-  constructor(readonly rank: number, readonly name: string, readonly child: ChildProcess) {
-    this.ready = new Promise((resolve, reject) => ((this.listening = resolve), (this.failed = reject)));
-    this.ready.catch(() => undefined);
-    this.ended = new Promise((resolve) => (this.settle = resolve));
+  constructor(rank: number, name: string, readonly child: ChildProcess) {
+    super(rank, name, child);
   }
 
-  /** @internal The rank says it listens. */
-  listens(): void {
-    this.listening();
-  }
-
-  /** @internal The rank ended (or never started). */
-  end(end: RankEnd): void {
-    this.running = false;
+  override end(end: RankEnd): void {
     clearTimeout(this.killer);
-    this.failed(new Error(`${this.name} ended before it started`));
-    this.settle(end);
+    super.end(end);
   }
 
   /** Sends `m` over IPC if the rank is still connected; a send to a rank that has just gone is dropped. */
@@ -80,18 +62,6 @@ export class ProcessRank implements RankHandle {
     }
     this.child.kill('SIGTERM');
     this.killer ??= setTimeout(() => this.child.kill('SIGKILL'), graceMs);
-  }
-
-  expectEnd(): void {
-    this.expected = true;
-  }
-
-  ref(): void {
-    this.child.ref();
-  }
-
-  unref(): void {
-    this.child.unref();
   }
 }
 
@@ -116,7 +86,7 @@ export class ProcessSupervisor implements Supervisor<ProcessSpec, ProcessRank> {
     });
     const handle = new ProcessRank(rank, spec.name, child);
     child.on('message', (m: ToLauncher) => {
-      if (m.type === 'ready') handle.listens();
+      if (m.type === 'ready') handle.isReady();
       else this.options.onMessage?.(rank, m);
     });
     child.on('error', (err) => {

@@ -44,6 +44,48 @@ export interface Supervisor<Spec, Handle extends RankHandle> {
   start(rank: number, spec: Spec): Handle;
   /** The rank's current handle. */
   get(rank: number): Handle | undefined;
-  /** Ends `rank` now (its end is expected from then on when `expected`). */
+  /** Ends `rank` now; its handle's `ended` settles once it has. */
   stop(rank: number): void;
+}
+
+/** What every supervisor's handle does the same way: the ready and ended promises, and the expected flag. */
+export class SupervisedRank implements RankHandle {
+  readonly ready: Promise<void>;
+  readonly ended: Promise<RankEnd>;
+  running = true;
+  expected = false;
+  private becameReady!: () => void;
+  private failed!: (err: Error) => void;
+  private settle!: (end: RankEnd) => void;
+
+  /** `name` says which rank in messages (`Pool worker 3`); `runner` is its thread or process. */
+  constructor(readonly rank: number, readonly name: string, private readonly runner: { ref(): void; unref(): void }) {
+    this.ready = new Promise((resolve, reject) => ((this.becameReady = resolve), (this.failed = reject)));
+    this.ready.catch(() => undefined);
+    this.ended = new Promise((resolve) => (this.settle = resolve));
+  }
+
+  expectEnd(): void {
+    this.expected = true;
+  }
+
+  ref(): void {
+    this.runner.ref();
+  }
+
+  unref(): void {
+    this.runner.unref();
+  }
+
+  /** For its supervisor: the rank can take part now. */
+  isReady(): void {
+    this.becameReady();
+  }
+
+  /** For its supervisor: the rank has ended (or never started), and the supervisor is done with it. */
+  end(end: RankEnd): void {
+    this.running = false;
+    this.failed(new Error(`${this.name} ended before it started`));
+    this.settle(end);
+  }
 }

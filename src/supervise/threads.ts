@@ -3,7 +3,7 @@ import { controlCapacity, createControl } from '../transport/threads/control.ts'
 import { announceExit, forwardSetup, leftoverOf } from '../transport/threads/hub.ts';
 import type { RankInit, ToLauncher } from '../transport/threads/messages.ts';
 import { asError, newJobId } from './exit.ts';
-import type { RankEnd, RankHandle, Supervisor } from './rank.ts';
+import { SupervisedRank, type Supervisor } from './rank.ts';
 
 /** How to start one rank thread. */
 export interface ThreadSpec {
@@ -43,38 +43,15 @@ export interface ThreadSupervisorOptions {
   onMessage?: (rank: number, m: ToLauncher) => void;
 }
 
-/** A rank thread started by a ThreadSupervisor. */
-export class ThreadRank implements RankHandle {
-  readonly ready: Promise<void>;
-  readonly ended: Promise<RankEnd>;
-  running = true;
-  expected = false;
+/** A rank thread started by a ThreadSupervisor; ready once the thread is online. */
+export class ThreadRank extends SupervisedRank {
   /** The last error the thread threw, if it died of one. */
   error: Error | undefined;
 
-  constructor(readonly rank: number, name: string, readonly worker: Worker, readonly port: MessagePort) {
-    this.ready = new Promise((resolve, reject) => {
-      worker.once('online', resolve);
-      worker.once('exit', () => reject(new Error(`${name} ended before it started`)));
-    });
-    this.ready.catch(() => undefined);
+  constructor(rank: number, name: string, readonly worker: Worker, readonly port: MessagePort) {
+    super(rank, name, worker);
+    worker.once('online', () => this.isReady());
     worker.on('error', (err) => (this.error ??= asError(err)));
-    this.ended = new Promise((resolve) => (this.settle = resolve));
-  }
-
-  /** @internal Resolves `ended`. */
-  settle!: (end: RankEnd) => void;
-
-  expectEnd(): void {
-    this.expected = true;
-  }
-
-  ref(): void {
-    this.worker.ref();
-  }
-
-  unref(): void {
-    this.worker.unref();
   }
 }
 
@@ -164,7 +141,6 @@ export class ThreadSupervisor implements Supervisor<ThreadSpec, ThreadRank> {
     if (this.options.announceExits) announceExit(this.ctl, rank, this.ports.length);
     port.close();
     if (this.ports[rank] === port) this.ports[rank] = undefined;
-    handle.running = false;
-    handle.settle({ code, signal: null, error: handle.error, leftover: leftoverOf(this.ctl, rank) });
+    handle.end({ code, signal: null, error: handle.error, leftover: leftoverOf(this.ctl, rank) });
   }
 }
