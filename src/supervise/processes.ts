@@ -118,15 +118,15 @@ export class ProcessSupervisor implements Supervisor<ProcessSpec, ProcessRank> {
 
   private onExit(handle: ProcessRank, code: number | null, signal: NodeJS.Signals | null): void {
     const { dir } = this.options;
-    const end: RankEnd = { code: exitCodeOf(code, signal), signal, error: readErrorReport(dir, handle.rank), leftover: Number(readText(leftoverFile(dir, handle.rank)) ?? 0) };
+    const end: RankEnd = { code: exitCodeOf(code, signal), signal, error: readErrorReport(dir, handle.rank), leftover: Number(takeText(leftoverFile(dir, handle.rank)) ?? 0) };
+    const links = takeText(linksFile(dir, handle.rank));
     handle.running = false;
-    if (this.options.announceExits && end.code === 0 && !signal) this.announceExit(handle.rank);
+    if (this.options.announceExits && end.code === 0 && !signal) this.announceExit(handle.rank, links);
     handle.end(end);
   }
 
-  // Tells the others that `rank` ended cleanly, and which of them it had connected to.
-  private announceExit(rank: number): void {
-    const links = readText(linksFile(this.options.dir, rank));
+  // Tells the others that `rank` ended cleanly, and which of them it had connected to (`links`: its ExitReport).
+  private announceExit(rank: number, links: string | undefined): void {
     const exit = links ? (JSON.parse(links) as ExitReport) : { connected: [], unsent: 0 };
     if (exit.unsent > 0) process.stderr.write(`ranks: warning: rank ${rank} exited with ${exit.unsent} byte(s) of sends not yet written (process.exit() before the socket took them); they are lost\n`);
     const connected = new Set(exit.connected);
@@ -134,9 +134,12 @@ export class ProcessSupervisor implements Supervisor<ProcessSpec, ProcessRank> {
   }
 }
 
-function readText(path: string): string | undefined {
+/** A report a rank left in the job's folder, removed as it is read: a later rank of that number does not inherit it. */
+function takeText(path: string): string | undefined {
   try {
-    return readFileSync(path, 'utf8');
+    const text = readFileSync(path, 'utf8');
+    rmSync(path, { force: true });
+    return text;
   } catch {
     return undefined;
   }
@@ -144,14 +147,12 @@ function readText(path: string): string | undefined {
 
 /**
  * The error `rank` died of, from the report it left in the job's folder (see
- * transport/processes/rank.ts), rebuilt with the same name, message, code and stack; the
- * report is removed, so a later rank of that number does not inherit it.
+ * transport/processes/rank.ts), rebuilt with the same name, message, code and stack.
  */
 export function readErrorReport(dir: string, rank: number): Error | undefined {
   const file = errorFile(dir, rank);
-  const text = readText(file);
+  const text = takeText(file);
   if (text === undefined) return undefined;
-  rmSync(file, { force: true });
   let e: ErrorReport;
   try {
     e = JSON.parse(text) as ErrorReport;
