@@ -1,5 +1,6 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { serialize } from 'node:v8';
 import type { ResourceLimits } from 'node:worker_threads';
@@ -55,7 +56,7 @@ export class ProcessHost extends SupervisedHost<ProcessRank> implements WorkerHo
   private disposed = false;
 
   constructor(private readonly options: ProcessHostOptions) {
-    super(options.supervisor, options.size);
+    super(options.supervisor, options.size, options.onDeath);
     const { dir, initializer, initArgs } = options;
     if (initializer) {
       const init: WorkerInit = { module: initializer.module ?? null, name: initializer.name, args: initArgs };
@@ -120,26 +121,25 @@ export class ProcessHost extends SupervisedHost<ProcessRank> implements WorkerHo
       process.stderr.write(d);
       stderr = (stderr + d.toString()).slice(-TAIL_BYTES);
     });
-    void h.ended.then((end) => {
-      if (h.expected) return;
-      // Give the pipe a moment to deliver the last words (an out-of-memory report).
-      let told = false;
-      const report = (): void => {
-        if (told) return;
-        told = true;
-        this.options.onDeath(rank, new Error(`Pool worker ${rank} ${why(end, stderr)} while the pool was open`));
-      };
-      if (child.stderr!.readableEnded) report();
-      else {
-        const t = setTimeout(report, 100);
-        child.stderr!.once('end', () => {
-          clearTimeout(t);
-          report();
-        });
-      }
+    // Give the pipe a moment to deliver the last words (an out-of-memory report).
+    this.watch(h, async (end) => {
+      await endOf(child.stderr!, 100);
+      return why(end, stderr);
     });
     return h;
   }
+}
+
+/** Resolves once `stream` has ended, or after `ms` (whatever still holds the pipe open). */
+function endOf(stream: Readable, ms: number): Promise<void> {
+  if (stream.readableEnded) return Promise.resolve();
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    stream.once('end', () => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
 }
 
 /** Why a worker ended, for its death notice: the error it reported, else its signal or exit code (and whether it ran out of memory). */

@@ -1,4 +1,4 @@
-import type { RankHandle, Supervisor } from '../supervise/rank.ts';
+import type { RankEnd, RankHandle, Supervisor } from '../supervise/rank.ts';
 
 /**
  * What a pool's thread and process hosts share: workers 1..size started on the
@@ -9,7 +9,12 @@ export abstract class SupervisedHost<H extends RankHandle> {
   /** terminate() was called: a replaced worker is not started again. */
   protected ended = false;
 
-  constructor(protected readonly ranks: Pick<Supervisor<never, H>, 'get' | 'stop'>, protected readonly size: number) {}
+  /** `onDeath` hears of a worker that died without being asked to (crash, signal, process.exit, out of memory, failed initializer). */
+  constructor(
+    protected readonly ranks: Pick<Supervisor<never, H>, 'get' | 'stop'>,
+    protected readonly size: number,
+    private readonly onDeath: (rank: number, err: Error) => void,
+  ) {}
 
   /** Keeps the process alive until the workers end (after close). */
   ref(): void {
@@ -41,6 +46,15 @@ export abstract class SupervisedHost<H extends RankHandle> {
       ends.push(h.ended);
     }
     await Promise.all(ends);
+  }
+
+  /** Tells onDeath of `h`'s end unless it was asked for; `why` says how it ended (`failed: …`, `exited with code 3`). */
+  protected watch(h: H, why: (end: RankEnd) => string | Promise<string>): void {
+    void h.ended.then(async (end) => {
+      if (h.expected) return;
+      const message = `Pool worker ${h.rank} ${await why(end)} while the pool was open`;
+      this.onDeath(h.rank, end.error ? new Error(message, { cause: end.error }) : new Error(message));
+    });
   }
 
   /** Starts a fresh worker as `rank`; resolves once it is started as far as the pool needs. */

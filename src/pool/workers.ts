@@ -41,7 +41,7 @@ export class ThreadHost extends SupervisedHost<ThreadRank> implements WorkerHost
   private readonly sides: MessagePort[] = [];
 
   constructor(private readonly options: WorkerHostOptions) {
-    super(options.supervisor, options.size);
+    super(options.supervisor, options.size, options.onDeath);
     this.flags = SharedFlags.create(options.size);
     for (let rank = 1; rank <= options.size; rank++) this.start(rank);
   }
@@ -67,12 +67,8 @@ export class ThreadHost extends SupervisedHost<ThreadRank> implements WorkerHost
     const h = this.options.supervisor.start(rank, { entry, script: entry.href, name: `pool worker ${rank}`, data: { pool }, transferList: [side.port2], resourceLimits });
     side.port1.unref();
     this.sides[rank] = side.port1;
-    void h.ended.then((end) => {
-      side.port1.close();
-      if (h.expected) return;
-      const why = end.error ? `failed: ${end.error.message}` : `exited with code ${end.code}`;
-      this.options.onDeath(rank, Object.assign(new Error(`Pool worker ${rank} ${why} while the pool was open`), { cause: end.error }));
-    });
+    void h.ended.then(() => side.port1.close());
+    this.watch(h, (end) => (end.error ? `failed: ${end.error.message}` : `exited with code ${end.code}`));
     // Idle workers never keep the process alive; pending results do (rank 0's waits).
     h.unref();
   }
