@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DeadlockDetector } from '../src/launch/deadlock.ts';
-import { ProcessDeadlockDetector } from '../src/launch/process-deadlock.ts';
+import { DeadlockDetector } from '../src/transport/threads/deadlock.ts';
+import { ProcessDeadlockDetector } from '../src/transport/processes/deadlock.ts';
 import type { BlockedWait } from '../src/errors.ts';
 import type { RankState } from '../src/transport/processes/messages.ts';
 import { RingReader, RingWriter, createRing } from '../src/transport/threads/ring.ts';
@@ -50,7 +50,7 @@ test('a rank asleep with an unread message in one of its rings missed a wake: it
   assert.ok(d.check(), 'once the ring is read and the rank still waits, it is a deadlock');
 });
 
-// The processes transport's detector judges the ranks' answers (see process-deadlock.ts).
+// The processes transport's detector judges the ranks' answers (see transport/processes/deadlock.ts).
 function state(peer: number, sent: [number, number][], arrived: [number, number][], blocked = true, sig = 's'): RankState {
   return { blocked, op: 'recv', peer, tag: 7, pending: 1, sig, sent, arrived };
 }

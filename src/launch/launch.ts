@@ -2,12 +2,13 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
-import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { DeadlockError, InvalidArgumentError, RankFailedError, TimeoutError, ArgumentRangeError } from '../errors.ts';
-import { EXITS, LEFTOVER, STATE, WaitState, createControl, slot, wake } from '../transport/threads/control.ts';
-import type { RankInit, ToLauncher } from '../transport/threads/messages.ts';
-import { DeadlockDetector } from './deadlock.ts';
-import { forwardSetup } from './hub.ts';
+import { asError } from '../supervise/exit.ts';
+import type { RankEnd } from '../supervise/rank.ts';
+import { ThreadSupervisor } from '../supervise/threads.ts';
+import { DeadlockDetector } from '../transport/threads/deadlock.ts';
+import type { ToLauncher } from '../transport/threads/messages.ts';
+import { failed, warnLeftover } from './ended.ts';
 import { prefixLines } from './output.ts';
 import { stopOnAbort } from './stop.ts';
 import { launchProcesses } from './process-job.ts';
@@ -74,14 +75,13 @@ export function launch(options: LaunchOptions): Promise<LaunchResult> {
   return new Job(size, scriptUrl(options.script), options).done;
 }
 
+/**
+ * A job of rank threads: starts them on a ThreadSupervisor, watches for deadlocks through
+ * the control block, and ends the job at the first failure, timeout or abort.
+ */
 class Job {
   readonly done: Promise<LaunchResult>;
-  private readonly control: SharedArrayBuffer;
-  private readonly ctl: Int32Array;
-  private readonly workers: Worker[] = [];
-  private readonly ports: MessagePort[] = [];
-  /** Every ring, by receiving rank: the deadlock detector looks for unread ones. */
-  private readonly rings: SharedArrayBuffer[][];
+  private readonly ranks: ThreadSupervisor;
   private readonly exitCodes: number[] = [];
   private readonly outputs: Promise<void>[] = [];
   private readonly timers: NodeJS.Timeout[] = [];
@@ -90,25 +90,18 @@ class Job {
   private settle!: [(r: LaunchResult) => void, (e: Error) => void];
 
   constructor(size: number, script: string, options: LaunchOptions) {
-    this.control = createControl(size);
-    this.ctl = new Int32Array(this.control);
-    this.rings = Array.from({ length: size }, () => []);
+    this.ranks = new ThreadSupervisor({ size, announceExits: true, keepRings: true, onMessage: (_rank, m) => this.onMessage(m) });
     this.done = new Promise((res, rej) => (this.settle = [res, rej]));
-    const jobId = `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     const tag = options.tagOutput === true;
     for (let rank = 0; rank < size; rank++) {
-      const { port1, port2 } = new MessageChannel();
-      const init: RankInit = { jobId, rank, size, control: this.control, port: port2, script, tagOutput: tag };
-      const w = new Worker(entry, { workerData: { ranks: init }, transferList: [port2], argv: options.args ?? [], stdout: tag, stderr: tag, name: `rank ${rank}` });
-      if (tag) this.outputs.push(prefixLines(w.stdout, process.stdout, rank), prefixLines(w.stderr, process.stderr, rank));
-      port1.on('message', (m: ToLauncher) => this.onMessage(m));
-      w.on('error', (err) => this.fail(new RankFailedError(rank, 1, `Rank ${rank} failed: ${describe(err)}`, { cause: err })));
-      w.on('exit', (code) => this.onExit(rank, code));
-      this.workers.push(w);
-      this.ports.push(port1);
+      const h = this.ranks.start(rank, { entry, script, name: `rank ${rank}`, argv: options.args ?? [], pipeOutput: tag });
+      if (tag) this.outputs.push(prefixLines(h.worker.stdout, process.stdout, rank), prefixLines(h.worker.stderr, process.stderr, rank));
+      // A rank that throws fails the job at once; its exit follows.
+      h.worker.on('error', (err) => this.fail(failed(rank, 1, asError(err))));
+      void h.ended.then((end) => this.onEnd(rank, end));
       this.live++;
     }
-    const detector = new DeadlockDetector(this.ctl, size, this.rings);
+    const detector = new DeadlockDetector(this.ranks.ctl, size, this.ranks.rings);
     const every = options.deadlockCheckMs ?? 100;
     this.timers.push(setInterval(() => {
       const waits = detector.check();
@@ -119,30 +112,15 @@ class Job {
   }
 
   private onMessage(m: ToLauncher): void {
-    if (forwardSetup(m, this.ports, this.ctl, this.rings)) return;
     if (m.type === 'abort') {
       this.fail(new RankFailedError(m.rank, m.code, `Rank ${m.rank} aborted the job with code ${m.code}: ${m.reason}`));
     }
   }
 
-  private onExit(rank: number, code: number): void {
-    this.exitCodes[rank] = code;
-    // What the rank posted just before it ended (a new ring for its last sends) may still
-    // be queued behind the exit event: hand it on before the port closes, or it is lost.
-    const port = this.ports[rank]!;
-    for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) this.onMessage(m.message as ToLauncher);
-    Atomics.store(this.ctl, slot(rank, STATE), WaitState.Exited);
-    // The others learn of it on their next look (a receive from it then fails with
-    // PeerExitedError once its rings are drained); sleeping ones are rung.
-    for (let r = 0; r < this.workers.length; r++) {
-      if (r === rank) continue;
-      Atomics.add(this.ctl, slot(r, EXITS), 1);
-      wake(this.ctl, r);
-    }
-    port.close();
-    const left = Atomics.load(this.ctl, slot(rank, LEFTOVER));
-    if (left > 0 && !this.failure) process.stderr.write(`ranks: warning: rank ${rank} exited with ${left} message(s) it never received\n`);
-    if (code !== 0) this.fail(new RankFailedError(rank, code, `Rank ${rank} exited with code ${code}`));
+  private onEnd(rank: number, end: RankEnd): void {
+    this.exitCodes[rank] = end.code;
+    warnLeftover(rank, end, this.failure);
+    if (end.code !== 0) this.fail(new RankFailedError(rank, end.code, `Rank ${rank} exited with code ${end.code}`));
     if (--this.live === 0) void this.finish();
   }
 
@@ -150,7 +128,7 @@ class Job {
   private fail(err: Error): void {
     if (this.failure) return;
     this.failure = err;
-    for (const w of this.workers) void w.terminate();
+    for (const h of this.ranks.running()) this.ranks.stop(h.rank);
   }
 
   private async finish(): Promise<void> {
@@ -159,11 +137,6 @@ class Job {
     if (this.failure) this.settle[1](this.failure);
     else this.settle[0]({ exitCodes: this.exitCodes });
   }
-}
-
-function describe(err: unknown): string {
-  if (err instanceof Error) return `${err.name}: ${err.message}`;
-  return String(err);
 }
 
 /** How many ranks `ranks run` starts by default: the machine's cores. */

@@ -10,8 +10,8 @@ import { register } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { transformSync } from 'esbuild';
+import { isTypeScript, registerTypeScript } from '../supervise/loader.ts';
 
-const TS = /\.[cm]?tsx?$/;
 /** Extensions whose format comes from the nearest package.json (not .mts/.mjs/.cts/.cjs). */
 const BY_PACKAGE = /\.(?:tsx?|jsx?)$/;
 /** What only a CommonJS script uses: such a script keeps the format its package gives it. */
@@ -90,11 +90,7 @@ export function entryNeedsEsm(url: string): boolean {
  * and the entry-format hook when the script must run as an ES module (see entryNeedsEsm).
  */
 export async function prepareScript(url: string): Promise<void> {
-  if (TS.test(new URL(url).pathname)) {
-    const [{ register: registerEsm }, { register: registerCjs }] = await Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]);
-    registerEsm();
-    registerCjs();
-  }
+  if (isTypeScript(url)) await registerTypeScript();
   // Registered after tsx, so it runs first and sees the format tsx resolved.
   if (entryNeedsEsm(url)) register(new URL('./entry-format.js', import.meta.url), { data: { url } });
 }

@@ -1,11 +1,12 @@
 import { availableParallelism } from 'node:os';
-import { MessageChannel, type ResourceLimits } from 'node:worker_threads';
+import type { ResourceLimits } from 'node:worker_threads';
 import { Communicator } from '../comm/communicator.ts';
 import { CommHost } from './comm-host.ts';
+import { ProcessSupervisor } from '../supervise/processes.ts';
+import { ThreadSupervisor } from '../supervise/threads.ts';
 import { makeJobDir } from '../transport/processes/dir.ts';
 import { socketPath } from '../transport/processes/messages.ts';
 import { ProcessesTransport } from '../transport/processes/transport.ts';
-import { createControl } from '../transport/threads/control.ts';
 import { ThreadsTransport } from '../transport/threads/transport.ts';
 import type { Transport } from '../transport/transport.ts';
 import type { WorkerHost } from './host.ts';
@@ -35,7 +36,8 @@ export interface PoolWorkersOptions {
 export function startWorkers(o: PoolWorkersOptions): { transport: PoolTransport; host: WorkerHost } {
   if (o.isolation === 'process') {
     const dir = makeJobDir();
-    const host = new ProcessHost({ size: o.size, dir, initializer: o.initializer, initArgs: o.initArgs, resourceLimits: o.resourceLimits, onDeath: o.onDeath });
+    const supervisor = new ProcessSupervisor({ dir, size: o.size + 1, announceExits: false });
+    const host = new ProcessHost({ size: o.size, dir, supervisor, initializer: o.initializer, initArgs: o.initArgs, resourceLimits: o.resourceLimits, onDeath: o.onDeath });
     // Rank 0 listens (in this tick, before any worker has started) and sends to a worker
     // once it listens; it takes connections from each rank's current process only.
     const transport = new ProcessesTransport({
@@ -52,11 +54,10 @@ export function startWorkers(o: PoolWorkersOptions): { transport: PoolTransport;
     };
     return { transport, host };
   }
-  const control = createControl(o.size + 1);
-  const zero = new MessageChannel();
+  const supervisor = new ThreadSupervisor({ size: o.size + 1, announceExits: false });
   // Rank 0 is this thread: its transport reads its end of the hub synchronously.
-  const transport = new ThreadsTransport({ rank: 0, size: o.size + 1, control, port: zero.port1, spinMicros: 50, napMicros: 0 });
-  const host = new ThreadHost({ size: o.size, control, zero: zero.port2, initializer: o.initializer, initArgs: o.initArgs, resourceLimits: o.resourceLimits, onDeath: o.onDeath });
+  const transport = new ThreadsTransport({ rank: 0, size: o.size + 1, control: supervisor.control, port: supervisor.attach(0), spinMicros: 50, napMicros: 0 });
+  const host = new ThreadHost({ size: o.size, supervisor, initializer: o.initializer, initArgs: o.initArgs, resourceLimits: o.resourceLimits, onDeath: o.onDeath });
   return { transport, host };
 }
 

@@ -1,6 +1,7 @@
 // How a worker turns a task reference into a function: an export of a module (loading
 // tsx first for TypeScript modules), or an inline function rebuilt from its source.
 
+import { registerTypeScript, isTypeScript } from '../supervise/loader.ts';
 import { resolveTaskModule } from './resolve.ts';
 
 export type Fn = (...args: unknown[]) => unknown;
@@ -11,7 +12,6 @@ export type Fn = (...args: unknown[]) => unknown;
 const setName = (target: object, value: string): unknown => Object.defineProperty(target, 'name', { value, configurable: true });
 
 const loaded = new Map<string, Fn>();
-let tsx: Promise<unknown> | undefined;
 
 /** The function behind a task reference: `module` is a URL, or null for inline source in `name`. */
 export async function loadTask(module: string | null | undefined, name: string): Promise<Fn> {
@@ -22,8 +22,7 @@ export async function loadTask(module: string | null | undefined, name: string):
     fn = new Function('__name', `return (${name});`)(setName) as Fn;
   } else {
     const url = resolveTaskModule(module);
-    if (/\.[cm]?tsx?$/.test(new URL(url).pathname)) tsx ??= import('tsx/esm/api').then((m) => m.register());
-    await tsx;
+    if (isTypeScript(url)) await registerTypeScript();
     const mod = (await import(url)) as Record<string, unknown>;
     const f = mod[name];
     if (typeof f !== 'function') throw new TypeError(`${url} has no exported function \`${name}\``);

@@ -3,9 +3,7 @@
 // thread with its exit code, as Python's process does when its target returns.
 import { inspect } from 'node:util';
 import { workerData } from 'node:worker_threads';
-// Every primitive registers its prototype with revive() when its module loads.
-import '../index.ts';
-import { revive } from '../sync/share.ts';
+import { revive } from '../sync/revivable.ts';
 import { explainInline, loadTask } from './load.ts';
 import { endChildren } from './process.ts';
 import type { ProcessInit } from './protocol.ts';

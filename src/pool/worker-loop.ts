@@ -4,7 +4,7 @@ import { serialize } from 'node:v8';
 import { findUnclonable } from '../codec/clone-path.ts';
 import { DataCloneError } from '../errors.ts';
 import type { Communicator } from '../comm/communicator.ts';
-import { revive } from '../sync/share.ts';
+import { revive } from '../sync/revivable.ts';
 import { claimedSlot, vetoSlot, type ClaimFlags } from './flags.ts';
 import { explainInline, loadTask, type Fn } from './load.ts';
 import { BYE, describeError, RESULT, SAME_TASK, TASK, type ChunkOutcome, type Outcome, type ResultMessage, type TaskMessage } from './protocol.ts';

@@ -1,8 +1,6 @@
 // The first module of every pool worker thread: see worker-loop.ts.
 import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { world } from '../comm/world.ts';
-// Every primitive's prototype, so revive() can rebuild the ones that arrive as arguments.
-import '../index.ts';
 import { SharedFlags } from './flags.ts';
 import { serve } from './worker-loop.ts';
 import type { PoolWorkerData } from './workers.ts';

@@ -35,7 +35,7 @@ export type ToLauncher =
  */
 export type ToRank = { type: 'go' } | { type: 'report' } | { type: 'state' } | { type: 'exited'; rank: number; connected: boolean };
 
-/** A rank's answer to a deadlock check (see launch/process-deadlock.ts). */
+/** A rank's answer to a deadlock check (see deadlock.ts). */
 export interface RankState {
   /** Waiting in a receive or probe, with no send in progress and nothing but ranks to wake it (timers, other sockets, files). */
   blocked: boolean;

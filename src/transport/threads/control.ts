@@ -1,7 +1,17 @@
 /**
- * The job's control block: one SharedArrayBuffer made by the launcher and shared by
- * every rank. Each rank owns a 64-byte line of int32 slots, so ranks that spin on their
- * own line do not bounce each other's cache lines.
+ * The job's control block: one SharedArrayBuffer made by the job's supervisor and shared
+ * by every rank. Each rank owns a 64-byte line of int32 slots, so ranks that spin on their
+ * own line do not bounce each other's cache lines. Its layout (the slots below), the wait
+ * states and the wait codes are defined here only: the ranks write them (sleeper.ts,
+ * transport.ts), the supervisor's side reads them (hub.ts, deadlock.ts).
+ *
+ * The block has one line per rank the job may ever hold (its capacity), not per rank it
+ * started with: a rank started later (a spawned one) takes a free line, and the ranks
+ * already running see it once the supervisor hands them its rings. Scratch segments
+ * announced before it started do not reach it (hub.ts hands a segment to the ranks
+ * attached then): spawn must hand a new rank each running rank's latest segment, or a
+ * shared-memory collective with it waits for one. A job that outgrows its capacity needs a
+ * new block (not done: spawn sizes the block when the job starts).
  */
 
 const STRIDE = 16;
@@ -37,11 +47,26 @@ export const enum WaitState {
   Exited = 3,
 }
 
-/** WAIT_OP's values; for 'segment', WAIT_PEER is the segment's owner and WAIT_TAG its generation. */
+/** WAIT_OP's values; for Segment, WAIT_PEER is the segment's owner and WAIT_TAG its generation. */
+export const enum WaitOp {
+  None = 0,
+  Recv = 1,
+  Send = 2,
+  Probe = 3,
+  Segment = 4,
+}
+
+/** WAIT_OP's values by name, indexed by WaitOp. */
 export const OP_CODES = ['none', 'recv', 'send', 'probe', 'segment'] as const;
 
-export function createControl(size: number): SharedArrayBuffer {
-  return new SharedArrayBuffer(Math.max(1, size) * STRIDE * 4);
+/** A control block with a line for each of `capacity` ranks (see above: room for ranks started later). */
+export function createControl(capacity: number): SharedArrayBuffer {
+  return new SharedArrayBuffer(Math.max(1, capacity) * STRIDE * 4);
+}
+
+/** How many ranks' lines `control` holds. */
+export function controlCapacity(control: SharedArrayBuffer): number {
+  return control.byteLength / (STRIDE * 4);
 }
 
 /** Index of `slot` in the int32 view for `rank`. */

@@ -3,7 +3,7 @@ import { PeerExitedError } from '../../errors.ts';
 import { Matcher } from '../matching.ts';
 import { Op } from '../op.ts';
 import { SEGMENT_CONTEXT, type Envelope, type Received, type SharedSegments, type Transport } from '../transport.ts';
-import { EXITS, LINKS, STATE, WANTS_ROOM, WaitState, slot, wake } from './control.ts';
+import { EXITS, LINKS, STATE, WANTS_ROOM, WaitOp, WaitState, slot, wake } from './control.ts';
 import { SendQueue } from './send-queue.ts';
 import { InLink, OutLink, type PendingSend } from './links.ts';
 import type { ToLauncher, ToRank } from './messages.ts';
@@ -251,19 +251,19 @@ export class ThreadsTransport implements Transport {
     this.port!.postMessage(message);
   }
 
-  private waitInfo(): { op: number; peer: number; tag: number; pending: number } {
+  private waitInfo(): { op: WaitOp; peer: number; tag: number; pending: number } {
     const pending = this.matcher.pending + this.sends.pending + this.table.pending;
     const w = this.matcher.oldestWait();
-    if (w) return { op: w.op === 'recv' ? 1 : 3, peer: w.peer, tag: w.tag, pending };
+    if (w) return { op: w.op === 'recv' ? WaitOp.Recv : WaitOp.Probe, peer: w.peer, tag: w.tag, pending };
     // A receive that matched a message still arriving has left the posted queue, yet it
     // waits for that sender's next fragments.
     const arriving = this.inLinks.find((l) => l.current?.waiter);
-    if (arriving) return { op: 1, peer: arriving.source, tag: arriving.current!.tag, pending };
+    if (arriving) return { op: WaitOp.Recv, peer: arriving.source, tag: arriving.current!.tag, pending };
     const link = this.sends.links[0];
-    if (link) return { op: 2, peer: link.dest, tag: link.queue[0]?.tag ?? -1, pending };
+    if (link) return { op: WaitOp.Send, peer: link.dest, tag: link.queue[0]?.tag ?? -1, pending };
     const seg = this.table.oldestWait();
-    if (seg) return { op: 4, peer: seg.rank, tag: seg.gen, pending };
-    return { op: 0, peer: -1, tag: -1, pending };
+    if (seg) return { op: WaitOp.Segment, peer: seg.rank, tag: seg.gen, pending };
+    return { op: WaitOp.None, peer: -1, tag: -1, pending };
   }
 }
 

@@ -1,6 +1,6 @@
-import type { BlockedWait } from '../errors.ts';
-import { StablePicture } from './stable-picture.ts';
-import type { RankState } from '../transport/processes/messages.ts';
+import type { BlockedWait } from '../../errors.ts';
+import { StablePicture } from '../stable-picture.ts';
+import type { RankState } from './messages.ts';
 
 /**
  * The processes transport's deadlock detector, in the launcher. Ranks share no memory to

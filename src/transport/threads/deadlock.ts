@@ -1,10 +1,10 @@
-import type { BlockedWait } from '../errors.ts';
-import { StablePicture } from './stable-picture.ts';
-import { ringHasData } from '../transport/threads/ring.ts';
-import { EPOCH, OP_CODES, STATE, WAIT_BELL, WAIT_OP, WAIT_PEER, WAIT_PENDING, WAIT_TAG, WaitState, DOORBELL, slot } from '../transport/threads/control.ts';
+import type { BlockedWait } from '../../errors.ts';
+import { StablePicture } from '../stable-picture.ts';
+import { ringHasData } from './ring.ts';
+import { EPOCH, OP_CODES, STATE, WAIT_BELL, WAIT_OP, WAIT_PEER, WAIT_PENDING, WAIT_TAG, WaitState, DOORBELL, slot } from './control.ts';
 
 /**
- * Watches the control block from the launcher. Ranks describe their wait only when they
+ * Watches the control block from the supervisor's side (launch() looks with it). Ranks describe their wait only when they
  * go to sleep (never on the hot path); a deadlock is every live rank asleep on ranks
  * operations alone, none rung since it fell asleep, and no state change across several checks.
  */
