@@ -4,7 +4,7 @@
 // carries everything. Skipped, with the reason, where MPI or koffi is missing.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { fixture } from './helpers.ts';
+import { fixture, HANGS } from './helpers.ts';
 import { cannotJoin, mpiexec, mpiFlavors, mpiRun, type MpiFlavor } from './mpi-helpers.ts';
 
 const bin = new URL('../bin/ranks.js', import.meta.url).pathname;
@@ -24,7 +24,7 @@ async function suite(f: MpiFlavor, n: number, files: string[], network = false):
 }
 
 for (const { flavor, skip } of mpiFlavors()) {
-  describe(`MPI transport on ${flavor.name}`, { timeout: 600_000 }, () => {
+  describe(`MPI transport on ${flavor.name}`, { timeout: HANGS }, () => {
     let why: string | undefined = skip;
     test('ranks join the job (koffi and the MPI library load)', async (t) => {
       if (!why) why = await cannotJoin(flavor as MpiFlavor);
