@@ -1,22 +1,29 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { runFixture, HANGS } from './helpers.ts';
+import { FAMILIES, familyFixture } from './fixtures/collectives/families.ts';
 
-// The conformance suite (fixtures/collectives.ts) on 1 to 4 ranks: 3 is the odd size that
-// breaks power-of-two algorithms, 4 is more ranks than this machine's 2 cores.
-describe('collectives conformance', { timeout: HANGS }, () => {
-  for (const size of [1, 2, 3, 4]) {
-    test(`every collective over world, dup, split and cart on ${size} rank(s)`, async () => {
-      const { exitCodes } = await runFixture('collectives.ts', size);
-      assert.deepEqual(exitCodes, Array(size).fill(0));
-    });
-  }
-});
+// The conformance suite, one fixture per family of collectives (fixtures/collectives/), each
+// over world, world.dup(), a split and a Cartesian communicator, on 1 to 4 ranks: 3 is the
+// odd size that breaks power-of-two algorithms, 4 is more ranks than this machine's 2 cores.
+for (const size of [1, 2, 3, 4]) {
+  describe(`collectives conformance on ${size} rank(s)`, { timeout: HANGS }, () => {
+    for (const [name, title] of FAMILIES) {
+      test(`${name}: ${title}`, async () => {
+        const { exitCodes } = await runFixture(familyFixture(name), size);
+        assert.deepEqual(exitCodes, Array(size).fill(0));
+      });
+    }
+  });
+}
+
+/** Every family, one after another in the same ranks, as the MPI tests run them (a job per family would mostly time process starts). */
+const everyFamily = FAMILIES.map(([name]) => familyFixture(name));
 
 describe('collectives conformance on the processes transport (point-to-point algorithms only)', { timeout: HANGS }, () => {
   for (const size of [1, 2, 3, 4]) {
-    test(`every collective over world, dup, split and cart on ${size} rank process(es)`, async () => {
-      const { exitCodes } = await runFixture('collectives.ts', size, [], 'processes');
+    test(`every family over world, dup, split and cart on ${size} rank process(es)`, async () => {
+      const { exitCodes } = await runFixture('suite.ts', size, everyFamily, 'processes');
       assert.deepEqual(exitCodes, Array(size).fill(0));
     });
   }
@@ -34,7 +41,7 @@ describe('collectives: the same suite without the agreement step, so small paylo
     test(`RANKS_CHECK_COLLECTIVES=0 on ${size} ranks`, async () => {
       process.env.RANKS_CHECK_COLLECTIVES = '0';
       try {
-        const { exitCodes } = await runFixture('collectives.ts', size);
+        const { exitCodes } = await runFixture('suite.ts', size, everyFamily);
         assert.deepEqual(exitCodes, Array(size).fill(0));
       } finally {
         delete process.env.RANKS_CHECK_COLLECTIVES;
@@ -48,7 +55,7 @@ describe('collectives: the same suite through the shared-memory algorithms at ev
     test(`RANKS_SHM_MIN_KIB=0 on ${size} ranks`, async () => {
       process.env.RANKS_SHM_MIN_KIB = '0';
       try {
-        const { exitCodes } = await runFixture('collectives.ts', size);
+        const { exitCodes } = await runFixture('suite.ts', size, everyFamily);
         assert.deepEqual(exitCodes, Array(size).fill(0));
       } finally {
         delete process.env.RANKS_SHM_MIN_KIB;
