@@ -13,7 +13,7 @@ const comm = world();
 const n = Number(process.argv[2] ?? 1_000_000);
 
 /** The sum over all ranks of each rank's slice `a`. */
-async function psum(a: Float64Array): Promise<number> {
+function psum(a: Float64Array): Promise<number> {
   let local = 0;
   for (const x of a) local += x;
   return comm.allreduce(local, SUM);

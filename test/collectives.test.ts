@@ -1,25 +1,38 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { runFixture, HANGS } from './helpers.ts';
+import { FAMILIES, familyFixture } from './fixtures/collectives/families.ts';
 
-// The conformance suite (fixtures/collectives.ts) on 1 to 4 ranks: 3 is the odd size that
-// breaks power-of-two algorithms, 4 is more ranks than this machine's 2 cores.
-describe('collectives conformance', { timeout: HANGS }, () => {
-  for (const size of [1, 2, 3, 4]) {
-    test(`every collective over world, dup, split and cart on ${size} rank(s)`, async () => {
-      const { exitCodes } = await runFixture('collectives.ts', size);
-      assert.deepEqual(exitCodes, Array(size).fill(0));
+// The conformance suite: one fixture per family of collectives (fixtures/collectives/), each
+// over world, world.dup(), a split and a Cartesian communicator (matrix.ts), on 1 to 4 ranks:
+// 3 is the odd size that breaks power-of-two algorithms, 4 is more ranks than this
+// machine's 2 cores. On 4 threads each family is a test of its own; elsewhere every family
+// runs in one job, as the MPI tests run them (a job per family per size would mostly time
+// worker starts); a failure names its family's file in its stack.
+describe('collectives conformance on 4 ranks, one family at a time', { timeout: HANGS }, () => {
+  for (const [name, title] of FAMILIES) {
+    test(`${name}: ${title}`, async () => {
+      const { exitCodes } = await runFixture(familyFixture(name), 4);
+      assert.deepEqual(exitCodes, [0, 0, 0, 0]);
     });
   }
 });
 
-describe('collectives conformance on the processes transport (point-to-point algorithms only)', { timeout: HANGS }, () => {
-  for (const size of [1, 2, 3, 4]) {
-    test(`every collective over world, dup, split and cart on ${size} rank process(es)`, async () => {
-      const { exitCodes } = await runFixture('collectives.ts', size, [], 'processes');
-      assert.deepEqual(exitCodes, Array(size).fill(0));
+/** Every family, one after another in the same ranks. */
+const everyFamily = FAMILIES.map(([name]) => familyFixture(name));
+
+for (const transport of ['threads', 'processes'] as const) {
+  for (const size of transport === 'threads' ? [1, 2, 3] : [1, 2, 3, 4]) {
+    describe(`collectives conformance on ${size} rank(s) (${transport}${transport === 'processes' ? ': point-to-point algorithms only' : ''})`, { timeout: HANGS }, () => {
+      test(`every family over world, dup, split and cart on ${size} rank(s)`, async () => {
+        const { exitCodes } = await runFixture('suite.ts', size, everyFamily, transport);
+        assert.deepEqual(exitCodes, Array(size).fill(0));
+      });
     });
   }
+}
+
+describe('a collective mismatch between rank processes', { timeout: HANGS }, () => {
   test('a collective mismatch between rank processes is reported, not hung', async () => {
     await assert.rejects(runFixture('mismatch.ts', 3, ['ops'], 'processes'), (err: Error) => {
       assert.equal((err as { code?: string }).code, 'ERR_RANK_FAILED');
@@ -34,7 +47,7 @@ describe('collectives: the same suite without the agreement step, so small paylo
     test(`RANKS_CHECK_COLLECTIVES=0 on ${size} ranks`, async () => {
       process.env.RANKS_CHECK_COLLECTIVES = '0';
       try {
-        const { exitCodes } = await runFixture('collectives.ts', size);
+        const { exitCodes } = await runFixture('suite.ts', size, everyFamily);
         assert.deepEqual(exitCodes, Array(size).fill(0));
       } finally {
         delete process.env.RANKS_CHECK_COLLECTIVES;
@@ -48,7 +61,7 @@ describe('collectives: the same suite through the shared-memory algorithms at ev
     test(`RANKS_SHM_MIN_KIB=0 on ${size} ranks`, async () => {
       process.env.RANKS_SHM_MIN_KIB = '0';
       try {
-        const { exitCodes } = await runFixture('collectives.ts', size);
+        const { exitCodes } = await runFixture('suite.ts', size, everyFamily);
         assert.deepEqual(exitCodes, Array(size).fill(0));
       } finally {
         delete process.env.RANKS_SHM_MIN_KIB;

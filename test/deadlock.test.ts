@@ -6,6 +6,7 @@ import type { BlockedWait } from '../src/errors.ts';
 import type { RankState } from '../src/transport/processes/messages.ts';
 import { RingReader, RingWriter, createRing } from '../src/transport/threads/ring.ts';
 import { DOORBELL, STATE, WAIT_BELL, WAIT_OP, WAIT_PEER, WaitState, createControl, slot } from '../src/transport/threads/control.ts';
+import { HANGS } from './helpers.ts';
 
 function asleep(ctl: Int32Array, rank: number, peer: number, bell: number): void {
   Atomics.store(ctl, slot(rank, STATE), WaitState.Blocked);
@@ -15,7 +16,7 @@ function asleep(ctl: Int32Array, rank: number, peer: number, bell: number): void
   Atomics.store(ctl, slot(rank, DOORBELL), bell);
 }
 
-test('every rank asleep on the other, unchanged for three checks: a deadlock', () => {
+test('every rank asleep on the other, unchanged for three checks: a deadlock', { timeout: HANGS }, () => {
   const ctl = new Int32Array(createControl(2));
   asleep(ctl, 0, 1, 4);
   asleep(ctl, 1, 0, 9);
@@ -26,7 +27,7 @@ test('every rank asleep on the other, unchanged for three checks: a deadlock', (
   assert.deepEqual(waits?.map((w) => [w.rank, w.op, w.peer]), [[0, 'recv', 1], [1, 'recv', 0]]);
 });
 
-test('a rank rung after it fell asleep is on its way back, however long it takes (GC, no free core)', () => {
+test('a rank rung after it fell asleep is on its way back, however long it takes (GC, no free core)', { timeout: HANGS }, () => {
   const ctl = new Int32Array(createControl(2));
   asleep(ctl, 0, 1, 4);
   asleep(ctl, 1, 0, 9);
@@ -35,7 +36,7 @@ test('a rank rung after it fell asleep is on its way back, however long it takes
   for (let i = 0; i < 10; i++) assert.equal(d.check(), undefined);
 });
 
-test('a rank asleep with an unread message in one of its rings missed a wake: it is rung, not reported', () => {
+test('a rank asleep with an unread message in one of its rings missed a wake: it is rung, not reported', { timeout: HANGS }, () => {
   const ctl = new Int32Array(createControl(2));
   asleep(ctl, 0, 1, 4);
   asleep(ctl, 1, 0, 9);
@@ -64,14 +65,14 @@ function rounds(d: ProcessDeadlockDetector, live: boolean[], answers: (RankState
   return out;
 }
 
-test('processes: every live rank blocked, nothing in flight, three identical rounds: a deadlock', () => {
+test('processes: every live rank blocked, nothing in flight, three identical rounds: a deadlock', { timeout: HANGS }, () => {
   const d = new ProcessDeadlockDetector();
   const got = rounds(d, [true, true], [state(1, [[1, 2]], [[1, 1]]), state(0, [[0, 1]], [[0, 2]])], 3);
   assert.deepEqual(got.slice(0, 2), [undefined, undefined]);
   assert.deepEqual(got[2]?.map((w) => [w.rank, w.op, w.peer, w.tag]), [[0, 'recv', 1, 7], [1, 'recv', 0, 7]]);
 });
 
-test('processes: a message sent but not yet arrived, a rank that did not answer or is busy, or one that moved: no deadlock', () => {
+test('processes: a message sent but not yet arrived, a rank that did not answer or is busy, or one that moved: no deadlock', { timeout: HANGS }, () => {
   const inFlight = new ProcessDeadlockDetector();
   assert.deepEqual(rounds(inFlight, [true, true], [state(1, [[1, 3]], []), state(0, [], [[0, 2]])], 5), Array(5).fill(undefined));
   const silent = new ProcessDeadlockDetector();
@@ -86,7 +87,7 @@ test('processes: a message sent but not yet arrived, a rank that did not answer 
   }
 });
 
-test('processes: exited ranks are left out, and what they sent is not waited for', () => {
+test('processes: exited ranks are left out, and what they sent is not waited for', { timeout: HANGS }, () => {
   const d = new ProcessDeadlockDetector();
   const got = rounds(d, [true, false, true], [state(1, [], [[1, 4]]), undefined, state(0, [[1, 9]], [])], 3);
   assert.deepEqual(got[2]?.map((w) => w.rank), [0, 2]);

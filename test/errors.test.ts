@@ -5,8 +5,9 @@ import {
   TimeoutError, AbortError, CancelledError, RankFailedError, DeadlockError, PeerExitedError, MpiError, FileError,
   Empty, Full, BrokenBarrierError, EOFError, ClosedError, NotHeldError, OverReleaseError,
 } from 'ranks';
+import { HANGS } from './helpers.ts';
 
-test('every error class has its stable code, its name and the ranks brand', () => {
+test('every error class has its stable code, its name and the ranks brand', { timeout: HANGS }, () => {
   const table: [Error, string, string][] = [
     [new TruncationError(10, 4, 1, 2), 'ERR_TRUNCATE', 'TruncationError'],
     [new KindMismatchError('object', 1, 2), 'ERR_KIND_MISMATCH', 'KindMismatchError'],

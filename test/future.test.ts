@@ -7,6 +7,7 @@ import { tasks } from 'ranks';
 import { Future } from '../src/pool/future.ts';
 import { asCompleted, wait } from '../src/pool/waiting.ts';
 import { toTask } from '../src/pool/tasks.ts';
+import { HANGS } from './helpers.ts';
 
 /** A future finished by a timer, as an executor would. */
 function later<T>(ms: number, value: T, fail = false): Future<T> {
@@ -16,7 +17,7 @@ function later<T>(ms: number, value: T, fail = false): Future<T> {
   return f;
 }
 
-describe('Future', () => {
+describe('Future', { timeout: HANGS }, () => {
   test('result, exception, await, done callbacks', async () => {
     const f = new Future<number>();
     const seen: string[] = [];
@@ -74,7 +75,7 @@ describe('Future', () => {
   });
 });
 
-describe('wait', () => {
+describe('wait', { timeout: HANGS }, () => {
   test('ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION', async () => {
     const a = later(5, 1);
     const b = later(40, 2);
@@ -102,7 +103,7 @@ describe('wait', () => {
   });
 });
 
-describe('asCompleted', () => {
+describe('asCompleted', { timeout: HANGS }, () => {
   test('yields Futures in completion order, done ones first', async () => {
     const done = new Future<string>();
     done.setResult('done');
@@ -130,7 +131,7 @@ describe('asCompleted', () => {
   });
 });
 
-describe('tasks and inline functions', () => {
+describe('tasks and inline functions', { timeout: HANGS }, () => {
   test('tasks() gives stable references by module URL and export name', () => {
     const url = new URL('./fixtures/math-tasks.ts', import.meta.url);
     const m = tasks<typeof import('./fixtures/math-tasks.ts')>(url);

@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, watch } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { launch, type LaunchResult } from 'ranks';
 
 /** A fixture script's URL. */
@@ -64,6 +67,39 @@ export function spawnOutput(command: string, args: string[], options: SpawnOutpu
       child.stdin?.end(input);
     }
   });
+}
+
+/**
+ * Resolves once `path` exists: woken by the file system (a watch on its folder), not by
+ * polling or a timer, so a test can wait for a task to say it started.
+ */
+export function fileAppears(path: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (): void => {
+      watcher.close();
+      resolve();
+    };
+    const watcher = watch(dirname(path), () => existsSync(path) && done());
+    watcher.on('error', reject);
+    if (existsSync(path)) done();
+  });
+}
+
+/**
+ * A file a task makes to say it started (math.spinMarked, math.sleepyMarked), so that the
+ * test acts on that event rather than after a guessed delay; `using` removes its folder.
+ */
+export class StartSign implements Disposable {
+  private readonly dir = mkdtempSync(join(tmpdir(), 'ranks-sign-'));
+  /** The file the task makes. */
+  readonly path = join(this.dir, 'started');
+  /** Resolves once the task has made the file. */
+  made(): Promise<void> {
+    return fileAppears(this.path);
+  }
+  [Symbol.dispose](): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
 }
 
 /**

@@ -4,8 +4,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseRanks, ranksPeers, underMpi } from '../src/transport/mpi/detect.ts';
 import { candidates } from '../src/transport/mpi/library.ts';
+import { HANGS } from './helpers.ts';
 
-test('an MPI launcher is detected from its environment; RANKS_TRANSPORT overrides', () => {
+test('an MPI launcher is detected from its environment; RANKS_TRANSPORT overrides', { timeout: HANGS }, () => {
   assert.equal(underMpi({}), false);
   assert.equal(underMpi({ PMI_RANK: '0', PMI_SIZE: '2' }), true, 'MPICH hydra, Slurm PMI2');
   assert.equal(underMpi({ OMPI_COMM_WORLD_RANK: '1' }), true, 'Open MPI');
@@ -14,7 +15,7 @@ test('an MPI launcher is detected from its environment; RANKS_TRANSPORT override
   assert.equal(underMpi({ PMI_RANK: '0', RANKS_TRANSPORT: 'threads' }), false);
 });
 
-test('RANKS_MPI_PEERS lists the ranks that run ranks; Open MPI app contexts say it by themselves', () => {
+test('RANKS_MPI_PEERS lists the ranks that run ranks; Open MPI app contexts say it by themselves', { timeout: HANGS }, () => {
   assert.deepEqual(parseRanks('0-2,5', 8), [0, 1, 2, 5]);
   assert.deepEqual(parseRanks(' 3 , 1-1 ', 4), [1, 3]);
   assert.equal(parseRanks('all', 4), undefined);
@@ -29,7 +30,7 @@ test('RANKS_MPI_PEERS lists the ranks that run ranks; Open MPI app contexts say 
   assert.equal(ranksPeers(4, 0, {}), undefined);
 });
 
-test('the library search follows RANKS_MPI_LIB, else the launcher that started the job', () => {
+test('the library search follows RANKS_MPI_LIB, else the launcher that started the job', { timeout: HANGS }, () => {
   assert.deepEqual(candidates({ RANKS_MPI_LIB: '/opt/mpi/lib/libmpi.so' }), ['/opt/mpi/lib/libmpi.so']);
   assert.equal(candidates({ OMPI_COMM_WORLD_SIZE: '2' })[0], 'libmpi.so.40');
   assert.equal(candidates({ PMI_RANK: '0' })[0], 'libmpich.so.12');

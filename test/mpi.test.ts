@@ -4,13 +4,14 @@
 // carries everything. Skipped, with the reason, where MPI or koffi is missing.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { fixture } from './helpers.ts';
+import { fixture, HANGS } from './helpers.ts';
 import { cannotJoin, mpiexec, mpiFlavors, mpiRun, type MpiFlavor } from './mpi-helpers.ts';
+import { FAMILIES, familyFixture } from './fixtures/collectives/families.ts';
 
 const bin = new URL('../bin/ranks.js', import.meta.url).pathname;
 
 const P2P = ['typed-kinds.ts', 'objects-ring.ts', 'fan-in.ts', 'order.ts', 'errors.ts', 'probe-requests.ts', 'timeouts.ts', 'large.ts', 'refused.ts', 'sendrecv-replace.ts'];
-const ALL = [...P2P, 'collectives.ts'];
+const ALL = [...P2P, ...FAMILIES.map(([name]) => familyFixture(name))];
 
 async function suite(f: MpiFlavor, n: number, files: string[], network = false): Promise<void> {
   // MPICH 4.0.2 over UCX's tcp transport can hang in MPI_Finalize after every rank has
@@ -20,11 +21,14 @@ async function suite(f: MpiFlavor, n: number, files: string[], network = false):
   if (out.finalizeHang) console.log(`# ${f.name} -n ${n} over tcp: every rank finished, then MPI_Finalize hung (MPICH 4.0.2 + UCX tcp); stopped`);
   assert.equal(out.code, 0, `${f.name} -n ${n} ${files.join(' ')} exited ${out.code}\n${out.stderr.slice(-3000)}\n${out.stdout.slice(-1000)}`);
   assert.equal(out.stdout.match(/^suite done on rank \d+$/gm)?.length, n, 'every rank finished the suite');
-  assert.equal(out.stdout.match(/collectives ok/g)?.length ?? 0, files.includes('collectives.ts') ? n : 0);
+  for (const [name] of FAMILIES) {
+    const done = out.stdout.match(new RegExp(`^collectives ${name} ok on ${n} ranks$`, 'gm'))?.length ?? 0;
+    assert.equal(done, files.includes(familyFixture(name)) ? n : 0, `every rank finished the collectives ${name} family`);
+  }
 }
 
 for (const { flavor, skip } of mpiFlavors()) {
-  describe(`MPI transport on ${flavor.name}`, { timeout: 600_000 }, () => {
+  describe(`MPI transport on ${flavor.name}`, { timeout: HANGS }, () => {
     let why: string | undefined = skip;
     test('ranks join the job (koffi and the MPI library load)', async (t) => {
       if (!why) why = await cannotJoin(flavor as MpiFlavor);

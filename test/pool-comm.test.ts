@@ -4,10 +4,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { RankFailedError } from 'ranks';
-import { runFixture } from './helpers.ts';
+import { runFixture, HANGS } from './helpers.ts';
 import { cannotJoin, mpiFlavors, mpiRun, type MpiFlavor } from './mpi-helpers.ts';
 
-describe('a pool over the ranks of a communicator', { timeout: 600_000 }, () => {
+describe('a pool over the ranks of a communicator', { timeout: HANGS }, () => {
   for (const [n, root] of [[1, 0], [3, 0], [4, 2]] as const) {
     test(`threads: ${n} rank(s), root ${root}: map, starmap, imapUnordered, errors, timeouts, cancel, then the program goes on`, async () => {
       assert.deepEqual((await runFixture('pool-comm.ts', n, [String(root)])).exitCodes, Array(n).fill(0));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Executor, Lock, Pool, Queue, Value, tasks } from 'ranks';
-import { HANGS } from './helpers.ts';
+import { HANGS, StartSign } from './helpers.ts';
 
 const math = tasks<typeof import('./fixtures/math-tasks.ts')>(new URL('./fixtures/math-tasks.ts', import.meta.url));
 // Every case runs with worker threads and with worker processes (isolation: 'process').
@@ -11,9 +11,11 @@ for (const isolation of ['thread', 'process'] as const) {
       await using ex = new Executor({ isolation, maxWorkers: 1 });
       const [, before] = await ex.submit(math.whoAmI, 0);
       const ac = new AbortController();
-      const running = ex.submitWith(math.spin, [60_000], { signal: ac.signal });
+      using sign = new StartSign();
+      const running = ex.submitWith(math.spinMarked, [sign.path, 60_000], { signal: ac.signal });
       const queued = ex.submit(math.add, 1, 2);
-      setTimeout(() => ac.abort(new Error('enough')), 100);
+      await sign.made();
+      ac.abort(new Error('enough'));
       await assert.rejects(running.result(), (err: Error & { code: string; cause: Error }) => err.code === 'ERR_ABORTED' && err.cause.message === 'enough');
       assert.equal(await queued, 3, 'the call queued behind it runs on the replacement');
       const [, after] = await ex.submit(math.whoAmI, 1);
@@ -47,12 +49,13 @@ for (const isolation of ['thread', 'process'] as const) {
     test('a call withdrawn while it waits in a busy worker is skipped there, and the worker is kept', async () => {
       await using pool = new Pool({ isolation, size: 1 });
       const [, before] = await pool.apply(math.whoAmI, [0]);
-      const first = pool.apply(math.spin, [300]);
+      using sign = new StartSign();
+      const first = pool.apply(math.spinMarked, [sign.path, 300]);
       const ac = new AbortController();
       const second = pool.apply(math.exitWorker, [7], { signal: ac.signal });
       // A third queued call makes the worker take the second while it runs the first.
       const third = pool.apply(math.whoAmI, [3]);
-      await new Promise((r) => setTimeout(r, 30));
+      await sign.made();
       ac.abort();
       await assert.rejects(second, { code: 'ERR_ABORTED' });
       assert.equal(await first, 300);
@@ -108,8 +111,9 @@ for (const isolation of ['thread', 'process'] as const) {
 
     test('shutdown({ cancelFutures }) cancels queued calls; running ones finish', async () => {
       const ex = new Executor({ isolation, maxWorkers: 1 });
-      const running = ex.submit(math.sleepy, 100);
-      await new Promise((r) => setTimeout(r, 20));
+      using sign = new StartSign();
+      const running = ex.submit(math.sleepyMarked, sign.path, 100);
+      await sign.made();
       const queued = [1, 2, 3, 4].map((x) => ex.submit(math.add, x, x));
       await ex.shutdown({ wait: true, cancelFutures: true });
       assert.equal(await running, 100);

@@ -3,6 +3,7 @@ import { readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { bin, fencedBlocks, root, runIn, scratchProject } from './project-helpers.ts';
+import { HANGS } from './helpers.ts';
 
 // The README's code runs as written. Conventions (also said in the README's Install section):
 // - A ```ts block runs unless the line before its fence is `<!-- fragment -->` (an excerpt
@@ -27,7 +28,7 @@ const readme = readFileSync(join(root, 'README.md'), 'utf8');
 const blocks = fencedBlocks(readme);
 const runnable = blocks.filter((b) => b.lang === 'ts' && !b.fragment);
 
-describe('README code blocks', { timeout: 600_000 }, () => {
+describe('README code blocks', { timeout: HANGS }, () => {
   test('the conventions hold: ts blocks are runnable or fragments, at least the first program runs', () => {
     assert.ok(blocks.length > 20, 'README has its code blocks');
     assert.ok(runnable.some((b) => b.code.includes("import { world } from 'ranks'") && /run with: ranks run -n 4 ring\.ts/.test(b.code)), 'the first program is runnable');

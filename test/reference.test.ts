@@ -18,7 +18,7 @@ function sources(dir: string): string[] {
     .map((e) => readFileSync(join(e.parentPath, e.name), 'utf8'));
 }
 
-describe('errors and environment reference', () => {
+describe('errors and environment reference', { timeout: HANGS }, () => {
   test('the section exists', () => {
     assert.ok(section.length > 500, 'README has a "## Errors and environment" section');
   });

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RingReader, RingWriter, createRing, FIRST, LAST } from '../src/transport/threads/ring.ts';
+import { HANGS } from './helpers.ts';
 
-test('ring records wrap around the end and keep their bytes and order', () => {
+test('ring records wrap around the end and keep their bytes and order', { timeout: HANGS }, () => {
   const sab = createRing(1024);
   const w = new RingWriter(sab);
   const r = new RingReader(sab);
@@ -35,7 +36,7 @@ test('ring records wrap around the end and keep their bytes and order', () => {
   assert.equal(r.pending(), false);
 });
 
-test('a ring refuses a record that does not fit and accepts it once drained', () => {
+test('a ring refuses a record that does not fit and accepts it once drained', { timeout: HANGS }, () => {
   const sab = createRing(1024);
   const w = new RingWriter(sab);
   const r = new RingReader(sab);

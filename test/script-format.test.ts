@@ -44,7 +44,7 @@ const projects: Record<string, Record<string, string> > = {
   'no package.json': {},
 };
 
-describe('ranks run: a script in ESM syntax runs as ESM whatever package.json says', { timeout: 600_000 }, () => {
+describe('ranks run: a script in ESM syntax runs as ESM whatever package.json says', { timeout: HANGS }, () => {
   for (const [what, files] of Object.entries(projects)) {
     for (const transport of ['threads', 'processes']) {
       test(`ring.ts with top-level await, ${what}, ${transport}`, async () => {
@@ -89,7 +89,7 @@ describe('ranks run under mpiexec: the same in a "type": "commonjs" project', { 
   }
 });
 
-describe('entryNeedsEsm', () => {
+describe('entryNeedsEsm', { timeout: HANGS }, () => {
   test('decides by extension, package type and CommonJS-only syntax', () => {
     const p = scratchProject({
       'package.json': '{ "type": "commonjs" }',

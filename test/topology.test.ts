@@ -3,8 +3,9 @@ import { describe, test } from 'node:test';
 import { MAXLOC, Op, SUM, UNDEFINED, dimsCreate } from 'ranks';
 // From the source: its constructor is internal, left out of the published .d.ts.
 import { Group } from '../src/comm/group.ts';
+import { HANGS } from './helpers.ts';
 
-describe('dimsCreate (MPI_Dims_create)', () => {
+describe('dimsCreate (MPI_Dims_create)', { timeout: HANGS }, () => {
   test('balanced dimensions, largest first', () => {
     assert.deepEqual(dimsCreate(12, 2), [4, 3]);
     assert.deepEqual(dimsCreate(16, 3), [4, 2, 2]);
@@ -27,7 +28,7 @@ describe('dimsCreate (MPI_Dims_create)', () => {
   });
 });
 
-describe('Group', () => {
+describe('Group', { timeout: HANGS }, () => {
   const world = new Group([0, 1, 2, 3, 4], 2);
   const odd = new Group([3, 1], 1);
   test('rank and size; UNDEFINED for a non-member', () => {
@@ -51,7 +52,7 @@ describe('Group', () => {
   });
 });
 
-describe('Op', () => {
+describe('Op', { timeout: HANGS }, () => {
   test('Op.create checks its arguments', () => {
     assert.throws(() => Op.create(3 as never), { code: 'ERR_INVALID_ARG' });
     assert.throws(() => Op.create((a: number) => a, { commutative: 'no' as never }), { code: 'ERR_INVALID_ARG' });

@@ -72,7 +72,7 @@ async function pingpong(stream: Duplex, bytes: number, n: number): Promise<numbe
   return (performance.now() - t0) / n / 2;
 }
 
-async function measure(name: string, open: () => Promise<{ stream: Duplex; close: () => void }>): Promise<void> {
+async function measure(name: string, open: () => { stream: Duplex; close: () => void } | Promise<{ stream: Duplex; close: () => void }>): Promise<void> {
   const best = (xs: number[]): number => Math.min(...xs);
   const lat: number[] = [];
   const bw: number[] = [];
@@ -113,13 +113,13 @@ if (process.argv[2] === 'child') {
   const dir = mkdtempSync(join(tmpdir(), 'ranks-ch-'));
   await measure('unix domain socket', () => viaServer('unix', join(dir, 's.sock')));
   await measure('tcp loopback', () => viaServer('tcp', 0));
-  await measure('stdio pipe (socketpair)', async () => {
+  await measure('stdio pipe (socketpair)', () => {
     const c = child('pipe', '');
     const stream = Duplex.from({ readable: c.stdout!, writable: c.stdin! });
     stream.on('error', () => {});
     return { stream, close: () => c.kill() };
   });
-  await measure('named pipes (two FIFOs)', async () => {
+  await measure('named pipes (two FIFOs)', () => {
     const [up, down] = [join(dir, 'up'), join(dir, 'down')];
     execFileSync('mkfifo', [up, down]);
     const c = child('fifo', dir);

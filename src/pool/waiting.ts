@@ -99,9 +99,9 @@ export function asCompleted<F extends Future<unknown>>(fs: Iterable<F>, options?
       yielded++;
       return { value: ready.shift()!, done: false };
     },
-    async return(): Promise<IteratorResult<F>> {
+    return(): Promise<IteratorResult<F>> {
       yielded = list.length;
-      return { value: undefined, done: true };
+      return Promise.resolve({ value: undefined, done: true });
     },
     [Symbol.asyncIterator]() {
       return it;
