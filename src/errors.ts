@@ -36,14 +36,53 @@ export type ErrorCode =
   | 'ERR_OVER_RELEASE';
 
 /**
- * True for any error raised by ranks, across realms and threads (checked by a
- * `Symbol.for` brand, or by a `code` starting with `ERR_` on a cloned error).
+ * The class name of each code's error, listed once (the compiler keeps it complete). An
+ * error that crossed a thread or process boundary as a plain Error (a rank's uncaught
+ * error, as Node's worker 'error' event delivers it) keeps its `name` and `code`, not its
+ * class or brand: {@link isRanksError} recognises it by this pair.
+ */
+export const ERROR_NAMES: Readonly<Record<ErrorCode, string>> = {
+  ERR_TRUNCATE: 'TruncationError',
+  ERR_KIND_MISMATCH: 'KindMismatchError',
+  ERR_DATA_CLONE: 'DataCloneError',
+  ERR_OUT_OF_RANGE: 'ArgumentRangeError',
+  ERR_INVALID_ARG: 'InvalidArgumentError',
+  ERR_INVALID_STATE: 'InvalidStateError',
+  ERR_TIMEOUT: 'TimeoutError',
+  ERR_ABORTED: 'AbortError',
+  ERR_CANCELLED: 'CancelledError',
+  ERR_RANK_FAILED: 'RankFailedError',
+  ERR_DEADLOCK: 'DeadlockError',
+  ERR_PEER_EXITED: 'PeerExitedError',
+  ERR_BROKEN_POOL: 'BrokenPoolError',
+  ERR_COLLECTIVE_MISMATCH: 'CollectiveMismatchError',
+  ERR_MPI: 'MpiError',
+  ERR_FILE: 'FileError',
+  ERR_QUEUE_EMPTY: 'Empty',
+  ERR_QUEUE_FULL: 'Full',
+  ERR_BROKEN_BARRIER: 'BrokenBarrierError',
+  ERR_EOF: 'EOFError',
+  ERR_CLOSED: 'ClosedError',
+  ERR_NOT_HELD: 'NotHeldError',
+  ERR_OVER_RELEASE: 'OverReleaseError',
+};
+
+/**
+ * True for any error raised by ranks: one made by this copy of ranks or another (a second
+ * copy in node_modules, another realm: the brand is a `Symbol.for` symbol, shared by every
+ * realm of the process), or one that crossed a thread or process as a plain Error and kept
+ * its `name` and `code` (a ranks name with its ranks code, e.g. `TimeoutError` with
+ * `ERR_TIMEOUT`: Node's own errors, whose codes also start with `ERR_`, do not pass).
+ * `instanceof` holds only for errors of this copy, in this realm.
  *
  * @example
  * if (isRanksError(err)) console.error(err.code);
  */
 export function isRanksError(err: unknown): err is RanksError {
-  return typeof err === 'object' && err !== null && (err as Record<symbol, unknown>)[brand] === true;
+  if (typeof err !== 'object' || err === null) return false;
+  if ((err as Record<symbol, unknown>)[brand] === true) return true;
+  const { code, name } = err as { code?: unknown; name?: unknown };
+  return typeof code === 'string' && Object.hasOwn(ERROR_NAMES, code) && ERROR_NAMES[code as ErrorCode] === name;
 }
 
 /**

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
   Queue, JoinableQueue, SimpleQueue, Pipe, Value, Empty, Full, EOFError, ClosedError, OverReleaseError, TimeoutError, AbortError,
-  DataCloneError, InvalidArgumentError, wtime,
+  DataCloneError, InvalidArgumentError, ArgumentRangeError, wtime,
 } from 'ranks';
 import { inWorker, inWorkers } from './sync-helpers.ts';
 import { HANGS } from './helpers.ts';
@@ -98,8 +98,9 @@ describe('Queue', { timeout: HANGS }, () => {
     q.close();
     await assert.rejects(q.put(1), ClosedError);
     assert.throws(() => q.getNowait(), ClosedError);
-    assert.throws(() => new Queue({ maxsize: -1 }), InvalidArgumentError);
-    assert.throws(() => new Queue({ bytes: 8 }), InvalidArgumentError);
+    assert.throws(() => new Queue({ maxsize: -1 }), ArgumentRangeError);
+    assert.throws(() => new Queue({ bytes: 8 }), ArgumentRangeError);
+    assert.throws(() => new Queue({ maxsize: '1' as never }), InvalidArgumentError);
     await assert.rejects(new Queue().get({ timeout: -5 }), RangeError);
   });
 });

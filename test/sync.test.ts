@@ -110,7 +110,8 @@ describe('Semaphore and BoundedSemaphore', { timeout: HANGS }, () => {
     assert.equal(bounded.acquireSync(), true);
     bounded.release();
     assert.throws(() => bounded.release(), (e: unknown) => e instanceof OverReleaseError && e.code === 'ERR_OVER_RELEASE');
-    assert.throws(() => new Semaphore(-1), InvalidArgumentError);
+    assert.throws(() => new Semaphore(-1), ArgumentRangeError);
+    assert.throws(() => new Semaphore('1' as never), InvalidArgumentError);
   });
 });
 
@@ -246,7 +247,7 @@ describe('Value and SharedArray', { timeout: HANGS }, () => {
     assert.equal(new SharedArray('int32', 2, { lock }).lock.locked(), false);
     assert.throws(() => new Value('int32', 0, { lock: false }).lock, InvalidArgumentError);
     assert.throws(() => new Value('int99' as 'int32', 0), InvalidArgumentError);
-    assert.throws(() => new SharedArray('int32', -1), InvalidArgumentError);
+    assert.throws(() => new SharedArray('int32', -1), ArgumentRangeError);
   });
 });
 

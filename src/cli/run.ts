@@ -1,4 +1,5 @@
 // `ranks run`: starts the ranks of a job (or, under an MPI launcher, runs this one rank).
+import { config } from '../config/config.ts';
 import { isRanksError, RankFailedError } from '../errors.ts';
 import { defaultSize, launch } from '../launch/launch.ts';
 import { mpiJobSize, runAsMpiRank, runsAsMpiRank } from '../launch/mpi-rank.ts';
@@ -41,10 +42,10 @@ export function report(err: unknown): void {
 
 /** This MPI rank's error as the launcher would report it, with ERR_RANK_FAILED. */
 function asRankFailure(err: unknown): RankFailedError {
-  const n = Number(process.env.OMPI_COMM_WORLD_RANK ?? process.env.PMI_RANK ?? process.env.PMIX_RANK ?? process.env.SLURM_PROCID);
-  const who = Number.isInteger(n) ? `Rank ${n}` : 'This rank';
+  const n = config().launcher.rank;
+  const who = n === undefined ? 'This rank' : `Rank ${n}`;
   const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-  return new RankFailedError(Number.isInteger(n) ? n : -1, 1, `${who} failed: ${what}`, { cause: err });
+  return new RankFailedError(n ?? -1, 1, `${who} failed: ${what}`, { cause: err });
 }
 
 /** Runs `ranks run ARGS`; resolves with the exit status. Throws UsageError. */

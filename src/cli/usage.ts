@@ -4,6 +4,7 @@
 // usage errors everywhere: `ranks CMD: MESSAGE; see ranks CMD --help`, exit status 2.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InvalidArgumentError } from '../errors.ts';
+import { numberFromText } from '../validate.ts';
 
 /** The exit status of a usage error, as most command-line tools use it. */
 export const USAGE_EXIT = 2;
@@ -117,15 +118,15 @@ export function parseCommand<T extends OptionTable>(command: string, argv: strin
 /** A positive integer option (`-n 4`), or a UsageError in the one message format. */
 export function positiveInteger(command: string, flag: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  const n = Number(text);
-  if (text.trim() === '' || !Number.isInteger(n) || n < 1) throw new UsageError(command, `Expected ${flag} to be an integer >= 1, got ${JSON.stringify(text)}`);
+  const n = numberFromText(text);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(command, `Expected ${flag} to be an integer >= 1, got ${JSON.stringify(text)}`);
   return n;
 }
 
 /** A positive number option (`--timeout 0.5`), or a UsageError in the one message format. */
 export function positiveNumber(command: string, flag: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n) || n <= 0) throw new UsageError(command, `Expected ${flag} to be a number > 0, got ${JSON.stringify(text)}`);
+  const n = numberFromText(text);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(command, `Expected ${flag} to be a number > 0, got ${JSON.stringify(text)}`);
   return n;
 }

@@ -1,5 +1,6 @@
 import { PROC_NULL } from '../constants.ts';
-import { ArgumentRangeError, InvalidArgumentError } from '../errors.ts';
+import { InvalidArgumentError } from '../errors.ts';
+import { checkInteger } from '../validate.ts';
 import type { Transport } from '../transport/transport.ts';
 import { Communicator } from './communicator.ts';
 import type { Group } from './group.ts';
@@ -49,8 +50,8 @@ export class CartComm extends Communicator {
    * await grid.sendrecv(edge, dest, { source });
    */
   shift(dim: number, disp = 1): { source: number; dest: number } {
-    if (!Number.isInteger(dim) || dim < 0 || dim >= this.ndim) throw new ArgumentRangeError(`Expected \`dim\` in 0..${this.ndim - 1}, got ${String(dim)}`);
-    if (!Number.isInteger(disp)) throw new ArgumentRangeError(`Expected \`disp\` to be an integer, got ${String(disp)}`);
+    checkInteger('dim', dim, { min: 0, max: this.ndim - 1 });
+    checkInteger('disp', disp);
     const at = (delta: number): number => {
       const c = [...this.coords];
       c[dim] = c[dim]! + delta;

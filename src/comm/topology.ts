@@ -1,4 +1,5 @@
 import { ArgumentRangeError, InvalidArgumentError } from '../errors.ts';
+import { checkArray, checkInteger } from '../validate.ts';
 
 /**
  * Balanced grid dimensions for `nnodes` ranks (MPI_Dims_create): `dims` is a number of
@@ -10,10 +11,9 @@ import { ArgumentRangeError, InvalidArgumentError } from '../errors.ts';
  * dimsCreate(12, [0, 2]); // [6, 2]
  */
 export function dimsCreate(nnodes: number, dims: number | readonly number[]): number[] {
-  if (!Number.isInteger(nnodes) || nnodes < 1) throw new ArgumentRangeError(`Expected \`nnodes\` to be an integer >= 1, got ${String(nnodes)}`);
-  const out = typeof dims === 'number' ? new Array<number>(dims).fill(0) : [...dims];
-  if (typeof dims === 'number' && (!Number.isInteger(dims) || dims < 1)) throw new ArgumentRangeError(`Expected \`dims\` to be a number of dimensions >= 1, got ${dims}`);
-  if (!out.every((d) => Number.isInteger(d) && d >= 0)) throw new InvalidArgumentError(`Expected \`dims\` to hold integers >= 0, got [${out.join(', ')}]`);
+  checkInteger('nnodes', nnodes, { min: 1 });
+  const out = typeof dims === 'number' ? new Array<number>(checkInteger('dims', dims, { min: 1 })).fill(0) : [...(checkArray('dims', dims) as number[])];
+  out.forEach((d, i) => checkInteger(`dims[${i}]`, d, { min: 0 }));
   const fixed = out.reduce((a, d) => (d > 0 ? a * d : a), 1);
   if (nnodes % fixed !== 0) throw new InvalidArgumentError(`Cannot fill [${out.join(', ')}] for ${nnodes} ranks: ${nnodes} is not a multiple of ${fixed}`);
   const free = out.map((d, i) => (d === 0 ? i : -1)).filter((i) => i >= 0);

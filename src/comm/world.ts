@@ -1,4 +1,5 @@
 import { isMainThread, workerData } from 'node:worker_threads';
+import { config } from '../config/config.ts';
 import { underMpi } from '../transport/mpi/detect.ts';
 import { MpiTransport } from '../transport/mpi/transport.ts';
 import { createControl } from '../transport/threads/control.ts';
@@ -15,11 +16,6 @@ export function rankInit(): RankInit | undefined {
   if (isMainThread) return undefined;
   const init = (workerData as { ranks?: RankInit } | null)?.ranks;
   return init?.jobId ? init : undefined;
-}
-
-function envNumber(name: string): number | undefined {
-  const v = process.env[name];
-  return v === undefined || v === '' ? undefined : Number(v);
 }
 
 /**
@@ -44,16 +40,15 @@ export function world(): Communicator {
   }
   const size = init?.size ?? 1;
   // While more ranks are awake than there are cores, they spin less (see progress.ts).
-  const spinMicros = envNumber('RANKS_SPIN_US') ?? 100;
-  const ringKiB = envNumber('RANKS_RING_KIB');
+  const c = config();
   threads = new ThreadsTransport({
     rank: init?.rank ?? 0,
     size,
     control: init?.control ?? createControl(1),
     port: init?.port,
-    spinMicros,
-    napMicros: envNumber('RANKS_NAP_US'),
-    ringBytes: ringKiB === undefined ? undefined : ringKiB * 1024,
+    spinMicros: c.spinMicros ?? 100,
+    napMicros: c.napMicros,
+    ringBytes: c.ringBytes,
   });
   current = new Communicator(threads, 0);
   return current;

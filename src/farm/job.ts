@@ -12,8 +12,8 @@ export interface JobConfig {
   env: Record<string, string | undefined> | undefined;
   /** Milliseconds a job may run, or undefined. */
   timeout: number | undefined;
-  /** Milliseconds between SIGTERM and SIGKILL. */
-  killAfter: number;
+  /** Milliseconds between SIGTERM and SIGKILL, or undefined: never SIGKILL. */
+  killAfter: number | undefined;
   /** Bytes of stdout and stderr kept per job (Infinity: all). */
   tail: number;
   /** The command template, rendered for each job where it starts (its `{%}` is known there). */
@@ -128,13 +128,15 @@ function start(c: JobConfig, template: Template, spec: JobSpec, slot: number, ru
     }
     let timer: NodeJS.Timeout | undefined;
     let killer: NodeJS.Timeout | undefined;
+    let stopped = false;
     const job: Running = {
       stop(why) {
-        if (killer) return;
+        if (stopped) return;
+        stopped = true;
         if (why === 'timeout') outcome.timedOut = true;
         else outcome.halted = true;
         signalGroup(child, 'SIGTERM');
-        killer = setTimeout(() => signalGroup(child, 'SIGKILL'), c.killAfter);
+        if (c.killAfter !== undefined) killer = setTimeout(() => signalGroup(child, 'SIGKILL'), c.killAfter);
       },
     };
     running.add(job);

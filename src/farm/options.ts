@@ -1,6 +1,7 @@
 // farm()'s options, their defaults and their validation, at the boundary.
 import { availableParallelism } from 'node:os';
-import { ArgumentRangeError, InvalidArgumentError } from '../errors.ts';
+import { InvalidArgumentError } from '../errors.ts';
+import { checkBoolean, checkFunction, checkInteger, checkObject, checkOneOf, checkSignal, checkString, checkTimeout, expected } from '../validate.ts';
 import { parseHalt, type HaltOptions } from './halt.ts';
 import type { JobResult } from './result.ts';
 
@@ -26,9 +27,9 @@ export interface FarmProgress {
 export interface FarmOptions {
   /** Jobs run at once (>= 1); default: the number of cores. */
   jobs?: number;
-  /** Milliseconds a job may run; then its process group gets SIGTERM, and SIGKILL `killAfter` ms later. */
+  /** Milliseconds a job may run (Infinity: no limit); then its process group gets SIGTERM, and SIGKILL `killAfter` ms later. */
   timeout?: number;
-  /** Milliseconds from SIGTERM to SIGKILL when a job is stopped (default 1000). */
+  /** Milliseconds from SIGTERM to SIGKILL when a job is stopped (default 1000; Infinity: never SIGKILL). */
   killAfter?: number;
   /** Stop early: `'now,fail=1'`, `'soon,fail=3'`, `'now,success=1'`, … or `'never'` (default). */
   halt?: string | HaltOptions;
@@ -67,7 +68,8 @@ export interface FarmOptions {
 export interface CheckedOptions {
   jobs: number;
   timeout: number | undefined;
-  killAfter: number;
+  /** undefined: never SIGKILL. */
+  killAfter: number | undefined;
   halt: HaltOptions | undefined;
   joblog: string | undefined;
   resume: boolean | 'failed';
@@ -82,45 +84,36 @@ export interface CheckedOptions {
   onJob: FarmOptions['onJob'];
 }
 
-function number(name: string, value: unknown, min: number, integer: boolean): void {
-  if (typeof value === 'number' && value >= min && (!integer || Number.isInteger(value) || value === Infinity)) return;
-  throw new ArgumentRangeError(`Expected \`${name}\` to be ${integer ? 'an integer' : 'a number'} >= ${min}, got ${String(value)} (${typeof value})`);
-}
-
-function string(name: string, value: unknown): void {
-  if (typeof value !== 'string' || value === '') throw new InvalidArgumentError(`Expected \`${name}\` to be a non-empty string, got ${String(value)} (${typeof value})`);
-}
-
 /** Validates `farm()`'s arguments and fills in the defaults. */
 export function checkOptions(template: unknown, inputs: unknown, o: FarmOptions | undefined): CheckedOptions {
-  string('template', template);
-  if (typeof inputs !== 'object' || inputs === null || !(Symbol.iterator in inputs || Symbol.asyncIterator in inputs) || typeof inputs === 'string') {
-    throw new InvalidArgumentError(`Expected \`inputs\` to be an iterable or async iterable of strings, got ${typeof inputs === 'string' ? 'a string' : String(inputs)}`);
+  checkString('template', template);
+  if (typeof inputs !== 'object' || inputs === null || !(Symbol.iterator in inputs || Symbol.asyncIterator in inputs)) {
+    expected('inputs', 'an iterable or async iterable of strings', inputs, false);
   }
-  const opts = o ?? {};
-  if (opts.jobs !== undefined) number('jobs', opts.jobs, 1, true);
-  if (opts.jobs === Infinity) throw new ArgumentRangeError('Expected `jobs` to be finite');
-  if (opts.timeout !== undefined) number('timeout', opts.timeout, 0, false);
-  if (opts.killAfter !== undefined) number('killAfter', opts.killAfter, 0, false);
-  if (opts.tail !== undefined) number('tail', opts.tail, 0, true);
-  for (const k of ['joblog', 'shell', 'cwd'] as const) if (opts[k] !== undefined) string(k, opts[k]);
-  if (opts.resume !== undefined && typeof opts.resume !== 'boolean' && opts.resume !== 'failed') throw new InvalidArgumentError(`Expected \`resume\` to be a boolean or 'failed', got ${String(opts.resume)} (${typeof opts.resume})`);
+  const opts = o === undefined ? {} : (checkObject('options', o) as FarmOptions);
+  const jobs = opts.jobs === undefined ? undefined : checkInteger('jobs', opts.jobs, { min: 1 });
+  const timeout = checkTimeout(opts.timeout);
+  // Infinity: never SIGKILL (undefined below).
+  const killAfter = opts.killAfter === undefined ? 1000 : checkTimeout(opts.killAfter, 'killAfter');
+  const tail = opts.tail === undefined ? 8192 : checkInteger('tail', opts.tail, { min: 0, orInfinity: true });
+  for (const k of ['joblog', 'shell', 'cwd'] as const) if (opts[k] !== undefined) checkString(k, opts[k]);
+  if (opts.resume !== undefined && opts.resume !== 'failed') checkBoolean('resume', opts.resume);
   if (opts.resume && opts.joblog === undefined) throw new InvalidArgumentError('`resume` needs `joblog`: the log of the run to resume');
-  if (opts.keepOrder !== undefined && typeof opts.keepOrder !== 'boolean') throw new InvalidArgumentError(`Expected \`keepOrder\` to be a boolean, got ${String(opts.keepOrder)} (${typeof opts.keepOrder})`);
-  if (opts.env !== undefined && (typeof opts.env !== 'object' || opts.env === null)) throw new InvalidArgumentError('Expected `env` to be an object');
-  if (opts.signal !== undefined && !(opts.signal instanceof AbortSignal)) throw new InvalidArgumentError('Expected `signal` to be an AbortSignal');
-  if (opts.spawnFrom !== undefined && opts.spawnFrom !== 'workers' && opts.spawnFrom !== 'main') throw new InvalidArgumentError(`Expected \`spawnFrom\` to be 'workers' or 'main', got ${String(opts.spawnFrom)}`);
-  if (opts.collect !== undefined && typeof opts.collect !== 'boolean') throw new InvalidArgumentError(`Expected \`collect\` to be a boolean, got ${String(opts.collect)}`);
-  if (opts.onJob !== undefined && typeof opts.onJob !== 'function') throw new InvalidArgumentError('Expected `onJob` to be a function');
+  if (opts.keepOrder !== undefined) checkBoolean('keepOrder', opts.keepOrder);
+  if (opts.env !== undefined) checkObject('env', opts.env);
+  checkSignal(opts.signal);
+  if (opts.spawnFrom !== undefined) checkOneOf('spawnFrom', opts.spawnFrom, ['workers', 'main']);
+  if (opts.collect !== undefined) checkBoolean('collect', opts.collect);
+  if (opts.onJob !== undefined) checkFunction('onJob', opts.onJob);
   return {
-    jobs: opts.jobs ?? availableParallelism(),
-    timeout: opts.timeout,
-    killAfter: opts.killAfter ?? 1000,
+    jobs: jobs ?? availableParallelism(),
+    timeout,
+    killAfter,
     halt: parseHalt(opts.halt),
     joblog: opts.joblog,
     resume: opts.resume ?? false,
     keepOrder: opts.keepOrder ?? false,
-    tail: opts.tail ?? 8192,
+    tail,
     shell: opts.shell ?? '/bin/sh',
     cwd: opts.cwd,
     env: opts.env,

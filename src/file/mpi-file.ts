@@ -3,6 +3,7 @@
 // reverse). The calls block this rank's thread as they do in C and mpi4py (MPI moves
 // messages inside them, so other ranks' traffic keeps flowing); iread_at/iwrite_at go
 // through the transport's request table and complete as it polls.
+/* eslint-disable @typescript-eslint/require-await -- the backend's calls are async; MPI's blocking ones finish here, and `async` turns their throws into rejections as the other backends' */
 import type { Communicator } from '../comm/communicator.ts';
 import type { FileError } from '../errors.ts';
 import type { StatusFields } from '../transport/mpi/abi.ts';

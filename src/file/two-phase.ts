@@ -85,7 +85,7 @@ async function aggregate(comm: Communicator, h: FileHandle, write: boolean, pos:
         const into = domain.subarray(p.start - dlo, p.end - dlo);
         if (p.rank !== me) return comm.recv({ source: p.rank, tag: TAG, into });
         into.set(buf.subarray(p.start - pos, p.end - pos));
-        return undefined;
+        return Promise.resolve();
       }));
       for (const [s, e] of runs(parts)) await writeFull(h, domain.subarray(s - dlo, e - dlo), s);
     } else {

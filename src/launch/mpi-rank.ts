@@ -2,6 +2,7 @@
 // per rank, so this process is a rank. The script runs here, in-process, and world() is
 // MPI_COMM_WORLD through the MPI transport.
 import { fileURLToPath } from 'node:url';
+import { config, reloadConfig } from '../config/config.ts';
 import { underMpi } from '../transport/mpi/detect.ts';
 import { scriptUrl } from './launch.ts';
 import { prepareScript } from './script-loader.ts';
@@ -13,9 +14,8 @@ export function runsAsMpiRank(transport: string | undefined): boolean {
 }
 
 /** The job size the MPI launcher gave, when it says. */
-export function mpiJobSize(env: NodeJS.ProcessEnv = process.env): number | undefined {
-  const n = Number(env.OMPI_COMM_WORLD_SIZE ?? env.PMI_SIZE ?? env.PMIX_SIZE ?? env.SLURM_NTASKS);
-  return Number.isInteger(n) && n > 0 ? n : undefined;
+export function mpiJobSize(): number | undefined {
+  return config().launcher.size;
 }
 
 /**
@@ -25,6 +25,7 @@ export function mpiJobSize(env: NodeJS.ProcessEnv = process.env): number | undef
 export async function runAsMpiRank(script: string, args: string[]): Promise<void> {
   const url = scriptUrl(script);
   process.env.RANKS_TRANSPORT = 'mpi';
+  reloadConfig();
   await prepareScript(url);
   process.argv = [process.argv[0]!, fileURLToPath(url), ...args];
   await import(url);

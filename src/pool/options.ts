@@ -2,7 +2,7 @@
 import { availableParallelism } from 'node:os';
 import type { ResourceLimits } from 'node:worker_threads';
 import type { Communicator } from '../comm/communicator.ts';
-import { ArgumentRangeError, InvalidArgumentError } from '../errors.ts';
+import { checkArray, checkFunction, checkInteger, checkOneOf, checkSignal, checkTimeout, expected } from '../validate.ts';
 import { joinCommPool, type CommPoolOptions } from './comm-host.ts';
 import type { Scheduler, StopOptions } from './scheduler.ts';
 import { startScheduler } from './world.ts';
@@ -13,21 +13,14 @@ type Fn = (...args: never[]) => unknown;
 /** A task reference from `tasks()`, or a self-contained inline function. */
 export type TaskLike = Task<never[], unknown> | Fn;
 
-/** `value` for a message: ``0 (number)``. */
-export function show(value: unknown): string {
-  return `${typeof value === 'string' ? JSON.stringify(value) : String(value)} (${value === null ? 'null' : typeof value})`;
-}
-
+/** A pool's size option: an integer >= 1, or the number of cores when undefined. */
 export function checkSize(size: unknown, name: string): number {
-  if (size === undefined) return availableParallelism();
-  if (Number.isInteger(size) && (size as number) >= 1) return size as number;
-  throw new ArgumentRangeError(`Expected \`${name}\` to be an integer >= 1, got ${show(size)}`);
+  return size === undefined ? availableParallelism() : checkInteger(name, size, { min: 1 });
 }
 
+/** An optional count (`chunksize`, `maxTasksPerWorker`, ...): undefined, or an integer >= 1. */
 export function checkCount(value: unknown, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (Number.isInteger(value) && (value as number) >= 1) return value as number;
-  throw new ArgumentRangeError(`Expected \`${name}\` to be an integer >= 1, got ${show(value)}`);
+  return value === undefined ? undefined : checkInteger(name, value, { min: 1 });
 }
 
 /**
@@ -37,7 +30,7 @@ export function checkCount(value: unknown, name: string): number | undefined {
 export function checkIterable(items: unknown, name: string, orAsync = false): void {
   const has = (key: symbol): boolean => typeof (items as Record<symbol, unknown> | null | undefined)?.[key] === 'function';
   if (items !== null && items !== undefined && (has(Symbol.iterator) || (orAsync && has(Symbol.asyncIterator)))) return;
-  throw new InvalidArgumentError(`Expected \`${name}\` to be ${orAsync ? 'an iterable or an async iterable' : 'an iterable'}, got ${show(items)}`);
+  expected(name, orAsync ? 'an iterable or an async iterable' : 'an iterable', items, false);
 }
 
 /** What every call takes to stop its tasks early (see StopOptions). */
@@ -101,10 +94,9 @@ export type CommWorkerOptions = Omit<WorkerOptions, 'maxTasksPerWorker' | 'isola
 
 /** The scheduler of a pool of `size` workers, or over the ranks of `comm` (its rank 0 schedules; see Pool.onComm). */
 export function makeScheduler(size: number, options: WorkerOptions | undefined, comm?: Communicator): Scheduler {
-  const isolation = options?.isolation ?? 'thread';
-  if (isolation !== 'thread' && isolation !== 'process') throw new InvalidArgumentError(`Expected \`isolation\` to be 'thread' or 'process', got ${String(isolation)}`);
-  if (options?.onProgress !== undefined && typeof options.onProgress !== 'function') throw new InvalidArgumentError('Expected `onProgress` to be a function');
-  if (options?.initArgs !== undefined && !Array.isArray(options.initArgs)) throw new InvalidArgumentError('Expected `initArgs` to be an array');
+  const isolation = checkOneOf('isolation', options?.isolation ?? 'thread', ['thread', 'process']);
+  if (options?.onProgress !== undefined) checkFunction('onProgress', options.onProgress);
+  if (options?.initArgs !== undefined) checkArray('initArgs', options.initArgs);
   const bar = poolBar(options?.progress, 'ranks pool');
   const user = options?.onProgress;
   const onProgress = bar && user ? (done: number, total: number): void => {
@@ -136,8 +128,10 @@ export async function joinPool<O extends CommWorkerOptions>(comm: Communicator, 
   return { options: rest, comm: own.size === 1 ? undefined : own };
 }
 
+/** A call's stop options, checked: `timeout` Infinity (or none) means no timeout. */
 export function stopOf(options: CallOptions | undefined): StopOptions | undefined {
-  if (options?.timeout !== undefined && !(typeof options.timeout === 'number' && options.timeout >= 0)) throw new ArgumentRangeError(`Expected \`timeout\` to be a number >= 0, got ${show(options.timeout)}`);
-  return options?.signal || options?.timeout !== undefined ? { signal: options.signal, timeout: options.timeout } : undefined;
+  const timeout = checkTimeout(options?.timeout);
+  const signal = checkSignal(options?.signal);
+  return signal || timeout !== undefined ? { signal, timeout } : undefined;
 }
 

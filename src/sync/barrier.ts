@@ -3,8 +3,8 @@
 // the generation it broke in BROKEN_GEN). Waiters sleep on SEQ, which every change bumps.
 import { BrokenBarrierError } from './errors.ts';
 import { guarded } from './futex.ts';
-import { checkInt, checkSignal, deadlineOf, type WaitOptions } from './options.ts';
-import { checkTimeout } from '../comm/validate.ts';
+import { deadlineOf, type WaitOptions } from './options.ts';
+import { checkInteger, checkSignal, checkTimeout } from '../validate.ts';
 import { SHARED, registerShared, type SharedState } from './share.ts';
 import { now, runAsync, runSync, type Op } from './wait.ts';
 
@@ -94,7 +94,7 @@ export class Barrier {
 
   /** `timeout` is the default for `wait()`, in ms. */
   constructor(parties: number, options?: { timeout?: number }) {
-    checkInt('parties', parties, 1);
+    checkInteger('parties', parties, { min: 1 });
     const timeout = checkTimeout(options?.timeout);
     const ctl = new Int32Array(new SharedArrayBuffer(24));
     ctl[BROKEN_GEN] = -1;

@@ -4,7 +4,7 @@
 // than the ring streams through it while the reader drains. Queue and Connection build on it.
 import { ClosedError } from './errors.ts';
 import { lockOp, unlock } from './futex.ts';
-import { checkInt } from './options.ts';
+import { checkInteger } from '../validate.ts';
 import { now, type Op } from './wait.ts';
 
 /** The shared part of a channel. */
@@ -34,7 +34,7 @@ const HEADER = 8;
 export const DEFAULT_BYTES = 1 << 20;
 
 export function createChannel(bytes: number | undefined): ChannelState {
-  const cap = checkInt('bytes', bytes ?? DEFAULT_BYTES, 64, MASK);
+  const cap = checkInteger('bytes', bytes ?? DEFAULT_BYTES, { min: 64, max: MASK });
   const sab = new SharedArrayBuffer(WORDS * 4 + cap);
   return { ctl: new Int32Array(sab, 0, WORDS), data: new Uint8Array(sab, WORDS * 4, cap) };
 }

@@ -10,7 +10,8 @@ import { NotHeldError } from './errors.ts';
 import { guarded } from './futex.ts';
 import { Held } from './held.ts';
 import { ME, RLock, acquireOp, isOwned, releaseAll, releaseLock, restoreOp, type AnyLockState, type Lock } from './lock.ts';
-import { checkInt, checkSignal, deadlineOf, type AcquireOptions, type WaitOptions } from './options.ts';
+import { deadlineOf, type AcquireOptions, type WaitOptions } from './options.ts';
+import { checkInteger, checkSignal } from '../validate.ts';
 import { SHARED, fromState, registerShared, type SharedState } from './share.ts';
 import { now, runAsync, runSync, type Op } from './wait.ts';
 
@@ -192,7 +193,7 @@ export class Condition {
    * later (even this thread's) does not take their wakes. The lock must be held.
    */
   notify(n = 1): void {
-    checkInt('n', n, 1);
+    checkInteger('n', n, { min: 1 });
     checkOwned(this[SHARED].lock, 'notify');
     const ctl = this[SHARED].ctl;
     const woken = runSync(guarded(ctl, GUARD, () => grant(ctl, n)));

@@ -1,5 +1,6 @@
 // Event: one flag word; waiters sleep while it is 0.
-import { checkSignal, deadlineOf, type WaitOptions } from './options.ts';
+import { deadlineOf, type WaitOptions } from './options.ts';
+import { checkSignal } from '../validate.ts';
 import { SHARED, registerShared, type SharedState } from './share.ts';
 import { now, runAsync, runSync, type Op } from './wait.ts';
 

@@ -4,8 +4,8 @@ import { decode, encode } from '../codec/encode.ts';
 import { InvalidArgumentError, TimeoutError } from '../errors.ts';
 import { ClosedError, EOFError } from './errors.ts';
 import { EOF, READER_CLOSED, USED, WRITER_CLOSED, closeSide, createChannel, readable, recvOp, sendOp, type ChannelState } from './channel.ts';
-import { checkSignal, deadlineOf, type WaitOptions } from './options.ts';
-import { checkTimeout } from '../comm/validate.ts';
+import { deadlineOf, type WaitOptions } from './options.ts';
+import { checkBoolean, checkSignal, checkTimeout } from '../validate.ts';
 import { SHARED, registerShared, type SharedState } from './share.ts';
 import { deadlineAfter, now, runAsync, type Op } from './wait.ts';
 
@@ -99,7 +99,7 @@ export class Connection<T = unknown> {
    */
   poll(timeout = 0, options?: Pick<WaitOptions, 'signal'>): Promise<boolean> {
     const rx = this.check('poll', this[SHARED].rx, 'send-only');
-    const deadline = timeout === Infinity ? Infinity : deadlineAfter(checkTimeout(timeout));
+    const deadline = deadlineAfter(checkTimeout(timeout));
     return runAsync(pollOp(rx, deadline), 'Connection.poll()', checkSignal(options?.signal));
   }
 
@@ -135,8 +135,7 @@ registerShared('Connection', Connection);
  * await b.recv(); // { hello: 'world' }
  */
 export function Pipe<T = unknown>(options?: { duplex?: boolean; bytes?: number }): [Connection<T>, Connection<T>] {
-  const duplex = options?.duplex ?? true;
-  if (typeof duplex !== 'boolean') throw new InvalidArgumentError(`Expected \`duplex\` to be a boolean, got ${String(duplex)} (${typeof duplex})`);
+  const duplex = checkBoolean('duplex', options?.duplex ?? true);
   const ab = createChannel(options?.bytes);
   if (!duplex) {
     return [new Connection({ type: 'Connection', rx: ab, tx: undefined }), new Connection({ type: 'Connection', rx: undefined, tx: ab })];

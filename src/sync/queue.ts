@@ -5,7 +5,8 @@ import { TimeoutError } from '../errors.ts';
 import { ClosedError, Empty, Full, OverReleaseError } from './errors.ts';
 import { EOF, EXTRA, createChannel, recvOp, sendOp, type ChannelState, type Item } from './channel.ts';
 import { downOp, up } from './futex.ts';
-import { checkInt, checkSignal, deadlineOf, type BlockOptions, type WaitOptions } from './options.ts';
+import { deadlineOf, type BlockOptions, type WaitOptions } from './options.ts';
+import { checkInteger, checkSignal } from '../validate.ts';
 import { SHARED, registerShared, type SharedState } from './share.ts';
 import { now, runAsync, runSync, type Op } from './wait.ts';
 
@@ -38,7 +39,7 @@ type Handle = { [SHARED]: QueueState };
 
 function makeState(type: QueueState['type'], options: number | QueueOptions | undefined): QueueState {
   const opts = typeof options === 'number' ? { maxsize: options } : options ?? {};
-  const maxsize = checkInt('maxsize', opts.maxsize ?? 0, 0);
+  const maxsize = checkInteger('maxsize', opts.maxsize ?? 0, { min: 0 });
   const ch = createChannel(opts.bytes);
   if (maxsize > 0) ch.ctl[SLOTS] = maxsize;
   return { type, maxsize, ...ch };

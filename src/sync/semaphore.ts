@@ -3,7 +3,8 @@ import { TimeoutError } from '../errors.ts';
 import { OverReleaseError } from './errors.ts';
 import { downOp, up } from './futex.ts';
 import { Held } from './held.ts';
-import { checkInt, deadlineOf, type AcquireOptions, type WaitOptions } from './options.ts';
+import { deadlineOf, type AcquireOptions, type WaitOptions } from './options.ts';
+import { checkInteger } from '../validate.ts';
 import { SHARED, registerShared, type SharedState } from './share.ts';
 import { runAsync, runSync } from './wait.ts';
 
@@ -32,7 +33,7 @@ export class Semaphore {
   /** `value` is the initial count, an integer >= 0 (default 1). */
   constructor(value = 1) {
     const ctl = new Int32Array(new SharedArrayBuffer(8));
-    ctl[VALUE] = checkInt('value', value, 0);
+    ctl[VALUE] = checkInteger('value', value, { min: 0 });
     ctl[BOUND] = ctl[VALUE];
     this[SHARED] = { type: new.target === BoundedSemaphore ? 'BoundedSemaphore' : 'Semaphore', ctl };
   }
@@ -54,7 +55,7 @@ export class Semaphore {
 
   /** Gives back `n` units (default 1), waking as many waiters. */
   release(n = 1): void {
-    checkInt('n', n, 1);
+    checkInteger('n', n, { min: 1 });
     up(this[SHARED].ctl, VALUE, n);
   }
 
@@ -81,7 +82,7 @@ registerShared('Semaphore', Semaphore);
  */
 export class BoundedSemaphore extends Semaphore {
   override release(n = 1): void {
-    checkInt('n', n, 1);
+    checkInteger('n', n, { min: 1 });
     const ctl = this[SHARED].ctl;
     const bound = Atomics.load(ctl, BOUND);
     for (let v = Atomics.load(ctl, VALUE); ; ) {

@@ -1,7 +1,7 @@
 // Value and SharedArray: typed memory in a SharedArrayBuffer, with an optional lock.
 import { InvalidArgumentError } from '../errors.ts';
 import { Lock, RLock, type AnyLockState } from './lock.ts';
-import { checkInt } from './options.ts';
+import { checkInteger, checkOneOf, expected } from '../validate.ts';
 import { SHARED, fromState, registerShared, type SharedState } from './share.ts';
 
 const CTORS = {
@@ -35,14 +35,14 @@ type AnyCtor = { new (buffer: ArrayBufferLike): AnyTyped; BYTES_PER_ELEMENT: num
 
 function ctorOf(type: unknown): AnyCtor {
   if (typeof type === 'string' && Object.hasOwn(CTORS, type)) return CTORS[type as SharedType] as AnyCtor;
-  throw new InvalidArgumentError(`Expected \`type\` to be one of ${Object.keys(CTORS).join(', ')}, got ${String(type)} (${typeof type})`);
+  return CTORS[checkOneOf('type', type, Object.keys(CTORS) as SharedType[])] as AnyCtor;
 }
 
 function lockState(lock: unknown): AnyLockState | undefined {
   if (lock === undefined || lock === true) return new RLock()[SHARED];
   if (lock === false) return undefined;
   if (lock instanceof Lock || lock instanceof RLock) return lock[SHARED];
-  throw new InvalidArgumentError(`Expected \`lock\` to be a boolean, a Lock or an RLock, got ${String(lock)} (${typeof lock})`);
+  return expected('lock', 'a boolean, a Lock or an RLock', lock, false);
 }
 
 function getLock(state: { lock: AnyLockState | undefined }, what: string): Lock | RLock {
@@ -144,7 +144,7 @@ export class SharedArray<K extends SharedType = SharedType> {
 
   constructor(type: K, lengthOrInit: number | ArrayLike<ElementOf<K>>, options?: { lock?: LockOption }) {
     const Ctor = ctorOf(type);
-    const length = typeof lengthOrInit === 'number' ? checkInt('length', lengthOrInit, 0, 2 ** 31 - 1) : lengthOrInit.length;
+    const length = typeof lengthOrInit === 'number' ? checkInteger('length', lengthOrInit, { min: 0, max: 2 ** 31 - 1 }) : lengthOrInit.length;
     const array = new Ctor(new SharedArrayBuffer(length * Ctor.BYTES_PER_ELEMENT));
     if (typeof lengthOrInit !== 'number') (array as Float64Array).set(lengthOrInit as ArrayLike<number>);
     this[SHARED] = { type: 'SharedArray', dtype: type, array, lock: lockState(options?.lock) };

@@ -12,6 +12,7 @@
 // one bcast from that rank (MPI, only when there is an error).
 import type { Encoded } from '../../codec/encode.ts';
 import { ARRAY_BUFFER } from '../../codec/kinds.ts';
+import { config } from '../../config/config.ts';
 import { ANY_TAG } from '../../constants.ts';
 import {
   ArgumentRangeError, CollectiveMismatchError, DataCloneError, InvalidArgumentError, RanksError, isRanksError, type ErrorCode,
@@ -45,8 +46,6 @@ export const RIDE_BYTES = 1024;
 const RIDE_RANKS = 16;
 const NO_BLOCK = 0xffffffff;
 
-/** RANKS_CHECK_COLLECTIVES=0 turns the agreement off (ranks then trust each other's calls). */
-export const AGREE = process.env.RANKS_CHECK_COLLECTIVES !== '0';
 
 // Fields of the record. Ranks are encoded as R - 1 - rank below the value so that MAX
 // picks the lowest rank among those with the largest value.
@@ -74,7 +73,8 @@ export function mayRide(comm: CommCore, bytes: number): boolean {
 
 /** True when this communicator runs the agreement before its collectives. */
 export function agrees(comm: CommCore): boolean {
-  if (!AGREE || comm.size >= R) return false;
+  // RANKS_CHECK_COLLECTIVES=0 turns the agreement off (ranks then trust each other's calls).
+  if (!config().checkCollectives || comm.size >= R) return false;
   const n = comm.transport.collectives;
   // Ranks that are not ranks processes (C, mpi4py) share the communicator: they would not take part.
   return !(n && n.mixed(comm.collContext - 1));

@@ -4,6 +4,7 @@
 // release message on SEGMENT_CONTEXT, and `acquire` collects those first.
 import { bytesOf, decode } from '../../codec/encode.ts';
 import { isValueKind, kindName } from '../../codec/kinds.ts';
+import { config } from '../../config/config.ts';
 import { ANY_SOURCE } from '../../constants.ts';
 import { InvalidArgumentError, KindMismatchError, TruncationError } from '../../errors.ts';
 import { SEGMENT_CONTEXT, type SharedSegments, type Transport } from '../../transport/transport.ts';
@@ -17,13 +18,6 @@ const RELEASE_TAG = 0;
 /** Bcast copies and announces this many bytes at a time, so receivers copy while the root does. */
 const CHUNK = 1 << 20;
 
-function envBytes(): number {
-  const kib = Number(process.env.RANKS_SHM_MIN_KIB);
-  return Number.isFinite(kib) && kib >= 0 && process.env.RANKS_SHM_MIN_KIB !== '' ? kib * 1024 : 256 * 1024;
-}
-/** Payloads from this size up take the shared-memory algorithms. */
-const MIN_BYTES = envBytes();
-
 interface Owner {
   /** Releases still owed for this rank's segment. */
   owed: number;
@@ -34,7 +28,8 @@ const owners = new WeakMap<Transport, Owner>();
 
 /** The transport's segments when a payload of `bytes` should use them. */
 export function shmFor(comm: CommCore, bytes: number): SharedSegments | undefined {
-  return comm.size > 1 && bytes > 0 && bytes >= MIN_BYTES ? comm.transport.segments : undefined;
+  // Payloads from RANKS_SHM_MIN_KIB up take the shared-memory algorithms.
+  return comm.size > 1 && bytes > 0 && bytes >= config().shmMinBytes ? comm.transport.segments : undefined;
 }
 
 /**

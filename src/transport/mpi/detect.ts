@@ -1,30 +1,29 @@
 // Is this process a rank of an MPI job, and which ranks of the job run ranks (the
 // others — C or mpi4py programs in the same mpiexec — get plain MPI messages)?
+import { config, type Config } from '../../config/config.ts';
+import { parsePeers, type PeerSpec } from '../../config/variables.ts';
+import { ArgumentRangeError } from '../../errors.ts';
 
 /**
- * True when an MPI launcher started this process: MPICH's hydra (PMI_RANK), Open MPI
- * (OMPI_COMM_WORLD_RANK), Slurm with PMIx or PMI2 (PMIX_RANK, PMI_RANK), or
- * RANKS_TRANSPORT=mpi. RANKS_TRANSPORT=threads turns detection off.
+ * True when an MPI launcher started this process (see config/launcher.ts: Open MPI, PMIx,
+ * PMI), or RANKS_TRANSPORT=mpi. RANKS_TRANSPORT=threads turns detection off.
  */
-export function underMpi(env: NodeJS.ProcessEnv = process.env): boolean {
-  const forced = env.RANKS_TRANSPORT;
-  if (forced === 'mpi') return true;
-  if (forced !== undefined && forced !== '') return false;
-  return env.OMPI_COMM_WORLD_RANK !== undefined || env.PMI_RANK !== undefined || env.PMIX_RANK !== undefined;
+export function underMpi(c: Config = config()): boolean {
+  if (c.transport !== undefined) return c.transport === 'mpi';
+  return c.launcher.detected;
+}
+
+/** The world ranks below `size` that `spec` (RANKS_MPI_PEERS) lists, sorted; undefined for `all`. */
+export function peerRanks(spec: PeerSpec, size: number): number[] | undefined {
+  if (spec === 'all') return undefined;
+  const out = new Set<number>();
+  for (const [lo, hi] of spec) for (let r = lo; r <= hi && r < size; r++) out.add(r);
+  return [...out].sort((a, b) => a - b);
 }
 
 /** Parses `0-3,5,8-9` (or `all`) into sorted world ranks below `size`; undefined for `all`. */
-export function parseRanks(spec: string, size: number): number[] | undefined {
-  if (spec.trim() === 'all') return undefined;
-  const out = new Set<number>();
-  for (const part of spec.split(',')) {
-    const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part);
-    if (!m) throw new RangeError(`RANKS_MPI_PEERS: cannot read '${part}'; expected e.g. 0-3,5 or all`);
-    const lo = Number(m[1]);
-    const hi = m[2] === undefined ? lo : Number(m[2]);
-    for (let r = lo; r <= hi && r < size; r++) out.add(r);
-  }
-  return [...out].sort((a, b) => a - b);
+export function parseRanks(text: string, size: number): number[] | undefined {
+  return peerRanks(parsePeers(text), size);
 }
 
 /**
@@ -32,20 +31,16 @@ export function parseRanks(spec: string, size: number): number[] | undefined {
  * explicitly; otherwise, under Open MPI, the ranks of this process's own app context
  * (the `-n N node app.js` part of `mpiexec A : B : C`); otherwise every rank.
  */
-export function ranksPeers(size: number, rank: number, env: NodeJS.ProcessEnv = process.env): number[] | undefined {
-  if (env.RANKS_MPI_PEERS) {
-    const list = parseRanks(env.RANKS_MPI_PEERS, size);
-    if (list && !list.includes(rank)) throw new RangeError(`RANKS_MPI_PEERS=${env.RANKS_MPI_PEERS} leaves out this rank (${rank})`);
+export function ranksPeers(size: number, rank: number, c: Config = config()): number[] | undefined {
+  if (c.mpiPeers !== undefined) {
+    const list = peerRanks(c.mpiPeers, size);
+    if (list && !list.includes(rank)) throw new ArgumentRangeError(`RANKS_MPI_PEERS leaves out this rank (${rank}): it lists ${list.join(',') || 'no rank of this job'}`);
     return list;
   }
-  const apps = Number(env.OMPI_NUM_APP_CTX ?? 1);
-  const sizes = (env.OMPI_APP_CTX_NUM_PROCS ?? '').trim().split(/\s+/).map(Number);
-  if (apps > 1 && sizes.length === apps && sizes.every((n) => Number.isInteger(n) && n > 0)) {
-    let first = 0;
-    for (const n of sizes) {
-      if (rank < first + n) return Array.from({ length: n }, (_, i) => first + i);
-      first += n;
-    }
+  let first = 0;
+  for (const n of c.launcher.appSizes ?? []) {
+    if (rank < first + n) return Array.from({ length: n }, (_, i) => first + i);
+    first += n;
   }
   return undefined;
 }

@@ -4,10 +4,12 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { LibraryHandle } from 'koffi';
+import { config, type Config } from '../../config/config.ts';
+import type { Family } from '../../config/launcher.ts';
 import { MpiError } from '../../errors.ts';
 
 /** The two handle/constant layouts ranks knows (see abi.ts). */
-export type Family = 'mpich' | 'openmpi';
+export type { Family } from '../../config/launcher.ts';
 
 export interface MpiLibrary {
   /** What was passed to dlopen: a path or a soname. */
@@ -24,9 +26,9 @@ const MPICH = ['libmpich.so.12', 'libmpi.so.12'];
 const DIRS = ['/usr/lib64/openmpi/lib', '/usr/lib64/mpich/lib', '/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/local/lib'];
 
 /** Under Open MPI's launcher, Open MPI first; under hydra (MPICH), MPICH first. */
-export function candidates(env: NodeJS.ProcessEnv = process.env): string[] {
-  if (env.RANKS_MPI_LIB) return [env.RANKS_MPI_LIB];
-  const ompiFirst = env.OMPI_COMM_WORLD_SIZE !== undefined || env.PMIX_RANK !== undefined;
+export function candidates(c: Config = config()): string[] {
+  if (c.mpiLib) return [c.mpiLib];
+  const ompiFirst = c.launcher.family === 'openmpi';
   const names = ompiFirst ? [...OPEN_MPI, ...MPICH] : [...MPICH, ...OPEN_MPI];
   return [...names, ...DIRS.flatMap((d) => names.map((n) => `${d}/${n}`)).filter((p) => existsSync(p))];
 }
@@ -51,11 +53,11 @@ export function koffi(): Koffi {
  * Loads the first MPI library that opens, and tells its family by an Open MPI-only
  * exported symbol. Throws MpiError naming everything tried.
  */
-export function loadMpiLibrary(env: NodeJS.ProcessEnv = process.env): MpiLibrary {
+export function loadMpiLibrary(c: Config = config()): MpiLibrary {
   const k = koffi();
-  ucxDefaults(env);
+  ucxDefaults(process.env);
   const tried: string[] = [];
-  for (const path of candidates(env)) {
+  for (const path of candidates(c)) {
     let lib: LibraryHandle;
     try {
       // RTLD_GLOBAL: Open MPI's plugins resolve libmpi's symbols through the global scope.

@@ -1,4 +1,5 @@
 import { cpus } from 'node:os';
+import { config, type Config } from '../../config/config.ts';
 import { UNDEFINED } from '../../constants.ts';
 import { isValueKind, kindName } from '../../codec/kinds.ts';
 import { ArgumentRangeError, InvalidArgumentError } from '../../errors.ts';
@@ -215,12 +216,12 @@ export class MpiTransport implements Transport {
   }
 }
 
-// More ranks than cores on this node: spin little, and let the naps hand the core over.
-// (The node's cores, not this process's: launchers bind each rank to one core.)
-function spinMicros(): number {
-  const env = process.env;
-  const override = Number(env.RANKS_SPIN_US);
-  if (env.RANKS_SPIN_US && Number.isFinite(override)) return override;
-  const local = Number(env.MPI_LOCALNRANKS ?? env.OMPI_COMM_WORLD_LOCAL_SIZE ?? env.SLURM_NTASKS_PER_NODE ?? 1);
-  return local > cpus().length ? 5 : 50;
+/**
+ * How long an MPI rank spins before it naps: RANKS_SPIN_US, else 50 µs, or 5 when more
+ * ranks than cores share the node (spin little; let the naps hand the core over). The
+ * node's cores, not this process's: launchers bind each rank to one core.
+ */
+export function spinMicros(c: Config = config()): number {
+  if (c.spinMicros !== undefined) return c.spinMicros;
+  return (c.launcher.localSize ?? 1) > cpus().length ? 5 : 50;
 }

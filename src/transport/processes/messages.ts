@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { VARIABLES } from '../../config/variables.ts';
 
 /**
  * Everything that crosses between a launcher (or a pool) and its rank processes outside
@@ -7,7 +8,7 @@ import { join } from 'node:path';
  */
 
 /** The environment variable that carries a ProcessRankInit (JSON); a rank removes it at once, so its own children do not see it. */
-export const INIT_ENV = 'RANKS_PROCESS_RANK';
+export const INIT_ENV = VARIABLES.processRank.name;
 
 /** What each rank process is told at start. */
 export interface ProcessRankInit {
