@@ -4,7 +4,7 @@ export { CartComm } from './comm/cart.ts';
 export {
   Communicator, type SendOptions, type RecvOptions, type ProbeOptions, type SendrecvOptions, type SendrecvReplaceOptions, type CountsOptions, type CartOptions, type ReduceOptions,
 } from './comm/communicator.ts';
-export { Op, SUM, PROD, MIN, MAX, LAND, LOR, LXOR, BAND, BOR, BXOR, MINLOC, MAXLOC, type TypedArray } from './comm/collectives/ops.ts';
+export { Op, SUM, PROD, MIN, MAX, LAND, LOR, LXOR, BAND, BOR, BXOR, MINLOC, MAXLOC, REPLACE, NO_OP, type TypedArray } from './comm/collectives/ops.ts';
 export { Group } from './comm/group.ts';
 export { dimsCreate } from './comm/topology.ts';
 export { Request } from './comm/request.ts';
@@ -40,3 +40,6 @@ export type { FarmInput, FarmOptions, FarmProgress } from './farm/options.ts';
 export type { FarmResult, JobResult, NotStarted } from './farm/result.ts';
 export type { HaltOptions } from './farm/halt.ts';
 export { shellQuote } from './farm/template.ts';
+export { Win, type RmaOptions, type GetAccumulateOptions, type LockOptions, type FenceOptions } from './win/win.ts';
+export { WinKindMismatchError } from './win/errors.ts';
+export type { WinKind } from './win/kinds.ts';
