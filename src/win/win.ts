@@ -34,6 +34,11 @@ export interface FenceOptions {
   end?: boolean;
 }
 
+/** The array type of a kind, over any buffer (a window made on a SharedArrayBuffer takes data on an ArrayBuffer). */
+export type Loose<A extends TypedArray> = A extends Float64Array ? Float64Array : A extends Float32Array ? Float32Array : A extends Int32Array ? Int32Array
+  : A extends Uint32Array ? Uint32Array : A extends Int16Array ? Int16Array : A extends Uint16Array ? Uint16Array : A extends Int8Array ? Int8Array
+  : A extends Uint8ClampedArray ? Uint8ClampedArray : A extends Uint8Array ? Uint8Array : A extends BigInt64Array ? BigInt64Array : A extends BigUint64Array ? BigUint64Array : TypedArray;
+
 type Element<A> = A extends BigInt64Array | BigUint64Array ? bigint : number;
 
 /**
@@ -76,8 +81,8 @@ export class Win<A extends TypedArray = TypedArray> {
    * @example
    * const win = await Win.allocate(world(), Float64Array, 1024);
    */
-  static allocate<K extends WinKind>(comm: Communicator, kind: K, length: number): Promise<Win<InstanceType<K>>> {
-    return makeWindow(comm, 'allocate', () => ({ kind: checkKind(kind, 'Win.allocate'), length: checkLength(length, 'Win.allocate'), memory: undefined })) as Promise<Win<InstanceType<K>>>;
+  static allocate<K extends WinKind>(comm: Communicator, kind: K, length: number): Promise<Win<Loose<InstanceType<K>>>> {
+    return makeWindow(comm, 'allocate', () => ({ kind: checkKind(kind, 'Win.allocate'), length: checkLength(length, 'Win.allocate'), memory: undefined })) as Promise<Win<Loose<InstanceType<K>>>>;
   }
 
   /**
@@ -88,11 +93,11 @@ export class Win<A extends TypedArray = TypedArray> {
    * const mem = new Int32Array(new SharedArrayBuffer(64));
    * const win = await Win.create(comm, mem);
    */
-  static create<T extends TypedArray>(comm: Communicator, memory: T): Promise<Win<T>> {
+  static create<T extends TypedArray>(comm: Communicator, memory: T): Promise<Win<Loose<T>>> {
     return makeWindow(comm, 'create', () => {
       const m = checkArray(memory, 'memory', 'Win.create');
       return { kind: checkKind(m.constructor, 'Win.create'), length: m.length, memory: m };
-    }) as Promise<Win<T>>;
+    }) as Promise<Win<Loose<T>>>;
   }
 
   /**
@@ -103,8 +108,8 @@ export class Win<A extends TypedArray = TypedArray> {
    * const win = await Win.allocateShared(comm, Int32Array, 16);
    * const left = win.sharedQuery((comm.rank + comm.size - 1) % comm.size);
    */
-  static allocateShared<K extends WinKind>(comm: Communicator, kind: K, length: number): Promise<Win<InstanceType<K>>> {
-    return makeWindow(comm, 'shared', () => ({ kind: checkKind(kind, 'Win.allocateShared'), length: checkLength(length, 'Win.allocateShared'), memory: undefined })) as Promise<Win<InstanceType<K>>>;
+  static allocateShared<K extends WinKind>(comm: Communicator, kind: K, length: number): Promise<Win<Loose<InstanceType<K>>>> {
+    return makeWindow(comm, 'shared', () => ({ kind: checkKind(kind, 'Win.allocateShared'), length: checkLength(length, 'Win.allocateShared'), memory: undefined })) as Promise<Win<Loose<InstanceType<K>>>>;
   }
 
   /** This rank's part of the window. */
