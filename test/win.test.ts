@@ -12,5 +12,9 @@ for (const transport of ['threads', 'processes'] as const) {
         assert.deepEqual(exitCodes, Array(size).fill(0));
       });
     }
+    test('twins of mpi4py test_rma.py, test_rma_nb.py and test_win.py, on 2 ranks', async () => {
+      const { exitCodes } = await runFixture('win-mpi4py.ts', 2, [transport], transport);
+      assert.deepEqual(exitCodes, [0, 0]);
+    });
   });
 }

@@ -30,7 +30,8 @@ export interface Backend {
   getAccumulate(data: TypedArray, result: TypedArray, target: number, offset: number, op: Op): Promise<void>;
   /** One element: result[0] = target[offset]; target[offset] = value[0] if it was compare[0]. */
   compareAndSwap(value: TypedArray, compare: TypedArray, result: TypedArray, target: number, offset: number): Promise<void>;
-  fence(): Promise<void>;
+  /** `end`: no epoch follows (MPI_MODE_NOSUCCEED). */
+  fence(end: boolean): Promise<void>;
   lock(target: number, exclusive: boolean): Promise<void>;
   unlock(target: number): Promise<void>;
   lockAll(): Promise<void>;
@@ -43,6 +44,9 @@ export interface Backend {
   complete(): Promise<void>;
   wait(): Promise<void>;
   free(): Promise<void>;
+  /** A put/get as an MPI request (MPI_Rput/MPI_Rget); without them, Win uses put/get and flushLocal. */
+  rput?(data: TypedArray, target: number, offset: number): Promise<void>;
+  rget?(into: TypedArray, target: number, offset: number): Promise<void>;
   /** A live view of rank `r`'s part (allocateShared only). */
   sharedQuery?(r: number): TypedArray;
 }

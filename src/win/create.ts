@@ -44,6 +44,7 @@ export async function makeWindow(comm: Communicator, flavor: Flavor, local: () =
   } catch (err) {
     error = err;
   }
+  if (transport === 'mpi' && (await import('./mpi.ts')).mixedJob(comm)) return mixedWindow(comm, flavor, mine, error);
   const wc = await comm.dup();
   const entry: Shared = mine ? [mine.kind, mine.length, mine.memory?.byteOffset ?? 0] : { code: isRanksError(error) ? error.code : 'ERR_INVALID_ARG', message: String((error as Error)?.message ?? error) };
   const all = await wc.allgather(entry);
@@ -56,5 +57,21 @@ export async function makeWindow(comm: Communicator, flavor: Flavor, local: () =
   const rows = all as [number, number, number][];
   const layout = { kinds: rows.map((r) => r[0]), lengths: rows.map((r) => r[1]), offsets: rows.map((r) => r[2]) };
   const backend = await backendFor({ comm: wc, layout, flavor, memory: mine!.memory });
-  return new Win(backend, layout, wc);
+  return new Win(backend, layout, wc, flavor);
+}
+
+// A job mixed with other programs (mpi4py or C ranks): they take part in MPI_Win_* on the
+// communicator itself and know nothing of ranks' agreement, so the window is made on it
+// directly, and what other ranks expose is theirs to know: ranks checks this rank's own
+// part, and MPI the rest.
+async function mixedWindow(comm: Communicator, flavor: Flavor, mine: Local | undefined, error: unknown): Promise<Win> {
+  if (!mine) throw error;
+  const size = comm.size;
+  const layout = {
+    kinds: Array<number>(size).fill(mine.kind),
+    lengths: Array.from({ length: size }, (_, r) => (r === comm.rank ? mine.length : Infinity)),
+    offsets: Array<number>(size).fill(0),
+  };
+  const backend = await backendFor({ comm, layout, flavor, memory: mine.memory });
+  return new Win(backend, layout, comm, flavor);
 }

@@ -5,7 +5,7 @@ import { Request } from '../comm/request.ts';
 import { PROC_NULL } from '../constants.ts';
 import { ArgumentRangeError, InvalidArgumentError, InvalidStateError } from '../errors.ts';
 import { Op as TransportOp } from '../transport/op.ts';
-import type { Backend, WinLayout } from './backend.ts';
+import type { Backend, Flavor, WinLayout } from './backend.ts';
 import { checkAccOp, checkArray, checkSpan, checkTarget } from './checks.ts';
 import { makeWindow } from './create.ts';
 import { KINDS, kindName, type WinKind } from './kinds.ts';
@@ -72,6 +72,7 @@ export class Win<A extends TypedArray = TypedArray> {
     /** @internal */ readonly layout: WinLayout,
     /** The window's communicator (a private duplicate of the one it was made from). */
     readonly comm: Communicator,
+    /** @internal */ readonly flavor: Flavor = 'allocate',
   ) {}
 
   /**
@@ -126,7 +127,7 @@ export class Win<A extends TypedArray = TypedArray> {
   sharedQuery(rank: number): A {
     this.#alive('sharedQuery');
     const r = checkTarget(rank, this.comm.size, 'sharedQuery');
-    if (!this.backend.sharedQuery) throw new InvalidStateError('sharedQuery: the window was not made by Win.allocateShared');
+    if (this.flavor !== 'shared' || !this.backend.sharedQuery) throw new InvalidStateError('sharedQuery: the window was not made by Win.allocateShared');
     return this.backend.sharedQuery(r) as A;
   }
 
@@ -234,7 +235,14 @@ export class Win<A extends TypedArray = TypedArray> {
    * const req = win.rput(data, 1); await req;
    */
   rput(data: A, target: number, options?: RmaOptions): Request<void> {
-    return request(this.#passive(target, 'rput').then(() => this.put(data, target, options)));
+    return request(this.#passive(target, 'rput').then(async () => {
+      const t = this.#target(target, 'rput');
+      if (t === PROC_NULL) return;
+      const d = checkArray(data, 'data', 'rput');
+      const off = checkSpan(this.layout, t, d, options?.offset ?? 0, 'rput');
+      if (this.backend.rput) await this.backend.rput(d, t, off);
+      else await this.backend.put(d, t, off);
+    }));
   }
 
   /**
@@ -244,7 +252,15 @@ export class Win<A extends TypedArray = TypedArray> {
    * const got = await win.rget(new Float64Array(4), 1);
    */
   rget<T extends A>(into: T, target: number, options?: RmaOptions): Request<T> {
-    return request(this.#passive(target, 'rget').then(() => this.get(into, target, options)));
+    return request(this.#passive(target, 'rget').then(async () => {
+      const t = this.#target(target, 'rget');
+      if (t === PROC_NULL) return into;
+      const d = checkArray(into, 'into', 'rget');
+      const off = checkSpan(this.layout, t, d, options?.offset ?? 0, 'rget');
+      if (this.backend.rget) await this.backend.rget(d, t, off);
+      else await this.backend.get(d, t, off);
+      return into;
+    }));
   }
 
   /**
@@ -257,7 +273,7 @@ export class Win<A extends TypedArray = TypedArray> {
   async fence(options?: FenceOptions): Promise<void> {
     this.#alive('fence');
     if (this.#locks.size > 0 || this.#all || this.#started || this.#posted) throw new InvalidStateError('fence: a lock, lockAll, start or post epoch is open on this window; end it first');
-    await this.backend.fence();
+    await this.backend.fence(options?.end === true);
     this.#fenced = options?.end !== true;
   }
 
@@ -349,7 +365,7 @@ export class Win<A extends TypedArray = TypedArray> {
     this.#alive('post');
     const ranks = this.#ranks(group, 'post');
     if (this.#posted) throw new InvalidStateError('post: an exposure epoch is already open; call wait() first');
-    if (this.#fenced) throw new InvalidStateError('post: a fence epoch is open; end it with fence({ end: true })');
+    this.#fenced = false;
     this.#posted = true;
     await this.backend.post(ranks);
   }
@@ -364,7 +380,7 @@ export class Win<A extends TypedArray = TypedArray> {
     this.#alive('start');
     const ranks = this.#ranks(group, 'start');
     if (this.#started) throw new InvalidStateError('start: an access epoch is already open; call complete() first');
-    if (this.#fenced) throw new InvalidStateError('start: a fence epoch is open; end it with fence({ end: true })');
+    this.#fenced = false;
     this.#started = new Set(ranks);
     await this.backend.start(ranks);
   }
@@ -420,7 +436,8 @@ export class Win<A extends TypedArray = TypedArray> {
   #sync(target: number, where: string): number {
     this.#alive(where);
     const t = checkTarget(target, this.comm.size, where);
-    if (this.#fenced) throw new InvalidStateError(`${where}: a fence epoch is open; end it with fence({ end: true }) first`);
+    // As in MPI practice (mpi4py's tests), a lock may follow a fence: it ends the fence epoch.
+    this.#fenced = false;
     if (this.#started || this.#posted) throw new InvalidStateError(`${where}: a start or post epoch is open; end it first`);
     return t;
   }

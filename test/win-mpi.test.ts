@@ -1,0 +1,37 @@
+// The one-sided (Win) conformance fixture as MPI jobs under MPICH and Open MPI, on 2 and
+// 4 ranks. Open MPI 4.1's default one-sided component (osc/rdma) segfaults in an 8-byte
+// MPI_Compare_and_swap, mpi4py's too (see the README): Open MPI runs take osc sm,pt2pt.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { cannotJoin, mpiFlavors, mpiRun, type MpiFlavor } from './mpi-helpers.ts';
+
+export const OMPI_OSC = { OMPI_MCA_osc: 'sm,pt2pt' };
+
+for (const { flavor, skip } of mpiFlavors()) {
+  describe(`one-sided communication over MPI (${flavor.name})`, { timeout: 600_000 }, () => {
+    let why: string | undefined = skip;
+    test('ranks join the job', async (t) => {
+      if (!why) why = await cannotJoin(flavor as MpiFlavor);
+      if (why) {
+        console.log(`# skipped: ${why}`);
+        t.skip(why);
+      }
+    });
+    for (const n of [2, 4]) {
+      test(`every operation under fence, lock and PSCW, windows of every flavor, on ${n} ranks`, async (t) => {
+        if (why) return t.skip(why);
+        const f = flavor as MpiFlavor;
+        const out = await mpiRun(f, n, 'win.ts', ['mpi'], f.name === 'Open MPI' ? { env: OMPI_OSC } : {});
+        assert.equal(out.code, 0, `${f.name} -n ${n} exited ${out.code}\n${out.stderr.slice(-3000)}\n${out.stdout.slice(-1000)}`);
+        assert.equal(out.stdout.match(/^win ok$/gm)?.length, n, 'every rank finished the suite');
+      });
+    }
+    test('twins of mpi4py test_rma.py, test_rma_nb.py and test_win.py, on 2 ranks', async (t) => {
+      if (why) return t.skip(why);
+      const f = flavor as MpiFlavor;
+      const out = await mpiRun(f, 2, 'win-mpi4py.ts', ['mpi'], f.name === 'Open MPI' ? { env: OMPI_OSC } : {});
+      assert.equal(out.code, 0, `${f.name} exited ${out.code}\n${out.stderr.slice(-3000)}`);
+      assert.equal(out.stdout.match(/^win-mpi4py ok$/gm)?.length, 2);
+    });
+  });
+}
