@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { fixture, HANGS } from './helpers.ts';
 import { MPI_ENV, cannotJoin, mpiexec, mpiFlavors, type MpiFlavor } from './mpi-helpers.ts';
-import { OMPI_OSC } from './win-mpi.test.ts';
+import { OMPI_OSC } from './win-helpers.ts';
 
 const PYTHON = '/usr/bin/python3';
 

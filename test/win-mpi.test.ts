@@ -1,11 +1,9 @@
 // The one-sided (Win) conformance fixture as MPI jobs under MPICH and Open MPI, on 2 and
-// 4 ranks. Open MPI 4.1's default one-sided component (osc/rdma) segfaults in an 8-byte
-// MPI_Compare_and_swap, mpi4py's too (see the README): Open MPI runs take osc sm,pt2pt.
+// 4 ranks (Open MPI with osc sm,pt2pt: see win-helpers.ts).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { cannotJoin, mpiFlavors, mpiRun, type MpiFlavor } from './mpi-helpers.ts';
-
-export const OMPI_OSC = { OMPI_MCA_osc: 'sm,pt2pt' };
+import { OMPI_OSC } from './win-helpers.ts';
 
 for (const { flavor, skip } of mpiFlavors()) {
   describe(`one-sided communication over MPI (${flavor.name})`, { timeout: 600_000 }, () => {
