@@ -2,7 +2,8 @@
 // style between 2 ranks: rank 0 holds a shared lock on rank 1 (lockAll) and times
 // put + flush and get + flush of 8 bytes, and 16 puts or gets of 8 MiB then one flush.
 // Rank 1 waits in a barrier. Rank 0 prints one JSON line of medians over ROUNDS rounds.
-import { Win, world } from 'ranks';
+// Imported by path: bench/node_modules may link another checkout's ranks.
+import { Win, world } from '../../dist/index.js';
 
 const ROUNDS = 7;
 const SMALL = 8;
