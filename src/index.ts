@@ -40,6 +40,6 @@ export type { FarmInput, FarmOptions, FarmProgress } from './farm/options.ts';
 export type { FarmResult, JobResult, NotStarted } from './farm/result.ts';
 export type { HaltOptions } from './farm/halt.ts';
 export { shellQuote } from './farm/template.ts';
-export { Win, type RmaOptions, type GetAccumulateOptions, type LockOptions, type FenceOptions } from './win/win.ts';
+export { Win, type RmaOptions, type GetAccumulateOptions, type LockOptions, type FenceOptions, type Loose } from './win/win.ts';
 export { WinKindMismatchError } from './win/errors.ts';
 export type { WinKind } from './win/kinds.ts';

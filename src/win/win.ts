@@ -34,7 +34,13 @@ export interface FenceOptions {
   end?: boolean;
 }
 
-/** The array type of a kind, over any buffer (a window made on a SharedArrayBuffer takes data on an ArrayBuffer). */
+/**
+ * The array type of a kind over any buffer: a window made on a SharedArrayBuffer takes data
+ * on an ArrayBuffer.
+ *
+ * @example
+ * const win: Win<Loose<Int32Array<SharedArrayBuffer>>> = await Win.create(comm, new Int32Array(new SharedArrayBuffer(16)));
+ */
 export type Loose<A extends TypedArray> = A extends Float64Array ? Float64Array : A extends Float32Array ? Float32Array : A extends Int32Array ? Int32Array
   : A extends Uint32Array ? Uint32Array : A extends Int16Array ? Int16Array : A extends Uint16Array ? Uint16Array : A extends Int8Array ? Int8Array
   : A extends Uint8ClampedArray ? Uint8ClampedArray : A extends Uint8Array ? Uint8Array : A extends BigInt64Array ? BigInt64Array : A extends BigUint64Array ? BigUint64Array : TypedArray;
