@@ -4,7 +4,7 @@ export { CartComm } from './comm/cart.ts';
 export {
   Communicator, type SendOptions, type RecvOptions, type ProbeOptions, type SendrecvOptions, type SendrecvReplaceOptions, type CountsOptions, type CartOptions, type ReduceOptions,
 } from './comm/communicator.ts';
-export { Op, SUM, PROD, MIN, MAX, LAND, LOR, LXOR, BAND, BOR, BXOR, MINLOC, MAXLOC, type TypedArray } from './comm/collectives/ops.ts';
+export { Op, SUM, PROD, MIN, MAX, LAND, LOR, LXOR, BAND, BOR, BXOR, MINLOC, MAXLOC, REPLACE, NO_OP, type TypedArray } from './comm/collectives/ops.ts';
 export { Group } from './comm/group.ts';
 export { dimsCreate } from './comm/topology.ts';
 export { Request } from './comm/request.ts';
@@ -44,3 +44,6 @@ export {
   File, type FileOpenOptions, type Etype, type ViewOptions, type Whence, type Aggregation,
 } from './file/file.ts';
 export { MODE_RDONLY, MODE_WRONLY, MODE_RDWR, MODE_CREATE, MODE_EXCL, MODE_APPEND, MODE_DELETE_ON_CLOSE, MODE_UNIQUE_OPEN, MODE_SEQUENTIAL } from './file/modes.ts';
+export { Win, type RmaOptions, type GetAccumulateOptions, type LockOptions, type FenceOptions, type Loose } from './win/win.ts';
+export { WinKindMismatchError } from './win/errors.ts';
+export type { WinKind } from './win/kinds.ts';

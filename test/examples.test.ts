@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { spawnSync } from 'node:child_process';
 import { cli, tsx, HANGS } from './helpers.ts';
+import { cannotJoin, mpiexec, mpiFlavors, type MpiFlavor } from './mpi-helpers.ts';
 
 const example = (name: string): string => new URL(`../examples/${name}`, import.meta.url).pathname;
 
@@ -12,6 +13,31 @@ describe('examples', { timeout: HANGS }, () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /pi ≈ 3\.14159265\d+ .* from 4 ranks/);
     for (const k of [1, 2, 3]) assert.match(r.stdout, new RegExp(`got the part of rank ${k}`));
+  });
+
+  test('win-counter.ts and win-halo.ts (one-sided) on 4 ranks, threads and processes', async () => {
+    for (const transport of ['threads', 'processes']) {
+      const c = await cli(['run', '-n', '4', '--transport', transport, example('win-counter.ts'), '50']);
+      assert.equal(c.code, 0, c.stderr);
+      assert.match(c.stdout, /counter = 200 after 4 ranks took 50 tickets each; every ticket unique: true/);
+      const h = await cli(['run', '-n', '4', '--transport', transport, example('win-halo.ts'), '20', '50']);
+      assert.equal(h.code, 0, h.stderr);
+      assert.match(h.stdout, /heat after 50 steps on 4 ranks: total 1000\.000000, max difference from serial 0\.0e\+0/);
+    }
+  });
+
+  test('win-counter.ts and win-halo.ts under mpiexec (`mpiexec -n 3 ranks run ...`)', async (t) => {
+    const found = mpiFlavors().find((f) => f.flavor.name === 'MPICH' && !f.skip);
+    const why = found ? await cannotJoin(found.flavor as MpiFlavor) : 'mpiexec.mpich not found';
+    if (why) return t.skip(why);
+    const f = found!.flavor as MpiFlavor;
+    const bin = new URL('../bin/ranks.js', import.meta.url).pathname;
+    const c = await mpiexec(f, [...f.ranks(3), process.execPath, bin, 'run', example('win-counter.ts'), '50']);
+    assert.equal(c.code, 0, c.stderr);
+    assert.match(c.stdout, /counter = 150 after 3 ranks took 50 tickets each; every ticket unique: true/);
+    const h = await mpiexec(f, [...f.ranks(3), process.execPath, bin, 'run', example('win-halo.ts'), '20', '50']);
+    assert.equal(h.code, 0, h.stderr);
+    assert.match(h.stdout, /heat after 50 steps on 3 ranks: total \d+\.\d{6}, max difference from serial 0\.0e\+0/);
   });
 
   test('p2p-typed-arrays.ts (seed 003, buffers with tags)', async () => {

@@ -88,6 +88,13 @@ function loc(better: (x: number, y: number) => boolean): Kernel {
   };
 }
 const minloc = loc((y, x) => y < x);
+// One-sided accumulates only (MPI_REPLACE, MPI_NO_OP): the target's value becomes the origin's, or stays.
+const replace: Kernel = (o, _a, b, from, to) => {
+  for (let i = from; i < to; i++) o[i] = b[i]!;
+};
+const noOp: Kernel = (o, a, _b, from, to) => {
+  if (o !== a) for (let i = from; i < to; i++) o[i] = a[i]!;
+};
 const maxloc = loc((y, x) => y > x);
 
 function describe(value: unknown): string {
@@ -276,7 +283,12 @@ export const MINLOC = Op.builtin(11, { name: 'MINLOC', kind: 'loc', kernel: minl
 /** The largest value with its index: reduces [value, index] pairs; ties go to the lower index. @example await comm.allreduce([x, comm.rank], MAXLOC) */
 export const MAXLOC = Op.builtin(12, { name: 'MAXLOC', kind: 'loc', kernel: maxloc, scalar: locScalar((y, x) => y > x) });
 
-const BUILTINS = [SUM, PROD, MIN, MAX, LAND, LOR, LXOR, BAND, BOR, BXOR, MINLOC, MAXLOC];
+/** One-sided accumulate: the target's elements become the origin's (MPI_REPLACE). @example await win.accumulate(x, 1, REPLACE) */
+export const REPLACE = Op.builtin(13, { name: 'REPLACE', kind: 'arith', kernel: replace, scalar: (_a: N, b: N) => b });
+/** One-sided accumulate: the target's elements stay as they are; with getAccumulate, an atomic read (MPI_NO_OP). @example const v = await win.getAccumulate(buf, 1, NO_OP) */
+export const NO_OP = Op.builtin(14, { name: 'NO_OP', kind: 'arith', kernel: noOp, scalar: (a: N) => a });
+
+const BUILTINS = [SUM, PROD, MIN, MAX, LAND, LOR, LXOR, BAND, BOR, BXOR, MINLOC, MAXLOC, REPLACE, NO_OP];
 
 /** @internal The name of an op code, for mismatch reports. */
 export function opName(code: number): string {

@@ -20,6 +20,13 @@ export function forwardSetup(m: ToLauncher, ports: readonly (MessagePort | undef
     wake(ctl, m.to);
     return true;
   }
+  // A window's memory, handed to one rank (src/win/threads.ts).
+  if (m.type === 'share') {
+    ports[m.to]?.postMessage(m satisfies ToRank);
+    Atomics.add(ctl, slot(m.to, LINKS), 1);
+    wake(ctl, m.to);
+    return true;
+  }
   if (m.type === 'segment') {
     for (let r = 0; r < ports.length; r++) {
       if (r === m.from) continue;

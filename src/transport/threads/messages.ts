@@ -21,10 +21,12 @@ export interface RankInit {
 export type ToLauncher =
   | { type: 'link'; from: number; to: number; ring: SharedArrayBuffer }
   | { type: 'segment'; from: number; gen: number; segment: SharedArrayBuffer }
+  | { type: 'share'; from: number; to: number; key: string; buffers: SharedArrayBuffer[] }
   | { type: 'abort'; rank: number; code: number; reason: string }
   | { type: 'leftover'; rank: number; messages: number };
 
 /** Launcher → rank. */
 export type ToRank =
   | { type: 'link'; from: number; ring: SharedArrayBuffer }
-  | { type: 'segment'; from: number; gen: number; segment: SharedArrayBuffer };
+  | { type: 'segment'; from: number; gen: number; segment: SharedArrayBuffer }
+  | { type: 'share'; from: number; to: number; key: string; buffers: SharedArrayBuffer[] };

@@ -9,6 +9,7 @@ import { InLink, OutLink, type PendingSend } from './links.ts';
 import type { ToLauncher, ToRank } from './messages.ts';
 import { FIRST, LAST, createRing } from './ring.ts';
 import { SegmentTable } from './segments.ts';
+import { SharedBuffers } from './shared-buffers.ts';
 import { Progress } from './progress.ts';
 
 export interface ThreadsTransportOptions {
@@ -47,6 +48,7 @@ export class ThreadsTransport implements Transport {
   private readonly sends: SendQueue;
   private linksSeen = 0;
   private exitsSeen = 0;
+  private readonly buffers = new SharedBuffers();
   private readonly table = new SegmentTable((gen, segment) => {
     if (this.port) this.post({ type: 'segment', from: this.rank, gen, segment });
   });
@@ -63,8 +65,8 @@ export class ThreadsTransport implements Transport {
         const moved = this.poll();
         return this.sends.pending ? this.sends.flush() || moved : moved;
       },
-      settled: () => this.matcher.settled + this.sends.settled + this.table.settled,
-      busy: () => this.matcher.pending + this.sends.pending + this.table.pending > 0,
+      settled: () => this.matcher.settled + this.sends.settled + this.table.settled + this.buffers.settled,
+      busy: () => this.matcher.pending + this.sends.pending + this.table.pending + this.buffers.pending > 0,
       waitInfo: () => this.waitInfo(),
     }, (options.spinMicros ?? 100) / 1000, (options.napMicros ?? 1000) / 1000);
   }
@@ -127,6 +129,20 @@ export class ThreadsTransport implements Transport {
       return op;
     },
   };
+
+  /** Hands `buffers` to rank `to` under `key` (a window's memory); it takes them with `sharedBuffers`. */
+  shareBuffers(to: number, key: string, buffers: SharedArrayBuffer[]): void {
+    if (to === this.rank) this.buffers.offer(to, key, buffers);
+    else if (this.port) this.post({ type: 'share', from: this.rank, to, key, buffers });
+  }
+
+  /** The buffers rank `from` handed to this rank under `key`, once they arrive. */
+  sharedBuffers(from: number, key: string): Op<SharedArrayBuffer[]> {
+    this.poll();
+    const op = this.buffers.take(from, key);
+    if (!op.done) this.progress.schedule();
+    return op;
+  }
 
   abort(code: number, reason: string): void {
     if (!this.port) process.exit(code);
@@ -222,6 +238,7 @@ export class ThreadsTransport implements Transport {
       }
       this.matcher.peerExited(r);
       this.table.fail(r, new PeerExitedError(r, `A collective's wait for rank ${r}'s shared segment`));
+      this.buffers.fail(r, new PeerExitedError(r, `A window's wait for rank ${r}'s memory`));
       const out = this.out[r];
       if (out?.queue.length) this.sends.fail(out, (q) => new PeerExitedError(r, `send(dest=${r}, tag=${q.tag})`));
     }
@@ -243,6 +260,7 @@ export class ThreadsTransport implements Transport {
     for (let msg = receiveMessageOnPort(this.port!); msg; msg = receiveMessageOnPort(this.port!)) {
       const m = msg.message as ToRank;
       if (m.type === 'link') this.inLinks.push(new InLink(m.from, m.ring, this.matcher));
+      else if (m.type === 'share') this.buffers.offer(m.from, m.key, m.buffers);
       else this.table.offer(m.from, m.gen, m.segment);
     }
   }
