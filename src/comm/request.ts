@@ -41,6 +41,17 @@ export class Request<T = unknown> implements PromiseLike<T> {
     return ((this.op ?? NONE) as Op<T>).promise.then(onFulfilled, onRejected);
   }
 
+  /**
+   * Resolves like awaiting the request (MPI_Wait), with the operation's own promise: the
+   * cheapest way to wait in a hot loop.
+   *
+   * @example
+   * await req.start().wait();
+   */
+  wait(): Promise<T> {
+    return ((this.op ?? NONE) as Op<T>).promise;
+  }
+
   /** The result if the operation has finished, else `undefined`; throws its error if it failed. */
   test(): T | undefined {
     const op = this.op;
