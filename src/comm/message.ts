@@ -3,9 +3,12 @@ import { ANY_TAG, PROC_NULL } from '../constants.ts';
 import { InvalidStateError, KindMismatchError, TruncationError } from '../errors.ts';
 import { Op } from '../transport/op.ts';
 import type { Matched, Received } from '../transport/transport.ts';
+import { guard } from './guard.ts';
+import type { ProbeOptions } from './options.ts';
+import type { PointToPoint } from './point-to-point.ts';
 import { Request } from './request.ts';
 import { Status } from './status.ts';
-import { checkInto } from './validate.ts';
+import { checkInto, checkRecvTag, checkSource, checkTimeout } from './validate.ts';
 
 /** Options of `Message.recv` / `Message.irecv`. */
 export interface MessageRecvOptions<B extends ArrayBufferView = ArrayBufferView> {
@@ -76,4 +79,26 @@ export class Message {
     op.finish = finish;
     return op;
   }
+}
+
+/** @internal comm.mprobe: resolves with the first matching message, taken out of matching. */
+export function mprobe(comm: PointToPoint, options: ProbeOptions | undefined): Promise<Message> {
+  const source = checkSource(options?.source, comm.size);
+  const tag = checkRecvTag(options?.tag);
+  const timeout = checkTimeout(options?.timeout);
+  const local = (w: number): number => comm.local(w);
+  if (source === PROC_NULL) return Promise.resolve(new Message(undefined, local));
+  const op = comm.transport.mprobe(comm.context, comm.world(source), tag);
+  guard(op as Op<unknown>, 'mprobe', options?.signal, timeout);
+  return op.promise.then((m) => new Message(m, local));
+}
+
+/** @internal comm.improbe: the first matching message that has arrived, taken out of matching, or undefined. */
+export function improbe(comm: PointToPoint, options: Omit<ProbeOptions, 'signal' | 'timeout'> | undefined): Message | undefined {
+  const source = checkSource(options?.source, comm.size);
+  const tag = checkRecvTag(options?.tag);
+  const local = (w: number): number => comm.local(w);
+  if (source === PROC_NULL) return new Message(undefined, local);
+  const m = comm.transport.improbe(comm.context, comm.world(source), tag);
+  return m && new Message(m, local);
 }

@@ -8,7 +8,7 @@ import type { Envelope, Received, Transport } from '../transport/transport.ts';
 import { Group } from './group.ts';
 import { guard } from './guard.ts';
 import { contextsAfter, type Contexts, type ProbeOptions, type RecvOptions, type SendOptions, type SendrecvOptions, type SendrecvReplaceOptions } from './options.ts';
-import { Message } from './message.ts';
+import { improbe, mprobe, type Message } from './message.ts';
 import { recvInit, sendInit, type Prequest } from './prequest.ts';
 import { Request } from './request.ts';
 import { Status } from './status.ts';
@@ -244,14 +244,7 @@ export class PointToPoint {
    * const data = await msg.recv({ into: new Int32Array(msg.status.count(Int32Array)) });
    */
   mprobe(options?: ProbeOptions): Promise<Message> {
-    const source = checkSource(options?.source, this.size);
-    const tag = checkRecvTag(options?.tag);
-    const timeout = checkTimeout(options?.timeout);
-    const local = (w: number): number => this.local(w);
-    if (source === PROC_NULL) return Promise.resolve(new Message(undefined, local));
-    const op = this.transport.mprobe(this.context, this.world(source), tag);
-    guard(op as Op<unknown>, 'mprobe', options?.signal, timeout);
-    return op.promise.then((m) => new Message(m, local));
+    return mprobe(this, options);
   }
 
   /**
@@ -262,12 +255,7 @@ export class PointToPoint {
    * const msg = comm.improbe({ source: 0 }); if (msg) use(await msg.recv());
    */
   improbe(options?: Omit<ProbeOptions, 'signal' | 'timeout'>): Message | undefined {
-    const source = checkSource(options?.source, this.size);
-    const tag = checkRecvTag(options?.tag);
-    const local = (w: number): number => this.local(w);
-    if (source === PROC_NULL) return new Message(undefined, local);
-    const m = this.transport.improbe(this.context, this.world(source), tag);
-    return m && new Message(m, local);
+    return improbe(this, options);
   }
 
   /**
