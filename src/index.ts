@@ -5,9 +5,12 @@ export {
   Communicator, type SendOptions, type RecvOptions, type ProbeOptions, type SendrecvOptions, type SendrecvReplaceOptions, type CountsOptions, type CartOptions, type ReduceOptions,
 } from './comm/communicator.ts';
 export { Op, SUM, PROD, MIN, MAX, LAND, LOR, LXOR, BAND, BOR, BXOR, MINLOC, MAXLOC, REPLACE, NO_OP, type TypedArray } from './comm/collectives/ops.ts';
+export { reduceLocal } from './comm/collectives/ops.ts';
 export { Group } from './comm/group.ts';
 export { dimsCreate } from './comm/topology.ts';
-export { Request } from './comm/request.ts';
+export { Request, type SomeDone } from './comm/request.ts';
+export { Prequest } from './comm/prequest.ts';
+export { Message, type MessageRecvOptions } from './comm/message.ts';
 export { Status } from './comm/status.ts';
 export { ANY_SOURCE, ANY_TAG, PROC_NULL, TAG_UB, UNDEFINED } from './constants.ts';
 export { wtime } from './time.ts';

@@ -59,6 +59,13 @@ describe('examples', { timeout: HANGS }, () => {
     assert.match(r.stdout, /visited ranks 0 -> 1 -> 2 -> 3 -> 0/);
   });
 
+  test('persistent-ring.ts (halo exchange with persistent requests) on 4 ranks', async () => {
+    const r = await cli(['run', '-n', '4', example('persistent-ring.ts'), '100', '50']);
+    assert.equal(r.code, 0, r.stderr);
+    // Heat leaves rank 0's first cell through its left halo at once: only a working exchange keeps the total.
+    assert.match(r.stdout, /after 50 steps on 4 ranks the heat is conserved: total 1\.000000000000/);
+  });
+
   test('psum.ts (seed 003, Allreduce) on 4 ranks', async () => {
     const r = await cli(['run', '-n', '4', example('psum.ts'), '1000']);
     assert.equal(r.code, 0, r.stderr);

@@ -10,7 +10,7 @@ import { FAMILIES, familyFixture } from './fixtures/collectives/families.ts';
 
 const bin = new URL('../bin/ranks.js', import.meta.url).pathname;
 
-const P2P = ['typed-kinds.ts', 'objects-ring.ts', 'fan-in.ts', 'order.ts', 'errors.ts', 'probe-requests.ts', 'timeouts.ts', 'large.ts', 'refused.ts', 'sendrecv-replace.ts'];
+const P2P = ['typed-kinds.ts', 'objects-ring.ts', 'fan-in.ts', 'order.ts', 'errors.ts', 'probe-requests.ts', 'timeouts.ts', 'large.ts', 'refused.ts', 'sendrecv-replace.ts', 'ssend.ts', 'persistent.ts', 'mprobe.ts', 'request-some.ts'];
 const ALL = [...P2P, ...FAMILIES.map(([name]) => familyFixture(name))];
 
 async function suite(f: MpiFlavor, n: number, files: string[], network = false): Promise<void> {

@@ -14,6 +14,10 @@ const cases: [string, string][] = [
   ['messages larger than a ring, both ways at once', 'large.ts'],
   ['a refused message goes to the next posted receive that fits, and stays first for a wildcard', 'refused.ts'],
   ['sendrecv refuses an aliased into; sendrecvReplace swaps through one buffer; translateRanks keeps PROC_NULL', 'sendrecv-replace.ts'],
+  ['ssend and issend finish only once a receive matched them (not before it is posted); ssendInit', 'ssend.ts'],
+  ['persistent requests: sendInit, recvInit, start, startAll, free; starting an active one is ERR_INVALID_STATE', 'persistent.ts'],
+  ['mprobe and improbe: a matched message cannot be stolen by another receive; Message.recv once', 'mprobe.ts'],
+  ['testAny, waitSome, testSome and the REQUEST_NULL rule; reduceLocal and op.apply', 'request-some.ts'],
 ];
 
 // The same suite on both transports of one machine: threads (shared memory) and processes (sockets).
@@ -33,6 +37,8 @@ for (const transport of ['threads', 'processes'] as const) {
     test('fan-in and ordering', async () => {
       await runFixture('fan-in.ts', 3, [], transport);
       await runFixture('probe-requests.ts', 3, [], transport);
+      await runFixture('mprobe.ts', 3, [], transport);
+      await runFixture('ssend.ts', 3, [], transport);
     });
   });
 }

@@ -1,6 +1,8 @@
 // The ranks side of the p2p family: a ping-pong between rank 0 and rank 1 over the threads
 // transport, the processes transport with `ranks run --transport processes`, or the MPI
 // transport (`mpiexec -n 2 node --import tsx p2p-ranks.ts <plan args>`); rank 0 prints JSON.
+// With RANKS_BENCH_PERSISTENT=1 the data messages go through persistent requests
+// (sendInit/recvInit made once per batch, started every round trip).
 import { world } from 'ranks';
 import { measureAll, now } from './measure.ts';
 import { parsePlanArgs } from './plan.ts';
@@ -8,6 +10,7 @@ import type { PingPongOutput } from './types.ts';
 
 const DATA = 0;
 const CTRL = 1;
+const persistent = process.env.RANKS_BENCH_PERSISTENT === '1';
 
 const comm = world();
 if (comm.size !== 2) throw new Error(`p2p-ranks needs exactly 2 ranks, got ${comm.size}`);
@@ -22,6 +25,19 @@ if (comm.rank === 0) {
     header[1] = n;
     await comm.send(header, 1, { tag: CTRL });
     const buf = buffer.subarray(0, bytes);
+    if (persistent) {
+      const send = comm.sendInit(buf, 1, { tag: DATA });
+      const recv = comm.recvInit({ source: 1, tag: DATA, into: buf });
+      const t0 = now();
+      for (let i = 0; i < n; i++) {
+        if (!send.start().done) await send.wait();
+        await recv.start().wait();
+      }
+      const dt = now() - t0;
+      send.free();
+      recv.free();
+      return dt;
+    }
     const t0 = now();
     for (let i = 0; i < n; i++) {
       await comm.send(buf, 1, { tag: DATA });
@@ -32,7 +48,7 @@ if (comm.rank === 0) {
   header[1] = -1;
   await comm.send(header, 1, { tag: CTRL });
   const t = (comm as unknown as { transport: { name: string; library?: string } }).transport;
-  const out: PingPongOutput = { library: `ranks ${t.name} transport${t.library ? ` on ${t.library}` : ''}, Node.js ${process.version}`, sizes };
+  const out: PingPongOutput = { library: `ranks ${t.name} transport${t.library ? ` on ${t.library}` : ''}${persistent ? ', persistent requests' : ''}, Node.js ${process.version}`, sizes };
   console.log(JSON.stringify(out));
 } else {
   for (;;) {
@@ -41,6 +57,17 @@ if (comm.rank === 0) {
     const n = header[1] ?? -1;
     if (n < 0) break;
     const buf = buffer.subarray(0, bytes);
+    if (persistent) {
+      const send = comm.sendInit(buf, 0, { tag: DATA });
+      const recv = comm.recvInit({ source: 0, tag: DATA, into: buf });
+      for (let i = 0; i < n; i++) {
+        await recv.start().wait();
+        if (!send.start().done) await send.wait();
+      }
+      send.free();
+      recv.free();
+      continue;
+    }
     for (let i = 0; i < n; i++) {
       await comm.recv({ source: 0, tag: DATA, into: buf });
       await comm.send(buf, 0, { tag: DATA });

@@ -4,6 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runC, runMpi4py, runRanksMpi } from './mpi.ts';
+import { persistentFamily } from './p2p-persistent.ts';
 import { RANKS, RANKS_PROCESSES, chartPanels, sizeTables, summaryRows } from './p2p-report.ts';
 import { planArgs, planFor } from './plan.ts';
 import { runJson } from './proc.ts';
@@ -33,6 +34,7 @@ export async function p2pFamily(options: FamilyOptions & { subtitle: string }): 
   for (const r of await runC(mpi)) add(r);
   add(await runMpi4py(mpi));
   for (const r of await runRanksMpi(mpi)) add(r);
+  const persistent = await persistentFamily(plan, results, { benchDir: cwd, timeoutMs, log: options.log });
 
   const svg = chartSvg('ranks p2p ping-pong, 2 ranks', options.subtitle, chartPanels(results), plan.sizes);
   mkdirSync(join(cwd, 'results'), { recursive: true });
@@ -40,9 +42,9 @@ export async function p2pFamily(options: FamilyOptions & { subtitle: string }): 
   writeFileSync(join(cwd, 'p2p.svg'), svg);
   return {
     family: 'p2p',
-    rows: summaryRows(results),
-    sections: sizeTables(results, plan.sizes, plan.repeats),
-    impls: results,
+    rows: [...summaryRows(results), ...persistent.rows],
+    sections: [...sizeTables(results, plan.sizes, plan.repeats), persistent.section],
+    impls: [...results, ...persistent.impls],
     files: ['results/p2p.svg', 'p2p.svg'],
   };
 }

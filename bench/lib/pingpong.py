@@ -6,6 +6,7 @@ Rank 0 prints one JSON line: {"library": "...", "sizes": [{"bytes", "iters", "sa
 with one-way times in microseconds.
 """
 import json
+import os
 import sys
 
 import numpy as np
@@ -26,10 +27,26 @@ buffer = np.ones(max(sizes), dtype=np.uint8)
 header = np.zeros(2, dtype=np.float64)
 
 
+PERSISTENT = os.environ.get("RANKS_BENCH_PERSISTENT") == "1"
+
+
 def batch(nbytes, n):
     header[0], header[1] = nbytes, n
     comm.Send(header, dest=1, tag=CTRL)
     buf = buffer[:nbytes]
+    if PERSISTENT:
+        sreq = comm.Send_init(buf, dest=1, tag=DATA)
+        rreq = comm.Recv_init(buf, source=1, tag=DATA)
+        t0 = MPI.Wtime()
+        for _ in range(n):
+            sreq.Start()
+            sreq.Wait()
+            rreq.Start()
+            rreq.Wait()
+        dt = MPI.Wtime() - t0
+        sreq.Free()
+        rreq.Free()
+        return dt
     send, recv = comm.Send, comm.Recv
     t0 = MPI.Wtime()
     for _ in range(n):
@@ -70,7 +87,8 @@ if comm.rank == 0:
     header[0], header[1] = 0, -1
     comm.Send(header, dest=1, tag=CTRL)
     library = MPI.Get_library_version().splitlines()[0].strip()
-    print(json.dumps({"library": f"mpi4py {__import__('mpi4py').__version__}, numpy {np.__version__}, {library}", "sizes": results}), flush=True)
+    mode = ", Send_init/Recv_init" if PERSISTENT else ""
+    print(json.dumps({"library": f"mpi4py {__import__('mpi4py').__version__}, numpy {np.__version__}, {library}{mode}", "sizes": results}), flush=True)
 else:
     while True:
         comm.Recv(header, source=0, tag=CTRL)
@@ -78,6 +96,17 @@ else:
         if n < 0:
             break
         buf = buffer[:nbytes]
+        if PERSISTENT:
+            sreq = comm.Send_init(buf, dest=0, tag=DATA)
+            rreq = comm.Recv_init(buf, source=0, tag=DATA)
+            for _ in range(n):
+                rreq.Start()
+                rreq.Wait()
+                sreq.Start()
+                sreq.Wait()
+            sreq.Free()
+            rreq.Free()
+            continue
         for _ in range(n):
             comm.Recv(buf, source=0, tag=DATA)
             comm.Send(buf, dest=0, tag=DATA)

@@ -1,12 +1,15 @@
 import { bytesOf, decode, encode } from '../codec/encode.ts';
 import { rawKind } from '../codec/kinds.ts';
 import { InvalidArgumentError } from '../errors.ts';
+import { checkNoAlias } from './alias.ts';
 import { ANY_TAG, PROC_NULL } from '../constants.ts';
 import { Op } from '../transport/op.ts';
 import type { Envelope, Received, Transport } from '../transport/transport.ts';
 import { Group } from './group.ts';
 import { guard } from './guard.ts';
 import { contextsAfter, type Contexts, type ProbeOptions, type RecvOptions, type SendOptions, type SendrecvOptions, type SendrecvReplaceOptions } from './options.ts';
+import { improbe, mprobe, type Message } from './message.ts';
+import { recvInit, sendInit, type Prequest } from './prequest.ts';
 import { Request } from './request.ts';
 import { Status } from './status.ts';
 import { checkDest, checkInto, checkRecvTag, checkSendTag, checkSource, checkTimeout } from './validate.ts';
@@ -69,6 +72,65 @@ export class PointToPoint {
    */
   isend(value: unknown, dest: number, options?: SendOptions): Request<void> {
     return new Request(this.startSend(value, dest, options?.tag) ?? Op.resolved<void>(undefined));
+  }
+
+  /**
+   * Synchronous send (MPI_Ssend): resolves only once a receive at `dest` (or a matched
+   * probe there) has matched the message, so the sender knows the receiver reached it.
+   *
+   * @example
+   * await comm.ssend(request, 0, { tag: 1 }); // rank 0 has started receiving it
+   */
+  ssend(value: unknown, dest: number, options?: SendOptions): Promise<void> {
+    const op = this.startSend(value, dest, options?.tag, true);
+    return op ? op.promise : DONE;
+  }
+
+  /**
+   * Non-blocking synchronous send (MPI_Issend): the Request finishes once a receive at
+   * `dest` has matched the message.
+   *
+   * @example
+   * const req = comm.issend(data, 1); await comm.barrier(); req.test(); // done only if rank 1 received it
+   */
+  issend(value: unknown, dest: number, options?: SendOptions): Request<void> {
+    return new Request(this.startSend(value, dest, options?.tag, true) ?? Op.resolved<void>(undefined));
+  }
+
+  /**
+   * A persistent send (MPI_Send_init) of `buf` to `dest`: checked and prepared once; each
+   * `start()` sends the buffer's current contents. See Prequest.
+   *
+   * @example
+   * const req = comm.sendInit(buf, 1, { tag: 5 });
+   * for (;;) { fill(buf); await req.start(); }
+   */
+  sendInit(buf: ArrayBufferView | ArrayBufferLike, dest: number, options?: SendOptions): Prequest<void> {
+    return sendInit(this, buf, dest, options, false);
+  }
+
+  /**
+   * A persistent synchronous send (MPI_Ssend_init): each start finishes once the message matched.
+   *
+   * @example
+   * const req = comm.ssendInit(buf, 1); await req.start();
+   */
+  ssendInit(buf: ArrayBufferView | ArrayBufferLike, dest: number, options?: SendOptions): Prequest<void> {
+    return sendInit(this, buf, dest, options, true);
+  }
+
+  /**
+   * A persistent receive (MPI_Recv_init): each `start()` posts the same receive again
+   * (into `into` when given; `status` refills). See Prequest.
+   *
+   * @example
+   * const req = comm.recvInit({ source: 0, tag: 5, into: new Float64Array(64) });
+   * const data = await req.start();
+   */
+  recvInit<B extends ArrayBufferView>(options: Omit<RecvOptions<B>, 'signal' | 'timeout'> & { into: B }): Prequest<B>;
+  recvInit<T = unknown>(options?: Omit<RecvOptions, 'signal' | 'timeout'>): Prequest<T>;
+  recvInit(options?: Omit<RecvOptions, 'signal' | 'timeout'>): Prequest<unknown> {
+    return recvInit(this, options);
   }
 
   /**
@@ -174,6 +236,29 @@ export class PointToPoint {
   }
 
   /**
+   * Matched probe (MPI_Mprobe): waits for a matching message and takes it out of
+   * matching, so that no other receive can take it; receive it with `message.recv()`.
+   *
+   * @example
+   * const msg = await comm.mprobe({ tag: 3 });
+   * const data = await msg.recv({ into: new Int32Array(msg.status.count(Int32Array)) });
+   */
+  mprobe(options?: ProbeOptions): Promise<Message> {
+    return mprobe(this, options);
+  }
+
+  /**
+   * Matched probe that never waits (MPI_Improbe): the matching message, taken out of
+   * matching, if one has arrived; else `undefined`.
+   *
+   * @example
+   * const msg = comm.improbe({ source: 0 }); if (msg) use(await msg.recv());
+   */
+  improbe(options?: Omit<ProbeOptions, 'signal' | 'timeout'>): Message | undefined {
+    return improbe(this, options);
+  }
+
+  /**
    * Ends every rank of the job with exit code `code` (MPI_Abort).
    *
    * @example
@@ -193,7 +278,7 @@ export class PointToPoint {
     return this.toLocal && w >= 0 ? this.toLocal.get(w)! : w;
   }
 
-  private startSend(value: unknown, dest: number, tag: number | undefined): Op<void> | undefined {
+  private startSend(value: unknown, dest: number, tag: number | undefined, sync = false): Op<void> | undefined {
     const d = checkDest(dest, this.size);
     const t = checkSendTag(tag);
     if (d === PROC_NULL) return undefined;
@@ -205,7 +290,7 @@ export class PointToPoint {
       op.reject(err);
       return op;
     }
-    return this.transport.send(this.context, this.world(d), t, enc.kind, enc.bytes);
+    return this.transport.send(this.context, this.world(d), t, enc.kind, enc.bytes, sync);
   }
 
   private startRecv(options: RecvOptions | undefined, status: Status | undefined, tagName = 'tag'): Op<unknown> {
@@ -227,24 +312,5 @@ export class PointToPoint {
     op.finish = finish;
     guard(op, 'recv', options?.signal, timeout);
     return op;
-  }
-}
-
-/** The bytes a value to send occupies: its buffer and byte range, if it has memory of its own. */
-function memoryOf(value: unknown): { buffer: ArrayBufferLike; start: number; end: number } | undefined {
-  if (ArrayBuffer.isView(value)) return { buffer: value.buffer, start: value.byteOffset, end: value.byteOffset + value.byteLength };
-  if (value instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && value instanceof SharedArrayBuffer)) return { buffer: value, start: 0, end: value.byteLength };
-  return undefined;
-}
-
-/** sendrecv cannot receive into the memory it sends from (use sendrecvReplace). */
-function checkNoAlias(value: unknown, into: unknown): void {
-  if (!ArrayBuffer.isView(into)) return;
-  const sent = memoryOf(value);
-  if (!sent || sent.buffer !== into.buffer) return;
-  const start = Math.max(sent.start, into.byteOffset);
-  const end = Math.min(sent.end, into.byteOffset + into.byteLength);
-  if (start < end) {
-    throw new InvalidArgumentError(`sendrecv: \`into\` shares bytes ${start}..${end} of its buffer with the value sent; receive into other memory, or use sendrecvReplace(buf, dest, options) to send and receive in one buffer`);
   }
 }

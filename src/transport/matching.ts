@@ -3,7 +3,7 @@ import { isValueKind, kindName } from '../codec/kinds.ts';
 import { KindMismatchError, PeerExitedError, TruncationError } from '../errors.ts';
 import { Op } from './op.ts';
 import { Queue, type QueueNode } from './queue.ts';
-import type { Envelope, Received } from './transport.ts';
+import type { Envelope, Matched, Received } from './transport.ts';
 
 /** A message that has started to arrive: its destination fills as fragments come in. */
 export interface Incoming {
@@ -16,6 +16,10 @@ export interface Incoming {
   got: number;
   complete: boolean;
   waiter: Posted | undefined;
+  /** Sent in synchronous mode (ssend): the sender waits for word that a receive matched it. */
+  sync: boolean;
+  /** Why it will never finish arriving (its sender died), once known and no receive had it yet. */
+  lost?: Error | undefined;
 }
 
 interface Posted {
@@ -25,13 +29,29 @@ interface Posted {
   into: Uint8Array | undefined;
   op: Op<Received>;
   node: QueueNode<Posted> | undefined;
+  /** Posting order, against matched probes (mprobe). */
+  seq: number;
 }
 
 interface PostedProbe {
   context: number;
   source: number;
   tag: number;
-  op: Op<Envelope>;
+  op: Op<Envelope> | Op<Incoming>;
+  /** A matched probe (mprobe): it takes the message, which no receive can take after. */
+  takes: boolean;
+  seq: number;
+}
+
+/**
+ * The context of the acknowledgements of synchronous sends made on `context`: a negative
+ * number, so never a communicator's. The receiver sends one (empty, the original tag)
+ * when a receive matches a synchronous message; messages of one (context, source, tag)
+ * match in the order they were sent, so the sender's acknowledgement receives, posted in
+ * send order, pair up with its synchronous sends.
+ */
+export function ackContext(context: number): number {
+  return -1 - context;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -48,7 +68,7 @@ function refusal(into: Uint8Array | undefined, m: Incoming): Error | undefined {
   return undefined;
 }
 
-function failed<T>(err: Error): Op<T> {
+function failed<T>(err: unknown): Op<T> {
   const op = new Op<T>();
   op.reject(err);
   return op;
@@ -74,15 +94,21 @@ export class Matcher {
   pending = 0;
   /** Bumped whenever one of them settles, so a progress loop can tell it moved. */
   settled = 0;
+  /** Called when a receive (or a matched probe) matches a synchronous message: the transport acknowledges it to the sender. */
+  onSyncMatch: ((m: Incoming) => void) | undefined;
   /** Peers known to have exited, every message they sent already in (see peerExited). */
   private readonly exited = new Set<number>();
+  private seq = 0;
 
   /** A message starts to arrive; returns it with `data` sized to receive it. */
-  arrive(source: number, tag: number, context: number, kind: number, total: number): Incoming {
-    const m: Incoming = { source, tag, context, kind, total, data: EMPTY, got: 0, complete: false, waiter: undefined };
+  arrive(source: number, tag: number, context: number, kind: number, total: number, sync = false): Incoming {
+    const m: Incoming = { source, tag, context, kind, total, data: EMPTY, got: 0, complete: false, waiter: undefined, sync };
+    // A matched probe posted before every fitting receive takes the message.
+    const before = this.probes.length ? this.firstTaker(m) : undefined;
     for (let n = this.posted.head; n; ) {
       const p = n.value;
       const next = n.next;
+      if (before !== undefined && p.seq > before) break;
       if (fits(p.context, p.source, p.tag, m)) {
         this.posted.remove(n);
         p.node = undefined;
@@ -90,6 +116,7 @@ export class Matcher {
         if (!err) {
           m.waiter = p;
           m.data = p.into ? p.into.subarray(0, total) : new Uint8Array(total);
+          if (sync) this.onSyncMatch?.(m);
           return m;
         }
         this.settle();
@@ -125,32 +152,65 @@ export class Matcher {
     let n = this.unexpected.head;
     while (n && !fits(context, source, tag, n.value)) n = n.next;
     if (n) {
-      const op = new Op<Received>();
       const m = n.value;
       const err = refusal(into, m);
-      if (err) {
-        op.reject(err);
-        return op;
-      }
+      if (err) return failed(err);
       this.unexpected.remove(n);
-      if (into) {
-        into.set(m.got === m.total ? m.data : m.data.subarray(0, m.got));
-        m.data = into.subarray(0, m.total);
-      }
-      if (m.complete) op.resolve(received(m));
-      else {
-        m.waiter = { context, source, tag, into, op, node: undefined };
-        this.pending++;
-      }
-      return op;
+      if (m.sync) this.onSyncMatch?.(m);
+      return this.deliver(m, into);
     }
     return undefined;
+  }
+
+  /**
+   * Receives a message that a matched probe took (Message.recv): refused like any receive
+   * (then it stays with the probe's Message for another try).
+   */
+  mrecv(m: Incoming, into: Uint8Array | undefined): Op<Received> {
+    const err = refusal(into, m);
+    if (err) return failed(err);
+    if (m.lost) return failed(m.lost);
+    return this.deliver(m, into);
+  }
+
+  // A message no queue holds any more goes to its receive: into `into` when given.
+  private deliver(m: Incoming, into: Uint8Array | undefined): Op<Received> {
+    const op = new Op<Received>();
+    if (into) {
+      into.set(m.got === m.total ? m.data : m.data.subarray(0, m.got));
+      m.data = into.subarray(0, m.total);
+    }
+    if (m.complete) op.resolve(received(m));
+    else {
+      m.waiter = { context: m.context, source: m.source, tag: m.tag, into, op, node: undefined, seq: 0 };
+      this.pending++;
+    }
+    return op;
+  }
+
+  /** A matched probe that never waits: takes the earliest matching message that has arrived, if any. */
+  improbe(context: number, source: number, tag: number): Incoming | undefined {
+    let n = this.unexpected.head;
+    while (n && !fits(context, source, tag, n.value)) n = n.next;
+    if (!n) return undefined;
+    const m = n.value;
+    this.unexpected.remove(n);
+    if (m.sync) this.onSyncMatch?.(m);
+    return m;
+  }
+
+  /** A matched probe: resolves with the first matching message, taken out of every queue. */
+  mprobe(context: number, source: number, tag: number): Op<Incoming> {
+    const found = this.improbe(context, source, tag);
+    if (found) return Op.resolved(found);
+    if (this.exited.has(source)) return failed(new PeerExitedError(source, `mprobe(source=${source}, tag=${tagName(tag)})`));
+    return this.postProbe(context, source, tag, true);
   }
 
   /** Posts a receive for a message that has not arrived yet. */
   post(context: number, source: number, tag: number, into: Uint8Array | undefined): Op<Received> {
     const op = new Op<Received>();
-    const p: Posted = { context, source, tag, into, op, node: undefined };
+    const p: Posted = { context, source, tag, into, op, node: undefined, seq: this.seq++ };
     p.node = this.posted.push(p);
     this.pending++;
     op.canceller = () => {
@@ -173,8 +233,12 @@ export class Matcher {
     const found = this.iprobe(context, source, tag);
     if (found) return Op.resolved(found);
     if (this.exited.has(source)) return failed(new PeerExitedError(source, `probe(source=${source}, tag=${tagName(tag)})`));
-    const op = new Op<Envelope>();
-    const node = this.probes.push({ context, source, tag, op });
+    return this.postProbe(context, source, tag, false);
+  }
+
+  private postProbe<T extends Envelope | Incoming>(context: number, source: number, tag: number, takes: boolean): Op<T> {
+    const op = new Op<T>();
+    const node = this.probes.push({ context, source, tag, op: op as unknown as Op<Envelope> | Op<Incoming>, takes, seq: this.seq++ });
     this.pending++;
     op.canceller = () => {
       if (op.done) return false;
@@ -208,6 +272,7 @@ export class Matcher {
    */
   abandon(m: Incoming, err: Error): void {
     if (m.complete) return;
+    m.lost = err;
     if (m.waiter) {
       this.settle();
       m.waiter.op.reject(err);
@@ -247,7 +312,7 @@ export class Matcher {
       if (p.source === peer) {
         this.probes.remove(n);
         this.settle();
-        p.op.reject(new PeerExitedError(peer, `probe(source=${peer}, tag=${tagName(p.tag)})`));
+        p.op.reject(new PeerExitedError(peer, `${p.takes ? 'mprobe' : 'probe'}(source=${peer}, tag=${tagName(p.tag)})`));
       }
       n = next;
     }
@@ -258,11 +323,11 @@ export class Matcher {
     return this.exited.has(peer);
   }
 
-  /** The oldest pending receive or probe, for deadlock reports. */
-  oldestWait(): { op: 'recv' | 'probe'; peer: number; tag: number } | undefined {
+  /** The oldest pending receive or probe, for deadlock reports (a synchronous send waits in the receive of its acknowledgement). */
+  oldestWait(): { op: 'recv' | 'probe' | 'send'; peer: number; tag: number } | undefined {
     const p = this.posted.head?.value ?? this.probes.head?.value;
     if (!p) return undefined;
-    return { op: this.posted.head ? 'recv' : 'probe', peer: p.source, tag: p.tag };
+    return { op: this.posted.head ? (p.context < 0 ? 'send' : 'recv') : 'probe', peer: p.source, tag: p.tag };
   }
 
   private settle(): void {
@@ -270,6 +335,13 @@ export class Matcher {
     this.settled++;
   }
 
+  // The posting number of the first matched probe that fits `m`, if any.
+  private firstTaker(m: Incoming): number | undefined {
+    for (let n = this.probes.head; n; n = n.next) if (n.value.takes && fits(n.value.context, n.value.source, n.value.tag, m)) return n.value.seq;
+    return undefined;
+  }
+
+  // Probes see a message that no receive took; the first matched probe that fits takes it.
   private answerProbes(m: Incoming): void {
     for (let n = this.probes.head; n; ) {
       const next = n.next;
@@ -277,9 +349,53 @@ export class Matcher {
       if (fits(p.context, p.source, p.tag, m)) {
         this.probes.remove(n);
         this.settle();
-        p.op.resolve({ source: m.source, tag: m.tag, kind: m.kind, bytes: m.total });
+        if (p.takes) {
+          for (let u = this.unexpected.tail; u; u = u.prev) {
+            if (u.value === m) {
+              this.unexpected.remove(u);
+              break;
+            }
+          }
+          if (m.sync) this.onSyncMatch?.(m);
+          (p.op as Op<Incoming>).resolve(m);
+          return;
+        }
+        (p.op as Op<Envelope>).resolve({ source: m.source, tag: m.tag, kind: m.kind, bytes: m.total });
       }
       n = next;
     }
   }
+}
+
+/**
+ * A synchronous send's Op: settles once the message is written (`sent`) and the receiver
+ * has acknowledged that a receive matched it (`ack`, a receive on ackContext posted before
+ * the message was written). Cancelling withdraws both while the message is unwritten.
+ */
+export function synchronous<A>(ack: Op<A>, sent: Op<void>): Op<void> {
+  if (sent.failed) {
+    ack.canceller?.();
+    return sent;
+  }
+  if (ack.done && sent.done) return ack.failed ? failed(ack.error) : sent;
+  const op = new Op<void>();
+  const settled = (): void => {
+    if (op.done) return;
+    if (sent.failed) op.reject(sent.error);
+    else if (ack.failed) op.reject(ack.error);
+    else if (sent.done && ack.done) op.resolve(undefined);
+  };
+  if (!sent.done) sent.onSettle = settled;
+  if (!ack.done) ack.onSettle = settled;
+  op.canceller = () => {
+    if (sent.done || !sent.canceller?.()) return false;
+    ack.canceller?.();
+    return true;
+  };
+  return op;
+}
+
+/** The Matched of a message a matched probe took; `recv` receives it through the transport's progress. */
+export function matched(m: Incoming, recv: (m: Incoming, into: Uint8Array | undefined) => Op<Received>): Matched {
+  return { source: m.source, tag: m.tag, kind: m.kind, bytes: m.total, recv: (into) => recv(m, into) };
 }

@@ -24,8 +24,12 @@ export interface Transport {
   readonly rank: number;
   readonly size: number;
 
-  /** Starts sending; the Op resolves once `bytes` may be reused by the caller. */
-  send(context: number, dest: number, tag: number, kind: number, bytes: Uint8Array): Op<void>;
+  /**
+   * Starts sending; the Op resolves once `bytes` may be reused by the caller. With `sync`
+   * (synchronous mode, MPI_Issend) it resolves only once a receive (or a matched probe)
+   * at `dest` has matched the message as well.
+   */
+  send(context: number, dest: number, tag: number, kind: number, bytes: Uint8Array, sync?: boolean): Op<void>;
 
   /**
    * Posts a receive. With `into`, the payload is written there (a TruncationError
@@ -38,6 +42,15 @@ export interface Transport {
 
   /** Resolves with the envelope of the first matching message, without receiving it. */
   probe(context: number, source: number, tag: number): Op<Envelope>;
+
+  /**
+   * A matched probe that never waits (MPI_Improbe): the first matching message that has
+   * arrived, taken out of matching, so that no receive can take it; undefined if none.
+   */
+  improbe(context: number, source: number, tag: number): Matched | undefined;
+
+  /** A matched probe (MPI_Mprobe): resolves with the first matching message, taken out of matching. */
+  mprobe(context: number, source: number, tag: number): Op<Matched>;
 
   /** Ends the whole job with `code` (MPI_Abort). */
   abort(code: number, reason: string): void;
@@ -82,6 +95,14 @@ export interface Envelope {
   kind: number;
   /** Payload size in bytes. */
   bytes: number;
+}
+
+/**
+ * A message that a matched probe took: its envelope, and `recv` to receive it (MPI_Mrecv).
+ * A refused `recv` (TruncationError, KindMismatchError) leaves it for another try.
+ */
+export interface Matched extends Envelope {
+  recv(into: Uint8Array | undefined): Op<Received>;
 }
 
 /** A received message: its envelope and the bytes (a view of `into` when one was given). */

@@ -64,7 +64,7 @@ export function accumulateShared(target: TypedArray, off: number, data: TypedArr
     lockAcc(ctl);
     try {
       result?.set(span as never);
-      op.apply(span, span, data, 0, n);
+      op.applyInto(span, span, data, 0, n);
     } finally {
       unlockAcc(ctl);
     }

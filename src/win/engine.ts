@@ -81,7 +81,7 @@ export class Engine {
       case Req.GetAcc: {
         const s = span();
         const old = m.tag === Req.GetAcc ? bytesOf(s).slice() : undefined;
-        opOf(code).apply(s, s, view(this.kind, payload.buffer, payload.byteOffset, count), 0, count);
+        opOf(code).applyInto(s, s, view(this.kind, payload.buffer, payload.byteOffset, count), 0, count);
         if (old) this.reply(m.source, seq, old);
         break;
       }

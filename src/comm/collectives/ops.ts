@@ -213,14 +213,32 @@ export class Op {
   combine(a: unknown, b: unknown): unknown {
     if (this.fn) return this.fn(a as never, b as never);
     if (isTypedArray(a)) {
-      this.apply(a, a, b as TypedArray, 0, a.length);
+      this.applyInto(a, a, b as TypedArray, 0, a.length);
       return a;
     }
     return this.scalar(a, b);
   }
 
+  /**
+   * `a op b` (a from lower ranks): a new TypedArray for TypedArrays (neither input
+   * changes), else the op's value for numbers, bigints, arrays of them, or a user op's values.
+   *
+   * @example
+   * SUM.apply(new Int32Array([1, 2]), new Int32Array([10, 20])); // Int32Array [11, 22]
+   * MAX.apply(3, 7); // 7
+   */
+  apply<T>(a: T, b: T): T {
+    this.check(a, `${this.name}.apply`);
+    if (!this.fn && isTypedArray(a)) {
+      const out = copyOf(a);
+      this.applyInto(out, out, b as TypedArray, 0, out.length);
+      return out as T;
+    }
+    return this.combine(a, b) as T;
+  }
+
   /** @internal out[i] = a[i] op b[i] for i in [from, to), for the built-in ops. */
-  apply(out: TypedArray, a: TypedArray, b: TypedArray, from: number, to: number): void {
+  applyInto(out: TypedArray, a: TypedArray, b: TypedArray, from: number, to: number): void {
     if (a.length !== b.length) throw new InvalidArgumentError(`${this.name}: ranks passed arrays of different lengths (${a.length} and ${b.length})`);
     const bi = this.builtin!;
     const kernel = bi.kind === 'logical' ? (bi.kernel as (one: number) => Kernel)((BIGINT_ARRAYS.has(a.constructor) ? 1n : 1) as number) : (bi.kernel as Kernel);
@@ -287,6 +305,35 @@ export const MAXLOC = Op.builtin(12, { name: 'MAXLOC', kind: 'loc', kernel: maxl
 export const REPLACE = Op.builtin(13, { name: 'REPLACE', kind: 'arith', kernel: replace, scalar: (_a: N, b: N) => b });
 /** One-sided accumulate: the target's elements stay as they are; with getAccumulate, an atomic read (MPI_NO_OP). @example const v = await win.getAccumulate(buf, 1, NO_OP) */
 export const NO_OP = Op.builtin(14, { name: 'NO_OP', kind: 'arith', kernel: noOp, scalar: (a: N) => a });
+
+/**
+ * Reduces locally (MPI_Reduce_local): `inout = input op inout`, `input` taken as the one
+ * from the lower rank. A TypedArray `inout` is written in place and returned; other
+ * values (numbers, arrays of numbers, a user op's values) cannot change in place, so the
+ * result is returned.
+ *
+ * @example
+ * const acc = new Float64Array([1, 2]);
+ * reduceLocal(new Float64Array([10, 20]), acc, SUM); // acc is now [11, 22]
+ */
+export function reduceLocal<T>(input: T, inout: T, op: Op): T {
+  const o = checkOp(op);
+  o.check(input, 'reduceLocal');
+  o.check(inout, 'reduceLocal');
+  if (isTypedArray(inout)) {
+    if (!isTypedArray(input) || input.constructor !== inout.constructor) throw new InvalidArgumentError(`reduceLocal: \`input\` and \`inout\` must be TypedArrays of one kind, got ${describe(input)} and ${describe(inout)}`);
+    if (o.elementwise) o.applyInto(inout, input, inout, 0, inout.length);
+    else {
+      const r = o.combine(copyOf(input), inout) as TypedArray;
+      if (r !== inout) {
+        if (!isTypedArray(r) || r.length !== inout.length) throw new InvalidArgumentError(`reduceLocal: ${o.name} returned ${describe(r)}, not a ${inout.constructor.name} of length ${inout.length}`);
+        inout.set(r as never);
+      }
+    }
+    return inout;
+  }
+  return o.combine(input, inout) as T;
+}
 
 const BUILTINS = [SUM, PROD, MIN, MAX, LAND, LOR, LXOR, BAND, BOR, BXOR, MINLOC, MAXLOC, REPLACE, NO_OP];
 

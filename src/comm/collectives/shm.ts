@@ -152,8 +152,8 @@ export async function reduceBlocks(c: Call, value: TypedArray, op: ReduceOp, bou
   const out = gather || to === 'none' ? (into ?? allocLike(value, gather ? n : hi - lo)) : undefined;
   const mine = out ? (gather ? out.subarray(lo, hi) : out) : mySeg.subarray(lo, hi);
   const len = hi - lo;
-  op.apply(mine, value.subarray(lo, hi), views[others[0]!]!.subarray(lo, hi), 0, len);
-  for (let k = 1; k < others.length; k++) op.apply(mine, mine, views[others[k]!]!.subarray(lo, hi), 0, len);
+  op.applyInto(mine, value.subarray(lo, hi), views[others[0]!]!.subarray(lo, hi), 0, len);
+  for (let k = 1; k < others.length; k++) op.applyInto(mine, mine, views[others[k]!]!.subarray(lo, hi), 0, len);
   if (to === 'all') mySeg.set(mine as never, lo);
   if (to === 'all') for (const j of others) sends.push(c.send(j, DONE, RAW, EMPTY));
   else if (to !== 'none' && !gather) sends.push(c.send(to.root, DONE, RAW, EMPTY));

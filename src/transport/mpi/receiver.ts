@@ -56,8 +56,10 @@ class Incoming implements RequestOwner {
 /** A probe, or a receive that must probe first, polled until a message fits. */
 interface Waiting extends Wanted {
   into: Uint8Array | undefined;
-  op: Op<Received> | Op<Envelope>;
+  op: Op<Received> | Op<Envelope> | Op<Stashed>;
   probe: boolean;
+  /** A matched probe (mprobe): takes the message out of the stash. */
+  takes?: boolean;
 }
 
 export class Receiver {
@@ -129,16 +131,44 @@ export class Receiver {
     return op;
   }
 
+  /** A matched probe that never waits: the message a probe would see, taken out of the stash (no receive can take it after). */
+  improbe(ch: Channel, source: number, tag: number): Stashed | undefined {
+    if (!this.iprobe(ch, source, tag)) return undefined;
+    const e = ch.stash.splice(pick(ch.stash, source, tag), 1)[0]!;
+    e.taken?.();
+    return e;
+  }
+
+  /** A matched probe: resolves with the first message that fits, taken out of the stash. */
+  mprobe(ch: Channel, source: number, tag: number): Op<Stashed> {
+    const found = this.improbe(ch, source, tag);
+    if (found) return Op.resolved(found);
+    const op = new Op<Stashed>();
+    const w: Waiting = { ch, source, tag, into: undefined, op, probe: true, takes: true };
+    this.waiting.push(w);
+    op.canceller = () => this.unwait(w);
+    return op;
+  }
+
+  /** Receives a message a matched probe took; a refused receive leaves it for another try. */
+  mrecv(e: Stashed, into: Uint8Array | undefined): Op<Received> {
+    const op = new Op<Received>();
+    const no = refusal(into, e.kind, e.bytes, e.source, e.tag);
+    if (no) op.reject(no);
+    else this.deliver(op, e, into);
+    return op;
+  }
+
   /**
    * A message to this rank itself: it never enters MPI (MPI may hold a send to self until
    * it is received, and ranks' sends resolve once the buffer may be reused), but goes to
    * the first posted receive that fits, or waits in the stash for one.
    */
-  toSelf(ch: Channel, self: number, tag: number, kind: number, bytes: Uint8Array): void {
+  toSelf(ch: Channel, self: number, tag: number, kind: number, bytes: Uint8Array, taken?: () => void): void {
     const l = ch.local(self);
     const seq = ch.seq[l]!;
     ch.seq[l] = seq + 1;
-    const e: Stashed = { source: self, tag, kind, bytes: bytes.byteLength, seq, data: bytes.slice(), bodyTag: 0, foreign: false };
+    const e: Stashed = { source: self, tag, kind, bytes: bytes.byteLength, seq, data: bytes.slice(), bodyTag: 0, foreign: false, taken };
     ch.stash.push(e);
     this.reoffer(ch, e);
   }
@@ -149,14 +179,14 @@ export class Receiver {
     for (let i = 0; i < this.waiting.length; ) {
       const w = this.waiting[i]!;
       if (w.probe) {
-        const e = this.iprobe(w.ch, w.source, w.tag);
+        const e = w.takes ? this.improbe(w.ch, w.source, w.tag) : this.iprobe(w.ch, w.source, w.tag);
         if (!e) {
           i++;
           continue;
         }
         this.waiting.splice(i, 1);
         this.settled++;
-        (w.op as Op<Envelope>).resolve(e);
+        (w.op as Op<Envelope | Stashed>).resolve(e);
       } else {
         const op = w.op as Op<Received>;
         if (w.ch.stash.length && this.fromStash(w.ch, w.source, w.tag, w.into, op)) this.waiting.splice(i, 1);
@@ -241,6 +271,7 @@ export class Receiver {
       return true;
     }
     ch.stash.splice(i, 1);
+    e.taken?.();
     this.deliver(op, e, into);
     return true;
   }

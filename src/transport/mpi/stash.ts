@@ -22,6 +22,8 @@ export interface Stashed {
   bodyTag: number;
   /** True for a message from a rank that does not run ranks: no header, no sequence number. */
   foreign: boolean;
+  /** A synchronous send to this rank itself, told when a receive or matched probe takes it. */
+  taken?: (() => void) | undefined;
 }
 
 export function fits(source: number, tag: number, e: { source: number; tag: number }): boolean {

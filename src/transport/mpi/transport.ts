@@ -4,7 +4,8 @@ import { UNDEFINED } from '../../constants.ts';
 import { isValueKind, kindName } from '../../codec/kinds.ts';
 import { ArgumentRangeError, InvalidArgumentError } from '../../errors.ts';
 import { Op } from '../op.ts';
-import type { Envelope, Received, Transport } from '../transport.ts';
+import { synchronous } from '../matching.ts';
+import type { Envelope, Matched, Received, Transport } from '../transport.ts';
 import type { StatusFields } from './abi.ts';
 import { mpi, type Mpi } from './bindings.ts';
 import { Channel, CommFactory } from './channels.ts';
@@ -14,12 +15,21 @@ import { BODY, HEADER, INLINE_MAX, copyPayload, writeHeader } from './envelope.t
 import { Progress } from './progress.ts';
 import { Receiver } from './receiver.ts';
 import { RequestTable, type RequestOwner } from './requests.ts';
+import type { Stashed } from './stash.ts';
 
 const SENT = Op.resolved<void>(undefined);
 /** Payloads up to this size go out with a blocking MPI_Send of a reused envelope. */
 const TINY = 256;
 /** MPI counts are C ints. */
 const MAX_COUNT = 2 ** 31 - 1;
+
+/** Point-to-point entry points beyond the shared table: synchronous mode. */
+interface SyncFunctions {
+  Issend: (buf: ArrayBufferView | number | null, count: number, type: number, dest: number, tag: number, comm: number, req: number) => number;
+}
+const SYNC_SIGNATURES: Record<keyof SyncFunctions, string> = {
+  Issend: 'int MPI_Issend(P, int, H, int, int, H, P)',
+};
 
 /** A send (or one half of one) in flight; keeps its buffer alive until MPI is done with it. */
 class Sending implements RequestOwner {
@@ -45,6 +55,7 @@ export class MpiTransport implements Transport {
   readonly library: string;
   readonly table: RequestTable;
   private readonly m: Mpi;
+  private readonly syncFn: SyncFunctions;
   private readonly channels = new Map<number, Channel>();
   private readonly bodies: Channel;
   private readonly receiver: Receiver;
@@ -73,6 +84,7 @@ export class MpiTransport implements Transport {
     this.tagUb = m.intAttr(a.commWorld, a.tagUb) ?? 32767;
     this.library = `${m.library.version} (${m.library.path})`;
     this.table = new RequestTable(m);
+    this.syncFn = m.bind<SyncFunctions>(SYNC_SIGNATURES);
     this.factory = new CommFactory(m);
     const peers = ranksPeers(this.size, this.rank);
     const mixed = peers !== undefined && peers.length < this.size;
@@ -101,22 +113,28 @@ export class MpiTransport implements Transport {
     process.on('exit', (code) => this.finish(code));
   }
 
-  send(context: number, dest: number, tag: number, kind: number, bytes: Uint8Array): Op<void> {
+  send(context: number, dest: number, tag: number, kind: number, bytes: Uint8Array, sync = false): Op<void> {
     if (tag > this.tagUb) throw new ArgumentRangeError(`Expected \`tag\` to be at most ${this.tagUb} (this MPI library's MPI_TAG_UB), got ${tag}`);
     const ch = this.channel(context);
     const to = ch.local(dest);
     const n = bytes.byteLength;
     if (dest === this.rank) {
-      this.receiver.toSelf(ch, dest, tag, kind, bytes);
-      return SENT;
+      if (!sync) {
+        this.receiver.toSelf(ch, dest, tag, kind, bytes);
+        return SENT;
+      }
+      // Synchronous to itself: done when a receive (or matched probe) of this rank takes it.
+      const op = new Op<void>();
+      this.receiver.toSelf(ch, dest, tag, kind, bytes, () => op.resolve(undefined));
+      return op;
     }
     if (ch.mixed && this.peers && !this.peers.has(dest)) {
       if (isValueKind(kind)) throw new InvalidArgumentError(`Rank ${dest} does not run ranks (RANKS_MPI_PEERS, or its own mpiexec app context): send it TypedArrays, not ${kindName(kind)}s`);
-      return this.isend(bytes, n, to, tag, ch.comm, true);
+      return this.isend(bytes, n, to, tag, ch.comm, true, sync);
     }
     const seq = ch.seq[to]!;
     ch.seq[to] = seq + 1;
-    if (n <= TINY) {
+    if (n <= TINY && !sync) {
       // Far below every eager limit, so MPI_Send returns at once: one call, no request.
       const env = this.tiny;
       writeHeader(this.tinyView, kind, 0, seq, n, 0);
@@ -129,15 +147,17 @@ export class MpiTransport implements Transport {
       const env = new Uint8Array(HEADER + n);
       writeHeader(new DataView(env.buffer), kind, 0, seq, n, 0);
       env.set(bytes, HEADER);
-      return this.isend(env, HEADER + n, to, tag, ch.comm, true);
+      return this.isend(env, HEADER + n, to, tag, ch.comm, true, sync);
     }
     if (n > MAX_COUNT) throw new ArgumentRangeError(`A message of ${n} bytes is larger than MPI's largest count (${MAX_COUNT}); send it in parts`);
     const bodyTag = this.bodyTags[dest]!;
     this.bodyTags[dest] = bodyTag >= this.tagUb ? 0 : bodyTag + 1;
     const env = new Uint8Array(HEADER);
     writeHeader(new DataView(env.buffer), kind, BODY, seq, n, bodyTag);
-    this.isend(env, HEADER, to, tag, ch.comm, false);
-    return this.isend(bytes, n, this.bodies.local(dest), bodyTag, this.bodies.comm, true);
+    // Synchronous: the envelope goes by MPI_Issend, so the send is done once it matched and the body is out.
+    const head = this.isend(env, HEADER, to, tag, ch.comm, sync, sync);
+    const body = this.isend(bytes, n, this.bodies.local(dest), bodyTag, this.bodies.comm, true);
+    return sync ? synchronous(head, body) : body;
   }
 
   recv(context: number, source: number, tag: number, into: Uint8Array | undefined): Op<Received> {
@@ -156,6 +176,21 @@ export class MpiTransport implements Transport {
     const op = this.receiver.probe(this.channel(context), source, tag);
     if (!op.done) this.progress.kick();
     return op;
+  }
+
+  improbe(context: number, source: number, tag: number): Matched | undefined {
+    this.table.poll();
+    const e = this.receiver.improbe(this.channel(context), source, tag);
+    return e && this.matched(e);
+  }
+
+  mprobe(context: number, source: number, tag: number): Op<Matched> {
+    this.table.poll();
+    const op = this.receiver.mprobe(this.channel(context), source, tag) as Op<unknown>;
+    if (op.done) return op.failed ? (op as Op<Matched>) : Op.resolved(this.matched(op.value as Stashed));
+    op.finish = (e: Stashed) => this.matched(e);
+    this.progress.kick();
+    return op as Op<Matched>;
   }
 
   abort(code: number, reason: string): void {
@@ -192,14 +227,29 @@ export class MpiTransport implements Transport {
     return ch;
   }
 
-  private isend(buf: Uint8Array, count: number, dest: number, tag: number, comm: number, owned: boolean): Op<void> {
+  // A message a matched probe took; receiving it goes through the stash's delivery.
+  private matched(e: Stashed): Matched {
+    return {
+      source: e.source,
+      tag: e.tag,
+      kind: e.kind,
+      bytes: e.bytes,
+      recv: (into) => {
+        const op = this.receiver.mrecv(e, into);
+        if (!op.done) this.progress.kick();
+        return op;
+      },
+    };
+  }
+
+  private isend(buf: Uint8Array, count: number, dest: number, tag: number, comm: number, owned: boolean, sync = false): Op<void> {
     const op = owned ? new Op<void>() : undefined;
     const s = new Sending(this, op, buf);
     const addr = this.table.add(s, count);
-    const rc = this.m.fn.Isend(buf, count, this.m.abi.types.byte, dest, tag, comm, addr);
+    const rc = (sync ? this.syncFn.Issend : this.m.fn.Isend)(buf, count, this.m.abi.types.byte, dest, tag, comm, addr);
     if (rc !== 0) {
       this.table.drop(s);
-      throw this.m.error(rc, 'MPI_Isend');
+      throw this.m.error(rc, sync ? 'MPI_Issend' : 'MPI_Isend');
     }
     if (this.table.test(s)) return op?.failed ? op : SENT;
     this.progress.kick();

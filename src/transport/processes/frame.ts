@@ -2,13 +2,15 @@
  * The bytes on a processes-transport connection. The connecting rank first writes a
  * hello; then every message is a 16-byte header followed by its payload:
  *
- *   u32 payload bytes   i32 tag   i32 context   u32 kind      (little-endian)
+ *   u32 payload bytes   i32 tag   i32 context   u32 kind | SYNC_KIND   (little-endian)
  *
  * The source is the connection's (from the hello): a connection carries one direction
  * of one pair of ranks, so messages of a pair arrive in the order they were sent.
  */
 
 export const HEADER_BYTES = 16;
+/** Bit of the kind field: the message was sent in synchronous mode (ssend); kinds are below 256. */
+export const SYNC_KIND = 0x100;
 /** "RNKS": tells a ranks connection from a stray one. */
 export const HELLO_MAGIC = 0x534b4e52;
 export const HELLO_BYTES = 16;

@@ -40,8 +40,8 @@ export type ToRank = { type: 'go' } | { type: 'report' } | { type: 'state' } | {
 export interface RankState {
   /** Waiting in a receive or probe, with no send in progress and nothing but ranks to wake it (timers, other sockets, files). */
   blocked: boolean;
-  /** Its oldest wait. */
-  op: 'recv' | 'probe';
+  /** Its oldest wait ('send': a synchronous send waiting for its receive). */
+  op: 'recv' | 'probe' | 'send';
   peer: number;
   tag: number;
   /** Operations pending in all. */

@@ -1,5 +1,5 @@
 import type { Incoming, Matcher } from '../matching.ts';
-import { HEADER_BYTES, HELLO_MAGIC } from './frame.ts';
+import { HEADER_BYTES, HELLO_MAGIC, SYNC_KIND } from './frame.ts';
 
 /**
  * Reads one incoming connection: its hello (as long as a header), then message headers and payloads as the
@@ -44,7 +44,8 @@ export class FrameReader {
         }
         const total = h.readUInt32LE(at);
         this.arrived[this.source] = (this.arrived[this.source] ?? 0) + 1;
-        m = this.matcher.arrive(this.source, h.readInt32LE(at + 4), h.readInt32LE(at + 8), h.readUInt32LE(at + 12), total);
+        const kind = h.readUInt32LE(at + 12);
+        m = this.matcher.arrive(this.source, h.readInt32LE(at + 4), h.readInt32LE(at + 8), kind & ~SYNC_KIND, total, (kind & SYNC_KIND) !== 0);
         if (total === 0) {
           this.matcher.complete(m);
           continue;

@@ -1,11 +1,11 @@
 import { readFileSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { PeerExitedError } from '../../errors.ts';
-import { Matcher } from '../matching.ts';
+import { Matcher, ackContext, matched, synchronous, type Incoming } from '../matching.ts';
 import { Op } from '../op.ts';
-import type { Envelope, Received, Transport } from '../transport.ts';
+import type { Envelope, Matched, Received, Transport } from '../transport.ts';
 import { rankState } from './activity.ts';
-import { HEADER_BYTES, header, hello, writeHeader } from './frame.ts';
+import { HEADER_BYTES, SYNC_KIND, header, hello, writeHeader } from './frame.ts';
 import { OutLink } from './link.ts';
 import type { RankState } from './messages.ts';
 import { FrameReader } from './reader.ts';
@@ -26,6 +26,7 @@ export interface ProcessesTransportOptions {
 }
 
 const SENT = Op.resolved<void>(undefined);
+const EMPTY = new Uint8Array(0);
 /** Payloads up to this size are copied behind their header: one write, and the send is complete at once. */
 const COPY_MAX = 64 * 1024;
 /** Bytes a link may hold unwritten before a send waits for the kernel to take its own. */
@@ -86,12 +87,19 @@ export class ProcessesTransport implements Transport {
     });
     server.listen(this.path);
     server.unref();
+    // A receive matched a synchronous message: tell its sender (an empty message, same tag).
+    this.matcher.onSyncMatch = (m) => void this.write(ackContext(m.context), m.source, m.tag, 0, EMPTY, 0);
   }
 
-  send(context: number, dest: number, tag: number, kind: number, bytes: Uint8Array): Op<void> {
+  send(context: number, dest: number, tag: number, kind: number, bytes: Uint8Array, sync = false): Op<void> {
+    if (!sync) return this.write(context, dest, tag, kind, bytes, 0);
+    return synchronous(this.recv(ackContext(context), dest, tag, undefined), this.write(context, dest, tag, kind, bytes, SYNC_KIND));
+  }
+
+  private write(context: number, dest: number, tag: number, kind: number, bytes: Uint8Array, sync: number): Op<void> {
     const n = bytes.byteLength;
     if (dest === this.rank) {
-      const m = this.matcher.arrive(dest, tag, context, kind, n);
+      const m = this.matcher.arrive(dest, tag, context, kind, n, sync !== 0);
       m.data.set(bytes);
       m.got = n;
       this.matcher.complete(m);
@@ -107,14 +115,14 @@ export class ProcessesTransport implements Transport {
     }
     if (n <= COPY_MAX && link.backlog < BACKLOG_MAX) {
       const frame = Buffer.allocUnsafe(HEADER_BYTES + n);
-      writeHeader(frame, 0, n, tag, context, kind);
+      writeHeader(frame, 0, n, tag, context, kind | sync);
       frame.set(bytes, HEADER_BYTES);
       link.write(frame);
       return SENT;
     }
     // Big payloads go without a copy: the caller may reuse them once the kernel has them.
     const op = new Op<void>();
-    link.writeOwned(header(n, tag, context, kind), bytes, op);
+    link.writeOwned(header(n, tag, context, kind | sync), bytes, op);
     this.hold();
     return op;
   }
@@ -134,6 +142,26 @@ export class ProcessesTransport implements Transport {
     if (!op.done) this.watch(op);
     return op;
   }
+
+  improbe(context: number, source: number, tag: number): Matched | undefined {
+    const m = this.matcher.improbe(context, source, tag);
+    return m && matched(m, this.mrecv);
+  }
+
+  mprobe(context: number, source: number, tag: number): Op<Matched> {
+    const op = this.matcher.mprobe(context, source, tag) as Op<unknown>;
+    const wrap = (m: Incoming): Matched => matched(m, this.mrecv);
+    if (op.done) return op.failed ? (op as Op<Matched>) : Op.resolved(wrap(op.value as Incoming));
+    op.finish = wrap;
+    this.watch(op);
+    return op as Op<Matched>;
+  }
+
+  private readonly mrecv = (m: Incoming, into: Uint8Array | undefined): Op<Received> => {
+    const op = this.matcher.mrecv(m, into);
+    if (!op.done) this.watch(op);
+    return op;
+  };
 
   abort(code: number, reason: string): void {
     if (this.options.onAbort) this.options.onAbort(code, reason);

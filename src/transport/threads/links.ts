@@ -2,6 +2,9 @@ import type { Incoming, Matcher } from '../matching.ts';
 import type { Op } from '../op.ts';
 import { FIRST, LAST, RingReader, RingWriter, type RecordSink } from './ring.ts';
 
+/** Record flag beside FIRST and LAST, on a message's first fragment: sent in synchronous mode (ssend). */
+export const SYNC = 4;
+
 /** A send that did not fit the ring at once; finished by the progress loop. */
 export interface PendingSend {
   context: number;
@@ -10,6 +13,8 @@ export interface PendingSend {
   bytes: Uint8Array;
   sent: number;
   op: Op<void> | undefined;
+  /** SYNC for a synchronous send, else 0. */
+  sync: number;
 }
 
 /** This rank's ring to one peer, with the sends waiting for room in it. */
@@ -27,7 +32,7 @@ export class OutLink {
     const max = this.writer.maxFragment;
     do {
       const len = Math.min(total - s.sent, max);
-      const flags = (s.sent === 0 ? FIRST : 0) | (s.sent + len === total ? LAST : 0);
+      const flags = (s.sent === 0 ? FIRST | s.sync : 0) | (s.sent + len === total ? LAST : 0);
       if (!this.writer.write(s.kind, flags, s.tag, s.context, total, s.bytes, s.sent, len)) return false;
       s.sent += len;
     } while (s.sent < total);
@@ -45,7 +50,7 @@ export class InLink {
   constructor(readonly source: number, ring: SharedArrayBuffer, matcher: Matcher) {
     this.reader = new RingReader(ring);
     this.sink = (kind, flags, tag, context, total, bytes, at, length) => {
-      const m = flags & FIRST ? (this.current = matcher.arrive(this.source, tag, context, kind, total)) : this.current!;
+      const m = flags & FIRST ? (this.current = matcher.arrive(this.source, tag, context, kind, total, (flags & SYNC) !== 0)) : this.current!;
       if (length > 0) {
         m.data.set(bytes.subarray(at, at + length), m.got);
         m.got += length;

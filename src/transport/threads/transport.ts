@@ -1,11 +1,11 @@
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { PeerExitedError } from '../../errors.ts';
-import { Matcher } from '../matching.ts';
+import { Matcher, ackContext, matched, synchronous, type Incoming } from '../matching.ts';
 import { Op } from '../op.ts';
-import { SEGMENT_CONTEXT, type Envelope, type Received, type SharedSegments, type Transport } from '../transport.ts';
+import { SEGMENT_CONTEXT, type Envelope, type Matched, type Received, type SharedSegments, type Transport } from '../transport.ts';
 import { EXITS, LINKS, STATE, WANTS_ROOM, WaitOp, WaitState, slot, wake } from './control.ts';
 import { SendQueue } from './send-queue.ts';
-import { InLink, OutLink, type PendingSend } from './links.ts';
+import { InLink, OutLink, SYNC, type PendingSend } from './links.ts';
 import type { ToLauncher, ToRank } from './messages.ts';
 import { FIRST, LAST, createRing } from './ring.ts';
 import { SegmentTable } from './segments.ts';
@@ -27,6 +27,7 @@ export interface ThreadsTransportOptions {
 }
 
 const SENT = Op.resolved<void>(undefined);
+const EMPTY = new Uint8Array(0);
 
 /**
  * Ranks as threads of one process. Messages go through per-pair rings made on first
@@ -69,23 +70,32 @@ export class ThreadsTransport implements Transport {
       busy: () => this.matcher.pending + this.sends.pending + this.table.pending + this.buffers.pending > 0,
       waitInfo: () => this.waitInfo(),
     }, (options.spinMicros ?? 100) / 1000, (options.napMicros ?? 1000) / 1000);
+    // A receive matched a synchronous message: tell its sender (an empty message, same tag).
+    this.matcher.onSyncMatch = (m) => void this.write(ackContext(m.context), m.source, m.tag, 0, EMPTY, 0);
   }
 
-  send(context: number, dest: number, tag: number, kind: number, bytes: Uint8Array): Op<void> {
+  send(context: number, dest: number, tag: number, kind: number, bytes: Uint8Array, sync = false): Op<void> {
+    if (!sync) return this.write(context, dest, tag, kind, bytes, 0);
+    return synchronous(this.recv(ackContext(context), dest, tag, undefined), this.write(context, dest, tag, kind, bytes, SYNC));
+  }
+
+  private write(context: number, dest: number, tag: number, kind: number, bytes: Uint8Array, sync: number): Op<void> {
     if (dest === this.rank) {
-      const m = this.matcher.arrive(dest, tag, context, kind, bytes.byteLength);
+      const m = this.matcher.arrive(dest, tag, context, kind, bytes.byteLength, sync !== 0);
       m.data.set(bytes);
       m.got = bytes.byteLength;
       this.matcher.complete(m);
+      // It may have settled what the loop sleeps on: let the loop see it (and stop holding the event loop).
+      if (this.progress.sleeping) this.progress.schedule();
       return SENT;
     }
     const link = this.out[dest] ?? this.connect(dest);
     const n = bytes.byteLength;
-    if (link.queue.length === 0 && n <= link.writer.maxFragment && link.writer.write(kind, FIRST | LAST, tag, context, n, bytes, 0, n)) {
+    if (link.queue.length === 0 && n <= link.writer.maxFragment && link.writer.write(kind, FIRST | LAST | sync, tag, context, n, bytes, 0, n)) {
       wake(this.ctl, dest);
       return SENT;
     }
-    const s: PendingSend = { context, tag, kind, bytes, sent: 0, op: undefined };
+    const s: PendingSend = { context, tag, kind, bytes, sent: 0, op: undefined, sync };
     if (link.queue.length === 0 && link.push(s)) {
       wake(this.ctl, dest);
       return SENT;
@@ -118,6 +128,29 @@ export class ThreadsTransport implements Transport {
     else if (this.progress.sleeping) this.progress.schedule();
     return op;
   }
+
+  improbe(context: number, source: number, tag: number): Matched | undefined {
+    this.poll();
+    const m = this.matcher.improbe(context, source, tag);
+    return m && matched(m, this.mrecv);
+  }
+
+  mprobe(context: number, source: number, tag: number): Op<Matched> {
+    this.poll();
+    const op = this.matcher.mprobe(context, source, tag) as Op<unknown>;
+    const wrap = (m: Incoming): Matched => matched(m, this.mrecv);
+    if (op.done) return op.failed ? (op as Op<Matched>) : Op.resolved(wrap(op.value as Incoming));
+    op.finish = wrap;
+    this.watch(op);
+    return op as Op<Matched>;
+  }
+
+  private readonly mrecv = (m: Incoming, into: Uint8Array | undefined): Op<Received> => {
+    this.poll();
+    const op = this.matcher.mrecv(m, into);
+    if (!op.done) this.watch(op);
+    return op;
+  };
 
   /** Scratch segments in shared memory, for the collectives' shared-memory algorithms. */
   readonly segments: SharedSegments = {
@@ -272,7 +305,7 @@ export class ThreadsTransport implements Transport {
   private waitInfo(): { op: WaitOp; peer: number; tag: number; pending: number } {
     const pending = this.matcher.pending + this.sends.pending + this.table.pending;
     const w = this.matcher.oldestWait();
-    if (w) return { op: w.op === 'recv' ? WaitOp.Recv : WaitOp.Probe, peer: w.peer, tag: w.tag, pending };
+    if (w) return { op: w.op === 'recv' ? WaitOp.Recv : w.op === 'send' ? WaitOp.Send : WaitOp.Probe, peer: w.peer, tag: w.tag, pending };
     // A receive that matched a message still arriving has left the posted queue, yet it
     // waits for that sender's next fragments.
     const arriving = this.inLinks.find((l) => l.current?.waiter);
