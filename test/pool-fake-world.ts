@@ -10,7 +10,7 @@ import { RESULT, SAME_TASK, TASK, type ResultMessage, type TaskMessage } from '.
 import { Scheduler } from '../src/pool/scheduler.ts';
 import type { Task } from '../src/pool/tasks.ts';
 import type { PoolLink, WorldFactory } from '../src/pool/world.ts';
-import { Op } from '../src/transport/op.ts';
+import { TransportOp } from '../src/transport/op.ts';
 
 export const MODULE = 'file:///fake/tasks.js';
 export const square: Task = { module: MODULE, name: 'square' };
@@ -30,7 +30,7 @@ export class FakeWorld {
   readonly flags: ClaimFlags;
   readonly factory: WorldFactory;
   private readonly inbox: ResultMessage[][] = [];
-  private receive: Op<ResultMessage[]> | undefined;
+  private receive: TransportOp<ResultMessage[]> | undefined;
   private onDeath: ((rank: number, err: Error) => void) | undefined;
   private readonly ends = new Map<number, () => void>();
   /** Per rank: how many of the chunks sent to it the fake worker has taken, and the task it last ran. */
@@ -52,7 +52,7 @@ export class FakeWorld {
   private link(): PoolLink {
     return {
     isend: (value, dest, options) => {
-      const op = new Op<void>();
+      const op = new TransportOp<void>();
       let copy: unknown;
       try {
         copy = structuredClone(value);
@@ -67,7 +67,7 @@ export class FakeWorld {
     },
     irecv: <T>(options: { tag: number }) => {
       assert.equal(options.tag, RESULT);
-      const op = new Op<ResultMessage[]>();
+      const op = new TransportOp<ResultMessage[]>();
       const ready = this.inbox.shift();
       if (ready) op.resolve(ready);
       else {

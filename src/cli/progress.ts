@@ -4,7 +4,7 @@
 import cliProgress from 'cli-progress';
 import type { FarmProgress } from '../farm/options.ts';
 
-export interface Progress {
+export interface FarmProgressLine {
   update(p: FarmProgress): void;
   /** Writes a job's output, clearing the bar's line first. */
   write(stream: NodeJS.WritableStream, text: string): void;
@@ -21,7 +21,7 @@ export interface ProgressOptions {
 
 const PLAIN_EVERY_MS = 1000;
 
-export function makeProgress(o: ProgressOptions): Progress {
+export function makeProgress(o: ProgressOptions): FarmProgressLine {
   if (o.quiet) return { update() {}, write: (s, text) => void s.write(text), stop() {} };
   if (!o.stream.isTTY) return plain(o);
   const bar = new cliProgress.SingleBar({
@@ -52,7 +52,7 @@ export function makeProgress(o: ProgressOptions): Progress {
   };
 }
 
-function plain(o: ProgressOptions): Progress {
+function plain(o: ProgressOptions): FarmProgressLine {
   let last = performance.now();
   return {
     update(p) {

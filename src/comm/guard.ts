@@ -1,11 +1,11 @@
 import { AbortError, TimeoutError } from '../errors.ts';
-import type { Op } from '../transport/op.ts';
+import type { TransportOp } from '../transport/op.ts';
 
 /**
  * Lets `signal` and `timeout` withdraw an operation that has not matched yet. A matched
  * operation is past the point of no return and finishes normally.
  */
-export function guard(op: Op<unknown>, what: string, signal: AbortSignal | undefined, timeout: number | undefined): void {
+export function guard(op: TransportOp<unknown>, what: string, signal: AbortSignal | undefined, timeout: number | undefined): void {
   if (op.done || (signal === undefined && timeout === undefined)) return;
   if (signal?.aborted) {
     op.cancel(new AbortError(what, signal.reason));

@@ -1,7 +1,7 @@
 import { decode } from '../codec/encode.ts';
 import { ANY_TAG, PROC_NULL } from '../constants.ts';
 import { InvalidStateError, KindMismatchError, TruncationError } from '../errors.ts';
-import { Op } from '../transport/op.ts';
+import { TransportOp } from '../transport/op.ts';
 import type { Matched, Received } from '../transport/transport.ts';
 import { guard } from './guard.ts';
 import type { ProbeOptions } from './options.ts';
@@ -56,7 +56,7 @@ export class Message {
     return new Request(this.start({ ...options, status }), status);
   }
 
-  private start(options: MessageRecvOptions | undefined): Op<unknown> {
+  private start(options: MessageRecvOptions | undefined): TransportOp<unknown> {
     const into = checkInto(options?.into);
     const status = options?.status;
     if (this.#taken) throw new InvalidStateError('Message.recv: this message was received already (a matched probe gives one receive)');
@@ -64,9 +64,9 @@ export class Message {
     if (!m) {
       this.#taken = true;
       status?.fill(PROC_NULL, ANY_TAG, 0, 0);
-      return Op.resolved<unknown>(undefined);
+      return TransportOp.resolved<unknown>(undefined);
     }
-    const op = m.recv(into && new Uint8Array(into.buffer, into.byteOffset, into.byteLength)) as Op<unknown>;
+    const op = m.recv(into && new Uint8Array(into.buffer, into.byteOffset, into.byteLength)) as TransportOp<unknown>;
     // A refused receive leaves the message here for another try.
     if (op.failed && (op.error instanceof TruncationError || op.error instanceof KindMismatchError)) return op;
     this.#taken = true;
@@ -75,7 +75,7 @@ export class Message {
       status?.fill(this.#local(r.source), r.tag, r.bytes, r.kind);
       return into ?? decode(r.kind, r.data);
     };
-    if (op.done) return op.failed ? op : Op.resolved(finish(op.value as Received));
+    if (op.done) return op.failed ? op : TransportOp.resolved(finish(op.value as Received));
     op.finish = finish;
     return op;
   }
@@ -89,7 +89,7 @@ export function mprobe(comm: PointToPoint, options: ProbeOptions | undefined): P
   const local = (w: number): number => comm.local(w);
   if (source === PROC_NULL) return Promise.resolve(new Message(undefined, local));
   const op = comm.transport.mprobe(comm.context, comm.world(source), tag);
-  guard(op as Op<unknown>, 'mprobe', options?.signal, timeout);
+  guard(op as TransportOp<unknown>, 'mprobe', options?.signal, timeout);
   return op.promise.then((m) => new Message(m, local));
 }
 

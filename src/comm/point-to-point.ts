@@ -3,7 +3,7 @@ import { rawKind } from '../codec/kinds.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import { checkNoAlias } from './alias.ts';
 import { ANY_TAG, PROC_NULL } from '../constants.ts';
-import { Op } from '../transport/op.ts';
+import { TransportOp } from '../transport/op.ts';
 import type { Envelope, Received, Transport } from '../transport/transport.ts';
 import { Group } from './group.ts';
 import { guard } from './guard.ts';
@@ -71,7 +71,7 @@ export class PointToPoint {
    * const req = comm.isend(data, 1); compute(); await req;
    */
   isend(value: unknown, dest: number, options?: SendOptions): Request<void> {
-    return new Request(this.startSend(value, dest, options?.tag) ?? Op.resolved<void>(undefined));
+    return new Request(this.startSend(value, dest, options?.tag) ?? TransportOp.resolved<void>(undefined));
   }
 
   /**
@@ -94,7 +94,7 @@ export class PointToPoint {
    * const req = comm.issend(data, 1); await comm.barrier(); req.test(); // done only if rank 1 received it
    */
   issend(value: unknown, dest: number, options?: SendOptions): Request<void> {
-    return new Request(this.startSend(value, dest, options?.tag, true) ?? Op.resolved<void>(undefined));
+    return new Request(this.startSend(value, dest, options?.tag, true) ?? TransportOp.resolved<void>(undefined));
   }
 
   /**
@@ -214,7 +214,7 @@ export class PointToPoint {
     const timeout = checkTimeout(options?.timeout);
     if (source === PROC_NULL) return Promise.resolve(new Status().fill(PROC_NULL, ANY_TAG, 0, 0));
     const toStatus = (e: Envelope): Status => new Status().fill(this.local(e.source), e.tag, e.bytes, e.kind);
-    const op = this.transport.probe(this.context, this.world(source), tag) as Op<unknown>;
+    const op = this.transport.probe(this.context, this.world(source), tag) as TransportOp<unknown>;
     if (op.done) return op.failed ? Promise.reject(op.error) : Promise.resolve(toStatus(op.value as Envelope));
     op.finish = toStatus;
     guard(op, 'probe', options?.signal, timeout);
@@ -278,7 +278,7 @@ export class PointToPoint {
     return this.toLocal && w >= 0 ? this.toLocal.get(w)! : w;
   }
 
-  private startSend(value: unknown, dest: number, tag: number | undefined, sync = false): Op<void> | undefined {
+  private startSend(value: unknown, dest: number, tag: number | undefined, sync = false): TransportOp<void> | undefined {
     const d = checkDest(dest, this.size);
     const t = checkSendTag(tag);
     if (d === PROC_NULL) return undefined;
@@ -286,29 +286,29 @@ export class PointToPoint {
     try {
       enc = encode(value);
     } catch (err) {
-      const op = new Op<void>();
+      const op = new TransportOp<void>();
       op.reject(err);
       return op;
     }
     return this.transport.send(this.context, this.world(d), t, enc.kind, enc.bytes, sync);
   }
 
-  private startRecv(options: RecvOptions | undefined, status: Status | undefined, tagName = 'tag'): Op<unknown> {
+  private startRecv(options: RecvOptions | undefined, status: Status | undefined, tagName = 'tag'): TransportOp<unknown> {
     const source = checkSource(options?.source, this.size);
     const tag = checkRecvTag(options?.tag, tagName);
     const into = checkInto(options?.into);
     const timeout = checkTimeout(options?.timeout);
     if (source === PROC_NULL) {
       status?.fill(PROC_NULL, ANY_TAG, 0, 0);
-      return Op.resolved<unknown>(undefined);
+      return TransportOp.resolved<unknown>(undefined);
     }
     const bytes = into && new Uint8Array(into.buffer, into.byteOffset, into.byteLength);
-    const op = this.transport.recv(this.context, this.world(source), tag, bytes) as Op<unknown>;
+    const op = this.transport.recv(this.context, this.world(source), tag, bytes) as TransportOp<unknown>;
     const finish = (r: Received): unknown => {
       status?.fill(this.local(r.source), r.tag, r.bytes, r.kind);
       return into ?? decode(r.kind, r.data);
     };
-    if (op.done) return op.failed ? op : Op.resolved(finish(op.value as Received));
+    if (op.done) return op.failed ? op : TransportOp.resolved(finish(op.value as Received));
     op.finish = finish;
     guard(op, 'recv', options?.signal, timeout);
     return op;

@@ -2,7 +2,7 @@ import { bytesOf, decode } from '../codec/encode.ts';
 import { rawKind } from '../codec/kinds.ts';
 import { PROC_NULL, ANY_TAG } from '../constants.ts';
 import { InvalidArgumentError, InvalidStateError } from '../errors.ts';
-import { Op } from '../transport/op.ts';
+import { TransportOp } from '../transport/op.ts';
 import type { Received } from '../transport/transport.ts';
 import type { RecvOptions, SendOptions } from './options.ts';
 import type { PointToPoint } from './point-to-point.ts';
@@ -10,8 +10,8 @@ import { Request } from './request.ts';
 import { Status } from './status.ts';
 import { checkDest, checkInto, checkRecvTag, checkSendTag, checkSource } from './validate.ts';
 
-const SENT = Op.resolved<void>(undefined);
-const NOTHING = Op.resolved<unknown>(undefined);
+const SENT = TransportOp.resolved<void>(undefined);
+const NOTHING = TransportOp.resolved<unknown>(undefined);
 
 /**
  * A persistent request (`comm.sendInit`, `comm.recvInit`; MPI_Send_init, MPI_Recv_init):
@@ -30,12 +30,12 @@ const NOTHING = Op.resolved<unknown>(undefined);
  * send.free(); recv.free();
  */
 export class Prequest<T = unknown> extends Request<T> {
-  readonly #run: () => Op<T>;
+  readonly #run: () => TransportOp<T>;
   readonly #what: string;
   #freed = false;
 
   /** @internal */
-  constructor(run: () => Op<T>, what: string, status?: Status) {
+  constructor(run: () => TransportOp<T>, what: string, status?: Status) {
     super(undefined, status);
     this.#run = run;
     this.#what = what;
@@ -50,7 +50,7 @@ export class Prequest<T = unknown> extends Request<T> {
     if (this.#freed) throw new InvalidStateError(`${this.#what}: start() after free(); make a new persistent request`);
     if (this.op && !this.op.done) throw new InvalidStateError(`${this.#what}: start() while the request is active (its last start has not finished); await it first`);
     this.status.cancelled = false;
-    this.op = this.#run() as Op<unknown>;
+    this.op = this.#run() as TransportOp<unknown>;
     this.inactive = false;
     return this;
   }
@@ -94,7 +94,7 @@ export function recvInit<T>(comm: PointToPoint, options: RecvOptions | undefined
   if (source === PROC_NULL) {
     return new Prequest(() => {
       status.fill(PROC_NULL, ANY_TAG, 0, 0);
-      return NOTHING as Op<T>;
+      return NOTHING as TransportOp<T>;
     }, what, status);
   }
   const bytes = into && new Uint8Array(into.buffer, into.byteOffset, into.byteLength);
@@ -106,9 +106,9 @@ export function recvInit<T>(comm: PointToPoint, options: RecvOptions | undefined
     return (into ?? decode(r.kind, r.data)) as T;
   };
   return new Prequest<T>(() => {
-    const op = transport.recv(context, from, tag, bytes) as Op<unknown>;
-    if (op.done) return op.failed ? (op as Op<T>) : Op.resolved(finish(op.value as Received));
+    const op = transport.recv(context, from, tag, bytes) as TransportOp<unknown>;
+    if (op.done) return op.failed ? (op as TransportOp<T>) : TransportOp.resolved(finish(op.value as Received));
     op.finish = finish;
-    return op as Op<T>;
+    return op as TransportOp<T>;
   }, what, status);
 }

@@ -1,10 +1,10 @@
 import { CancelledError } from '../errors.ts';
-import { Op } from '../transport/op.ts';
+import { TransportOp } from '../transport/op.ts';
 import type { Prequest } from './prequest.ts';
 import { Status } from './status.ts';
 
 const noop = (): void => {};
-const NONE = Op.resolved<undefined>(undefined);
+const NONE = TransportOp.resolved<undefined>(undefined);
 
 /** What `Request.waitSome` and `Request.testSome` report: the finished requests' indices and values. */
 export interface SomeDone<T> {
@@ -27,18 +27,18 @@ export class Request<T = unknown> implements PromiseLike<T> {
   /** Filled when a receive completes. */
   readonly status: Status;
   /** @internal The operation (its value a T); undefined for a persistent request never started. */
-  op: Op<unknown> | undefined;
+  op: TransportOp<unknown> | undefined;
   /** @internal Reported by waitAny/testAny/waitSome/testSome (inactive for them), or a persistent request not started. */
   inactive = false;
 
   /** @internal */
-  constructor(op: Op<T> | undefined, status: Status = new Status()) {
-    this.op = op as Op<unknown> | undefined;
+  constructor(op: TransportOp<T> | undefined, status: Status = new Status()) {
+    this.op = op as TransportOp<unknown> | undefined;
     this.status = status;
   }
 
   then<A = T, B = never>(onFulfilled?: ((value: T) => A | PromiseLike<A>) | null, onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<A | B> {
-    return ((this.op ?? NONE) as Op<T>).promise.then(onFulfilled, onRejected);
+    return ((this.op ?? NONE) as TransportOp<T>).promise.then(onFulfilled, onRejected);
   }
 
   /**
@@ -49,7 +49,7 @@ export class Request<T = unknown> implements PromiseLike<T> {
    * await req.start().wait();
    */
   wait(): Promise<T> {
-    return ((this.op ?? NONE) as Op<T>).promise;
+    return ((this.op ?? NONE) as TransportOp<T>).promise;
   }
 
   /** The result if the operation has finished, else `undefined`; throws its error if it failed. */

@@ -3,7 +3,7 @@ import type { Communicator } from '../comm/communicator.ts';
 import { Request } from '../comm/request.ts';
 import { world } from '../comm/world.ts';
 import { FileError } from '../errors.ts';
-import { Op } from '../transport/op.ts';
+import { TransportOp } from '../transport/op.ts';
 import type { FileBackend, Whence } from './backend.ts';
 import { bytesOf, checkAccess, checkCount, checkNotSequential, checkSeek, pathOf } from './checks.ts';
 import { checkAmode, fileError } from './modes.ts';
@@ -326,7 +326,7 @@ export class File {
 }
 
 function request(p: Promise<number>): Request<number> {
-  const op = new Op<number>();
+  const op = new TransportOp<number>();
   p.then((v) => op.resolve(v), (e: unknown) => op.reject(e));
   return new Request(op);
 }

@@ -3,7 +3,7 @@
 // its state, so that none is left half-forgotten.
 import { dropSettled, type Chunk } from './chunks.ts';
 import { markDone } from './lifecycle.ts';
-import { ChunkQueue } from './queue.ts';
+import { ChunkQueue } from './chunk-queue.ts';
 import type { Seats } from './seats.ts';
 
 export class Book {

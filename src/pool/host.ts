@@ -2,7 +2,7 @@ import type { ClaimFlags } from './flags.ts';
 
 /**
  * What a pool's scheduler needs from whatever runs its worker ranks 1..size: threads
- * (ThreadHost) or child processes (ProcessHost). The scheduler only sees ranks.
+ * (ThreadHost) or child processes (ChildHost). The scheduler only sees ranks.
  */
 export interface WorkerHost {
   /** The claim and veto slots through which a chunk not started yet is withdrawn (see flags.ts). */

@@ -10,7 +10,7 @@ import { ProcessesTransport } from '../transport/processes/transport.ts';
 import { ThreadsTransport } from '../transport/threads/transport.ts';
 import type { Transport } from '../transport/transport.ts';
 import type { WorkerHost } from './host.ts';
-import { ProcessHost } from './process-host.ts';
+import { ChildHost } from './child-host.ts';
 import type { Task } from './tasks.ts';
 import { ThreadHost } from './workers.ts';
 
@@ -37,7 +37,7 @@ export function startWorkers(o: PoolWorkersOptions): { transport: PoolTransport;
   if (o.isolation === 'process') {
     const dir = makeJobDir();
     const supervisor = new ProcessSupervisor({ dir, size: o.size + 1, announceExits: false });
-    const host = new ProcessHost({ size: o.size, dir, supervisor, initializer: o.initializer, initArgs: o.initArgs, resourceLimits: o.resourceLimits, onDeath: o.onDeath });
+    const host = new ChildHost({ size: o.size, dir, supervisor, initializer: o.initializer, initArgs: o.initArgs, resourceLimits: o.resourceLimits, onDeath: o.onDeath });
     // Rank 0 listens (in this tick, before any worker has started) and sends to a worker
     // once it listens; it takes connections from each rank's current process only.
     const transport = new ProcessesTransport({

@@ -6,7 +6,7 @@ import { guarded } from './futex.ts';
 import { deadlineOf, type WaitOptions } from './options.ts';
 import { checkInteger, checkSignal, checkTimeout } from '../validate.ts';
 import { SHARED, registerShared, type SharedState } from './share.ts';
-import { now, runAsync, runSync, type Op } from './wait.ts';
+import { now, runAsync, runSync, type WaitSteps } from './wait.ts';
 
 export interface BarrierState extends SharedState {
   readonly type: 'Barrier';
@@ -45,7 +45,7 @@ function breakUnlessReleased(ctl: Int32Array, gen: number): Status {
   return 'broken';
 }
 
-function* waitOp(s: BarrierState, deadline: number): Op<number> {
+function* waitOp(s: BarrierState, deadline: number): WaitSteps<number> {
   const ctl = s.ctl;
   const arrival = yield* guarded(ctl, GUARD, () => {
     if (Atomics.load(ctl, BROKEN)) return undefined;

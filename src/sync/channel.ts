@@ -5,7 +5,7 @@
 import { ClosedError } from './errors.ts';
 import { lockOp, unlock } from './futex.ts';
 import { checkInteger } from '../validate.ts';
-import { now, type Op } from './wait.ts';
+import { now, type WaitSteps } from './wait.ts';
 
 /** The shared part of a channel. */
 export interface ChannelState {
@@ -66,7 +66,7 @@ export function closeSide(ch: ChannelState, flag: typeof WRITER_CLOSED | typeof 
  * either ran out. Once room is found `commit` runs and the item is sent to the end, however
  * long the reader takes. Throws ClosedError when the reader side is closed.
  */
-export function* sendOp(ch: ChannelState, kind: number, payload: Uint8Array, lockDeadline: number, roomDeadline: number, commit?: () => void): Op<boolean> {
+export function* sendOp(ch: ChannelState, kind: number, payload: Uint8Array, lockDeadline: number, roomDeadline: number, commit?: () => void): WaitSteps<boolean> {
   const { ctl, data } = ch;
   const cap = data.length;
   if (!(yield* lockOp(ctl, WLOCK, lockDeadline))) return false;
@@ -120,7 +120,7 @@ export function* sendOp(ch: ChannelState, kind: number, payload: Uint8Array, loc
  * for an item to start; undefined when either ran out, EOF when the writer side is closed
  * and the ring is empty. An item once started is read to its end.
  */
-export function* recvOp(ch: ChannelState, lockDeadline: number, dataDeadline: number): Op<Item | typeof EOF | undefined> {
+export function* recvOp(ch: ChannelState, lockDeadline: number, dataDeadline: number): WaitSteps<Item | typeof EOF | undefined> {
   const { ctl, data } = ch;
   if (!(yield* lockOp(ctl, RLOCK, lockDeadline))) return undefined;
   try {

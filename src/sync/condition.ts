@@ -13,7 +13,7 @@ import { ME, RLock, acquireOp, isOwned, releaseAll, releaseLock, restoreOp, type
 import { deadlineOf, type AcquireOptions, type WaitOptions } from './options.ts';
 import { checkInteger, checkSignal } from '../validate.ts';
 import { SHARED, fromState, registerShared, type SharedState } from './share.ts';
-import { now, runAsync, runSync, type Op } from './wait.ts';
+import { now, runAsync, runSync, type WaitSteps } from './wait.ts';
 
 export interface ConditionState extends SharedState {
   readonly type: 'Condition';
@@ -83,7 +83,7 @@ function checkOwned(lock: AnyLockState, what: string): void {
   throw new NotHeldError(`Condition.${what}() needs the lock held${whose}`);
 }
 
-function* waitOp(s: ConditionState, deadline: number): Op<boolean> {
+function* waitOp(s: ConditionState, deadline: number): WaitSteps<boolean> {
   const ctl = s.ctl;
   // Registered while the lock is still held: a notify after this wakes this waiter.
   const ticket = yield* guarded(ctl, GUARD, () => register(ctl));

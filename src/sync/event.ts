@@ -2,7 +2,7 @@
 import { deadlineOf, type WaitOptions } from './options.ts';
 import { checkSignal } from '../validate.ts';
 import { SHARED, registerShared, type SharedState } from './share.ts';
-import { now, runAsync, runSync, type Op } from './wait.ts';
+import { now, runAsync, runSync, type WaitSteps } from './wait.ts';
 
 export interface EventState extends SharedState {
   readonly type: 'Event';
@@ -10,7 +10,7 @@ export interface EventState extends SharedState {
   readonly ctl: Int32Array;
 }
 
-function* waitOp(ctl: Int32Array, deadline: number): Op<boolean> {
+function* waitOp(ctl: Int32Array, deadline: number): WaitSteps<boolean> {
   for (;;) {
     if (Atomics.load(ctl, 0) !== 0) return true;
     if (now() >= deadline) return false;

@@ -1,5 +1,5 @@
 // The two shapes every primitive is built from: a mutex word and a counting word.
-import { now, type Op } from './wait.ts';
+import { now, type WaitSteps } from './wait.ts';
 
 // Mutex word states (Drepper, "Futexes are tricky"): only an unlock of a word that may
 // have sleepers pays for a notify.
@@ -13,7 +13,7 @@ export function tryLock(i32: Int32Array, i: number): boolean {
 }
 
 /** Takes the mutex at `i32[i]`, waiting until `deadline`; false when it timed out. */
-export function* lockOp(i32: Int32Array, i: number, deadline: number, abortable = true): Op<boolean> {
+export function* lockOp(i32: Int32Array, i: number, deadline: number, abortable = true): WaitSteps<boolean> {
   if (tryLock(i32, i)) return true;
   for (;;) {
     if (Atomics.exchange(i32, i, CONTENDED) === FREE) return true;
@@ -45,7 +45,7 @@ export function tryDown(i32: Int32Array, i: number): boolean {
 }
 
 /** Takes one unit of the counter at `i32[i]`, waiting until `deadline`; false when it timed out. */
-export function* downOp(i32: Int32Array, i: number, deadline: number): Op<boolean> {
+export function* downOp(i32: Int32Array, i: number, deadline: number): WaitSteps<boolean> {
   for (;;) {
     if (tryDown(i32, i)) return true;
     if (now() >= deadline) return false;
@@ -60,7 +60,7 @@ export function up(i32: Int32Array, i: number, n = 1): void {
 }
 
 /** Holds the internal guard at `i32[i]` (never held across a wait) while `body` runs. */
-export function* guarded<R>(i32: Int32Array, i: number, body: () => R): Op<R> {
+export function* guarded<R>(i32: Int32Array, i: number, body: () => R): WaitSteps<R> {
   yield* lockOp(i32, i, Infinity, false);
   try {
     return body();

@@ -6,7 +6,7 @@ import { isLocked, lockOp, unlock } from './futex.ts';
 import { Held } from './held.ts';
 import { deadlineOf, type AcquireOptions, type WaitOptions } from './options.ts';
 import { SHARED, registerShared, type SharedState } from './share.ts';
-import { runAsync, runSync, type Op } from './wait.ts';
+import { runAsync, runSync, type WaitSteps } from './wait.ts';
 
 /** This thread's owner id in RLock words (0 is nobody). */
 export const ME = threadId + 1;
@@ -35,7 +35,7 @@ function words(n: number): Int32Array {
 export type AnyLockState = LockState | RLockState;
 
 /** Waits for and takes a Lock or RLock until `deadline`. */
-export function* acquireOp(s: AnyLockState, deadline: number): Op<boolean> {
+export function* acquireOp(s: AnyLockState, deadline: number): WaitSteps<boolean> {
   if (s.type === 'Lock') return yield* lockOp(s.ctl, MUTEX, deadline);
   const ctl = s.ctl;
   if (Atomics.load(ctl, OWNER) === ME) {
@@ -80,7 +80,7 @@ export function releaseAll(s: AnyLockState): number {
 }
 
 /** Takes the lock back after Condition.wait, at the depth releaseAll returned. */
-export function* restoreOp(s: AnyLockState, depth: number): Op<void> {
+export function* restoreOp(s: AnyLockState, depth: number): WaitSteps<void> {
   yield* lockOp(s.ctl, MUTEX, Infinity, false);
   if (s.type === 'RLock') {
     Atomics.store(s.ctl, OWNER, ME);

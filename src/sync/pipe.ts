@@ -7,7 +7,7 @@ import { EOF, READER_CLOSED, USED, WRITER_CLOSED, closeSide, createChannel, read
 import { deadlineOf, type WaitOptions } from './options.ts';
 import { checkBoolean, checkSignal, checkTimeout } from '../validate.ts';
 import { SHARED, registerShared, type SharedState } from './share.ts';
-import { deadlineAfter, now, runAsync, type Op } from './wait.ts';
+import { deadlineAfter, now, runAsync, type WaitSteps } from './wait.ts';
 
 export interface ConnectionState extends SharedState {
   readonly type: 'Connection';
@@ -17,7 +17,7 @@ export interface ConnectionState extends SharedState {
   readonly tx: ChannelState | undefined;
 }
 
-function* pollOp(rx: ChannelState, deadline: number): Op<boolean> {
+function* pollOp(rx: ChannelState, deadline: number): WaitSteps<boolean> {
   for (;;) {
     const u = Atomics.load(rx.ctl, USED);
     const { bytes, eof } = readable(rx);

@@ -8,7 +8,7 @@ import { downOp, up } from './futex.ts';
 import { deadlineOf, type BlockOptions, type WaitOptions } from './options.ts';
 import { checkInteger, checkSignal } from '../validate.ts';
 import { SHARED, registerShared, type SharedState } from './share.ts';
-import { now, runAsync, runSync, type Op } from './wait.ts';
+import { now, runAsync, runSync, type WaitSteps } from './wait.ts';
 
 export interface QueueState extends SharedState, ChannelState {
   readonly type: 'Queue' | 'JoinableQueue' | 'SimpleQueue';
@@ -57,7 +57,7 @@ function deadlines(options: BlockOptions | undefined): [lock: number, item: numb
   return [options?.block === false ? now() + NOWAIT_GRACE_MS : item, item];
 }
 
-function* putOp(s: QueueState, value: unknown, lockDeadline: number, deadline: number): Op<boolean> {
+function* putOp(s: QueueState, value: unknown, lockDeadline: number, deadline: number): WaitSteps<boolean> {
   const { kind, bytes } = encode(value);
   const ctl = s.ctl;
   if (s.maxsize > 0 && !(yield* downOp(ctl, SLOTS, deadline))) return false;
@@ -73,7 +73,7 @@ function* putOp(s: QueueState, value: unknown, lockDeadline: number, deadline: n
   }
 }
 
-function* getOp(s: QueueState, lockDeadline: number, deadline: number): Op<Item | undefined> {
+function* getOp(s: QueueState, lockDeadline: number, deadline: number): WaitSteps<Item | undefined> {
   const item = yield* recvOp(s, lockDeadline, deadline);
   if (item === undefined || item === EOF) return undefined;
   Atomics.sub(s.ctl, ITEMS, 1);
@@ -81,7 +81,7 @@ function* getOp(s: QueueState, lockDeadline: number, deadline: number): Op<Item 
   return item;
 }
 
-function* joinOp(ctl: Int32Array, deadline: number): Op<boolean> {
+function* joinOp(ctl: Int32Array, deadline: number): WaitSteps<boolean> {
   for (;;) {
     const n = Atomics.load(ctl, UNFINISHED);
     if (n === 0) return true;

@@ -15,7 +15,7 @@ export interface Wait {
 }
 
 /** A blocking operation: yields waits, returns its result. */
-export type Op<R> = Generator<Wait, R, void>;
+export type WaitSteps<R> = Generator<Wait, R, void>;
 
 /** Milliseconds on a monotonic clock; deadlines are compared with it. */
 export const now = (): number => performance.now();
@@ -37,7 +37,7 @@ function spin(w: Wait): boolean {
 }
 
 /** Runs an operation on this thread, blocking it with Atomics.wait. */
-export function runSync<R>(op: Op<R>): R {
+export function runSync<R>(op: WaitSteps<R>): R {
   for (let step = op.next(); ; step = op.next()) {
     if (step.done) return step.value;
     const w = step.value;
@@ -52,7 +52,7 @@ export function runSync<R>(op: Op<R>): R {
  * once, at the wait it was in, so it can withdraw and clean up; waits after that (a lock
  * taken back in a `finally`) are no longer abortable.
  */
-export async function runAsync<R>(op: Op<R>, what: string, signal?: AbortSignal): Promise<R> {
+export async function runAsync<R>(op: WaitSteps<R>, what: string, signal?: AbortSignal): Promise<R> {
   if (signal?.aborted) throw new AbortError(what, signal.reason);
   let step = op.next();
   let abortable = signal !== undefined;

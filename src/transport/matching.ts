@@ -1,8 +1,8 @@
 import { ANY_SOURCE, ANY_TAG } from '../constants.ts';
 import { isValueKind, kindName } from '../codec/kinds.ts';
 import { KindMismatchError, PeerExitedError, TruncationError } from '../errors.ts';
-import { Op } from './op.ts';
-import { Queue, type QueueNode } from './queue.ts';
+import { TransportOp } from './op.ts';
+import { LinkedQueue, type QueueNode } from './linked-queue.ts';
 import type { Envelope, Matched, Received } from './transport.ts';
 
 /** A message that has started to arrive: its destination fills as fragments come in. */
@@ -27,7 +27,7 @@ interface Posted {
   source: number;
   tag: number;
   into: Uint8Array | undefined;
-  op: Op<Received>;
+  op: TransportOp<Received>;
   node: QueueNode<Posted> | undefined;
   /** Posting order, against matched probes (mprobe). */
   seq: number;
@@ -37,7 +37,7 @@ interface PostedProbe {
   context: number;
   source: number;
   tag: number;
-  op: Op<Envelope> | Op<Incoming>;
+  op: TransportOp<Envelope> | TransportOp<Incoming>;
   /** A matched probe (mprobe): it takes the message, which no receive can take after. */
   takes: boolean;
   seq: number;
@@ -68,8 +68,8 @@ function refusal(into: Uint8Array | undefined, m: Incoming): Error | undefined {
   return undefined;
 }
 
-function failed<T>(err: unknown): Op<T> {
-  const op = new Op<T>();
+function failed<T>(err: unknown): TransportOp<T> {
+  const op = new TransportOp<T>();
   op.reject(err);
   return op;
 }
@@ -87,9 +87,9 @@ function received(m: Incoming): Received {
  * receives, unexpected messages in arrival order, and pending probes.
  */
 export class Matcher {
-  readonly posted = new Queue<Posted>();
-  readonly unexpected = new Queue<Incoming>();
-  readonly probes = new Queue<PostedProbe>();
+  readonly posted = new LinkedQueue<Posted>();
+  readonly unexpected = new LinkedQueue<Incoming>();
+  readonly probes = new LinkedQueue<PostedProbe>();
   /** Receives and probes not settled yet. */
   pending = 0;
   /** Bumped whenever one of them settles, so a progress loop can tell it moved. */
@@ -140,7 +140,7 @@ export class Matcher {
   }
 
   /** Posts a receive, taking the earliest matching message that has arrived. */
-  recv(context: number, source: number, tag: number, into: Uint8Array | undefined): Op<Received> {
+  recv(context: number, source: number, tag: number, into: Uint8Array | undefined): TransportOp<Received> {
     const op = this.take(context, source, tag, into);
     if (op) return op;
     if (this.exited.has(source)) return failed(new PeerExitedError(source, `recv(source=${source}, tag=${tagName(tag)})`));
@@ -148,7 +148,7 @@ export class Matcher {
   }
 
   /** Takes the earliest matching message that has arrived, if any (a receive that is not posted). */
-  take(context: number, source: number, tag: number, into: Uint8Array | undefined): Op<Received> | undefined {
+  take(context: number, source: number, tag: number, into: Uint8Array | undefined): TransportOp<Received> | undefined {
     let n = this.unexpected.head;
     while (n && !fits(context, source, tag, n.value)) n = n.next;
     if (n) {
@@ -166,7 +166,7 @@ export class Matcher {
    * Receives a message that a matched probe took (Message.recv): refused like any receive
    * (then it stays with the probe's Message for another try).
    */
-  mrecv(m: Incoming, into: Uint8Array | undefined): Op<Received> {
+  mrecv(m: Incoming, into: Uint8Array | undefined): TransportOp<Received> {
     const err = refusal(into, m);
     if (err) return failed(err);
     if (m.lost) return failed(m.lost);
@@ -174,8 +174,8 @@ export class Matcher {
   }
 
   // A message no queue holds any more goes to its receive: into `into` when given.
-  private deliver(m: Incoming, into: Uint8Array | undefined): Op<Received> {
-    const op = new Op<Received>();
+  private deliver(m: Incoming, into: Uint8Array | undefined): TransportOp<Received> {
+    const op = new TransportOp<Received>();
     if (into) {
       into.set(m.got === m.total ? m.data : m.data.subarray(0, m.got));
       m.data = into.subarray(0, m.total);
@@ -200,16 +200,16 @@ export class Matcher {
   }
 
   /** A matched probe: resolves with the first matching message, taken out of every queue. */
-  mprobe(context: number, source: number, tag: number): Op<Incoming> {
+  mprobe(context: number, source: number, tag: number): TransportOp<Incoming> {
     const found = this.improbe(context, source, tag);
-    if (found) return Op.resolved(found);
+    if (found) return TransportOp.resolved(found);
     if (this.exited.has(source)) return failed(new PeerExitedError(source, `mprobe(source=${source}, tag=${tagName(tag)})`));
     return this.postProbe(context, source, tag, true);
   }
 
   /** Posts a receive for a message that has not arrived yet. */
-  post(context: number, source: number, tag: number, into: Uint8Array | undefined): Op<Received> {
-    const op = new Op<Received>();
+  post(context: number, source: number, tag: number, into: Uint8Array | undefined): TransportOp<Received> {
+    const op = new TransportOp<Received>();
     const p: Posted = { context, source, tag, into, op, node: undefined, seq: this.seq++ };
     p.node = this.posted.push(p);
     this.pending++;
@@ -229,16 +229,16 @@ export class Matcher {
     return n ? { source: n.value.source, tag: n.value.tag, kind: n.value.kind, bytes: n.value.total } : undefined;
   }
 
-  probe(context: number, source: number, tag: number): Op<Envelope> {
+  probe(context: number, source: number, tag: number): TransportOp<Envelope> {
     const found = this.iprobe(context, source, tag);
-    if (found) return Op.resolved(found);
+    if (found) return TransportOp.resolved(found);
     if (this.exited.has(source)) return failed(new PeerExitedError(source, `probe(source=${source}, tag=${tagName(tag)})`));
     return this.postProbe(context, source, tag, false);
   }
 
-  private postProbe<T extends Envelope | Incoming>(context: number, source: number, tag: number, takes: boolean): Op<T> {
-    const op = new Op<T>();
-    const node = this.probes.push({ context, source, tag, op: op as unknown as Op<Envelope> | Op<Incoming>, takes, seq: this.seq++ });
+  private postProbe<T extends Envelope | Incoming>(context: number, source: number, tag: number, takes: boolean): TransportOp<T> {
+    const op = new TransportOp<T>();
+    const node = this.probes.push({ context, source, tag, op: op as unknown as TransportOp<Envelope> | TransportOp<Incoming>, takes, seq: this.seq++ });
     this.pending++;
     op.canceller = () => {
       if (op.done) return false;
@@ -357,10 +357,10 @@ export class Matcher {
             }
           }
           if (m.sync) this.onSyncMatch?.(m);
-          (p.op as Op<Incoming>).resolve(m);
+          (p.op as TransportOp<Incoming>).resolve(m);
           return;
         }
-        (p.op as Op<Envelope>).resolve({ source: m.source, tag: m.tag, kind: m.kind, bytes: m.total });
+        (p.op as TransportOp<Envelope>).resolve({ source: m.source, tag: m.tag, kind: m.kind, bytes: m.total });
       }
       n = next;
     }
@@ -368,17 +368,17 @@ export class Matcher {
 }
 
 /**
- * A synchronous send's Op: settles once the message is written (`sent`) and the receiver
+ * A synchronous send's TransportOp: settles once the message is written (`sent`) and the receiver
  * has acknowledged that a receive matched it (`ack`, a receive on ackContext posted before
  * the message was written). Cancelling withdraws both while the message is unwritten.
  */
-export function synchronous<A>(ack: Op<A>, sent: Op<void>): Op<void> {
+export function synchronous<A>(ack: TransportOp<A>, sent: TransportOp<void>): TransportOp<void> {
   if (sent.failed) {
     ack.canceller?.();
     return sent;
   }
   if (ack.done && sent.done) return ack.failed ? failed(ack.error) : sent;
-  const op = new Op<void>();
+  const op = new TransportOp<void>();
   const settled = (): void => {
     if (op.done) return;
     if (sent.failed) op.reject(sent.error);
@@ -396,6 +396,6 @@ export function synchronous<A>(ack: Op<A>, sent: Op<void>): Op<void> {
 }
 
 /** The Matched of a message a matched probe took; `recv` receives it through the transport's progress. */
-export function matched(m: Incoming, recv: (m: Incoming, into: Uint8Array | undefined) => Op<Received>): Matched {
+export function matched(m: Incoming, recv: (m: Incoming, into: Uint8Array | undefined) => TransportOp<Received>): Matched {
   return { source: m.source, tag: m.tag, kind: m.kind, bytes: m.total, recv: (into) => recv(m, into) };
 }

@@ -4,7 +4,7 @@ import { settleable } from '../promise.ts';
  * One pending transport operation: a promise plus its settled state, so callers can
  * test it synchronously (`Request.test()`) and transports can cancel it.
  */
-export class Op<T> {
+export class TransportOp<T> {
   done = false;
   failed = false;
   value: T | undefined;
@@ -29,8 +29,8 @@ export class Op<T> {
   }
 
   /** An operation that finished as soon as it started. */
-  static resolved<T = void>(value: T): Op<T> {
-    const op = new Op<T>();
+  static resolved<T = void>(value: T): TransportOp<T> {
+    const op = new TransportOp<T>();
     op.resolve(value);
     return op;
   }

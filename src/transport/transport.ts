@@ -1,5 +1,5 @@
 import type { NativeCollectives } from './native.ts';
-import type { Op } from './op.ts';
+import type { TransportOp } from './op.ts';
 
 /**
  * The contract between a communicator and whatever moves its bytes. The communicator
@@ -13,7 +13,7 @@ import type { Op } from './op.ts';
  *   later receive. Messages of one (context, source, tag) never overtake each other.
  * - `context` separates communicators (and a communicator's collective traffic from its
  *   point-to-point traffic): messages never match across contexts.
- * - Every operation returns an `Op`, which the transport settles. An `Op` that has not
+ * - Every operation returns a `TransportOp`, which the transport settles. An `TransportOp` that has not
  *   matched can be withdrawn with `op.cancel(error)`; a matched one finishes normally.
  * - A transport may offer native collectives (MPI does; the threads transport shares
  *   memory) through `collectives`; the communicator falls back to point-to-point
@@ -25,23 +25,23 @@ export interface Transport {
   readonly size: number;
 
   /**
-   * Starts sending; the Op resolves once `bytes` may be reused by the caller. With `sync`
+   * Starts sending; the TransportOp resolves once `bytes` may be reused by the caller. With `sync`
    * (synchronous mode, MPI_Issend) it resolves only once a receive (or a matched probe)
    * at `dest` has matched the message as well.
    */
-  send(context: number, dest: number, tag: number, kind: number, bytes: Uint8Array, sync?: boolean): Op<void>;
+  send(context: number, dest: number, tag: number, kind: number, bytes: Uint8Array, sync?: boolean): TransportOp<void>;
 
   /**
    * Posts a receive. With `into`, the payload is written there (a TruncationError
-   * rejects the Op when it does not fit, and the message stays for a later receive).
+   * rejects the TransportOp when it does not fit, and the message stays for a later receive).
    */
-  recv(context: number, source: number, tag: number, into: Uint8Array | undefined): Op<Received>;
+  recv(context: number, source: number, tag: number, into: Uint8Array | undefined): TransportOp<Received>;
 
   /** The envelope of the first message that a receive would match now, if any. */
   iprobe(context: number, source: number, tag: number): Envelope | undefined;
 
   /** Resolves with the envelope of the first matching message, without receiving it. */
-  probe(context: number, source: number, tag: number): Op<Envelope>;
+  probe(context: number, source: number, tag: number): TransportOp<Envelope>;
 
   /**
    * A matched probe that never waits (MPI_Improbe): the first matching message that has
@@ -50,7 +50,7 @@ export interface Transport {
   improbe(context: number, source: number, tag: number): Matched | undefined;
 
   /** A matched probe (MPI_Mprobe): resolves with the first matching message, taken out of matching. */
-  mprobe(context: number, source: number, tag: number): Op<Matched>;
+  mprobe(context: number, source: number, tag: number): TransportOp<Matched>;
 
   /** Ends the whole job with `code` (MPI_Abort). */
   abort(code: number, reason: string): void;
@@ -85,7 +85,7 @@ export interface SharedSegments {
   /** This rank's segment with room for `bytes`; a bigger one (next `gen`) is made and handed to the peers when needed. */
   mine(bytes: number): { data: Uint8Array; gen: number };
   /** Rank `rank`'s segment of generation `gen` or later; waits until the hand-over has arrived. */
-  peer(rank: number, gen: number): Op<Uint8Array>;
+  peer(rank: number, gen: number): TransportOp<Uint8Array>;
 }
 
 /** What a matched message looks like before its payload is read. */
@@ -102,7 +102,7 @@ export interface Envelope {
  * A refused `recv` (TruncationError, KindMismatchError) leaves it for another try.
  */
 export interface Matched extends Envelope {
-  recv(into: Uint8Array | undefined): Op<Received>;
+  recv(into: Uint8Array | undefined): TransportOp<Received>;
 }
 
 /** A received message: its envelope and the bytes (a view of `into` when one was given). */

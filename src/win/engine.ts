@@ -7,7 +7,7 @@ import { bytesOf } from '../codec/encode.ts';
 import { ARRAY_BUFFER } from '../codec/kinds.ts';
 import type { TypedArray } from '../comm/collectives/ops.ts';
 import { ANY_SOURCE, ANY_TAG } from '../constants.ts';
-import type { Op } from '../transport/op.ts';
+import type { TransportOp } from '../transport/op.ts';
 import type { Received, Transport } from '../transport/transport.ts';
 import { view } from './kinds.ts';
 import { HEADER_BYTES, HEADER_WORDS, REPLY, Req, opOf } from './protocol.ts';
@@ -21,7 +21,7 @@ interface Waiting {
 }
 
 export class Engine {
-  private pending: Op<Received> | undefined;
+  private pending: TransportOp<Received> | undefined;
   private stopped = false;
   /** -1: held exclusively; n > 0: by n shared holders. */
   private holders = 0;

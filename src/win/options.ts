@@ -2,7 +2,7 @@
 import type { TypedArray } from '../comm/collectives/ops.ts';
 import { Request } from '../comm/request.ts';
 import { ArgumentRangeError, InvalidArgumentError } from '../errors.ts';
-import { Op as TransportOp } from '../transport/op.ts';
+import { TransportOp } from '../transport/op.ts';
 import { KINDS, type WinKind } from './kinds.ts';
 
 /** Where an RMA operation lands in the target's window. */

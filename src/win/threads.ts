@@ -3,7 +3,7 @@
 // origin and the target runs nothing. Locks are words in each rank's control block
 // (atomic.ts), waited for with Atomics.waitAsync (sync/wait.ts), never a busy spin.
 import type { Op, TypedArray } from '../comm/collectives/ops.ts';
-import { runAsync, type Op as WaitOp, type Wait } from '../sync/wait.ts';
+import { runAsync, type WaitSteps, type Wait } from '../sync/wait.ts';
 import type { ThreadsTransport } from '../transport/threads/transport.ts';
 import { BELL, CONTROL_WORDS, LOCK, accumulateShared, compareAndSwapShared } from './atomic.ts';
 import type { Backend, BackendInit } from './backend.ts';
@@ -26,7 +26,7 @@ function tryLock(ctl: Int32Array, exclusive: boolean): boolean {
   }
 }
 
-function* acquire(ctl: Int32Array, exclusive: boolean): WaitOp<void> {
+function* acquire(ctl: Int32Array, exclusive: boolean): WaitSteps<void> {
   for (;;) {
     const bell = Atomics.load(ctl, BELL);
     if (tryLock(ctl, exclusive)) return;

@@ -17,7 +17,7 @@ import { ANY_TAG } from '../../constants.ts';
 import {
   ArgumentRangeError, CollectiveMismatchError, DataCloneError, InvalidArgumentError, RanksError, isRanksError, type ErrorCode,
 } from '../../errors.ts';
-import type { Op } from '../../transport/op.ts';
+import type { TransportOp } from '../../transport/op.ts';
 import { FLOAT64, type Coll, type CommCore, agreeTag, callBits, describeCall, collName } from './call.ts';
 
 /** What one rank brings to the agreement. */
@@ -226,7 +226,7 @@ async function agreeNative(comm: CommCore, rec: Float64Array, text: string): Pro
   return Buffer.from(buf.buffer, 4, len).toString('utf8');
 }
 
-function wait(op: Op<void>): Promise<void> | void {
+function wait(op: TransportOp<void>): Promise<void> | void {
   if (!op.done || op.failed) return op.promise;
 }
 

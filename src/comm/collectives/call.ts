@@ -1,7 +1,7 @@
 import { ARRAY_BUFFER, rawKind } from '../../codec/kinds.ts';
 import { ANY_TAG } from '../../constants.ts';
 import { CollectiveMismatchError, isRanksError } from '../../errors.ts';
-import type { Op } from '../../transport/op.ts';
+import type { TransportOp } from '../../transport/op.ts';
 import type { Received, Transport } from '../../transport/transport.ts';
 import { opName } from './ops.ts';
 
@@ -104,7 +104,7 @@ export class Call {
     return this.comm.members ? this.comm.members[r]! : r;
   }
 
-  send(dest: number, phase: number, kind: number, bytes: Uint8Array): Op<void> {
+  send(dest: number, phase: number, kind: number, bytes: Uint8Array): TransportOp<void> {
     return this.comm.transport.send(this.comm.collContext, this.world(dest), this.bits | (phase << this.phaseShift), kind, bytes);
   }
 
@@ -159,6 +159,6 @@ export function early<T>(recv: Promise<T>): Promise<T> {
 }
 
 /** Resolves when every op has; rejects with the first failure. */
-export async function all(ops: readonly Op<void>[]): Promise<void> {
+export async function all(ops: readonly TransportOp<void>[]): Promise<void> {
   for (const op of ops) if (!op.done || op.failed) await op.promise;
 }

@@ -2,7 +2,7 @@
 // communicator of a context, with element datatypes for typed arrays, so a C or mpi4py
 // rank of the same job can take part in the same call.
 import { NODE_BUFFER, TYPED_BASE } from '../../codec/kinds.ts';
-import { Op } from '../op.ts';
+import { TransportOp } from '../op.ts';
 import type { NativeCollectives, ReduceMode } from '../native.ts';
 import type { StatusFields } from './abi.ts';
 import type { Mpi } from './bindings.ts';
@@ -16,13 +16,13 @@ const TYPED_DT: readonly Dt[] = ['int8', 'uint8', 'uint8', 'int16', 'uint16', 'i
 const TYPED_BYTES = [1, 1, 1, 2, 2, 4, 4, 4, 8, 8, 8];
 const CLAMPED = TYPED_BASE + 2;
 const FLOATS = new Set([TYPED_BASE + 7, TYPED_BASE + 8]);
-// Op codes of ops.ts (SUM = 1 ... BXOR = 10) to the ABI's op names.
+// TransportOp codes of ops.ts (SUM = 1 ... BXOR = 10) to the ABI's op names.
 const OPS: readonly (keyof Mpi['abi']['ops'])[] = ['sum', 'prod', 'min', 'max', 'land', 'lor', 'lxor', 'band', 'bor', 'bxor'];
 
 /** A collective in flight: keeps its buffers alive until MPI is done with them. */
 class Pending implements RequestOwner {
   slot = -1;
-  constructor(readonly m: Mpi, readonly op: Op<void>, readonly call: string, readonly keep: unknown[]) {}
+  constructor(readonly m: Mpi, readonly op: TransportOp<void>, readonly call: string, readonly keep: unknown[]) {}
   complete(st: StatusFields): void {
     if (st.error !== 0) this.op.reject(this.m.error(st.error, this.call));
     else this.op.resolve(undefined);
@@ -44,25 +44,25 @@ export class MpiCollectives implements NativeCollectives {
     return op <= 4 || !FLOATS.has(kind);
   }
 
-  barrier(context: number): Op<void> {
+  barrier(context: number): TransportOp<void> {
     const c = this.comm(context);
     return this.run(context, 'MPI_Barrier', [], (req) => this.m.fn.Ibarrier(c, req), () => this.m.fn.Barrier(c));
   }
 
-  bcast(context: number, data: Uint8Array, root: number): Op<void> {
+  bcast(context: number, data: Uint8Array, root: number): TransportOp<void> {
     const f = this.m.fn;
     const a = [data, data.byteLength, this.m.abi.types.byte, root, this.comm(context)] as const;
     return this.run(context, 'MPI_Bcast', [data], (req) => f.Ibcast(...a, req), () => f.Bcast(...a));
   }
 
   /** A broadcast of a TypedArray's elements as MPI datatype elements (a mixed job's plain MPI_Bcast). */
-  bcastTyped(context: number, kind: number, data: Uint8Array, root: number): Op<void> {
+  bcastTyped(context: number, kind: number, data: Uint8Array, root: number): TransportOp<void> {
     const f = this.m.fn;
     const a = [data, data.byteLength / size(kind), this.dt(kind), root, this.comm(context)] as const;
     return this.run(context, 'MPI_Bcast', [data], (req) => f.Ibcast(...a, req), () => f.Bcast(...a));
   }
 
-  reduce(context: number, mode: ReduceMode, kind: number, send: Uint8Array, recv: Uint8Array | undefined, count: number, op: number, root: number): Op<void> {
+  reduce(context: number, mode: ReduceMode, kind: number, send: Uint8Array, recv: Uint8Array | undefined, count: number, op: number, root: number): TransportOp<void> {
     const f = this.m.fn;
     const dt = this.dt(kind);
     const mop = this.m.abi.ops[OPS[op - 1]!];
@@ -89,14 +89,14 @@ export class MpiCollectives implements NativeCollectives {
     }
   }
 
-  reduceScatter(context: number, kind: number, send: Uint8Array, recv: Uint8Array, counts: readonly number[], op: number): Op<void> {
+  reduceScatter(context: number, kind: number, send: Uint8Array, recv: Uint8Array, counts: readonly number[], op: number): TransportOp<void> {
     const f = this.m.fn;
     const c = Int32Array.from(counts);
     const a = [send, recv, c, this.dt(kind), this.m.abi.ops[OPS[op - 1]!], this.comm(context)] as const;
     return this.run(context, 'MPI_Reduce_scatter', [send, recv, c], (req) => f.Ireduce_scatter(...a, req), () => f.Reduce_scatter(...a));
   }
 
-  gatherv(context: number, kind: number, send: Uint8Array, recv: Uint8Array | undefined, counts: readonly number[], root: number): Op<void> {
+  gatherv(context: number, kind: number, send: Uint8Array, recv: Uint8Array | undefined, counts: readonly number[], root: number): TransportOp<void> {
     const f = this.m.fn;
     const [c, d] = layout(counts);
     const dt = this.dt(kind);
@@ -104,7 +104,7 @@ export class MpiCollectives implements NativeCollectives {
     return this.run(context, 'MPI_Gatherv', [send, recv, c, d], (req) => f.Igatherv(...a, req), () => f.Gatherv(...a));
   }
 
-  allgatherv(context: number, kind: number, send: Uint8Array, recv: Uint8Array, counts: readonly number[]): Op<void> {
+  allgatherv(context: number, kind: number, send: Uint8Array, recv: Uint8Array, counts: readonly number[]): TransportOp<void> {
     const f = this.m.fn;
     const [c, d] = layout(counts);
     const dt = this.dt(kind);
@@ -112,7 +112,7 @@ export class MpiCollectives implements NativeCollectives {
     return this.run(context, 'MPI_Allgatherv', [send, recv, c, d], (req) => f.Iallgatherv(...a, req), () => f.Allgatherv(...a));
   }
 
-  scatterv(context: number, kind: number, send: Uint8Array | undefined, counts: readonly number[], recv: Uint8Array, root: number): Op<void> {
+  scatterv(context: number, kind: number, send: Uint8Array | undefined, counts: readonly number[], recv: Uint8Array, root: number): TransportOp<void> {
     const f = this.m.fn;
     const [c, d] = layout(counts);
     const dt = this.dt(kind);
@@ -120,7 +120,7 @@ export class MpiCollectives implements NativeCollectives {
     return this.run(context, 'MPI_Scatterv', [send, recv, c, d], (req) => f.Iscatterv(...a, req), () => f.Scatterv(...a));
   }
 
-  alltoallv(context: number, kind: number, send: Uint8Array, sendCounts: readonly number[], recv: Uint8Array, recvCounts: readonly number[]): Op<void> {
+  alltoallv(context: number, kind: number, send: Uint8Array, sendCounts: readonly number[], recv: Uint8Array, recvCounts: readonly number[]): TransportOp<void> {
     const f = this.m.fn;
     const [sc, sd] = layout(sendCounts);
     const [rc, rd] = layout(recvCounts);
@@ -146,19 +146,19 @@ export class MpiCollectives implements NativeCollectives {
 
   // The non-blocking form, polled like every request; on a mixed communicator the
   // blocking one, since the other programs' blocking calls only match blocking calls.
-  private run(context: number, call: string, keep: unknown[], begin: (req: number) => number, blocking: () => number): Op<void> {
+  private run(context: number, call: string, keep: unknown[], begin: (req: number) => number, blocking: () => number): TransportOp<void> {
     if (this.channel(context).mixed) {
       const rc = blocking();
-      if (rc === 0) return Op.resolved<void>(undefined);
-      const failed = new Op<void>();
+      if (rc === 0) return TransportOp.resolved<void>(undefined);
+      const failed = new TransportOp<void>();
       failed.reject(this.m.error(rc, call));
       return failed;
     }
     return this.start(`MPI_I${call.slice(4).toLowerCase()}`, keep, begin);
   }
 
-  private start(call: string, keep: unknown[], begin: (req: number) => number): Op<void> {
-    const op = new Op<void>();
+  private start(call: string, keep: unknown[], begin: (req: number) => number): TransportOp<void> {
+    const op = new TransportOp<void>();
     const p = new Pending(this.m, op, call, keep);
     const bytes = keep.reduce<number>((most, k) => (ArrayBuffer.isView(k) ? Math.max(most, k.byteLength) : most), 0);
     const rc = begin(this.table.add(p, bytes));

@@ -26,7 +26,7 @@ export interface ProgressOptions {
   spinMicros: number;
 }
 
-export class Progress {
+export class MpiProgress {
   private scheduled = false;
   private deferred = false;
   private napMs = NAP_MIN_MS;

@@ -4,14 +4,14 @@
 // (stash.ts) and senders that do not run ranks go through MPI_Improbe + MPI_Mrecv.
 import { ANY_SOURCE, ANY_TAG } from '../../constants.ts';
 import { TruncationError } from '../../errors.ts';
-import { Op } from '../op.ts';
+import { TransportOp } from '../op.ts';
 import type { Envelope, Received } from '../transport.ts';
 import type { StatusFields } from './abi.ts';
 import type { Mpi } from './bindings.ts';
 import type { Channel } from './channels.ts';
 import { isValueKind } from '../../codec/kinds.ts';
 import { ENVELOPE, HEADER, copyPayload, isInline, readHeader } from './envelope.ts';
-import { FOREIGN_KIND, MpiQueue } from './queue.ts';
+import { FOREIGN_KIND, MpiQueue } from './mpi-queue.ts';
 import type { RequestOwner, RequestTable } from './requests.ts';
 import { envelopeOf, fits, pick, refusal, type Stashed } from './stash.ts';
 
@@ -34,7 +34,7 @@ class Posted implements RequestOwner, Wanted {
   slot = -1;
   /** The staging buffer's header view (none for a plain receive, straight into `into`). */
   readonly view: DataView | undefined;
-  constructor(readonly rx: Receiver, readonly ch: Channel, readonly source: number, readonly tag: number, readonly into: Uint8Array | undefined, readonly op: Op<Received>, readonly staging: Uint8Array, readonly plain: boolean) {
+  constructor(readonly rx: Receiver, readonly ch: Channel, readonly source: number, readonly tag: number, readonly into: Uint8Array | undefined, readonly op: TransportOp<Received>, readonly staging: Uint8Array, readonly plain: boolean) {
     this.view = plain ? undefined : views.get(staging);
   }
   complete(st: StatusFields): void {
@@ -45,7 +45,7 @@ class Posted implements RequestOwner, Wanted {
 /** A payload (body, or a plain message straight into `into`) on its way. */
 class Incoming implements RequestOwner {
   slot = -1;
-  constructor(readonly rx: Receiver, readonly op: Op<Received>, readonly received: Received, readonly what: string) {}
+  constructor(readonly rx: Receiver, readonly op: TransportOp<Received>, readonly received: Received, readonly what: string) {}
   complete(st: StatusFields): void {
     if (st.error !== 0) return this.rx.fail(this.op, st.error, this.what);
     this.rx.settled++;
@@ -56,7 +56,7 @@ class Incoming implements RequestOwner {
 /** A probe, or a receive that must probe first, polled until a message fits. */
 interface Waiting extends Wanted {
   into: Uint8Array | undefined;
-  op: Op<Received> | Op<Envelope> | Op<Stashed>;
+  op: TransportOp<Received> | TransportOp<Envelope> | TransportOp<Stashed>;
   probe: boolean;
   /** A matched probe (mprobe): takes the message out of the stash. */
   takes?: boolean;
@@ -84,8 +84,8 @@ export class Receiver {
     return this.waiting.length;
   }
 
-  recv(ch: Channel, source: number, tag: number, into: Uint8Array | undefined): Op<Received> {
-    const op = new Op<Received>();
+  recv(ch: Channel, source: number, tag: number, into: Uint8Array | undefined): TransportOp<Received> {
+    const op = new TransportOp<Received>();
     if (ch.stash.length && this.fromStash(ch, source, tag, into, op)) return op;
     const plain = source >= 0 && ch.mixed && this.foreign(source);
     if ((ch.mixed && source === ANY_SOURCE) || (plain && !into)) {
@@ -121,10 +121,10 @@ export class Receiver {
     return envelopeOf(e);
   }
 
-  probe(ch: Channel, source: number, tag: number): Op<Envelope> {
+  probe(ch: Channel, source: number, tag: number): TransportOp<Envelope> {
     const found = this.iprobe(ch, source, tag);
-    if (found) return Op.resolved(found);
-    const op = new Op<Envelope>();
+    if (found) return TransportOp.resolved(found);
+    const op = new TransportOp<Envelope>();
     const w: Waiting = { ch, source, tag, into: undefined, op, probe: true };
     this.waiting.push(w);
     op.canceller = () => this.unwait(w);
@@ -140,10 +140,10 @@ export class Receiver {
   }
 
   /** A matched probe: resolves with the first message that fits, taken out of the stash. */
-  mprobe(ch: Channel, source: number, tag: number): Op<Stashed> {
+  mprobe(ch: Channel, source: number, tag: number): TransportOp<Stashed> {
     const found = this.improbe(ch, source, tag);
-    if (found) return Op.resolved(found);
-    const op = new Op<Stashed>();
+    if (found) return TransportOp.resolved(found);
+    const op = new TransportOp<Stashed>();
     const w: Waiting = { ch, source, tag, into: undefined, op, probe: true, takes: true };
     this.waiting.push(w);
     op.canceller = () => this.unwait(w);
@@ -151,8 +151,8 @@ export class Receiver {
   }
 
   /** Receives a message a matched probe took; a refused receive leaves it for another try. */
-  mrecv(e: Stashed, into: Uint8Array | undefined): Op<Received> {
-    const op = new Op<Received>();
+  mrecv(e: Stashed, into: Uint8Array | undefined): TransportOp<Received> {
+    const op = new TransportOp<Received>();
     const no = refusal(into, e.kind, e.bytes, e.source, e.tag);
     if (no) op.reject(no);
     else this.deliver(op, e, into);
@@ -186,9 +186,9 @@ export class Receiver {
         }
         this.waiting.splice(i, 1);
         this.settled++;
-        (w.op as Op<Envelope | Stashed>).resolve(e);
+        (w.op as TransportOp<Envelope | Stashed>).resolve(e);
       } else {
-        const op = w.op as Op<Received>;
+        const op = w.op as TransportOp<Received>;
         if (w.ch.stash.length && this.fromStash(w.ch, w.source, w.tag, w.into, op)) this.waiting.splice(i, 1);
         else {
           const e = this.queue.take(w.ch, w.source, w.tag);
@@ -251,14 +251,14 @@ export class Receiver {
     this.deliver(p.op, e, p.into);
   }
 
-  fail(op: Op<Received>, rc: number, call: string): void {
+  fail(op: TransportOp<Received>, rc: number, call: string): void {
     this.settled++;
     op.reject(this.mpi.error(rc, call));
   }
 
   // Takes a receive's message from the stash if one fits: true when the receive is settled
   // (or its payload is on its way), false when nothing there fits.
-  private fromStash(ch: Channel, source: number, tag: number, into: Uint8Array | undefined, op: Op<Received>): boolean {
+  private fromStash(ch: Channel, source: number, tag: number, into: Uint8Array | undefined, op: TransportOp<Received>): boolean {
     if (!ch.stash.some((e) => fits(source, tag, e))) return false;
     // A wildcard receive may fit an earlier message still in MPI's queue: bring those here first.
     if (source === ANY_SOURCE || tag === ANY_TAG) this.queue.drain(ch, source, tag);
@@ -276,7 +276,7 @@ export class Receiver {
     return true;
   }
 
-  private deliver(op: Op<Received>, e: Stashed, into: Uint8Array | undefined): void {
+  private deliver(op: TransportOp<Received>, e: Stashed, into: Uint8Array | undefined): void {
     const received: Received = { source: e.source, tag: e.tag, kind: e.kind, bytes: e.bytes, data: into ? into.subarray(0, e.bytes) : new Uint8Array(e.bytes) };
     op.canceller = undefined;
     if (e.data) {

@@ -3,7 +3,7 @@ import { config, type Config } from '../../config/config.ts';
 import { UNDEFINED } from '../../constants.ts';
 import { isValueKind, kindName } from '../../codec/kinds.ts';
 import { ArgumentRangeError, InvalidArgumentError } from '../../errors.ts';
-import { Op } from '../op.ts';
+import { TransportOp } from '../op.ts';
 import { synchronous } from '../matching.ts';
 import type { Envelope, Matched, Received, Transport } from '../transport.ts';
 import type { StatusFields } from './abi.ts';
@@ -12,12 +12,12 @@ import { Channel, CommFactory } from './channels.ts';
 import { MpiCollectives } from './collectives.ts';
 import { ranksPeers } from './detect.ts';
 import { BODY, HEADER, INLINE_MAX, copyPayload, writeHeader } from './envelope.ts';
-import { Progress } from './progress.ts';
+import { MpiProgress } from './progress.ts';
 import { Receiver } from './receiver.ts';
 import { RequestTable, type RequestOwner } from './requests.ts';
 import type { Stashed } from './stash.ts';
 
-const SENT = Op.resolved<void>(undefined);
+const SENT = TransportOp.resolved<void>(undefined);
 /** Payloads up to this size go out with a blocking MPI_Send of a reused envelope. */
 const TINY = 256;
 /** MPI counts are C ints. */
@@ -34,7 +34,7 @@ const SYNC_SIGNATURES: Record<keyof SyncFunctions, string> = {
 /** A send (or one half of one) in flight; keeps its buffer alive until MPI is done with it. */
 class Sending implements RequestOwner {
   slot = -1;
-  constructor(readonly t: MpiTransport, readonly op: Op<void> | undefined, readonly buf: Uint8Array) {}
+  constructor(readonly t: MpiTransport, readonly op: TransportOp<void> | undefined, readonly buf: Uint8Array) {}
   complete(st: StatusFields): void {
     this.t.sent(this, st);
   }
@@ -59,7 +59,7 @@ export class MpiTransport implements Transport {
   private readonly channels = new Map<number, Channel>();
   private readonly bodies: Channel;
   private readonly receiver: Receiver;
-  private readonly progress: Progress;
+  private readonly progress: MpiProgress;
   private readonly factory: CommFactory;
   private readonly peers: Set<number> | undefined;
   private readonly bodyTags: Uint32Array;
@@ -100,7 +100,7 @@ export class MpiTransport implements Transport {
     this.bodyTags = new Uint32Array(this.size);
     this.receiver = new Receiver(m, this.table, this.bodies, (w) => this.peers !== undefined && !this.peers.has(w));
     this.collectives = new MpiCollectives(m, this.table, (c) => this.channel(c), () => this.progress.kick());
-    this.progress = new Progress({
+    this.progress = new MpiProgress({
       step: () => {
         this.table.poll();
         if (this.receiver.pending) this.receiver.poll();
@@ -113,7 +113,7 @@ export class MpiTransport implements Transport {
     process.on('exit', (code) => this.finish(code));
   }
 
-  send(context: number, dest: number, tag: number, kind: number, bytes: Uint8Array, sync = false): Op<void> {
+  send(context: number, dest: number, tag: number, kind: number, bytes: Uint8Array, sync = false): TransportOp<void> {
     if (tag > this.tagUb) throw new ArgumentRangeError(`Expected \`tag\` to be at most ${this.tagUb} (this MPI library's MPI_TAG_UB), got ${tag}`);
     const ch = this.channel(context);
     const to = ch.local(dest);
@@ -124,7 +124,7 @@ export class MpiTransport implements Transport {
         return SENT;
       }
       // Synchronous to itself: done when a receive (or matched probe) of this rank takes it.
-      const op = new Op<void>();
+      const op = new TransportOp<void>();
       this.receiver.toSelf(ch, dest, tag, kind, bytes, () => op.resolve(undefined));
       return op;
     }
@@ -160,7 +160,7 @@ export class MpiTransport implements Transport {
     return sync ? synchronous(head, body) : body;
   }
 
-  recv(context: number, source: number, tag: number, into: Uint8Array | undefined): Op<Received> {
+  recv(context: number, source: number, tag: number, into: Uint8Array | undefined): TransportOp<Received> {
     const op = this.receiver.recv(this.channel(context), source, tag, into);
     if (!op.done) this.progress.kick();
     return op;
@@ -171,7 +171,7 @@ export class MpiTransport implements Transport {
     return this.receiver.iprobe(this.channel(context), source, tag);
   }
 
-  probe(context: number, source: number, tag: number): Op<Envelope> {
+  probe(context: number, source: number, tag: number): TransportOp<Envelope> {
     this.table.poll();
     const op = this.receiver.probe(this.channel(context), source, tag);
     if (!op.done) this.progress.kick();
@@ -184,13 +184,13 @@ export class MpiTransport implements Transport {
     return e && this.matched(e);
   }
 
-  mprobe(context: number, source: number, tag: number): Op<Matched> {
+  mprobe(context: number, source: number, tag: number): TransportOp<Matched> {
     this.table.poll();
-    const op = this.receiver.mprobe(this.channel(context), source, tag) as Op<unknown>;
-    if (op.done) return op.failed ? (op as Op<Matched>) : Op.resolved(this.matched(op.value as Stashed));
+    const op = this.receiver.mprobe(this.channel(context), source, tag) as TransportOp<unknown>;
+    if (op.done) return op.failed ? (op as TransportOp<Matched>) : TransportOp.resolved(this.matched(op.value as Stashed));
     op.finish = (e: Stashed) => this.matched(e);
     this.progress.kick();
-    return op as Op<Matched>;
+    return op as TransportOp<Matched>;
   }
 
   abort(code: number, reason: string): void {
@@ -242,8 +242,8 @@ export class MpiTransport implements Transport {
     };
   }
 
-  private isend(buf: Uint8Array, count: number, dest: number, tag: number, comm: number, owned: boolean, sync = false): Op<void> {
-    const op = owned ? new Op<void>() : undefined;
+  private isend(buf: Uint8Array, count: number, dest: number, tag: number, comm: number, owned: boolean, sync = false): TransportOp<void> {
+    const op = owned ? new TransportOp<void>() : undefined;
     const s = new Sending(this, op, buf);
     const addr = this.table.add(s, count);
     const rc = (sync ? this.syncFn.Issend : this.m.fn.Isend)(buf, count, this.m.abi.types.byte, dest, tag, comm, addr);

@@ -1,6 +1,6 @@
 import { Socket } from 'node:net';
 import { PeerExitedError } from '../../errors.ts';
-import type { Op } from '../op.ts';
+import type { TransportOp } from '../op.ts';
 
 /**
  * This rank's connection to one peer, for its messages to that peer only. It is made on
@@ -8,12 +8,12 @@ import type { Op } from '../op.ts';
  * The socket keeps the process alive only while it holds unwritten bytes, so a rank that
  * sent and finished exits once its messages are in the kernel's hands.
  */
-export class OutLink {
+export class SocketOutLink {
   readonly socket = new Socket();
   /** Why the link is dead (the peer exited or refused us); sends then fail with it. */
   error: PeerExitedError | undefined;
   /** Sends whose bytes the socket still references: their Ops settle when written. */
-  readonly waiting = new Set<Op<void>>();
+  readonly waiting = new Set<TransportOp<void>>();
   /** True once the connection is made: from then on the peer will see it close when this process ends. */
   connected = false;
   /**
@@ -51,7 +51,7 @@ export class OutLink {
   }
 
   /** Writes a header and a payload that stays the caller's: `op` resolves once the kernel has it. */
-  writeOwned(head: Buffer, payload: Uint8Array, op: Op<void>): void {
+  writeOwned(head: Buffer, payload: Uint8Array, op: TransportOp<void>): void {
     this.hold();
     this.early?.push(head, payload);
     this.waiting.add(op);

@@ -2,11 +2,11 @@ import { readFileSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { PeerExitedError } from '../../errors.ts';
 import { Matcher, ackContext, matched, synchronous, type Incoming } from '../matching.ts';
-import { Op } from '../op.ts';
+import { TransportOp } from '../op.ts';
 import type { Envelope, Matched, Received, Transport } from '../transport.ts';
 import { rankState } from './activity.ts';
 import { HEADER_BYTES, SYNC_KIND, header, hello, writeHeader } from './frame.ts';
-import { OutLink } from './link.ts';
+import { SocketOutLink } from './link.ts';
 import type { RankState } from './messages.ts';
 import { FrameReader } from './reader.ts';
 
@@ -25,7 +25,7 @@ export interface ProcessesTransportOptions {
   onAbort?: (code: number, reason: string) => void;
 }
 
-const SENT = Op.resolved<void>(undefined);
+const SENT = TransportOp.resolved<void>(undefined);
 const EMPTY = new Uint8Array(0);
 /** Payloads up to this size are copied behind their header: one write, and the send is complete at once. */
 const COPY_MAX = 64 * 1024;
@@ -52,7 +52,7 @@ export class ProcessesTransport implements Transport {
   /** Settles once this rank listens (rejects if it cannot). */
   readonly listening: Promise<void>;
   private readonly server: Server;
-  private readonly out: (OutLink | undefined)[] = [];
+  private readonly out: (SocketOutLink | undefined)[] = [];
   private readonly inbound: Inbound[] = [];
   private readonly greeting: Buffer;
   private readonly path: string;
@@ -91,12 +91,12 @@ export class ProcessesTransport implements Transport {
     this.matcher.onSyncMatch = (m) => void this.write(ackContext(m.context), m.source, m.tag, 0, EMPTY, 0);
   }
 
-  send(context: number, dest: number, tag: number, kind: number, bytes: Uint8Array, sync = false): Op<void> {
+  send(context: number, dest: number, tag: number, kind: number, bytes: Uint8Array, sync = false): TransportOp<void> {
     if (!sync) return this.write(context, dest, tag, kind, bytes, 0);
     return synchronous(this.recv(ackContext(context), dest, tag, undefined), this.write(context, dest, tag, kind, bytes, SYNC_KIND));
   }
 
-  private write(context: number, dest: number, tag: number, kind: number, bytes: Uint8Array, sync: number): Op<void> {
+  private write(context: number, dest: number, tag: number, kind: number, bytes: Uint8Array, sync: number): TransportOp<void> {
     const n = bytes.byteLength;
     if (dest === this.rank) {
       const m = this.matcher.arrive(dest, tag, context, kind, n, sync !== 0);
@@ -109,7 +109,7 @@ export class ProcessesTransport implements Transport {
     const link = this.out[dest] ?? this.connect(dest);
     this.sent[dest] = (this.sent[dest] ?? 0) + 1;
     if (link.error) {
-      const failed = new Op<void>();
+      const failed = new TransportOp<void>();
       failed.reject(link.error);
       return failed;
     }
@@ -121,13 +121,13 @@ export class ProcessesTransport implements Transport {
       return SENT;
     }
     // Big payloads go without a copy: the caller may reuse them once the kernel has them.
-    const op = new Op<void>();
+    const op = new TransportOp<void>();
     link.writeOwned(header(n, tag, context, kind | sync), bytes, op);
     this.hold();
     return op;
   }
 
-  recv(context: number, source: number, tag: number, into: Uint8Array | undefined): Op<Received> {
+  recv(context: number, source: number, tag: number, into: Uint8Array | undefined): TransportOp<Received> {
     const op = this.matcher.recv(context, source, tag, into);
     if (!op.done) this.watch(op);
     return op;
@@ -137,7 +137,7 @@ export class ProcessesTransport implements Transport {
     return this.matcher.iprobe(context, source, tag);
   }
 
-  probe(context: number, source: number, tag: number): Op<Envelope> {
+  probe(context: number, source: number, tag: number): TransportOp<Envelope> {
     const op = this.matcher.probe(context, source, tag);
     if (!op.done) this.watch(op);
     return op;
@@ -148,16 +148,16 @@ export class ProcessesTransport implements Transport {
     return m && matched(m, this.mrecv);
   }
 
-  mprobe(context: number, source: number, tag: number): Op<Matched> {
-    const op = this.matcher.mprobe(context, source, tag) as Op<unknown>;
+  mprobe(context: number, source: number, tag: number): TransportOp<Matched> {
+    const op = this.matcher.mprobe(context, source, tag) as TransportOp<unknown>;
     const wrap = (m: Incoming): Matched => matched(m, this.mrecv);
-    if (op.done) return op.failed ? (op as Op<Matched>) : Op.resolved(wrap(op.value as Incoming));
+    if (op.done) return op.failed ? (op as TransportOp<Matched>) : TransportOp.resolved(wrap(op.value as Incoming));
     op.finish = wrap;
     this.watch(op);
-    return op as Op<Matched>;
+    return op as TransportOp<Matched>;
   }
 
-  private readonly mrecv = (m: Incoming, into: Uint8Array | undefined): Op<Received> => {
+  private readonly mrecv = (m: Incoming, into: Uint8Array | undefined): TransportOp<Received> => {
     const op = this.matcher.mrecv(m, into);
     if (!op.done) this.watch(op);
     return op;
@@ -257,9 +257,9 @@ export class ProcessesTransport implements Transport {
     this.server.close();
   }
 
-  private connect(dest: number): OutLink {
+  private connect(dest: number): SocketOutLink {
     if (!Number.isInteger(dest) || dest < 0 || dest >= this.size) throw new RangeError(`No rank ${dest} in a world of ${this.size}`);
-    const link = new OutLink(dest, this.options.address(dest), this.greeting, this.options.ready?.(dest), this.release);
+    const link = new SocketOutLink(dest, this.options.address(dest), this.greeting, this.options.ready?.(dest), this.release);
     this.out[dest] = link;
     return link;
   }

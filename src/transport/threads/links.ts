@@ -1,5 +1,5 @@
 import type { Incoming, Matcher } from '../matching.ts';
-import type { Op } from '../op.ts';
+import type { TransportOp } from '../op.ts';
 import { FIRST, LAST, RingReader, RingWriter, type RecordSink } from './ring.ts';
 
 /** Record flag beside FIRST and LAST, on a message's first fragment: sent in synchronous mode (ssend). */
@@ -12,13 +12,13 @@ export interface PendingSend {
   kind: number;
   bytes: Uint8Array;
   sent: number;
-  op: Op<void> | undefined;
+  op: TransportOp<void> | undefined;
   /** SYNC for a synchronous send, else 0. */
   sync: number;
 }
 
 /** This rank's ring to one peer, with the sends waiting for room in it. */
-export class OutLink {
+export class RingOutLink {
   readonly writer: RingWriter;
   readonly queue: PendingSend[] = [];
 
@@ -41,7 +41,7 @@ export class OutLink {
 }
 
 /** One peer's ring into this rank; reassembles fragments into the matched destination. */
-export class InLink {
+export class RingInLink {
   readonly reader: RingReader;
   /** The message whose fragments are arriving. */
   current: Incoming | undefined;

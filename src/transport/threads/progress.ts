@@ -30,7 +30,7 @@ export interface ProgressHooks {
  * spin that ends in sleep and doubles after one that succeeds, so ranks that outnumber
  * the cores do not starve the ones they wait for.
  */
-export class Progress {
+export class RingProgress {
   private readonly sleeper: Sleeper;
   /** The budget while crowded. */
   private spin: number;

@@ -1,4 +1,4 @@
-import { Op } from '../op.ts';
+import { TransportOp } from '../op.ts';
 
 const QUANTUM = 1 << 20;
 
@@ -10,13 +10,13 @@ interface Segment {
 /**
  * This rank's scratch segment and what it knows of the other ranks' (the threads
  * transport's `SharedSegments`). A grown segment gets the next generation; peers learn
- * of it through the launcher, and a wait for a generation not seen yet is an Op that
+ * of it through the launcher, and a wait for a generation not seen yet is a TransportOp that
  * the transport's progress loop keeps alive.
  */
 export class SegmentTable {
   private own: Segment | undefined;
   private readonly peers: (Segment | undefined)[] = [];
-  private readonly waits: { rank: number; gen: number; op: Op<Uint8Array> }[] = [];
+  private readonly waits: { rank: number; gen: number; op: TransportOp<Uint8Array> }[] = [];
   /** Bumped when a wait settles, so a progress loop can tell it moved. */
   settled = 0;
 
@@ -39,10 +39,10 @@ export class SegmentTable {
   }
 
   /** Rank `rank`'s segment of generation `gen` or later; pending until it has been handed over. */
-  peer(rank: number, gen: number): Op<Uint8Array> {
+  peer(rank: number, gen: number): TransportOp<Uint8Array> {
     const known = this.peers[rank];
-    if (known && known.gen >= gen) return Op.resolved(known.data);
-    const op = new Op<Uint8Array>();
+    if (known && known.gen >= gen) return TransportOp.resolved(known.data);
+    const op = new TransportOp<Uint8Array>();
     this.waits.push({ rank, gen, op });
     return op;
   }

@@ -2,11 +2,11 @@
 // frees room (flush), failed together when the peer is gone (fail). WANTS_ROOM tells the
 // readers that a drain should ring this rank.
 import { WANTS_ROOM, slot, wake } from './control.ts';
-import type { OutLink, PendingSend } from './links.ts';
+import type { RingOutLink, PendingSend } from './links.ts';
 
 export class SendQueue {
   /** Links with sends waiting, in the order they started waiting. */
-  readonly links: OutLink[] = [];
+  readonly links: RingOutLink[] = [];
   /** Sends waiting, and sends settled (written or failed) so far. */
   pending = 0;
   settled = 0;
@@ -17,13 +17,13 @@ export class SendQueue {
   ) {}
 
   /** Queues `s` behind `link`'s other waiting sends. */
-  add(link: OutLink, s: PendingSend): void {
+  add(link: RingOutLink, s: PendingSend): void {
     if (link.queue.push(s) === 1 && this.links.push(link) === 1) Atomics.store(this.ctl, slot(this.rank, WANTS_ROOM), 1);
     this.pending++;
   }
 
   /** Withdraws `s` if none of it was written yet; true if it was. */
-  cancel(link: OutLink, s: PendingSend): boolean {
+  cancel(link: RingOutLink, s: PendingSend): boolean {
     const i = link.queue.indexOf(s);
     if (s.sent > 0 || i < 0) return false;
     link.queue.splice(i, 1);
@@ -58,7 +58,7 @@ export class SendQueue {
   }
 
   /** Fails every send waiting on `link` with `err(send)` (its peer is gone). */
-  fail(link: OutLink, err: (s: PendingSend) => Error): void {
+  fail(link: RingOutLink, err: (s: PendingSend) => Error): void {
     const i = this.links.indexOf(link);
     if (i >= 0) this.unlist(i);
     for (const s of link.queue.splice(0)) {

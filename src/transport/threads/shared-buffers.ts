@@ -1,13 +1,13 @@
-import { Op } from '../op.ts';
+import { TransportOp } from '../op.ts';
 
 /**
  * SharedArrayBuffers handed from one rank to another by key (windows: each rank hands
  * its window memory to the others when the window is made). A handed buffer waits here
- * until taken; a take before the hand-over arrives is an Op the progress loop keeps alive.
+ * until taken; a take before the hand-over arrives is a TransportOp the progress loop keeps alive.
  */
 export class SharedBuffers {
   private readonly arrived = new Map<string, SharedArrayBuffer[]>();
-  private readonly waits = new Map<string, Op<SharedArrayBuffer[]>>();
+  private readonly waits = new Map<string, TransportOp<SharedArrayBuffer[]>>();
   /** Bumped when a wait settles, so a progress loop can tell it moved. */
   settled = 0;
 
@@ -16,14 +16,14 @@ export class SharedBuffers {
   }
 
   /** Rank `from`'s buffers under `key`, once they have arrived (each hand-over is taken once). */
-  take(from: number, key: string): Op<SharedArrayBuffer[]> {
+  take(from: number, key: string): TransportOp<SharedArrayBuffer[]> {
     const k = `${from}/${key}`;
     const got = this.arrived.get(k);
     if (got) {
       this.arrived.delete(k);
-      return Op.resolved(got);
+      return TransportOp.resolved(got);
     }
-    const op = new Op<SharedArrayBuffer[]>();
+    const op = new TransportOp<SharedArrayBuffer[]>();
     this.waits.set(k, op);
     return op;
   }

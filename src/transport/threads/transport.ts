@@ -1,16 +1,16 @@
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { PeerExitedError } from '../../errors.ts';
 import { Matcher, ackContext, matched, synchronous, type Incoming } from '../matching.ts';
-import { Op } from '../op.ts';
+import { TransportOp } from '../op.ts';
 import { SEGMENT_CONTEXT, type Envelope, type Matched, type Received, type SharedSegments, type Transport } from '../transport.ts';
 import { EXITS, LINKS, STATE, WANTS_ROOM, WaitOp, WaitState, slot, wake } from './control.ts';
 import { SendQueue } from './send-queue.ts';
-import { InLink, OutLink, SYNC, type PendingSend } from './links.ts';
+import { RingInLink, RingOutLink, SYNC, type PendingSend } from './links.ts';
 import type { ToLauncher, ToRank } from './messages.ts';
 import { FIRST, LAST, createRing } from './ring.ts';
 import { SegmentTable } from './segments.ts';
 import { SharedBuffers } from './shared-buffers.ts';
-import { Progress } from './progress.ts';
+import { RingProgress } from './progress.ts';
 
 export interface ThreadsTransportOptions {
   rank: number;
@@ -26,7 +26,7 @@ export interface ThreadsTransportOptions {
   napMicros?: number;
 }
 
-const SENT = Op.resolved<void>(undefined);
+const SENT = TransportOp.resolved<void>(undefined);
 const EMPTY = new Uint8Array(0);
 
 /**
@@ -42,10 +42,10 @@ export class ThreadsTransport implements Transport {
   private readonly ctl: Int32Array;
   private readonly port: MessagePort | undefined;
   readonly matcher = new Matcher();
-  private readonly out: (OutLink | undefined)[] = [];
-  private readonly inLinks: InLink[] = [];
+  private readonly out: (RingOutLink | undefined)[] = [];
+  private readonly inLinks: RingInLink[] = [];
   private readonly ringBytes: number;
-  private readonly progress: Progress;
+  private readonly progress: RingProgress;
   private readonly sends: SendQueue;
   private linksSeen = 0;
   private exitsSeen = 0;
@@ -61,7 +61,7 @@ export class ThreadsTransport implements Transport {
     this.sends = new SendQueue(this.ctl, this.rank);
     this.port = options.port;
     this.ringBytes = options.ringBytes ?? 256 * 1024;
-    this.progress = new Progress(this.ctl, this.rank, this.size, {
+    this.progress = new RingProgress(this.ctl, this.rank, this.size, {
       step: () => {
         const moved = this.poll();
         return this.sends.pending ? this.sends.flush() || moved : moved;
@@ -74,12 +74,12 @@ export class ThreadsTransport implements Transport {
     this.matcher.onSyncMatch = (m) => void this.write(ackContext(m.context), m.source, m.tag, 0, EMPTY, 0);
   }
 
-  send(context: number, dest: number, tag: number, kind: number, bytes: Uint8Array, sync = false): Op<void> {
+  send(context: number, dest: number, tag: number, kind: number, bytes: Uint8Array, sync = false): TransportOp<void> {
     if (!sync) return this.write(context, dest, tag, kind, bytes, 0);
     return synchronous(this.recv(ackContext(context), dest, tag, undefined), this.write(context, dest, tag, kind, bytes, SYNC));
   }
 
-  private write(context: number, dest: number, tag: number, kind: number, bytes: Uint8Array, sync: number): Op<void> {
+  private write(context: number, dest: number, tag: number, kind: number, bytes: Uint8Array, sync: number): TransportOp<void> {
     if (dest === this.rank) {
       const m = this.matcher.arrive(dest, tag, context, kind, bytes.byteLength, sync !== 0);
       m.data.set(bytes);
@@ -101,14 +101,14 @@ export class ThreadsTransport implements Transport {
       return SENT;
     }
     if (s.sent > 0) wake(this.ctl, dest);
-    const op = (s.op = new Op<void>());
+    const op = (s.op = new TransportOp<void>());
     op.canceller = () => this.sends.cancel(link, s);
     this.sends.add(link, s);
     this.watch(op);
     return op;
   }
 
-  recv(context: number, source: number, tag: number, into: Uint8Array | undefined): Op<Received> {
+  recv(context: number, source: number, tag: number, into: Uint8Array | undefined): TransportOp<Received> {
     this.poll();
     const op = this.matcher.recv(context, source, tag, into);
     if (!op.done) this.watch(op);
@@ -121,7 +121,7 @@ export class ThreadsTransport implements Transport {
     return this.matcher.iprobe(context, source, tag);
   }
 
-  probe(context: number, source: number, tag: number): Op<Envelope> {
+  probe(context: number, source: number, tag: number): TransportOp<Envelope> {
     this.poll();
     const op = this.matcher.probe(context, source, tag);
     if (!op.done) this.watch(op);
@@ -135,17 +135,17 @@ export class ThreadsTransport implements Transport {
     return m && matched(m, this.mrecv);
   }
 
-  mprobe(context: number, source: number, tag: number): Op<Matched> {
+  mprobe(context: number, source: number, tag: number): TransportOp<Matched> {
     this.poll();
-    const op = this.matcher.mprobe(context, source, tag) as Op<unknown>;
+    const op = this.matcher.mprobe(context, source, tag) as TransportOp<unknown>;
     const wrap = (m: Incoming): Matched => matched(m, this.mrecv);
-    if (op.done) return op.failed ? (op as Op<Matched>) : Op.resolved(wrap(op.value as Incoming));
+    if (op.done) return op.failed ? (op as TransportOp<Matched>) : TransportOp.resolved(wrap(op.value as Incoming));
     op.finish = wrap;
     this.watch(op);
-    return op as Op<Matched>;
+    return op as TransportOp<Matched>;
   }
 
-  private readonly mrecv = (m: Incoming, into: Uint8Array | undefined): Op<Received> => {
+  private readonly mrecv = (m: Incoming, into: Uint8Array | undefined): TransportOp<Received> => {
     this.poll();
     const op = this.matcher.mrecv(m, into);
     if (!op.done) this.watch(op);
@@ -170,7 +170,7 @@ export class ThreadsTransport implements Transport {
   }
 
   /** The buffers rank `from` handed to this rank under `key`, once they arrive. */
-  sharedBuffers(from: number, key: string): Op<SharedArrayBuffer[]> {
+  sharedBuffers(from: number, key: string): TransportOp<SharedArrayBuffer[]> {
     this.poll();
     const op = this.buffers.take(from, key);
     if (!op.done) this.progress.schedule();
@@ -278,10 +278,10 @@ export class ThreadsTransport implements Transport {
     return true;
   }
 
-  private connect(dest: number): OutLink {
+  private connect(dest: number): RingOutLink {
     const ring = createRing(this.ringBytes);
     this.post({ type: 'link', from: this.rank, to: dest, ring });
-    const link = new OutLink(dest, ring);
+    const link = new RingOutLink(dest, ring);
     this.out[dest] = link;
     return link;
   }
@@ -292,7 +292,7 @@ export class ThreadsTransport implements Transport {
     this.linksSeen = Atomics.load(this.ctl, slot(this.rank, LINKS));
     for (let msg = receiveMessageOnPort(this.port!); msg; msg = receiveMessageOnPort(this.port!)) {
       const m = msg.message as ToRank;
-      if (m.type === 'link') this.inLinks.push(new InLink(m.from, m.ring, this.matcher));
+      if (m.type === 'link') this.inLinks.push(new RingInLink(m.from, m.ring, this.matcher));
       else if (m.type === 'share') this.buffers.offer(m.from, m.key, m.buffers);
       else this.table.offer(m.from, m.gen, m.segment);
     }

@@ -8,7 +8,7 @@ export interface QueueNode<T> {
   next: QueueNode<T> | undefined;
 }
 
-export class Queue<T> {
+export class LinkedQueue<T> {
   head: QueueNode<T> | undefined;
   tail: QueueNode<T> | undefined;
   length = 0;

@@ -14,7 +14,7 @@ import { SupervisedHost } from './supervised-host.ts';
 import type { Task } from './tasks.ts';
 import type { WorkerInit } from './worker-loop.ts';
 
-const entry = fileURLToPath(new URL('./process-worker.js', import.meta.url));
+const entry = fileURLToPath(new URL('./child-worker.js', import.meta.url));
 /** Where a worker's stderr ends up in its death notice (a crash or out-of-memory message). */
 const TAIL_BYTES = 2048;
 
@@ -49,7 +49,7 @@ function limitFlags(limits: ResourceLimits | undefined): string[] {
  * says when each listens and which process is the rank's current one, and replaces one on
  * demand. A worker that crashes, is killed or runs out of memory takes only itself down.
  */
-export class ProcessHost extends SupervisedHost<ProcessRank> implements WorkerHost {
+export class ChildHost extends SupervisedHost<ProcessRank> implements WorkerHost {
   readonly flags: FileFlags;
   readonly canReplace = true;
   readonly sharesMemory = false;

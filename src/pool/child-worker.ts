@@ -5,7 +5,7 @@ import { deserialize } from 'node:v8';
 import { world } from '../comm/world.ts';
 import { startRank, takeInit, tell } from '../transport/processes/rank.ts';
 import { FileFlags } from './flags.ts';
-import { flagsFile, initFile } from './process-host.ts';
+import { flagsFile, initFile } from './child-host.ts';
 import { serve, type WorkerInit } from './worker-loop.ts';
 
 const init = takeInit();
