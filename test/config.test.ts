@@ -134,7 +134,7 @@ describe('configuration', { timeout: HANGS }, () => {
   });
 });
 
-describe('the README tables', () => {
+describe('the README tables', { timeout: HANGS }, () => {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
 
   test('the environment tables in README.md are the ones src/config generates (npm run docs:env)', () => {

@@ -169,7 +169,7 @@ describe('error codes', { timeout: HANGS }, () => {
   }
 });
 
-describe('isRanksError', () => {
+describe('isRanksError', { timeout: HANGS }, () => {
   test('an ArgumentRangeError is also a RangeError', () => {
     assert.ok(new ArgumentRangeError('x') instanceof RangeError);
   });

@@ -84,7 +84,7 @@ function waitingPids(path: string, count: number): Promise<number[]> {
   });
 }
 
-test('`ranks info` names the launcher from its environment (the environments seen under each launcher here)', () => {
+test('`ranks info` names the launcher from its environment (the environments seen under each launcher here)', { timeout: HANGS }, () => {
   const slurm = { SLURM_JOB_ID: '8', SLURM_STEP_ID: '0', SLURMD_NODENAME: 'node2' };
   assert.equal(launcherName({ ...slurm, PMIX_RANK: '0', PMIX_NAMESPACE: 'slurm.pmix.8.0' }), 'Slurm srun --mpi=pmix, Slurm job 8 step 0 on node2');
   assert.equal(launcherName({ ...slurm, PMI_RANK: '1', PMI_FD: '11', PMI_JOBID: '8.0' }), 'Slurm srun --mpi=pmi2, Slurm job 8 step 0 on node2');

@@ -15,7 +15,7 @@ const RANGE = 'ERR_OUT_OF_RANGE';
 const TYPE = 'ERR_INVALID_ARG';
 const mathTasks = tasks<typeof math>(new URL('./fixtures/math-tasks.ts', import.meta.url));
 
-describe('src/validate.ts', () => {
+describe('src/validate.ts', { timeout: HANGS }, () => {
   test('show: the value, then its type', () => {
     assert.equal(show(0), '0 (number)');
     assert.equal(show('2'), '"2" (string)');
