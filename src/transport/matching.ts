@@ -399,3 +399,12 @@ export function synchronous<A>(ack: TransportOp<A>, sent: TransportOp<void>): Tr
 export function matched(m: Incoming, recv: (m: Incoming, into: Uint8Array | undefined) => TransportOp<Received>): Matched {
   return { source: m.source, tag: m.tag, kind: m.kind, bytes: m.total, recv: (into) => recv(m, into) };
 }
+
+/** A matched probe's operation as a transport returns it: it settles with a Matched whose receive goes through `recv`. */
+export function asMatched(probe: TransportOp<Incoming>, recv: (m: Incoming, into: Uint8Array | undefined) => TransportOp<Received>): TransportOp<Matched> {
+  const op = probe as TransportOp<unknown>;
+  const wrap = (m: Incoming): Matched => matched(m, recv);
+  if (op.done) return op.failed ? (op as TransportOp<Matched>) : TransportOp.resolved(wrap(op.value as Incoming));
+  op.finish = wrap;
+  return op as TransportOp<Matched>;
+}

@@ -1,7 +1,7 @@
 import { readFileSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { PeerExitedError } from '../../errors.ts';
-import { Matcher, ackContext, matched, synchronous, type Incoming } from '../matching.ts';
+import { Matcher, ackContext, asMatched, matched, synchronous, type Incoming } from '../matching.ts';
 import { TransportOp } from '../op.ts';
 import type { Envelope, Matched, Received, Transport } from '../transport.ts';
 import { rankState } from './activity.ts';
@@ -149,12 +149,9 @@ export class ProcessesTransport implements Transport {
   }
 
   mprobe(context: number, source: number, tag: number): TransportOp<Matched> {
-    const op = this.matcher.mprobe(context, source, tag) as TransportOp<unknown>;
-    const wrap = (m: Incoming): Matched => matched(m, this.mrecv);
-    if (op.done) return op.failed ? (op as TransportOp<Matched>) : TransportOp.resolved(wrap(op.value as Incoming));
-    op.finish = wrap;
-    this.watch(op);
-    return op as TransportOp<Matched>;
+    const op = asMatched(this.matcher.mprobe(context, source, tag), this.mrecv);
+    if (!op.done) this.watch(op);
+    return op;
   }
 
   private readonly mrecv = (m: Incoming, into: Uint8Array | undefined): TransportOp<Received> => {

@@ -1,6 +1,6 @@
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { PeerExitedError } from '../../errors.ts';
-import { Matcher, ackContext, matched, synchronous, type Incoming } from '../matching.ts';
+import { Matcher, ackContext, asMatched, matched, synchronous, type Incoming } from '../matching.ts';
 import { TransportOp } from '../op.ts';
 import { SEGMENT_CONTEXT, type Envelope, type Matched, type Received, type SharedSegments, type Transport } from '../transport.ts';
 import { EXITS, LINKS, STATE, WANTS_ROOM, WaitOp, WaitState, slot, wake } from './control.ts';
@@ -137,12 +137,9 @@ export class ThreadsTransport implements Transport {
 
   mprobe(context: number, source: number, tag: number): TransportOp<Matched> {
     this.poll();
-    const op = this.matcher.mprobe(context, source, tag) as TransportOp<unknown>;
-    const wrap = (m: Incoming): Matched => matched(m, this.mrecv);
-    if (op.done) return op.failed ? (op as TransportOp<Matched>) : TransportOp.resolved(wrap(op.value as Incoming));
-    op.finish = wrap;
-    this.watch(op);
-    return op as TransportOp<Matched>;
+    const op = asMatched(this.matcher.mprobe(context, source, tag), this.mrecv);
+    if (!op.done) this.watch(op);
+    return op;
   }
 
   private readonly mrecv = (m: Incoming, into: Uint8Array | undefined): TransportOp<Received> => {
