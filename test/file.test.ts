@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { runFixture, HANGS } from './helpers.ts';
-import { cannotJoin, mpiFlavors, mpiRun, type MpiFlavor } from './mpi-helpers.ts';
+import { joinTest, mpiFlavors, mpiRun, type MpiFlavor } from './mpi-helpers.ts';
 
 for (const transport of ['threads', 'processes'] as const) {
   describe(`File on ${transport}`, { timeout: HANGS }, () => {
@@ -26,24 +26,17 @@ for (const transport of ['threads', 'processes'] as const) {
 
 for (const { flavor, skip } of mpiFlavors()) {
   describe(`File on MPI (${flavor.name})`, { timeout: 900_000 }, () => {
-    let why: string | undefined = skip;
-    test('ranks join the job', async (t) => {
-      if (!why) why = await cannotJoin(flavor as MpiFlavor);
-      if (why) {
-        console.log(`# skipped: ${why}`);
-        t.skip(why);
-      }
-    });
+    const why = joinTest(flavor, skip, 'ranks join the job');
     for (const n of [1, 2, 3, 4]) {
       test(`conformance through MPI_File_* on ${n} rank(s)`, async (t) => {
-        if (why) return t.skip(why);
+        if (why()) return t.skip(why());
         const out = await mpiRun(flavor as MpiFlavor, n, 'file.ts');
         assert.equal(out.code, 0, `${flavor.name} -n ${n} exited ${out.code}\n${out.stderr.slice(-3000)}\n${out.stdout.slice(-1000)}`);
         assert.equal(out.stdout.match(/^file ok on rank \d+$/gm)?.length, n, 'every rank finished the suite');
       });
     }
     test('mpi4py\'s test_io.py and test_file.py, twinned, on 2 ranks', async (t) => {
-      if (why) return t.skip(why);
+      if (why()) return t.skip(why());
       const out = await mpiRun(flavor as MpiFlavor, 2, 'mpi4py-io.ts');
       assert.equal(out.code, 0, `${flavor.name} exited ${out.code}\n${out.stderr.slice(-3000)}`);
       assert.equal(out.stdout.match(/^mpi4py io ok on rank \d+$/gm)?.length, 2);

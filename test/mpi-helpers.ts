@@ -1,6 +1,7 @@
 // Running fixtures as MPI jobs: which MPI launchers this machine has, and mpiexec runs
 // of `node` ranks that reach the MPI transport.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { test } from 'node:test';
 import { fixture, type Output } from './helpers.ts';
 
 export interface MpiFlavor {
@@ -65,8 +66,22 @@ export interface MpiexecOptions {
 
 /** Runs the flavor's mpiexec with `argv`; resolves with its output. */
 export function mpiexec(f: MpiFlavor, argv: string[], options: MpiexecOptions = {}): Promise<Output & { finalizeHang?: boolean }> {
+  return runLauncher(f.mpiexec, argv, { env: { ...MPI_ENV, ...options.env }, timeoutMs: options.timeoutMs ?? 240_000, done: options.done }, (child) => child.kill('SIGTERM'));
+}
+
+/**
+ * Runs a launcher (mpiexec, srun) and resolves with its output. With `done`, once stdout
+ * has `done.count` lines matching `done.line` (every rank said it finished), the job gets
+ * `done.graceMs` to end; then `stop` ends it and the output says `finalizeHang`.
+ */
+export function runLauncher(
+  command: string,
+  argv: string[],
+  options: { env: NodeJS.ProcessEnv; timeoutMs: number; done: MpiexecOptions['done'] },
+  stop: (child: ChildProcess) => void,
+): Promise<Output & { finalizeHang?: boolean }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(f.mpiexec, argv, { env: { ...MPI_ENV, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], timeout: options.timeoutMs ?? 240_000 });
+    const child = spawn(command, argv, { env: options.env, stdio: ['ignore', 'pipe', 'pipe'], timeout: options.timeoutMs });
     let stdout = '';
     let stderr = '';
     let grace: NodeJS.Timeout | undefined;
@@ -77,7 +92,7 @@ export function mpiexec(f: MpiFlavor, argv: string[], options: MpiexecOptions = 
       if (done && !grace && (stdout.match(new RegExp(done.line.source, 'gm'))?.length ?? 0) >= done.count) {
         grace = setTimeout(() => {
           hung = true;
-          child.kill('SIGTERM');
+          stop(child);
         }, done.graceMs);
       }
     });
@@ -88,6 +103,23 @@ export function mpiexec(f: MpiFlavor, argv: string[], options: MpiexecOptions = 
       resolve(hung ? { code: 0, stdout, stderr, finalizeHang: true } : { code, stdout, stderr });
     });
   });
+}
+
+/**
+ * Declares an MPI suite's first test, "ranks join the job" (which skips, printing why, when
+ * the flavor is missing or ranks cannot join its jobs), and returns what the suite's later
+ * tests ask: the reason to skip, or undefined.
+ */
+export function joinTest(flavor: MpiFlavor | { name: string }, skip: string | undefined, title = 'ranks join the job'): () => string | undefined {
+  let why = skip;
+  test(title, async (t) => {
+    if (!why) why = await cannotJoin(flavor as MpiFlavor);
+    if (why) {
+      console.log(`# skipped: ${why}`);
+      t.skip(why);
+    }
+  });
+  return () => why;
 }
 
 /** Why ranks cannot join an MPI job of this flavor here (koffi or the library missing), or undefined. */

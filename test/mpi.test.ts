@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { fixture, HANGS } from './helpers.ts';
-import { cannotJoin, mpiexec, mpiFlavors, mpiRun, type MpiFlavor } from './mpi-helpers.ts';
+import { joinTest, mpiexec, mpiFlavors, mpiRun, type MpiFlavor } from './mpi-helpers.ts';
 import { FAMILIES, familyFixture } from './fixtures/collectives/families.ts';
 
 const bin = new URL('../bin/ranks.js', import.meta.url).pathname;
@@ -29,22 +29,15 @@ async function suite(f: MpiFlavor, n: number, files: string[], network = false):
 
 for (const { flavor, skip } of mpiFlavors()) {
   describe(`MPI transport on ${flavor.name}`, { timeout: HANGS }, () => {
-    let why: string | undefined = skip;
-    test('ranks join the job (koffi and the MPI library load)', async (t) => {
-      if (!why) why = await cannotJoin(flavor as MpiFlavor);
-      if (why) {
-        console.log(`# skipped: ${why}`);
-        t.skip(why);
-      }
-    });
+    const why = joinTest(flavor, skip, 'ranks join the job (koffi and the MPI library load)');
     for (const n of [1, 2, 3, 4]) {
       test(`point-to-point and collectives conformance on ${n} rank(s)`, async (t) => {
-        if (why) return t.skip(why);
+        if (why()) return t.skip(why());
         await suite(flavor as MpiFlavor, n, ALL);
       });
     }
     test('`ranks run app.ts` under mpiexec runs the script as each MPI rank; a failing rank ends the job', async (t) => {
-      if (why) return t.skip(why);
+      if (why()) return t.skip(why());
       const f = flavor as MpiFlavor;
       const ok = await mpiexec(f, [...f.ranks(3), process.execPath, bin, 'run', fixture('hello.ts').pathname]);
       assert.equal(ok.code, 0, ok.stderr);
@@ -55,7 +48,7 @@ for (const { flavor, skip } of mpiFlavors()) {
     });
     const sizes = 'network' in flavor ? flavor.network.sizes : [2];
     test(`the same suites with shared memory off (the network path), on ${sizes.join(' and ')} ranks`, async (t) => {
-      if (why) return t.skip(why);
+      if (why()) return t.skip(why());
       for (const n of sizes) await suite(flavor as MpiFlavor, n, ALL, true);
     });
   });

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { spawnOutput, type Output } from './helpers.ts';
+import { runLauncher } from './mpi-helpers.ts';
 
 const SCRIPT = new URL('../scripts/slurm-cluster.sh', import.meta.url).pathname;
 
@@ -58,29 +59,9 @@ export interface StepOptions {
 /** Runs `srun <args>` on the cluster (under a job name of its own); resolves with its output. */
 export function srun(c: Cluster, args: string[], options: StepOptions = {}): Promise<Output & { finalizeHang?: boolean }> {
   const name = `ranks-${randomBytes(4).toString('hex')}`;
-  return new Promise((resolve, reject) => {
-    const env = { ...c.env, ...options.env };
-    const child = spawn('srun', [`--job-name=${name}`, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], timeout: options.timeoutMs ?? 300_000 });
-    let stdout = '';
-    let stderr = '';
-    let grace: NodeJS.Timeout | undefined;
-    let hung = false;
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      const done = options.done;
-      if (done && !grace && (stdout.match(new RegExp(done.line.source, 'gm'))?.length ?? 0) >= done.count) {
-        grace = setTimeout(() => {
-          hung = true;
-          spawn('scancel', [`--name=${name}`], { env, stdio: 'ignore' });
-        }, done.graceMs);
-      }
-    });
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (grace) clearTimeout(grace);
-      resolve(hung ? { code: 0, stdout, stderr, finalizeHang: true } : { code, stdout, stderr });
-    });
+  const env = { ...c.env, ...options.env };
+  return runLauncher('srun', [`--job-name=${name}`, ...args], { env, timeoutMs: options.timeoutMs ?? 300_000, done: options.done }, () => {
+    spawn('scancel', [`--name=${name}`], { env, stdio: 'ignore' });
   });
 }
 
