@@ -1,5 +1,5 @@
 // The public surface of ranks, and nothing else.
-export { world } from './comm/world.ts';
+export { world, commSelf } from './comm/world.ts';
 export { CartComm } from './comm/cart.ts';
 export {
   Communicator, type SendOptions, type RecvOptions, type ProbeOptions, type SendrecvOptions, type SendrecvReplaceOptions, type CountsOptions, type CartOptions, type ReduceOptions,
