@@ -81,19 +81,14 @@ export async function createGroupContext(comm: PointToPoint, contexts: Contexts,
   const g = checkSubgroup(comm, group);
   if (g.rank === UNDEFINED) throw new InvalidArgumentError(`createGroup: this rank is not a member of \`group\`; only the group's members call it`);
   const t = comm.transport;
-  let error: unknown;
-  let tag = 0;
-  try {
-    tag = checkInteger('tag', options?.tag ?? 0, { min: 0, max: Math.min(t.tagUb ?? TAG_UB, TAG_UB) });
-  } catch (err) {
-    error = err;
-  }
+  // A bad tag cannot reach the other members (they listen on their own tag): it fails here.
+  const tag = checkInteger('tag', options?.tag ?? 0, { min: 0, max: Math.min(t.tagUb ?? TAG_UB, TAG_UB) });
   const before = contexts.making;
   let made!: () => void;
   contexts.making = new Promise<void>((resolve) => (made = resolve));
   try {
     await before;
-    const mine = { next: contexts.next, shape: shapeOf(g.size, ...g.members), parent: comm.context, error: error === undefined ? undefined : String((error as Error).message) };
+    const mine = { next: contexts.next, shape: shapeOf(g.size, ...g.members), parent: comm.context };
     const enc = encode(mine);
     const peers = g.members.filter((w) => w !== t.rank);
     const sends = peers.map((w) => t.send(GROUP_CONTEXT, w, tag, enc.kind, enc.bytes).promise);
@@ -102,10 +97,8 @@ export async function createGroupContext(comm: PointToPoint, contexts: Contexts,
       return { from: w, ...(decode(r.kind, r.data) as typeof mine) };
     }));
     await Promise.all(sends);
-    if (error !== undefined) throw error;
-    const bad = got.find((p) => p.error !== undefined);
-    if (bad) throw new InvalidArgumentError(`createGroup: group rank ${g.members.indexOf(bad.from)} passed a bad argument: ${bad.error}`);
-    if (got.some((p) => p.shape !== mine.shape || p.parent !== mine.parent)) throw new InvalidArgumentError(`createGroup on ${comm.name}: the members passed different groups (or called it on different communicators)`);
+    const odd = got.find((p) => p.shape !== mine.shape || p.parent !== mine.parent);
+    if (odd) throw new InvalidArgumentError(`createGroup on ${comm.name}: group ranks ${g.rank} and ${g.members.indexOf(odd.from)} passed different groups (or called it on different communicators) [every member that sees the difference gets this error]`);
     const context = Math.max(mine.next, ...got.map((p) => p.next));
     contexts.next = context + 2;
     t.deriveGroup?.(comm.context, context, g.members, tag);
@@ -125,9 +118,8 @@ export async function sharedColor(comm: PointToPoint & { allgather<T>(v: T): Pro
   } catch (err) {
     error = err;
   }
-  const all = await comm.allgather(mine);
-  if (error !== undefined) throw error;
-  const bad = all.indexOf(null);
-  if (bad >= 0) throw new InvalidArgumentError(`splitType on ${comm.name}: rank ${bad} passed a bad \`type\` (expected 'shared')`);
-  return all.indexOf(mine);
+  const all = await comm.allgather(mine === null ? String((error as Error).message) : `host:${mine}`);
+  const bad = all.findIndex((h) => !h.startsWith('host:'));
+  if (bad >= 0) throw new InvalidArgumentError(`${all[bad]} [rank ${bad} of splitType on ${comm.name}; every rank gets this error]`);
+  return all.indexOf(`host:${mine}`);
 }
