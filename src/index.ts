@@ -1,6 +1,7 @@
 // The public surface of ranks, and nothing else.
 export { world, commSelf } from './comm/world.ts';
 export { CartComm } from './comm/cart.ts';
+export { GraphComm, DistGraphComm } from './comm/graph.ts';
 export {
   Communicator, type SendOptions, type RecvOptions, type ProbeOptions, type SendrecvOptions, type SendrecvReplaceOptions, type CountsOptions, type CartOptions, type ReduceOptions,
 } from './comm/communicator.ts';
