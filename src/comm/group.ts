@@ -146,6 +146,7 @@ export class Group {
 
   /** 'ident' (same members, same order), 'similar' (same members) or 'unequal'. @example a.compare(b) */
   compare(other: Group): 'ident' | 'similar' | 'unequal' {
+    checkGroup(other, 'other');
     if (this.size !== other.size) return 'unequal';
     if (this.members.every((w, i) => other.members[i] === w)) return 'ident';
     return this.members.every((w) => other.index.has(w)) ? 'similar' : 'unequal';
