@@ -2,7 +2,7 @@ import { PROC_NULL } from '../constants.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import { checkInteger } from '../validate.ts';
 import type { Transport } from '../transport/transport.ts';
-import { Communicator } from './communicator.ts';
+import { TopoComm } from './topo-comm.ts';
 import type { Group } from './group.ts';
 import type { Contexts } from './options.ts';
 import { cartCoords, cartRank } from './topology.ts';
@@ -17,7 +17,7 @@ import type { Neighbourhood } from './neighbor.ts';
  * grid.coords; // e.g. [1, 0]
  * const { source, dest } = grid.shift(1, 1);
  */
-export class CartComm extends Communicator {
+export class CartComm extends TopoComm {
   /** This rank's coordinates. */
   readonly coords: readonly number[];
 

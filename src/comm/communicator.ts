@@ -10,8 +10,6 @@ import { allreduce, reduce, reduceScatter, scan } from './collectives/reduce.ts'
 import { Group } from './group.ts';
 import type { CartComm } from './cart.ts';
 import type { DistGraphComm, DistGraphOptions, GraphComm } from './graph.ts';
-import { neighborAllgather, neighborAlltoall, type Neighbourhood, type NeighborCountsOptions } from './neighbor.ts';
-import { InvalidStateError } from '../errors.ts';
 import type { CartOptions, CountsOptions, ReduceOptions } from './options.ts';
 import { PointToPoint } from './point-to-point.ts';
 import { checkRoot } from './validate.ts';
@@ -21,8 +19,6 @@ import { SELF_CONTEXT } from '../transport/transport.ts';
 import type { Contexts } from './options.ts';
 
 export type { Comparison, CreateGroupOptions } from './manage.ts';
-export type { NeighborCountsOptions } from './neighbor.ts';
-export type { DistGraphOptions } from './graph.ts';
 export type { CountsOptions, CartOptions, ReduceOptions, SendOptions, RecvOptions, ProbeOptions, SendrecvOptions, SendrecvReplaceOptions } from './options.ts';
 
 const NOOP = (): void => {};
@@ -347,13 +343,7 @@ export class Communicator extends PointToPoint {
    * const g = await comm.createGraph([1, 2], [1, 0]); // 2 ranks, linked
    */
   async createGraph(index: readonly number[], edges: readonly number[]): Promise<GraphComm | null> {
-    const { graphPlan, GraphComm } = await import('./graph.ts');
-    const plan = graphPlan(this.size, this.rank, index, edges);
-    const inside = plan.error === undefined && this.rank < plan.nnodes;
-    const { context } = await this.agreeContext(inside ? 0 : UNDEFINED, this.rank, { error: plan.error, shape: plan.shape, shapeWhat: 'different `index` or `edges`' });
-    const members = inside ? Array.from({ length: plan.nnodes }, (_, r) => this.world(r)) : [];
-    this.transport.derive?.(this.context, context, inside ? 0 : UNDEFINED, this.rank, members);
-    return inside ? new GraphComm(this.transport, context, new Group(members, this.group.self), `${this.name}.createGraph()`, this.contexts, plan.index, plan.edges) : null;
+    return (await import('./graph.ts')).createGraph(this, this.contexts, index, edges);
   }
 
   /**
@@ -364,55 +354,12 @@ export class Communicator extends PointToPoint {
    * const g = await comm.createDistGraphAdjacent([left], [right], { weights: { sources: [1], destinations: [1] } });
    */
   async createDistGraphAdjacent(sources: readonly number[], destinations: readonly number[], options?: DistGraphOptions): Promise<DistGraphComm> {
-    const { distPlan, distConsistency, DistGraphComm } = await import('./graph.ts');
-    let mine: ReturnType<typeof distPlan> | { error: string };
-    try {
-      mine = distPlan(this.size, sources, destinations, options);
-    } catch (err) {
-      mine = { error: (err as Error).message };
-    }
-    const wrong = distConsistency(await this.allgather(mine));
-    if (wrong !== undefined) throw new InvalidArgumentError(wrong);
-    const p = mine as ReturnType<typeof distPlan>;
-    const dup = await this.dup();
-    return new DistGraphComm(this.transport, dup.context, dup.group, `${this.name}.createDistGraphAdjacent()`, this.contexts, p.s, p.d, p.sw, p.dw);
+    return (await import('./graph.ts')).createDistGraph(this, this.contexts, sources, destinations, options);
   }
 
-  /**
-   * Neighbourhood allgather (MPI_Neighbor_allgather) on a Cartesian or graph
-   * communicator: every out-neighbour gets `value`; the result holds each in-neighbour's
-   * value in order (`undefined`, or zeros, for PROC_NULL). TypedArrays come back
-   * concatenated; `counts` gives each in-neighbour's length when they differ.
-   *
-   * @example
-   * const fromNeighbours = await grid.neighborAllgather(grid.rank);
-   */
-  neighborAllgather<A extends TypedArray>(value: A, options?: NeighborCountsOptions): Promise<A>;
-  neighborAllgather<T>(value: T): Promise<(T | undefined)[]>;
-  neighborAllgather(value: unknown, options?: NeighborCountsOptions): Promise<unknown> {
-    const nb = this.neighbourhood();
-    return this.serial(() => neighborAllgather(this, nb, value, options));
-  }
-
-  /**
-   * Neighbourhood alltoall (MPI_Neighbor_alltoall, and alltoallv with `counts`): out-neighbour
-   * j gets `values[j]` (or part j of a TypedArray); the result holds what each in-neighbour
-   * sent, in order. On a Cartesian grid the neighbours are, per dimension, the rank behind
-   * then the rank ahead: a halo exchange in one call.
-   *
-   * @example
-   * const halo = await grid.neighborAlltoall(new Float64Array([...leftEdge, ...rightEdge]));
-   */
-  neighborAlltoall<A extends TypedArray>(values: A, options?: NeighborCountsOptions): Promise<A>;
-  neighborAlltoall<T>(values: readonly T[]): Promise<(T | undefined)[]>;
-  neighborAlltoall(values: unknown, options?: NeighborCountsOptions): Promise<unknown> {
-    const nb = this.neighbourhood();
-    return this.serial(() => neighborAlltoall(this, nb, values, options));
-  }
-
-  /** @internal This rank's neighbourhood; a communicator without a topology has none. */
-  neighbourhood(): Neighbourhood {
-    throw new InvalidStateError(`${this.name} has no topology: neighbourhood collectives need createCart, createGraph or createDistGraphAdjacent`);
+  /** @internal Runs `run` in this communicator's collective turn. */
+  inTurn<T>(run: () => Promise<T>): Promise<T> {
+    return this.serial(run);
   }
 
   /** @internal COMM_SELF of this rank (see commSelf()). */
@@ -426,7 +373,8 @@ export class Communicator extends PointToPoint {
   // used yet: larger than any member's next free one. Disjoint communicators may share it.
   // A rank makes its communicators one at a time (in call order), so two of its own can
   // never agree on the same number.
-  private agreeContext(color: number, key: number, checked: Omit<Proposal, 'coll'> = {}): Promise<{ context: number; all: [number, number][] }> {
+  /** @internal */
+  agreeContext(color: number, key: number, checked: Omit<Proposal, 'coll'> = {}): Promise<{ context: number; all: [number, number][] }> {
     // Reserve this rank's next creation slot now (call order), and take this
     // communicator's collective turn now too, so a collective called later cannot overtake it.
     const before = this.contexts.making;

@@ -4,8 +4,10 @@ import { InvalidArgumentError } from '../errors.ts';
 import type { Transport } from '../transport/transport.ts';
 import { checkDest } from './validate.ts';
 import { shapeOf } from './collectives/agree.ts';
-import { Communicator } from './communicator.ts';
-import type { Group } from './group.ts';
+import type { Communicator } from './communicator.ts';
+import { Group } from './group.ts';
+import { TopoComm } from './topo-comm.ts';
+import { UNDEFINED } from '../constants.ts';
 import { occurrenceKeys, type Neighbourhood } from './neighbor.ts';
 import type { Contexts } from './options.ts';
 
@@ -49,7 +51,7 @@ export function graphPlan(size: number, rank: number, index: unknown, edges: unk
  * const ring = (await comm.createGraph([2, 4, 6], [1, 2, 0, 2, 0, 1]))!; // 3 ranks, all linked
  * ring.neighbors(ring.rank);
  */
-export class GraphComm extends Communicator {
+export class GraphComm extends TopoComm {
   /** @internal */
   constructor(transport: Transport, context: number, group: Group, name: string, contexts: Contexts, readonly index: readonly number[], readonly edges: readonly number[]) {
     super(transport, context, group, name, contexts);
@@ -124,7 +126,7 @@ export function distConsistency(all: readonly ({ s: number[]; d: number[] } | { 
  * const g = await comm.createDistGraphAdjacent([left], [right]);
  * await g.neighborAllgather(comm.rank); // [left]
  */
-export class DistGraphComm extends Communicator {
+export class DistGraphComm extends TopoComm {
   /** @internal */
   constructor(
     transport: Transport, context: number, group: Group, name: string, contexts: Contexts,
@@ -154,4 +156,29 @@ export class DistGraphComm extends Communicator {
   override neighbourhood(): Neighbourhood {
     return { sources: this.inNeighbors, destinations: this.outNeighbors, sendKeys: occurrenceKeys(this.outNeighbors), recvKeys: occurrenceKeys(this.inNeighbors) };
   }
+}
+
+/** createGraph's body (see Communicator.createGraph). */
+export async function createGraph(comm: Communicator, contexts: Contexts, index: unknown, edges: unknown): Promise<GraphComm | null> {
+  const plan = graphPlan(comm.size, comm.rank, index, edges);
+  const inside = plan.error === undefined && comm.rank < plan.nnodes;
+  const { context } = await comm.agreeContext(inside ? 0 : UNDEFINED, comm.rank, { error: plan.error, shape: plan.shape, shapeWhat: 'different `index` or `edges`' });
+  const members = inside ? Array.from({ length: plan.nnodes }, (_, r) => comm.world(r)) : [];
+  comm.transport.derive?.(comm.context, context, inside ? 0 : UNDEFINED, comm.rank, members);
+  return inside ? new GraphComm(comm.transport, context, new Group(members, comm.group.self), `${comm.name}.createGraph()`, contexts, plan.index, plan.edges) : null;
+}
+
+/** createDistGraphAdjacent's body: every rank's lists are checked together, then the ranks dup. */
+export async function createDistGraph(comm: Communicator, contexts: Contexts, sources: unknown, destinations: unknown, options: DistGraphOptions | undefined): Promise<DistGraphComm> {
+  let mine: ReturnType<typeof distPlan> | { error: string };
+  try {
+    mine = distPlan(comm.size, sources, destinations, options);
+  } catch (err) {
+    mine = { error: (err as Error).message };
+  }
+  const wrong = distConsistency(await comm.allgather(mine));
+  if (wrong !== undefined) throw new InvalidArgumentError(wrong);
+  const p = mine as ReturnType<typeof distPlan>;
+  const dup = await comm.dup();
+  return new DistGraphComm(comm.transport, dup.context, dup.group, `${comm.name}.createDistGraphAdjacent()`, contexts, p.s, p.d, p.sw, p.dw);
 }
