@@ -158,7 +158,7 @@ export class DistGraphComm extends TopoComm {
   }
 }
 
-/** createGraph's body (see Communicator.createGraph). */
+/** @internal createGraph's body (see Communicator.createGraph). */
 export async function createGraph(comm: Communicator, contexts: Contexts, index: unknown, edges: unknown): Promise<GraphComm | null> {
   const plan = graphPlan(comm.size, comm.rank, index, edges);
   const inside = plan.error === undefined && comm.rank < plan.nnodes;
@@ -168,7 +168,7 @@ export async function createGraph(comm: Communicator, contexts: Contexts, index:
   return inside ? new GraphComm(comm.transport, context, new Group(members, comm.group.self), `${comm.name}.createGraph()`, contexts, plan.index, plan.edges) : null;
 }
 
-/** createDistGraphAdjacent's body: every rank's lists are checked together, then the ranks dup. */
+/** @internal createDistGraphAdjacent's body: every rank's lists are checked together, then the ranks dup. */
 export async function createDistGraph(comm: Communicator, contexts: Contexts, sources: unknown, destinations: unknown, options: DistGraphOptions | undefined): Promise<DistGraphComm> {
   let mine: ReturnType<typeof distPlan> | { error: string };
   try {

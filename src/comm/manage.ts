@@ -73,6 +73,7 @@ function checkSubgroup(comm: PointToPoint, group: unknown): Group {
 }
 
 /**
+ * @internal
  * The context of the communicator `createGroup` makes: the group's members (and they
  * alone) tell each other their next free context number, their group and any argument
  * error, on a context of its own, so no communicator's traffic mixes with it.
