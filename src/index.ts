@@ -1,6 +1,10 @@
 // The public surface of ranks, and nothing else.
-export { world } from './comm/world.ts';
+export { world, commSelf } from './comm/world.ts';
 export { CartComm } from './comm/cart.ts';
+export { GraphComm, DistGraphComm, type DistGraphOptions } from './comm/graph.ts';
+export { TopoComm } from './comm/topo-comm.ts';
+export type { NeighborCountsOptions } from './comm/neighbor.ts';
+export type { Comparison, CreateGroupOptions } from './comm/manage.ts';
 export {
   Communicator, type SendOptions, type RecvOptions, type ProbeOptions, type SendrecvOptions, type SendrecvReplaceOptions, type CountsOptions, type CartOptions, type ReduceOptions,
 } from './comm/communicator.ts';

@@ -26,6 +26,17 @@ describe('examples', { timeout: HANGS }, () => {
     }
   });
 
+  test('cart-halo.ts (neighborAlltoall halo exchange) on 4 ranks, threads and processes, and on 3', async () => {
+    for (const transport of ['threads', 'processes']) {
+      const r = await cli(['run', '-n', '4', '--transport', transport, example('cart-halo.ts'), '16', '50']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /heat after 50 steps on 4 ranks \(2x2 grid\): total 4600\.000000, max difference from serial 0\.0e\+0/);
+    }
+    const three = await cli(['run', '-n', '3', example('cart-halo.ts'), '8', '20']);
+    assert.equal(three.code, 0, three.stderr);
+    assert.match(three.stdout, /heat after 20 steps on 3 ranks \(3x1 grid\): total \d+\.\d{6}, max difference from serial 0\.0e\+0/);
+  });
+
   test('win-counter.ts and win-halo.ts under mpiexec (`mpiexec -n 3 ranks run ...`)', async (t) => {
     const found = mpiFlavors().find((f) => f.flavor.name === 'MPICH' && !f.skip);
     const why = found ? await cannotJoin(found.flavor as MpiFlavor) : 'mpiexec.mpich not found';

@@ -3,6 +3,14 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { test } from 'node:test';
 import { fixture, type Output } from './helpers.ts';
+import { FAMILIES, familyFixture } from './fixtures/collectives/families.ts';
+
+/** The point-to-point conformance fixtures (test/fixtures), as suite.ts runs them. */
+export const P2P_FIXTURES = ['typed-kinds.ts', 'objects-ring.ts', 'fan-in.ts', 'order.ts', 'errors.ts', 'probe-requests.ts', 'timeouts.ts', 'large.ts', 'refused.ts', 'sendrecv-replace.ts', 'ssend.ts', 'persistent.ts', 'mprobe.ts', 'request-some.ts'];
+/** The point-to-point and collectives conformance fixtures: what the MPI and Slurm suites run. */
+export const CONFORMANCE = [...P2P_FIXTURES, ...FAMILIES.map(([name]) => familyFixture(name))];
+/** The line each collectives family prints on each rank when it passed. */
+export const familyLine = (name: string): RegExp => new RegExp(`^collectives ${name} ok on \\d+ ranks$`, 'gm');
 
 export interface MpiFlavor {
   name: 'MPICH' | 'Open MPI';

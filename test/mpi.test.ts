@@ -5,13 +5,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { fixture, HANGS } from './helpers.ts';
-import { joinTest, mpiexec, mpiFlavors, mpiRun, type MpiFlavor } from './mpi-helpers.ts';
+import { CONFORMANCE, joinTest, mpiexec, mpiFlavors, mpiRun, type MpiFlavor } from './mpi-helpers.ts';
 import { FAMILIES, familyFixture } from './fixtures/collectives/families.ts';
 
 const bin = new URL('../bin/ranks.js', import.meta.url).pathname;
 
-const P2P = ['typed-kinds.ts', 'objects-ring.ts', 'fan-in.ts', 'order.ts', 'errors.ts', 'probe-requests.ts', 'timeouts.ts', 'large.ts', 'refused.ts', 'sendrecv-replace.ts', 'ssend.ts', 'persistent.ts', 'mprobe.ts', 'request-some.ts'];
-const ALL = [...P2P, ...FAMILIES.map(([name]) => familyFixture(name))];
+const ALL = CONFORMANCE;
 
 async function suite(f: MpiFlavor, n: number, files: string[], network = false): Promise<void> {
   // MPICH 4.0.2 over UCX's tcp transport can hang in MPI_Finalize after every rank has

@@ -10,10 +10,12 @@ import { writeFileSync } from 'node:fs';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import { launcherName } from '../src/transport/mpi/detect.ts';
 import { fixture, HANGS } from './helpers.ts';
+import { CONFORMANCE, familyLine } from './mpi-helpers.ts';
+import { FAMILIES } from './fixtures/collectives/families.ts';
 import { alive, jobEnded, readText, slurm, srun, startCluster, stopCluster, until, type Cluster } from './slurm-helpers.ts';
 
 const bin = new URL('../bin/ranks.js', import.meta.url).pathname;
-const ALL = ['typed-kinds.ts', 'objects-ring.ts', 'fan-in.ts', 'order.ts', 'errors.ts', 'probe-requests.ts', 'timeouts.ts', 'large.ts', 'refused.ts', 'sendrecv-replace.ts', 'collectives.ts'];
+const ALL = CONFORMANCE;
 const node = (script: string, ...args: string[]): string[] => [process.execPath, '--import', 'tsx', fixture(script).pathname, ...args];
 /** Four ranks, two on each node. */
 const SPREAD = ['-N', '2', '--ntasks-per-node=2'];
@@ -133,7 +135,7 @@ describe('under Slurm: a cluster of two nodes on this machine', { timeout: 3 * H
       const out = await srun(cluster!, ['--mpi=' + combo.mpi, '-K', ...SPREAD, ...node('slurm-where.ts', ...ALL)], { env: combo.env, done });
       if (out.finalizeHang) console.log(`# ${combo.name} over tcp: every rank finished, then MPI_Finalize hung (MPICH 4.0.2 + UCX tcp); cancelled`);
       assert.equal(out.code, 0, `srun exited ${out.code}\n${out.stderr.slice(-3000)}\n${out.stdout.slice(-1000)}`);
-      assert.equal(out.stdout.match(/collectives ok/g)?.length, 4);
+      for (const [name] of FAMILIES) assert.equal(out.stdout.match(familyLine(name))?.length, 4, `collectives ${name} on every rank`);
       const ranks = wheres(out.stdout);
       assert.deepEqual(ranks.map((w) => [w.rank, w.size, w.transport]), [0, 1, 2, 3].map((r) => [r, 4, 'mpi']));
       for (const w of ranks) assert.match(w.library, combo.library);

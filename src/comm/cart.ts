@@ -2,11 +2,12 @@ import { PROC_NULL } from '../constants.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import { checkInteger } from '../validate.ts';
 import type { Transport } from '../transport/transport.ts';
-import { Communicator } from './communicator.ts';
+import { TopoComm } from './topo-comm.ts';
 import type { Group } from './group.ts';
 import type { Contexts } from './options.ts';
 import { cartCoords, cartRank } from './topology.ts';
 import { checkDest } from './validate.ts';
+import type { Neighbourhood } from './neighbor.ts';
 
 /**
  * A communicator whose ranks form a Cartesian grid (row-major), made by `createCart`.
@@ -16,7 +17,7 @@ import { checkDest } from './validate.ts';
  * grid.coords; // e.g. [1, 0]
  * const { source, dest } = grid.shift(1, 1);
  */
-export class CartComm extends Communicator {
+export class CartComm extends TopoComm {
   /** This rank's coordinates. */
   readonly coords: readonly number[];
 
@@ -60,6 +61,31 @@ export class CartComm extends Communicator {
       return cartRank(this.dims, this.periods, c);
     };
     return { source: at(-disp), dest: at(disp) };
+  }
+
+  /**
+   * This rank's neighbours in MPI's order: per dimension, the rank behind then the rank
+   * ahead (PROC_NULL off a non-periodic edge). Neighbourhood collectives use this list.
+   *
+   * @example
+   * grid.inNeighbors; // [up, down, left, right] on a 2-D grid
+   */
+  get inNeighbors(): number[] {
+    return this.dims.flatMap((_, d) => {
+      const { source, dest } = this.shift(d, 1);
+      return [source, dest];
+    });
+  }
+
+  /** Same as `inNeighbors` on a Cartesian grid. @example grid.outNeighbors */
+  get outNeighbors(): number[] {
+    return this.inNeighbors;
+  }
+
+  /** @internal Data sent behind arrives as "from ahead" at the receiver, and the other way round. */
+  override neighbourhood(): Neighbourhood {
+    const n = this.inNeighbors;
+    return { sources: n, destinations: n, sendKeys: n.map((_, j) => j ^ 1), recvKeys: n.map((_, i) => i) };
   }
 
   /**

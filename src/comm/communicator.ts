@@ -9,10 +9,16 @@ import { alltoallPlan, bcastPlan, gatherPlan, reducePlan, reduceScatterPlan, sca
 import { allreduce, reduce, reduceScatter, scan } from './collectives/reduce.ts';
 import { Group } from './group.ts';
 import type { CartComm } from './cart.ts';
+import type { DistGraphComm, DistGraphOptions, GraphComm } from './graph.ts';
 import type { CartOptions, CountsOptions, ReduceOptions } from './options.ts';
 import { PointToPoint } from './point-to-point.ts';
 import { checkRoot } from './validate.ts';
+import { compareComms, createGroupContext, createPlan, freeComm, nameAccessor, sharedColor, type Comparison, type CreateGroupOptions } from './manage.ts';
+import type { Transport } from '../transport/transport.ts';
+import { SELF_CONTEXT } from '../transport/transport.ts';
+import type { Contexts } from './options.ts';
 
+export type { Comparison, CreateGroupOptions } from './manage.ts';
 export type { CountsOptions, CartOptions, ReduceOptions, SendOptions, RecvOptions, ProbeOptions, SendrecvOptions, SendrecvReplaceOptions } from './options.ts';
 
 const NOOP = (): void => {};
@@ -36,6 +42,14 @@ function checkResultInto(value: unknown, into: unknown, where: string): TypedArr
  */
 export class Communicator extends PointToPoint {
   private collTail: Promise<void> | undefined;
+  /** The communicator's name (MPI_Comm_get_name/set_name): 'world', 'self', or how it was made (`world.split(1)`); settable. */
+  declare name: string;
+
+  /** @internal */
+  constructor(transport: Transport, context: number, group?: Group, name = 'world', contexts?: Contexts) {
+    super(transport, context, group, name, contexts);
+    nameAccessor(this, name);
+  }
 
   // ---- Collectives: every rank of the communicator calls them in the same order. ----
   // Each one checks its arguments on this rank, then agrees with the other ranks on the
@@ -260,11 +274,107 @@ export class Communicator extends PointToPoint {
     return new CartComm(this.transport, context, new Group(members, this.group.self), `${this.name}.createCart([${dims.join(', ')}])`, this.contexts, dims, periods.map(Boolean));
   }
 
+  /**
+   * 'ident' (this very communicator), 'congruent' (same ranks, same order), 'similar'
+   * (same ranks) or 'unequal' (MPI_Comm_compare). Local: no messages.
+   *
+   * @example
+   * comm.compare(await comm.dup()); // 'congruent'
+   */
+  compare(other: Communicator): Comparison {
+    return compareComms(this, other);
+  }
+
+  /**
+   * Frees the communicator once its pending collectives are done (MPI_Comm_free); any
+   * later use throws ERR_INVALID_STATE. World and self cannot be freed.
+   *
+   * @example
+   * const tmp = await comm.dup(); ...; await tmp.free();
+   */
+  free(): Promise<void> {
+    return this.serial(() => Promise.resolve().then(() => freeComm(this)));
+  }
+
+  /**
+   * A communicator of `group`'s ranks in `group`'s order (MPI_Comm_create): every rank of
+   * this communicator calls it with the same group; ranks outside the group get `null`.
+   *
+   * @example
+   * const evens = await comm.create(comm.group.rangeIncl([[0, comm.size - 1, 2]]));
+   */
+  async create(group: Group): Promise<Communicator | null> {
+    const plan = createPlan(this, group);
+    const { context } = await this.agreeContext(plan.inside ? 0 : UNDEFINED, plan.key, { error: plan.error, shape: plan.shape, shapeWhat: 'different groups' });
+    this.transport.derive?.(this.context, context, plan.inside ? 0 : UNDEFINED, plan.key, plan.members);
+    return plan.inside ? new Communicator(this.transport, context, new Group(plan.members, this.group.self), `${this.name}.create()`, this.contexts) : null;
+  }
+
+  /**
+   * A communicator of `group`'s ranks (MPI_Comm_create_group): only the group's members
+   * call it; concurrent calls of overlapping groups pass different `tag`s.
+   *
+   * @example
+   * if (comm.rank < 2) { const pair = await comm.createGroup(comm.group.incl([0, 1])); }
+   */
+  async createGroup(group: Group, options?: CreateGroupOptions): Promise<Communicator> {
+    const { context, group: g } = await createGroupContext(this, this.contexts, group, options);
+    return new Communicator(this.transport, context, new Group(g.members, this.group.self), `${this.name}.createGroup()`, this.contexts);
+  }
+
+  /**
+   * Splits the ranks by what they share (MPI_Comm_split_type): 'shared' gives the ranks
+   * that share memory with this one (threads: every rank; processes and MPI: the ranks on
+   * this host), ordered by `key`.
+   *
+   * @example
+   * const node = (await comm.splitType('shared'))!;
+   */
+  async splitType(type: 'shared', key: number = this.rank): Promise<Communicator | null> {
+    return this.split(await sharedColor(this, type), key);
+  }
+
+  /**
+   * A graph topology over the first `index.length` ranks (MPI_Graph_create; the others get
+   * `null`): `index[i]` is the total degree of ranks 0..i, `edges` their neighbours. Every
+   * rank passes the same graph.
+   *
+   * @example
+   * const g = await comm.createGraph([1, 2], [1, 0]); // 2 ranks, linked
+   */
+  async createGraph(index: readonly number[], edges: readonly number[]): Promise<GraphComm | null> {
+    return (await import('./graph.ts')).createGraph(this, this.contexts, index, edges);
+  }
+
+  /**
+   * A distributed graph topology (MPI_Dist_graph_create_adjacent): each rank passes the
+   * ranks it receives from and sends to (checked against each other on every rank).
+   *
+   * @example
+   * const g = await comm.createDistGraphAdjacent([left], [right], { weights: { sources: [1], destinations: [1] } });
+   */
+  async createDistGraphAdjacent(sources: readonly number[], destinations: readonly number[], options?: DistGraphOptions): Promise<DistGraphComm> {
+    return (await import('./graph.ts')).createDistGraph(this, this.contexts, sources, destinations, options);
+  }
+
+  /** @internal Runs `run` in this communicator's collective turn. */
+  inTurn<T>(run: () => Promise<T>): Promise<T> {
+    return this.serial(run);
+  }
+
+  /** @internal COMM_SELF of this rank (see commSelf()). */
+  selfComm(): Communicator {
+    const t = this.transport;
+    t.deriveSelf?.(SELF_CONTEXT);
+    return new Communicator(t, SELF_CONTEXT, new Group([t.rank], t.rank), 'self', this.contexts);
+  }
+
   // Every rank learns every rank's (color, key) and a context number that no member has
   // used yet: larger than any member's next free one. Disjoint communicators may share it.
   // A rank makes its communicators one at a time (in call order), so two of its own can
   // never agree on the same number.
-  private agreeContext(color: number, key: number, checked: Omit<Proposal, 'coll'> = {}): Promise<{ context: number; all: [number, number][] }> {
+  /** @internal */
+  agreeContext(color: number, key: number, checked: Omit<Proposal, 'coll'> = {}): Promise<{ context: number; all: [number, number][] }> {
     // Reserve this rank's next creation slot now (call order), and take this
     // communicator's collective turn now too, so a collective called later cannot overtake it.
     const before = this.contexts.making;

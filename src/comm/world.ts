@@ -54,6 +54,19 @@ export function world(): Communicator {
   return current;
 }
 
+let self: Communicator | undefined;
+
+/**
+ * This rank's COMM_SELF: a communicator of this rank alone (name 'self').
+ *
+ * @example
+ * const me = commSelf();
+ * await me.send('note', 0); await me.recv({ source: 0 });
+ */
+export function commSelf(): Communicator {
+  return (self ??= world().selfComm());
+}
+
 /** @internal The threads transport behind world(), if one was made. */
 export function threadsTransport(): ThreadsTransport | undefined {
   return threads;

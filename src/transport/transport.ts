@@ -70,12 +70,31 @@ export interface Transport {
    */
   derive?(parent: number, context: number, color: number, key: number, members: readonly number[]): void;
 
+  /**
+   * Called by every member of `members` (world ranks, the new rank order), and by them
+   * alone, when they make a communicator of context `context` from the one of context
+   * `parent` (createGroup; `tag` tells concurrent calls apart). MPI makes its own here.
+   */
+  deriveGroup?(parent: number, context: number, members: readonly number[], tag: number): void;
+
+  /** Called when this rank makes COMM_SELF, of context `context`. MPI registers MPI_COMM_SELF. */
+  deriveSelf?(context: number): void;
+
+  /** Called when the communicator of context `context` is freed. MPI frees its own. */
+  releaseContext?(context: number): void;
+
   /** Present when ranks share memory: per-rank scratch segments every rank can read. */
   readonly segments?: SharedSegments;
 }
 
 /** Context of the shared-memory collectives' release messages; never a communicator's. */
 export const SEGMENT_CONTEXT = 0x7ffffffe;
+
+/** Context of COMM_SELF (and + 1 for its collectives); never another communicator's. */
+export const SELF_CONTEXT = 0x7ffffffa;
+
+/** Context of createGroup's agreement messages (only the group's members call it); never a communicator's. */
+export const GROUP_CONTEXT = 0x7ffffff8;
 
 /**
  * Per-rank scratch memory that every rank of the job can read (the threads transport).

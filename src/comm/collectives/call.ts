@@ -20,10 +20,10 @@ export interface CommCore {
 
 /** Collectives, numbered for the tag (4 bits). */
 export const enum Coll {
-  Barrier = 1, Bcast, Scatter, Gather, Allgather, Alltoall, Reduce, Allreduce, Scan, Exscan, ReduceScatter, Create,
+  Barrier = 1, Bcast, Scatter, Gather, Allgather, Alltoall, Reduce, Allreduce, Scan, Exscan, ReduceScatter, Create, NeighborAllgather, NeighborAlltoall,
 }
 
-const NAMES = ['', 'barrier', 'bcast', 'scatter', 'gather', 'allgather', 'alltoall', 'reduce', 'allreduce', 'scan', 'exscan', 'reduceScatter', 'dup/split/createCart'];
+const NAMES = ['', 'barrier', 'bcast', 'scatter', 'gather', 'allgather', 'alltoall', 'reduce', 'allreduce', 'scan', 'exscan', 'reduceScatter', 'dup/split/createCart', 'neighborAllgather', 'neighborAlltoall'];
 const ROOTED = new Set([Coll.Bcast, Coll.Scatter, Coll.Gather, Coll.Reduce]);
 const REDUCING = new Set([Coll.Reduce, Coll.Allreduce, Coll.Scan, Coll.Exscan, Coll.ReduceScatter]);
 

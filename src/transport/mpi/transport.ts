@@ -5,7 +5,7 @@ import { isValueKind, kindName } from '../../codec/kinds.ts';
 import { ArgumentRangeError, InvalidArgumentError } from '../../errors.ts';
 import { TransportOp } from '../op.ts';
 import { synchronous } from '../matching.ts';
-import type { Envelope, Matched, Received, Transport } from '../transport.ts';
+import { GROUP_CONTEXT, type Envelope, type Matched, type Received, type Transport } from '../transport.ts';
 import type { StatusFields } from './abi.ts';
 import { mpi, type Mpi } from './bindings.ts';
 import { Channel, CommFactory } from './channels.ts';
@@ -97,6 +97,7 @@ export class MpiTransport implements Transport {
     this.channels.set(0, new Channel(a.commWorld, this.size, undefined, mixed));
     this.channels.set(1, new Channel(this.factory.dup(ranksOnly), n, members));
     this.bodies = new Channel(this.factory.dup(ranksOnly), n, members);
+    this.channels.set(GROUP_CONTEXT, new Channel(this.factory.dup(ranksOnly), n, members));
     this.bodyTags = new Uint32Array(this.size);
     this.receiver = new Receiver(m, this.table, this.bodies, (w) => this.peers !== undefined && !this.peers.has(w));
     this.collectives = new MpiCollectives(m, this.table, (c) => this.channel(c), () => this.progress.kick());
@@ -210,6 +211,38 @@ export class MpiTransport implements Transport {
     const list = identity ? undefined : members;
     this.channels.set(context, new Channel(comm, members.length, list));
     this.channels.set(context + 1, new Channel(this.factory.dup(comm), members.length, list));
+  }
+
+  deriveGroup(parent: number, context: number, members: readonly number[], tag: number): void {
+    const p = this.channel(parent);
+    const from = p.mixed ? this.channel(parent + 1) : p;
+    const comm = this.factory.group(from.comm, members.map((w) => from.local(w)), tag);
+    const identity = members.length === this.size && members.every((w, i) => w === i);
+    const list = identity ? undefined : members;
+    this.channels.set(context, new Channel(comm, members.length, list));
+    this.channels.set(context + 1, new Channel(this.factory.dup(comm), members.length, list));
+  }
+
+  deriveSelf(context: number): void {
+    if (this.channels.has(context)) return;
+    const self = this.m.abi.commSelf;
+    this.m.check(this.m.fn.Comm_set_errhandler(self, this.m.abi.errorsReturn), 'MPI_Comm_set_errhandler');
+    const list = this.size === 1 ? undefined : [this.rank];
+    this.channels.set(context, new Channel(self, 1, list));
+    this.channels.set(context + 1, new Channel(this.factory.dup(self), 1, list));
+  }
+
+  releaseContext(context: number): void {
+    for (const c of [context, context + 1]) {
+      const ch = this.channels.get(c);
+      if (!ch) continue;
+      this.channels.delete(c);
+      if (ch.comm === this.m.abi.commWorld || ch.comm === this.m.abi.commSelf) continue;
+      const h = new DataView(new ArrayBuffer(8));
+      if (this.m.abi.handle === 'int') h.setInt32(0, ch.comm, true);
+      else h.setBigInt64(0, BigInt(ch.comm), true);
+      this.m.check(this.m.fn.Comm_free(new Uint8Array(h.buffer)), 'MPI_Comm_free');
+    }
   }
 
   /** @internal A send request finished. */
