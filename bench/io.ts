@@ -29,7 +29,10 @@ type Runner = { name: string; argv: (n: number, args: string[]) => string[] };
 const RANKS = [process.execPath, '--import', 'tsx', here('io-rank.ts')];
 const runners: Runner[] = [
   { name: 'ranks threads', argv: (n, a) => [process.execPath, join(root, 'bin/ranks.js'), 'run', '-n', String(n), here('io-rank.ts'), ...a] },
-  { name: 'ranks processes', argv: (n, a) => [process.execPath, join(root, 'bin/ranks.js'), 'run', '-n', String(n), '--transport', 'processes', here('io-rank.ts'), ...a] },
+  {
+    name: 'ranks processes',
+    argv: (n, a) => [process.execPath, join(root, 'bin/ranks.js'), 'run', '-n', String(n), '--transport', 'processes', here('io-rank.ts'), ...a],
+  },
   { name: 'ranks Open MPI', argv: (n, a) => ['mpiexec.openmpi', '--oversubscribe', '-n', String(n), ...RANKS, ...a] },
   { name: 'mpi4py Open MPI', argv: (n, a) => ['mpiexec.openmpi', '--oversubscribe', '-n', String(n), '/usr/bin/python3', here('io.py'), ...a] },
 ];
@@ -51,9 +54,14 @@ function timeCmd(cmd: string): number {
 
 const gbs = (bytes: number, s: number): string => `${(bytes / s / 1e9).toFixed(2)} GB/s (${s.toFixed(2)} s)`;
 const bytes = MIB * 2 ** 20;
-const start = loadavg().map((x) => x.toFixed(2)).join(', ');
+const start = loadavg()
+  .map((x) => x.toFixed(2))
+  .join(', ');
 const large: string[] = ['| ranks | who | write + sync | read |', '| --- | --- | --- | --- |'];
-const small: string[] = ['| ranks | who | writeAtAll (collective) per round | writeAt (independent) per round | collective / independent |', '| --- | --- | --- | --- | --- |'];
+const small: string[] = [
+  '| ranks | who | writeAtAll (collective) per round | writeAt (independent) per round | collective / independent |',
+  '| --- | --- | --- | --- | --- |',
+];
 try {
   const ddWrite = timeCmd(`dd if=/dev/zero of=${file} bs=4M count=${MIB / 4} conv=fdatasync status=none`);
   const ddRead = timeCmd(`dd if=${file} of=/dev/null bs=4M status=none`);
@@ -76,7 +84,11 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-console.log(`Parallel I/O, ${MIB} MiB file; ${ROUNDS} rounds of one 4 KiB block per rank. Load average at start ${start}, at end ${loadavg().map((x) => x.toFixed(2)).join(', ')}.\n`);
+console.log(
+  `Parallel I/O, ${MIB} MiB file; ${ROUNDS} rounds of one 4 KiB block per rank. Load average at start ${start}, at end ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(', ')}.\n`,
+);
 console.log(large.join('\n'));
 console.log('');
 console.log(small.join('\n'));

@@ -51,7 +51,13 @@ if (grid.rank === 0) {
     return `${s[s.length >> 1]!.toFixed(2)} (${s[0]!.toFixed(2)}–${s[s.length - 1]!.toFixed(2)})`;
   };
   const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
-  console.log(`load average: ${loadavg().map((l) => l.toFixed(2)).join(', ')}; ${grid.size} ranks (${grid.dims.join('x')} periodic grid), ${n} doubles per edge, ${iters} exchanges per sample, ${repeats} samples; µs per exchange (slowest rank), median (min–max)\n`);
+  console.log(
+    `load average: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(
+        ', ',
+      )}; ${grid.size} ranks (${grid.dims.join('x')} periodic grid), ${n} doubles per edge, ${iters} exchanges per sample, ${repeats} samples; µs per exchange (slowest rank), median (min–max)\n`,
+  );
   console.log('| halo exchange | µs per exchange | ratio to sendrecv |');
   console.log('| --- | --- | --- |');
   for (const k of ['neighborAlltoall', 'sendrecv']) console.log(`| ${k} | ${fmt(times[k]!)} | ${(med(times[k]!) / med(times.sendrecv!)).toFixed(2)} |`);

@@ -46,9 +46,10 @@ for (let i = 0; i < args.length; i++) {
     process.exit(2);
   }
 }
-const command = process.env.npm_lifecycle_event === 'bench'
-  ? `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`
-  : `cd bench && node --import tsx run.ts${args.length ? ` ${args.join(' ')}` : ''}`;
+const command =
+  process.env.npm_lifecycle_event === 'bench'
+    ? `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`
+    : `cd bench && node --import tsx run.ts${args.length ? ` ${args.join(' ')}` : ''}`;
 
 const log = (line: string): void => void process.stderr.write(`[bench] ${line}\n`);
 const m = machine(join(benchDir, '..'));

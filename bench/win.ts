@@ -9,8 +9,17 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-interface Result { putLatUs: number; getLatUs: number; putBwGBs: number; getBwGBs: number }
-interface Row { name: string; result?: Result; skipped?: string }
+interface Result {
+  putLatUs: number;
+  getLatUs: number;
+  putBwGBs: number;
+  getBwGBs: number;
+}
+interface Row {
+  name: string;
+  result?: Result;
+  skipped?: string;
+}
 
 const here = dirname(fileURLToPath(import.meta.url));
 const iters = Number(process.argv[2] ?? 20000);
@@ -47,7 +56,10 @@ const mpich = has('mpiexec.mpich');
 const ompi = has('mpiexec.openmpi');
 if (mpich) rows.push(run('ranks over MPICH', ['mpiexec.mpich', '-n', '2', ...tsxNode, script, String(iters)]));
 if (ompi) rows.push(run('ranks over Open MPI', ['mpiexec.openmpi', '--oversubscribe', '-n', '2', ...tsxNode, script, String(iters)]));
-if (ompi) rows.push(run('mpi4py (Open MPI) Win.Put/Get', ['mpiexec.openmpi', '--oversubscribe', '-n', '2', '/usr/bin/python3', join(here, 'lib', 'win.py'), String(iters)]));
+if (ompi)
+  rows.push(
+    run('mpi4py (Open MPI) Win.Put/Get', ['mpiexec.openmpi', '--oversubscribe', '-n', '2', '/usr/bin/python3', join(here, 'lib', 'win.py'), String(iters)]),
+  );
 const cm = mpich ? buildC('mpich') : undefined;
 if (cm) rows.push(run('C MPICH', ['mpiexec.mpich', '-n', '2', cm, String(iters)]));
 const co = ompi ? buildC('openmpi') : undefined;
@@ -57,16 +69,20 @@ const f = (x: number, d = 3): string => x.toPrecision(d);
 const table = [
   '| 2 ranks, one node | put 8 B + flush | get 8 B + flush | put 8 MiB (x16, flush) | get 8 MiB (x16, flush) |',
   '| --- | --- | --- | --- | --- |',
-  ...rows.map((r) => (r.result
-    ? `| ${r.name} | ${f(r.result.putLatUs)} µs | ${f(r.result.getLatUs)} µs | ${f(r.result.putBwGBs)} GB/s | ${f(r.result.getBwGBs)} GB/s |`
-    : `| ${r.name} | skipped: ${r.skipped} | | | |`)),
+  ...rows.map((r) =>
+    r.result
+      ? `| ${r.name} | ${f(r.result.putLatUs)} µs | ${f(r.result.getLatUs)} µs | ${f(r.result.putBwGBs)} GB/s | ${f(r.result.getBwGBs)} GB/s |`
+      : `| ${r.name} | skipped: ${r.skipped} | | | |`,
+  ),
 ].join('\n');
 const when = new Date().toISOString();
 const section = [
   '<!-- win:start -->',
   '## One-sided communication (Win)',
   '',
-  `Written by \`cd bench && node --import tsx win.ts\` (${iters} iterations per latency round, median of 7 rounds; processes: ${slow}) on ${when}, ${cpus().length} cores, load ${loadavg().map((x) => x.toFixed(2)).join(' ')}.`,
+  `Written by \`cd bench && node --import tsx win.ts\` (${iters} iterations per latency round, median of 7 rounds; processes: ${slow}) on ${when}, ${cpus().length} cores, load ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}.`,
   'Rank 0 holds lockAll on rank 1 and times MPI_Put/MPI_Get + MPI_Win_flush (osu_put_latency / osu_get_bw pattern); rank 1 waits in a barrier.',
   '',
   table,
@@ -77,6 +93,8 @@ mkdirSync(join(here, 'results'), { recursive: true });
 writeFileSync(join(here, 'results', 'win.json'), `${JSON.stringify({ when, iters, rows }, null, 2)}\n`);
 const readme = join(here, 'README.md');
 const old = existsSync(readme) ? readFileSync(readme, 'utf8') : '';
-const spliced = /<!-- win:start -->[\s\S]*<!-- win:end -->/.test(old) ? old.replace(/<!-- win:start -->[\s\S]*<!-- win:end -->/, section) : `${old.trimEnd()}\n\n${section}\n`;
+const spliced = /<!-- win:start -->[\s\S]*<!-- win:end -->/.test(old)
+  ? old.replace(/<!-- win:start -->[\s\S]*<!-- win:end -->/, section)
+  : `${old.trimEnd()}\n\n${section}\n`;
 writeFileSync(readme, spliced);
 log('wrote README.md (win section) and results/win.json');

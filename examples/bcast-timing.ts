@@ -34,4 +34,3 @@ if (comm.rank === 0) {
   console.log(`plain array comm time  ${slowest[1]!.toFixed(4)} s  (number[] of ${n}, serialized)`);
   console.log(`the typed path is ${(slowest[1]! / slowest[0]!).toFixed(1)}x faster on ${comm.size} ranks`);
 }
-

@@ -77,5 +77,7 @@ if (grid.rank === 0) {
       }
     }
   }
-  console.log(`heat after ${steps} steps on ${grid.size} ranks (${rows}x${cols} grid): total ${total.toFixed(6)}, max difference from serial ${diff.toExponential(1)}`);
+  console.log(
+    `heat after ${steps} steps on ${grid.size} ranks (${rows}x${cols} grid): total ${total.toFixed(6)}, max difference from serial ${diff.toExponential(1)}`,
+  );
 }

@@ -13,7 +13,12 @@ import { Executor, asCompleted, tasks, type Future } from 'ranks';
 const dl = tasks<typeof import('./download-tasks.ts')>(new URL('./download-tasks.ts', import.meta.url));
 
 // path -> [delay in ms, page size in bytes]
-const pages = new Map<string, [delay: number, bytes: number]>([['/foxnews', [120, 5300]], ['/cnn', [20, 1100]], ['/europe.wsj', [80, 2400]], ['/bbc', [0, 700]]]);
+const pages = new Map<string, [delay: number, bytes: number]>([
+  ['/foxnews', [120, 5300]],
+  ['/cnn', [20, 1100]],
+  ['/europe.wsj', [80, 2400]],
+  ['/bbc', [0, 700]],
+]);
 const server = createServer((req, res) => {
   const page = pages.get(req.url ?? '');
   if (!page) return void res.writeHead(404).end();

@@ -38,7 +38,7 @@ export async function sendHello(conn: Connection<unknown>): Promise<void> {
  */
 export async function commands(num: number, inputQueue: Queue<string>, dir: string): Promise<void> {
   console.log('Worker:', num);
-  for (let inp; (inp = await inputQueue.get()) !== 'stop'; ) {
+  for (let inp; (inp = await inputQueue.get()) !== 'stop';) {
     console.log(`executing ${inp}`);
     await run('sh', ['-c', 'sort -n < "$1" > "$1.out"', 'sh', inp], { cwd: dir });
   }

@@ -14,6 +14,8 @@ if (comm.rank === 0) {
 } else if (comm.rank === 1) {
   const status = new Status();
   const data = await comm.recv<{ a: number; b: number; seen: Set<string>; at: Date; weights: Float32Array; big: bigint }>({ source: 0, tag: 11, status });
-  console.log(`rank 1 got a=${data.a} b=${data.b} seen=${[...data.seen].join(',')} at=${data.at.toISOString()} weights=${data.weights.constructor.name}(${[...data.weights].join(',')}) big=${data.big}`);
+  console.log(
+    `rank 1 got a=${data.a} b=${data.b} seen=${[...data.seen].join(',')} at=${data.at.toISOString()} weights=${data.weights.constructor.name}(${[...data.weights].join(',')}) big=${data.big}`,
+  );
   console.log(`from rank ${status.source}, tag ${status.tag}, ${status.bytes} bytes`);
 }

@@ -21,5 +21,7 @@ if (comm.rank === 0) {
   const ints = await comm.recv({ source: 0, tag: 77, into: new Int32Array(1000) });
   // Or let ranks allocate: the array arrives as the kind that was sent.
   const doubles = await comm.recv<Float64Array>({ source: 0, tag: 13 });
-  console.log(`rank 1 got ${ints.constructor.name}[${ints.length}] ending ${ints[999]}, and ${doubles.constructor.name}[${doubles.length}] summing to ${doubles.reduce((a, b) => a + b, 0)}`);
+  console.log(
+    `rank 1 got ${ints.constructor.name}[${ints.length}] ending ${ints[999]}, and ${doubles.constructor.name}[${doubles.length}] summing to ${doubles.reduce((a, b) => a + b, 0)}`,
+  );
 }

@@ -75,10 +75,20 @@ const LABEL: Record<Kind, string> = {
 
 /** Whether the job ended as it must for `kind`; else why not. */
 function judge(kind: Kind, transport: Transport, r: Result): string | undefined {
-  const failed = (rank: number): string | undefined => (r.code === 'ERR_RANK_FAILED' && r.rank === rank ? undefined : `expected ERR_RANK_FAILED of rank ${rank}`);
+  const failed = (rank: number): string | undefined =>
+    r.code === 'ERR_RANK_FAILED' && r.rank === rank ? undefined : `expected ERR_RANK_FAILED of rank ${rank}`;
   switch (kind) {
     case 'kill':
-      return failed(1) ?? (transport === 'processes' ? (r.signal === 'SIGKILL' ? undefined : 'expected signal SIGKILL') : r.exitCode === 137 ? undefined : 'expected exit code 137');
+      return (
+        failed(1) ??
+        (transport === 'processes'
+          ? r.signal === 'SIGKILL'
+            ? undefined
+            : 'expected signal SIGKILL'
+          : r.exitCode === 137
+            ? undefined
+            : 'expected exit code 137')
+      );
     case 'exit':
       return failed(1) ?? (r.exitCode === 3 ? undefined : 'expected exit code 3');
     case 'throw':
@@ -147,7 +157,9 @@ async function faultTrials(): Promise<boolean> {
   const transports = flags.transports.split(',') as Transport[];
   for (const k of kinds) if (!(k in LABEL)) throw new RangeError(`Expected \`--kinds\` to list ${Object.keys(LABEL).join(', ')}, got ${k}`);
   console.log(`fault trials: ${trials} per kind and transport, ${size} ranks per job, hang limit ${hangMs} ms`);
-  console.log(`${pad('kind', 20)}${pad('transport', 11)}${pad('ok', 5, true)}${pad('hung', 6, true)}${pad('wrong', 7, true)}   fault→end ms (median / max)   launch→end ms (median / max)`);
+  console.log(
+    `${pad('kind', 20)}${pad('transport', 11)}${pad('ok', 5, true)}${pad('hung', 6, true)}${pad('wrong', 7, true)}   fault→end ms (median / max)   launch→end ms (median / max)`,
+  );
   let clean = true;
   for (const kind of kinds) {
     for (const transport of transports) {
@@ -177,7 +189,9 @@ async function faultTrials(): Promise<boolean> {
         }
       }
       if (hung || wrong) clean = false;
-      console.log(`${pad(LABEL[kind], 20)}${pad(transport, 11)}${pad(ok, 5, true)}${pad(hung, 6, true)}${pad(wrong, 7, true)}   ${pad(stats(faultToEnd), 27)}   ${stats(total)}`);
+      console.log(
+        `${pad(LABEL[kind], 20)}${pad(transport, 11)}${pad(ok, 5, true)}${pad(hung, 6, true)}${pad(wrong, 7, true)}   ${pad(stats(faultToEnd), 27)}   ${stats(total)}`,
+      );
       for (const e of examples) console.log(`    ${e}`);
     }
   }

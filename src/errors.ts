@@ -111,8 +111,16 @@ export class RanksError extends Error {
  * await comm.recv({ into: new Float64Array(2) }).catch((e) => e.bytes); // size needed
  */
 export class TruncationError extends RanksError {
-  constructor(readonly bytes: number, readonly capacity: number, readonly source: number, readonly tag: number) {
-    super('ERR_TRUNCATE', `Message of ${bytes} bytes from rank ${source} (tag ${tag}) does not fit the ${capacity}-byte receive buffer; it is kept for a later receive`);
+  constructor(
+    readonly bytes: number,
+    readonly capacity: number,
+    readonly source: number,
+    readonly tag: number,
+  ) {
+    super(
+      'ERR_TRUNCATE',
+      `Message of ${bytes} bytes from rank ${source} (tag ${tag}) does not fit the ${capacity}-byte receive buffer; it is kept for a later receive`,
+    );
   }
 }
 
@@ -124,8 +132,15 @@ export class TruncationError extends RanksError {
  * await comm.recv({ into: new Float64Array(4) }); // rejects if the sender sent { a: 1 }
  */
 export class KindMismatchError extends RanksError {
-  constructor(readonly kind: string, readonly source: number, readonly tag: number) {
-    super('ERR_KIND_MISMATCH', `Message from rank ${source} (tag ${tag}) is ${kind === 'object' ? 'an object' : `a ${kind}`}, which cannot be received into a typed array; it is kept for a later receive`);
+  constructor(
+    readonly kind: string,
+    readonly source: number,
+    readonly tag: number,
+  ) {
+    super(
+      'ERR_KIND_MISMATCH',
+      `Message from rank ${source} (tag ${tag}) is ${kind === 'object' ? 'an object' : `a ${kind}`}, which cannot be received into a typed array; it is kept for a later receive`,
+    );
   }
 }
 
@@ -136,7 +151,10 @@ export class KindMismatchError extends RanksError {
  * await comm.send({ f() {} }, 1).catch((e) => e.path); // 'value.f'
  */
 export class DataCloneError extends RanksError {
-  constructor(readonly path: string, what: string) {
+  constructor(
+    readonly path: string,
+    what: string,
+  ) {
     super('ERR_DATA_CLONE', `Cannot send ${path}: ${what} cannot be serialized`);
   }
 }
@@ -193,7 +211,10 @@ export class InvalidStateError extends RanksError {
  * await comm.recv({ timeout: 100 }); // rejects with TimeoutError after 100 ms without a message
  */
 export class TimeoutError extends RanksError {
-  constructor(what: string, readonly timeout: number) {
+  constructor(
+    what: string,
+    readonly timeout: number,
+  ) {
     super('ERR_TIMEOUT', `${what} timed out after ${timeout} ms`);
   }
 }
@@ -232,7 +253,12 @@ export class CancelledError extends RanksError {
  */
 export class RankFailedError extends RanksError {
   readonly signal: string | undefined;
-  constructor(readonly rank: number, readonly exitCode: number, message: string, options?: { cause?: unknown; signal?: string | undefined }) {
+  constructor(
+    readonly rank: number,
+    readonly exitCode: number,
+    message: string,
+    options?: { cause?: unknown; signal?: string | undefined },
+  ) {
     super('ERR_RANK_FAILED', message, options);
     this.signal = options?.signal;
   }
@@ -271,7 +297,10 @@ export class DeadlockError extends RanksError {
  * await comm.recv({ source: 1 }); // rejects if rank 1 has already exited
  */
 export class PeerExitedError extends RanksError {
-  constructor(readonly peer: number, what: string) {
+  constructor(
+    readonly peer: number,
+    what: string,
+  ) {
     super('ERR_PEER_EXITED', `${what} cannot complete: rank ${peer} has exited`);
   }
 }
@@ -295,9 +324,15 @@ export function describeWait(w: BlockedWait): string {
  * // rank 1 rejects: Collective mismatch on world: rank 1 called barrier() but rank 0 called bcast(root=0)
  */
 export class CollectiveMismatchError extends RanksError {
-  constructor(readonly comm: string, readonly calls: { rank: number; call: string }[]) {
+  constructor(
+    readonly comm: string,
+    readonly calls: { rank: number; call: string }[],
+  ) {
     const [mine, theirs] = calls;
-    super('ERR_COLLECTIVE_MISMATCH', `Collective mismatch on ${comm}: rank ${mine?.rank} called ${mine?.call} but rank ${theirs?.rank} called ${theirs?.call}; every rank must call the same collectives in the same order`);
+    super(
+      'ERR_COLLECTIVE_MISMATCH',
+      `Collective mismatch on ${comm}: rank ${mine?.rank} called ${mine?.call} but rank ${theirs?.rank} called ${theirs?.call}; every rank must call the same collectives in the same order`,
+    );
   }
 }
 

@@ -6,7 +6,15 @@ export { TopoComm } from './comm/topo-comm.ts';
 export type { NeighborCountsOptions } from './comm/neighbor.ts';
 export type { Comparison, CreateGroupOptions } from './comm/manage.ts';
 export {
-  Communicator, type SendOptions, type RecvOptions, type ProbeOptions, type SendrecvOptions, type SendrecvReplaceOptions, type CountsOptions, type CartOptions, type ReduceOptions,
+  Communicator,
+  type SendOptions,
+  type RecvOptions,
+  type ProbeOptions,
+  type SendrecvOptions,
+  type SendrecvReplaceOptions,
+  type CountsOptions,
+  type CartOptions,
+  type ReduceOptions,
 } from './comm/communicator.ts';
 export { Op, SUM, PROD, MIN, MAX, LAND, LOR, LXOR, BAND, BOR, BXOR, MINLOC, MAXLOC, REPLACE, NO_OP, type TypedArray } from './comm/collectives/ops.ts';
 export { reduceLocal } from './comm/collectives/ops.ts';
@@ -20,9 +28,26 @@ export { ANY_SOURCE, ANY_TAG, PROC_NULL, TAG_UB, UNDEFINED } from './constants.t
 export { wtime } from './time.ts';
 export { launch, type LaunchOptions, type LaunchResult } from './launch/launch.ts';
 export {
-  RanksError, isRanksError, TruncationError, KindMismatchError, DataCloneError, ArgumentRangeError, InvalidArgumentError,
-  InvalidStateError, TimeoutError, AbortError, CancelledError, RankFailedError, DeadlockError, PeerExitedError, CollectiveMismatchError, BrokenPoolError, MpiError, FileError,
-  type ErrorCode, type BlockedWait,
+  RanksError,
+  isRanksError,
+  TruncationError,
+  KindMismatchError,
+  DataCloneError,
+  ArgumentRangeError,
+  InvalidArgumentError,
+  InvalidStateError,
+  TimeoutError,
+  AbortError,
+  CancelledError,
+  RankFailedError,
+  DeadlockError,
+  PeerExitedError,
+  CollectiveMismatchError,
+  BrokenPoolError,
+  MpiError,
+  FileError,
+  type ErrorCode,
+  type BlockedWait,
 } from './errors.ts';
 export { Empty, Full, BrokenBarrierError, EOFError, ClosedError, NotHeldError, OverReleaseError } from './sync/errors.ts';
 export { Lock, RLock } from './sync/lock.ts';
@@ -40,17 +65,35 @@ export { Future } from './pool/future.ts';
 export { wait, asCompleted, type ReturnWhen, type Completed, type CompletedOf } from './pool/waiting.ts';
 export { tasks, type Task, type Tasks, type TaskArgs, type TaskResult } from './pool/tasks.ts';
 export { Executor } from './pool/executor.ts';
-export { Pool, type TaskLike, type CallOptions, type MapOptions, type StreamMapOptions, type WorkerOptions, type CommWorkerOptions, type ProgressOption, type ProgressStream } from './pool/pool.ts';
+export {
+  Pool,
+  type TaskLike,
+  type CallOptions,
+  type MapOptions,
+  type StreamMapOptions,
+  type WorkerOptions,
+  type CommWorkerOptions,
+  type ProgressOption,
+  type ProgressStream,
+} from './pool/pool.ts';
 export { Process, type ProcessOptions } from './pool/process.ts';
 export { farm } from './farm/farm.ts';
 export type { FarmInput, FarmOptions, FarmProgress } from './farm/options.ts';
 export type { FarmResult, JobResult, NotStarted } from './farm/result.ts';
 export type { HaltOptions } from './farm/halt.ts';
 export { shellQuote } from './farm/template.ts';
+export { File, type FileOpenOptions, type Etype, type ViewOptions, type Whence, type Aggregation } from './file/file.ts';
 export {
-  File, type FileOpenOptions, type Etype, type ViewOptions, type Whence, type Aggregation,
-} from './file/file.ts';
-export { MODE_RDONLY, MODE_WRONLY, MODE_RDWR, MODE_CREATE, MODE_EXCL, MODE_APPEND, MODE_DELETE_ON_CLOSE, MODE_UNIQUE_OPEN, MODE_SEQUENTIAL } from './file/modes.ts';
+  MODE_RDONLY,
+  MODE_WRONLY,
+  MODE_RDWR,
+  MODE_CREATE,
+  MODE_EXCL,
+  MODE_APPEND,
+  MODE_DELETE_ON_CLOSE,
+  MODE_UNIQUE_OPEN,
+  MODE_SEQUENTIAL,
+} from './file/modes.ts';
 export { Win, type RmaOptions, type GetAccumulateOptions, type LockOptions, type FenceOptions, type Loose } from './win/win.ts';
 export { WinKindMismatchError } from './win/errors.ts';
 export type { WinKind } from './win/kinds.ts';

@@ -23,15 +23,21 @@ export function show(value: unknown): string {
 
 function text(value: unknown): string {
   switch (typeof value) {
-    case 'string': return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
-    case 'bigint': return `${value}n`;
-    case 'function': return value.name || 'anonymous';
-    case 'symbol': return value.toString();
+    case 'string':
+      return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+    case 'bigint':
+      return `${value}n`;
+    case 'function':
+      return value.name || 'anonymous';
+    case 'symbol':
+      return value.toString();
     case 'object':
       if (Array.isArray(value)) return value.length > 8 ? `[${value.slice(0, 8).map(text).join(', ')}, ...]` : `[${value.map(text).join(', ')}]`;
-      if (value !== null && Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return `a ${(value as object).constructor?.name ?? 'object'}`;
+      if (value !== null && Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null)
+        return `a ${(value as object).constructor?.name ?? 'object'}`;
       return String(value);
-    default: return String(value);
+    default:
+      return String(value);
   }
 }
 

@@ -20,7 +20,15 @@ function ranksIn(cwd: string, args: string[]): Promise<Output> {
 
 describe('ranks: help and usage errors', { timeout: HANGS }, () => {
   test('every command has its own --help (exit 0, on stdout); ranks --version', async () => {
-    for (const [args, title] of [[['run', '--help'], /^ranks run — /], [['run', '-h'], /^ranks run — /], [['farm', '--help'], /^ranks farm — /], [['info', '--help'], /^ranks info — /], [['help', 'run'], /^ranks run — /], [['--help'], /^ranks — /], [['--help', 'farm'], /^ranks farm — /]] as const) {
+    for (const [args, title] of [
+      [['run', '--help'], /^ranks run — /],
+      [['run', '-h'], /^ranks run — /],
+      [['farm', '--help'], /^ranks farm — /],
+      [['info', '--help'], /^ranks info — /],
+      [['help', 'run'], /^ranks run — /],
+      [['--help'], /^ranks — /],
+      [['--help', 'farm'], /^ranks farm — /],
+    ] as const) {
       const r = await cli([...args]);
       assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stdout, title);
@@ -33,7 +41,7 @@ describe('ranks: help and usage errors', { timeout: HANGS }, () => {
     assert.match(v.stdout, /^\d+\.\d+\.\d+/);
   });
 
-  test('options stop at the script: what follows, --help included, is the script\'s', async () => {
+  test("options stop at the script: what follows, --help included, is the script's", async () => {
     const r = await cli(['run', '-n', '1', script('cli-args.ts'), '--help', '-n', '3', '--tagoutput']);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout), ['--help', '-n', '3', '--tagoutput']);
@@ -41,8 +49,14 @@ describe('ranks: help and usage errors', { timeout: HANGS }, () => {
     assert.deepEqual([np.code, JSON.parse(np.stdout)], [0, ['x']]);
   });
 
-  test('-np (mpiexec\'s spelling) is read wherever it stands among the options, and never in the script\'s words', () => {
-    for (const argv of [['-np', '4', 'app.ts'], ['--timeout', '5', '-np', '4', 'app.ts'], ['--transport', 'threads', '-np', '4', 'app.ts'], ['--tag-output', '-np', '4', 'app.ts'], ['-n', '2', '-np', '4', 'app.ts']]) {
+  test("-np (mpiexec's spelling) is read wherever it stands among the options, and never in the script's words", () => {
+    for (const argv of [
+      ['-np', '4', 'app.ts'],
+      ['--timeout', '5', '-np', '4', 'app.ts'],
+      ['--transport', 'threads', '-np', '4', 'app.ts'],
+      ['--tag-output', '-np', '4', 'app.ts'],
+      ['-n', '2', '-np', '4', 'app.ts'],
+    ]) {
       const r = parseRun(argv);
       assert.deepEqual([r.size, r.script, r.args], [4, 'app.ts', []], argv.join(' '));
     }
@@ -61,7 +75,10 @@ describe('ranks: help and usage errors', { timeout: HANGS }, () => {
       [['run', '-n', '2.5', 'app.ts'], 'ranks run: Expected -n to be an integer >= 1, got "2.5"; see ranks run --help\n'],
       [['run', '-n', '-4', 'app.ts'], 'ranks run: Expected -n to be an integer >= 1, got "-4"; see ranks run --help\n'],
       [['run', '-n', 'lots', 'app.ts'], 'ranks run: Expected -n to be an integer >= 1, got "lots"; see ranks run --help\n'],
-      [['run', '--transport', 'carrier-pigeon', 'app.ts'], 'ranks run: Expected --transport to be threads, processes or mpi, got "carrier-pigeon"; see ranks run --help\n'],
+      [
+        ['run', '--transport', 'carrier-pigeon', 'app.ts'],
+        'ranks run: Expected --transport to be threads, processes or mpi, got "carrier-pigeon"; see ranks run --help\n',
+      ],
       [['run', '-n'], 'ranks run: option -n needs a value; see ranks run --help\n'],
       [['run'], 'ranks run: missing the script to run: ranks run -n 4 app.ts; see ranks run --help\n'],
       [['farm', '--tagg', 'echo'], 'ranks farm: unknown option --tagg (did you mean --tag?); see ranks farm --help\n'],
@@ -94,7 +111,10 @@ describe('ranks run: failures, memory, closed pipes', { timeout: HANGS }, () => 
 
     test(`ranks run … | head stops quietly with 141 (${transport})`, async () => {
       const r = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
-        const child = spawn(process.execPath, [bin, 'run', '-n', '2', '--transport', transport, script('cli-spam.ts')], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+        const child = spawn(process.execPath, [bin, 'run', '-n', '2', '--transport', transport, script('cli-spam.ts')], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+          timeout: 60_000,
+        });
         let stderr = '';
         child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
         child.stdout.once('data', () => child.stdout.destroy());
@@ -117,7 +137,12 @@ describe('ranks run: failures, memory, closed pipes', { timeout: HANGS }, () => 
     for (const transport of ['threads', 'processes']) {
       const r = await cli(['run', '-n', '100000', '--transport', transport, script('hello.ts')]);
       assert.equal(r.code, 1, r.stderr);
-      assert.match(r.stderr, new RegExp(`^ranks: ERR_OUT_OF_RANGE: -n 100000 does not fit in memory: 100000 ranks of --transport ${transport} need about [\\d.]+ GiB .*; at most \\d+ fit here\\. Use -n \\d+ or fewer`));
+      assert.match(
+        r.stderr,
+        new RegExp(
+          `^ranks: ERR_OUT_OF_RANGE: -n 100000 does not fit in memory: 100000 ranks of --transport ${transport} need about [\\d.]+ GiB .*; at most \\d+ fit here\\. Use -n \\d+ or fewer`,
+        ),
+      );
       assert.equal(r.stdout, '', 'no rank ran');
     }
   });

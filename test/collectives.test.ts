@@ -23,12 +23,16 @@ const everyFamily = FAMILIES.map(([name]) => familyFixture(name));
 
 for (const transport of ['threads', 'processes'] as const) {
   for (const size of transport === 'threads' ? [1, 2, 3] : [1, 2, 3, 4]) {
-    describe(`collectives conformance on ${size} rank(s) (${transport}${transport === 'processes' ? ': point-to-point algorithms only' : ''})`, { timeout: HANGS }, () => {
-      test(`every family over world, dup, split and cart on ${size} rank(s)`, async () => {
-        const { exitCodes } = await runFixture('suite.ts', size, everyFamily, transport);
-        assert.deepEqual(exitCodes, Array(size).fill(0));
-      });
-    });
+    describe(
+      `collectives conformance on ${size} rank(s) (${transport}${transport === 'processes' ? ': point-to-point algorithms only' : ''})`,
+      { timeout: HANGS },
+      () => {
+        test(`every family over world, dup, split and cart on ${size} rank(s)`, async () => {
+          const { exitCodes } = await runFixture('suite.ts', size, everyFamily, transport);
+          assert.deepEqual(exitCodes, Array(size).fill(0));
+        });
+      },
+    );
   }
 }
 
@@ -36,7 +40,10 @@ describe('a collective mismatch between rank processes', { timeout: HANGS }, () 
   test('a collective mismatch between rank processes is reported, not hung', async () => {
     await assert.rejects(runFixture('mismatch.ts', 3, ['ops'], 'processes'), (err: Error) => {
       assert.equal((err as { code?: string }).code, 'ERR_RANK_FAILED');
-      assert.match(`${err.message}\n${String((err as { cause?: unknown }).cause)}`, /called allreduce\(op=(SUM|MAX)\) but rank \d called allreduce\(op=(MAX|SUM)\)/);
+      assert.match(
+        `${err.message}\n${String((err as { cause?: unknown }).cause)}`,
+        /called allreduce\(op=(SUM|MAX)\) but rank \d called allreduce\(op=(MAX|SUM)\)/,
+      );
       return true;
     });
   });
@@ -92,17 +99,18 @@ describe('collective mismatches are reported, not hung', { timeout: HANGS }, () 
   // `needs`: only the agreement step (on by default) sees it; the others are also seen by
   // the tag checks of the payload messages, with the agreement off.
   for (const [scenario, size, message, needs] of cases) {
-    for (const off of needs ? [false] : [false, true]) test(`${scenario} on ${size} ranks${off ? ' (RANKS_CHECK_COLLECTIVES=0)' : ''}`, async () => {
-      if (off) process.env.RANKS_CHECK_COLLECTIVES = '0';
-      try {
-        await assert.rejects(runFixture('mismatch.ts', size, [scenario]), (err: Error) => {
-          assert.equal((err as { code?: string }).code, 'ERR_RANK_FAILED');
-          assert.match(`${err.message}\n${String((err as { cause?: unknown }).cause)}`, message);
-          return true;
-        });
-      } finally {
-        delete process.env.RANKS_CHECK_COLLECTIVES;
-      }
-    });
+    for (const off of needs ? [false] : [false, true])
+      test(`${scenario} on ${size} ranks${off ? ' (RANKS_CHECK_COLLECTIVES=0)' : ''}`, async () => {
+        if (off) process.env.RANKS_CHECK_COLLECTIVES = '0';
+        try {
+          await assert.rejects(runFixture('mismatch.ts', size, [scenario]), (err: Error) => {
+            assert.equal((err as { code?: string }).code, 'ERR_RANK_FAILED');
+            assert.match(`${err.message}\n${String((err as { cause?: unknown }).cause)}`, message);
+            return true;
+          });
+        } finally {
+          delete process.env.RANKS_CHECK_COLLECTIVES;
+        }
+      });
   }
 });

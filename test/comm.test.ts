@@ -33,7 +33,8 @@ for (const { flavor, skip } of mpiFlavors()) {
         }
         const out = await mpiRun(flavor as MpiFlavor, n, 'suite.ts', FIXTURES);
         assert.equal(out.code, 0, `${flavor.name} -n ${n} exited ${out.code}\n${out.stderr.slice(-3000)}`);
-        for (const name of ['comm-manage', 'comm-topo']) assert.equal(out.stdout.match(new RegExp(`^${name} ok on \\d+ ranks$`, 'gm'))?.length, n, `every rank finished ${name}`);
+        for (const name of ['comm-manage', 'comm-topo'])
+          assert.equal(out.stdout.match(new RegExp(`^${name} ok on \\d+ ranks$`, 'gm'))?.length, n, `every rank finished ${name}`);
       });
     }
   });

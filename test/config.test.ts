@@ -38,14 +38,41 @@ describe('configuration', { timeout: HANGS }, () => {
 
   test('each variable is read by its parser', () => {
     const c = configFrom({
-      RANKS_TRANSPORT: 'threads', RANKS_MPI_LIB: '/opt/lib/libmpi.so', RANKS_MPI_PEERS: '1, 4-7', RANKS_CHECK_COLLECTIVES: '0',
-      RANKS_SHM_MIN_KIB: '0', RANKS_SPIN_US: '2.5', RANKS_NAP_US: '0', RANKS_RING_KIB: '1024', RANKS_PROCESS_RANK: '{"rank":1}',
+      RANKS_TRANSPORT: 'threads',
+      RANKS_MPI_LIB: '/opt/lib/libmpi.so',
+      RANKS_MPI_PEERS: '1, 4-7',
+      RANKS_CHECK_COLLECTIVES: '0',
+      RANKS_SHM_MIN_KIB: '0',
+      RANKS_SPIN_US: '2.5',
+      RANKS_NAP_US: '0',
+      RANKS_RING_KIB: '1024',
+      RANKS_PROCESS_RANK: '{"rank":1}',
     });
-    assert.deepEqual({ ...c, launcher: undefined }, {
-      transport: 'threads', mpiLib: '/opt/lib/libmpi.so', mpiPeers: [[1, 1], [4, 7]], checkCollectives: false,
-      shmMinBytes: 0, spinMicros: 2.5, napMicros: 0, ringBytes: 1024 * 1024, processRank: '{"rank":1}', launcher: undefined,
-    });
-    for (const [text, on] of [['1', true], ['true', true], ['off', false], ['NO', false]] as const) assert.equal(configFrom({ RANKS_CHECK_COLLECTIVES: text }).checkCollectives, on, text);
+    assert.deepEqual(
+      { ...c, launcher: undefined },
+      {
+        transport: 'threads',
+        mpiLib: '/opt/lib/libmpi.so',
+        mpiPeers: [
+          [1, 1],
+          [4, 7],
+        ],
+        checkCollectives: false,
+        shmMinBytes: 0,
+        spinMicros: 2.5,
+        napMicros: 0,
+        ringBytes: 1024 * 1024,
+        processRank: '{"rank":1}',
+        launcher: undefined,
+      },
+    );
+    for (const [text, on] of [
+      ['1', true],
+      ['true', true],
+      ['off', false],
+      ['NO', false],
+    ] as const)
+      assert.equal(configFrom({ RANKS_CHECK_COLLECTIVES: text }).checkCollectives, on, text);
     assert.equal(configFrom({ RANKS_MPI_PEERS: 'all' }).mpiPeers, 'all');
   });
 
@@ -70,15 +97,31 @@ describe('configuration', { timeout: HANGS }, () => {
     assert.equal(spinMicros(configFrom({ RANKS_SPIN_US: '0' })), 0, '0 is a value, not "unset"');
     assert.equal(spinMicros(configFrom({ OMPI_COMM_WORLD_RANK: '0', OMPI_COMM_WORLD_LOCAL_SIZE: '1' })), 50);
     assert.equal(spinMicros(configFrom({ PMI_RANK: '0', MPI_LOCALNRANKS: '100000' })), 5, 'more ranks than cores on the node');
-    assert.throws(() => configFrom({ RANKS_SPIN_US: 'abc' }), { code: 'ERR_INVALID_ARG' }, 'the MPI transport used to ignore it and the threads transport to spin NaN µs');
+    assert.throws(
+      () => configFrom({ RANKS_SPIN_US: 'abc' }),
+      { code: 'ERR_INVALID_ARG' },
+      'the MPI transport used to ignore it and the threads transport to spin NaN µs',
+    );
   });
 
   test('the MPI launchers are read from one table: rank, size, ranks on the node, library family', () => {
-    assert.deepEqual(readLauncher({}), { detected: false, name: undefined, rank: undefined, size: undefined, localSize: undefined, family: undefined, appSizes: undefined });
+    assert.deepEqual(readLauncher({}), {
+      detected: false,
+      name: undefined,
+      rank: undefined,
+      size: undefined,
+      localSize: undefined,
+      family: undefined,
+      appSizes: undefined,
+    });
     for (const l of LAUNCHERS) {
       const env = { [l.rank]: '3', [l.size]: '8', ...(l.localSize ? { [l.localSize]: '4' } : {}) };
       const got = readLauncher(env);
-      assert.deepEqual([got.detected, got.name, got.rank, got.size, got.localSize, got.family], [l.mpi, l.name, 3, 8, l.localSize ? 4 : undefined, l.family], l.name);
+      assert.deepEqual(
+        [got.detected, got.name, got.rank, got.size, got.localSize, got.family],
+        [l.mpi, l.name, 3, 8, l.localSize ? 4 : undefined, l.family],
+        l.name,
+      );
     }
     assert.equal(readLauncher({ SLURM_PROCID: '2', SLURM_NTASKS: '4' }).detected, false, 'srun alone does not make an MPI rank');
     assert.equal(readLauncher({ PMI_RANK: 'x', PMI_SIZE: '' }).rank, undefined, "a launcher's variable that is not a number counts as absent");
@@ -89,7 +132,10 @@ describe('configuration', { timeout: HANGS }, () => {
   test('withConfig changes the configuration for one call, sync or async, without touching process.env', async () => {
     const env = { ...process.env };
     const before = config();
-    assert.equal(withConfig({ spinMicros: 3, checkCollectives: false }, () => [config().spinMicros, config().checkCollectives, config().napMicros]).join(), [3, false, before.napMicros].join());
+    assert.equal(
+      withConfig({ spinMicros: 3, checkCollectives: false }, () => [config().spinMicros, config().checkCollectives, config().napMicros]).join(),
+      [3, false, before.napMicros].join(),
+    );
     assert.deepEqual(config(), before);
     await withConfig({ napMicros: 9 }, async () => {
       await Promise.resolve();
@@ -98,21 +144,48 @@ describe('configuration', { timeout: HANGS }, () => {
       assert.equal(config().ringBytes, before.ringBytes);
     });
     assert.deepEqual(config(), before);
-    assert.throws(() => withConfig({ napMicros: 1 }, () => { throw new Error('inside'); }), /inside/);
-    await assert.rejects(withConfig({ napMicros: 1 }, () => Promise.reject(new Error('inside'))), /inside/);
+    assert.throws(
+      () =>
+        withConfig({ napMicros: 1 }, () => {
+          throw new Error('inside');
+        }),
+      /inside/,
+    );
+    await assert.rejects(
+      withConfig({ napMicros: 1 }, () => Promise.reject(new Error('inside'))),
+      /inside/,
+    );
     assert.deepEqual(config(), before, 'restored after a throw and a rejection');
     assert.deepEqual({ ...process.env }, env);
   });
 
   test('code reads the configuration when it runs, not when its module loads (agreement, shared-memory threshold, MPI detection)', () => {
     assert.equal(agrees(pair), config().checkCollectives);
-    assert.equal(withConfig({ checkCollectives: false }, () => agrees(pair)), false);
-    assert.equal(withConfig({ checkCollectives: true }, () => agrees(pair)), true);
+    assert.equal(
+      withConfig({ checkCollectives: false }, () => agrees(pair)),
+      false,
+    );
+    assert.equal(
+      withConfig({ checkCollectives: true }, () => agrees(pair)),
+      true,
+    );
     assert.equal(withConfig({ shmMinBytes: 1024 }, () => [shmFor(pair, 1023), shmFor(pair, 1024)]).join(), [undefined, SEGMENTS].join());
-    assert.equal(withConfig({ shmMinBytes: 0 }, () => shmFor(pair, 1)), SEGMENTS);
-    assert.equal(withConfig({ transport: 'mpi' }, () => underMpi()), true);
-    assert.equal(withConfig({ transport: 'threads', launcher: readLauncher({ PMI_RANK: '0' }) }, () => underMpi()), false);
-    assert.equal(withConfig({ transport: undefined, launcher: readLauncher({ PMI_RANK: '0' }) }, () => underMpi()), true);
+    assert.equal(
+      withConfig({ shmMinBytes: 0 }, () => shmFor(pair, 1)),
+      SEGMENTS,
+    );
+    assert.equal(
+      withConfig({ transport: 'mpi' }, () => underMpi()),
+      true,
+    );
+    assert.equal(
+      withConfig({ transport: 'threads', launcher: readLauncher({ PMI_RANK: '0' }) }, () => underMpi()),
+      false,
+    );
+    assert.equal(
+      withConfig({ transport: undefined, launcher: readLauncher({ PMI_RANK: '0' }) }, () => underMpi()),
+      true,
+    );
   });
 
   test('process.env is read once; reloadConfig() reads it again', () => {
@@ -146,7 +219,10 @@ describe('the README tables', { timeout: HANGS }, () => {
     const names = new Set(Object.values(VARIABLES).map((v) => v.name));
     const files = readdirSync(join(root, 'src'), { withFileTypes: true, recursive: true }).filter((e) => e.isFile() && e.name.endsWith('.ts'));
     const named = new Set(files.flatMap((e) => [...readFileSync(join(e.parentPath, e.name), 'utf8').matchAll(/\bRANKS_[A-Z0-9_]+\b/g)].map((m) => m[0])));
-    assert.deepEqual([...named].filter((n) => !names.has(n as `RANKS_${string}`)), []);
+    assert.deepEqual(
+      [...named].filter((n) => !names.has(n as `RANKS_${string}`)),
+      [],
+    );
     for (const v of Object.values(VARIABLES)) assert.match(readme, new RegExp(`^\\| \`${v.name}\` \\| [^|]+ \\| .{20,} \\|$`, 'm'), v.name);
     assert.match(readme, /^\| `RANKS_RING_KIB` \| 256 \| .*power of two/m);
   });

@@ -24,7 +24,13 @@ test('every rank asleep on the other, unchanged for three checks: a deadlock', {
   assert.equal(d.check(), undefined);
   assert.equal(d.check(), undefined);
   const waits = d.check();
-  assert.deepEqual(waits?.map((w) => [w.rank, w.op, w.peer]), [[0, 'recv', 1], [1, 'recv', 0]]);
+  assert.deepEqual(
+    waits?.map((w) => [w.rank, w.op, w.peer]),
+    [
+      [0, 'recv', 1],
+      [1, 'recv', 0],
+    ],
+  );
 });
 
 test('a rank rung after it fell asleep is on its way back, however long it takes (GC, no free core)', { timeout: HANGS }, () => {
@@ -69,7 +75,13 @@ test('processes: every live rank blocked, nothing in flight, three identical rou
   const d = new ProcessDeadlockDetector();
   const got = rounds(d, [true, true], [state(1, [[1, 2]], [[1, 1]]), state(0, [[0, 1]], [[0, 2]])], 3);
   assert.deepEqual(got.slice(0, 2), [undefined, undefined]);
-  assert.deepEqual(got[2]?.map((w) => [w.rank, w.op, w.peer, w.tag]), [[0, 'recv', 1, 7], [1, 'recv', 0, 7]]);
+  assert.deepEqual(
+    got[2]?.map((w) => [w.rank, w.op, w.peer, w.tag]),
+    [
+      [0, 'recv', 1, 7],
+      [1, 'recv', 0, 7],
+    ],
+  );
 });
 
 test('processes: a message sent but not yet arrived, a rank that did not answer or is busy, or one that moved: no deadlock', { timeout: HANGS }, () => {
@@ -90,5 +102,8 @@ test('processes: a message sent but not yet arrived, a rank that did not answer 
 test('processes: exited ranks are left out, and what they sent is not waited for', { timeout: HANGS }, () => {
   const d = new ProcessDeadlockDetector();
   const got = rounds(d, [true, false, true], [state(1, [], [[1, 4]]), undefined, state(0, [[1, 9]], [])], 3);
-  assert.deepEqual(got[2]?.map((w) => w.rank), [0, 2]);
+  assert.deepEqual(
+    got[2]?.map((w) => w.rank),
+    [0, 2],
+  );
 });

@@ -26,7 +26,16 @@ describe('published declarations', { timeout: HANGS }, () => {
     const p = scratchProject({
       'package.json': '{ "type": "module" }\n',
       'tsconfig.json': JSON.stringify({
-        compilerOptions: { module: 'nodenext', target: 'es2022', lib: ['es2024'], strict: true, noEmit: true, skipLibCheck: false, types: ['node'], typeRoots: [join(root, 'node_modules', '@types')] },
+        compilerOptions: {
+          module: 'nodenext',
+          target: 'es2022',
+          lib: ['es2024'],
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+          types: ['node'],
+          typeRoots: [join(root, 'node_modules', '@types')],
+        },
         include: ['consumer.ts', 'node_modules/ranks/dist/**/*.d.ts'],
       }),
       'consumer.ts': `import { Pool, world, type Communicator, type Future, type Task } from 'ranks';

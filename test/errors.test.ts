@@ -7,10 +7,44 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import {
-  ArgumentRangeError, BoundedSemaphore, Barrier, BrokenBarrierError, BrokenPoolError, CancelledError, ClosedError, CollectiveMismatchError,
-  DataCloneError, DeadlockError, EOFError, Empty, Full, InvalidArgumentError, InvalidStateError, KindMismatchError, Lock, MpiError,
-  NotHeldError, OverReleaseError, PeerExitedError, Pipe, Pool, Process, Queue, RankFailedError, RanksError, TimeoutError, AbortError,
-  TruncationError, isRanksError, launch, tasks, world, type ErrorCode, File, FileError, MODE_RDONLY,
+  ArgumentRangeError,
+  BoundedSemaphore,
+  Barrier,
+  BrokenBarrierError,
+  BrokenPoolError,
+  CancelledError,
+  ClosedError,
+  CollectiveMismatchError,
+  DataCloneError,
+  DeadlockError,
+  EOFError,
+  Empty,
+  Full,
+  InvalidArgumentError,
+  InvalidStateError,
+  KindMismatchError,
+  Lock,
+  MpiError,
+  NotHeldError,
+  OverReleaseError,
+  PeerExitedError,
+  Pipe,
+  Pool,
+  Process,
+  Queue,
+  RankFailedError,
+  RanksError,
+  TimeoutError,
+  AbortError,
+  TruncationError,
+  isRanksError,
+  launch,
+  tasks,
+  world,
+  type ErrorCode,
+  File,
+  FileError,
+  MODE_RDONLY,
 } from 'ranks';
 import { ERROR_NAMES } from '../src/errors.ts';
 import * as math from './fixtures/math-tasks.ts';
@@ -72,7 +106,11 @@ const cases: Record<ErrorCode, Case> = {
   },
   ERR_DATA_CLONE: { class: DataCloneError, raise: () => comm.send({ f: () => 1 }, 0) },
   ERR_OUT_OF_RANGE: { class: ArgumentRangeError, raise: () => new Barrier(0), message: /^Expected `parties` to be an integer >= 1, got 0 \(number\)$/ },
-  ERR_INVALID_ARG: { class: InvalidArgumentError, raise: () => new Barrier('2' as never), message: /^Expected `parties` to be an integer >= 1, got "2" \(string\)$/ },
+  ERR_INVALID_ARG: {
+    class: InvalidArgumentError,
+    raise: () => new Barrier('2' as never),
+    message: /^Expected `parties` to be an integer >= 1, got "2" \(string\)$/,
+  },
   ERR_INVALID_STATE: { class: InvalidStateError, raise: () => new Process({ target: () => {} }).join() },
   ERR_TIMEOUT: { class: TimeoutError, raise: () => comm.recv({ tag: 3, timeout: 1 }) },
   ERR_ABORTED: { class: AbortError, raise: () => comm.recv({ tag: 3, signal: AbortSignal.abort() }) },
@@ -86,7 +124,13 @@ const cases: Record<ErrorCode, Case> = {
   },
   ERR_RANK_FAILED: { class: RankFailedError, raise: () => launch({ size: 2, script: fixture('throws.ts'), timeout: HANGS }) },
   ERR_DEADLOCK: { class: DeadlockError, raise: () => launch({ size: 2, script: fixture('deadlock.ts'), timeout: HANGS }) },
-  ERR_PEER_EXITED: { class: PeerExitedError, crossed: true, raise: async () => { throw await fromRanks('ERR_PEER_EXITED'); } },
+  ERR_PEER_EXITED: {
+    class: PeerExitedError,
+    crossed: true,
+    raise: async () => {
+      throw await fromRanks('ERR_PEER_EXITED');
+    },
+  },
   ERR_BROKEN_POOL: {
     class: BrokenPoolError,
     raise: async () => {
@@ -98,7 +142,13 @@ const cases: Record<ErrorCode, Case> = {
       }
     },
   },
-  ERR_COLLECTIVE_MISMATCH: { class: CollectiveMismatchError, crossed: true, raise: async () => { throw await fromRanks('ERR_COLLECTIVE_MISMATCH'); } },
+  ERR_COLLECTIVE_MISMATCH: {
+    class: CollectiveMismatchError,
+    crossed: true,
+    raise: async () => {
+      throw await fromRanks('ERR_COLLECTIVE_MISMATCH');
+    },
+  },
   ERR_MPI: {
     class: MpiError,
     crossed: true,
@@ -111,7 +161,11 @@ const cases: Record<ErrorCode, Case> = {
       throw Object.assign(new Error(message), { name, code });
     },
   },
-  ERR_FILE: { class: FileError, raise: () => File.open(comm, join(tmpdir(), `ranks-errors-${process.pid}-missing`, 'x.dat'), MODE_RDONLY), message: /ranks-errors-\d+-missing/ },
+  ERR_FILE: {
+    class: FileError,
+    raise: () => File.open(comm, join(tmpdir(), `ranks-errors-${process.pid}-missing`, 'x.dat'), MODE_RDONLY),
+    message: /ranks-errors-\d+-missing/,
+  },
   ERR_QUEUE_EMPTY: { class: Empty, raise: () => new Queue().getNowait() },
   ERR_QUEUE_FULL: {
     class: Full,
@@ -201,6 +255,9 @@ describe('isRanksError', { timeout: HANGS }, () => {
   });
 
   test('a deadlock message says who waits for whom', () => {
-    assert.match(new DeadlockError([{ rank: 0, op: 'recv', peer: 1, tag: 7, pending: 2 }]).message, /rank 0 waits in recv\(source=1, tag=7\) \(\+1 more pending\)/);
+    assert.match(
+      new DeadlockError([{ rank: 0, op: 'recv', peer: 1, tag: 7, pending: 2 }]).message,
+      /rank 0 waits in recv\(source=1, tag=7\) \(\+1 more pending\)/,
+    );
   });
 });

@@ -99,10 +99,11 @@ describe('examples', { timeout: HANGS }, () => {
     assert.match(r.stdout, /^17984 primes below 200000, counted by ranks 1 \(\d+ blocks\), 2 \(\d+ blocks\), 3 \(\d+ blocks\)$/m);
   });
 
-  test('checkpoint.ts (File: writeAtAll, then every rank reads another rank\'s block) on 4 ranks', async () => {
+  test("checkpoint.ts (File: writeAtAll, then every rank reads another rank's block) on 4 ranks", async () => {
     const r = await cli(['run', '-n', '4', example('checkpoint.ts'), '10000']);
     assert.equal(r.code, 0, r.stderr);
-    for (const k of [0, 1, 2, 3]) assert.match(r.stdout, new RegExp(`rank ${k} restored the 10000 elements of rank ${(k + 1) % 4} from a 320000-byte checkpoint`));
+    for (const k of [0, 1, 2, 3])
+      assert.match(r.stdout, new RegExp(`rank ${k} restored the 10000 elements of rank ${(k + 1) % 4} from a 320000-byte checkpoint`));
   });
 
   test('mp-workers.ts (seed 000, five Processes)', async () => {
@@ -137,7 +138,11 @@ describe('examples', { timeout: HANGS }, () => {
   test('futures-downloads.ts (seed 001, Executor and asCompleted)', async () => {
     const r = await tsx(example('futures-downloads.ts'));
     assert.equal(r.code, 0, r.stderr);
-    const lines = r.stdout.trim().split('\n').map((l) => l.replace(/127\.0\.0\.1:\d+/, 'host')).sort();
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.replace(/127\.0\.0\.1:\d+/, 'host'))
+      .sort();
     assert.deepEqual(lines, [
       "'http://host/bbc' page is 700 bytes",
       "'http://host/cnn' page is 1100 bytes",

@@ -118,7 +118,15 @@ describe('ranks farm', { timeout: HANGS }, () => {
   });
 
   test('GNU parallel syntax that is not implemented is refused with a code, and nothing runs', async () => {
-    for (const args of [['touch ran', ':::+', 'a'], ['touch ran', '::::+', 'list.txt'], ['touch {=uc=}', ':::', 'a'], ['--xapply', 'touch ran', ':::', 'a'], ['-X', 'touch ran', ':::', 'a'], ['touch {3}', ':::', 'a', ':::', 'b'], ['touch {0}', ':::', 'a']]) {
+    for (const args of [
+      ['touch ran', ':::+', 'a'],
+      ['touch ran', '::::+', 'list.txt'],
+      ['touch {=uc=}', ':::', 'a'],
+      ['--xapply', 'touch ran', ':::', 'a'],
+      ['-X', 'touch ran', ':::', 'a'],
+      ['touch {3}', ':::', 'a', ':::', 'b'],
+      ['touch {0}', ':::', 'a'],
+    ]) {
       const r = await farm(args);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, /^ranks farm: .*; see ranks farm --help\n$/);
@@ -134,11 +142,17 @@ describe('ranks farm', { timeout: HANGS }, () => {
     assert.equal(h.code, 1);
     const never = /ranks farm: halted: (\d+) inputs never started:\n((?: {2}job \d+ "\d+"\n)+)/.exec(h.stderr);
     assert.ok(never, h.stderr);
-    const listed = never[2]!.trimEnd().split('\n').map((l) => /job (\d+) "(\d+)"/.exec(l)!.slice(1));
+    const listed = never[2]!
+      .trimEnd()
+      .split('\n')
+      .map((l) => /job (\d+) "(\d+)"/.exec(l)!.slice(1));
     for (const [job, input] of listed) assert.equal(job, input);
     // Job 1 failed, job 2 was killed by the halt (or never started): at least the other ten never ran.
     assert.ok(Number(never[1]) >= 10 && Number(never[1]) === listed.length, h.stderr);
-    assert.deepEqual(listed.slice(-10).map(([job]) => job), inputs.slice(2));
+    assert.deepEqual(
+      listed.slice(-10).map(([job]) => job),
+      inputs.slice(2),
+    );
   });
 
   test('--timeout fails a job that runs too long; --halt now,fail=1 stops the farm', async () => {
@@ -165,7 +179,12 @@ describe('ranks farm', { timeout: HANGS }, () => {
   });
 
   test('usage errors exit 2 with a message; --help', async () => {
-    for (const [args, message] of [[['-j', '0', 'x'], /Expected -j to be an integer >= 1/], [['--halt', 'sometimes', 'x'], /Expected `halt`/], [['--bogus', 'x'], /unknown option --bogus/], [[], /missing the command/]] as const) {
+    for (const [args, message] of [
+      [['-j', '0', 'x'], /Expected -j to be an integer >= 1/],
+      [['--halt', 'sometimes', 'x'], /Expected `halt`/],
+      [['--bogus', 'x'], /unknown option --bogus/],
+      [[], /missing the command/],
+    ] as const) {
       const r = await farm([...args]);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, message);

@@ -32,6 +32,12 @@ describe('many tiny jobs', { timeout: HANGS }, () => {
     const log = readFileSync(join(dir, 'jobs.log'), 'utf8').trimEnd().split('\n');
     assert.equal(log.length, N + 1);
     assert.deepEqual(new Set(log.slice(1).map((l) => l.split('\t')[6])), new Set(['0']));
-    assert.deepEqual(log.slice(1).map((l) => Number(l.split('\t')[9])).sort((a, b) => a - b), Array.from({ length: N }, (_, i) => i));
+    assert.deepEqual(
+      log
+        .slice(1)
+        .map((l) => Number(l.split('\t')[9]))
+        .sort((a, b) => a - b),
+      Array.from({ length: N }, (_, i) => i),
+    );
   });
 });

@@ -11,39 +11,81 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Inputs that would run `touch pwned` (or worse) if they ever became shell code. */
 const HOSTILE = [
-  '$(touch pwned)', '`touch pwned`', '; touch pwned', '&& touch pwned', '| touch pwned', '> pwned', 'a\ntouch pwned',
-  "it's", "' ; touch pwned ; '", '"; touch pwned; "', '-n', '--help', '$HOME', '*', '\\', 'a  b\tc', '', '{}', '{#}', 'é ✓ 日本',
+  '$(touch pwned)',
+  '`touch pwned`',
+  '; touch pwned',
+  '&& touch pwned',
+  '| touch pwned',
+  '> pwned',
+  'a\ntouch pwned',
+  "it's",
+  "' ; touch pwned ; '",
+  '"; touch pwned; "',
+  '-n',
+  '--help',
+  '$HOME',
+  '*',
+  '\\',
+  'a  b\tc',
+  '',
+  '{}',
+  '{#}',
+  'é ✓ 日本',
 ];
 
 // The same cases with jobs spawned from pool workers (the default) and from this thread.
 for (const spawnFrom of ['workers', 'main'] as const) {
-  const run = (template: string, inputs: Iterable<FarmInput> | AsyncIterable<FarmInput>, options?: FarmOptions) => farm(template, inputs, { spawnFrom, cwd: dir, ...options });
+  const run = (template: string, inputs: Iterable<FarmInput> | AsyncIterable<FarmInput>, options?: FarmOptions) =>
+    farm(template, inputs, { spawnFrom, cwd: dir, ...options });
 
   describe(`farm() spawning from ${spawnFrom}`, { timeout: HANGS }, () => {
     test('placeholders: {} {.} {/} {//} {/.} {#}, and the input appended when the template has none', async () => {
       const r = await run("printf '%s|' {} {.} {/} {//} {/.} {#}", ['dir/sub/file.tar.gz', 'plain', '.hidden', 'a.b/c']);
-      assert.deepEqual(r.jobs.map((j) => j.stdout), [
-        'dir/sub/file.tar.gz|dir/sub/file.tar|file.tar.gz|dir/sub|file.tar|1|',
-        'plain|plain|plain|.|plain|2|',
-        '.hidden|.hidden|.hidden|.|.hidden|3|',
-        'a.b/c|a.b/c|c|a.b|c|4|',
-      ]);
+      assert.deepEqual(
+        r.jobs.map((j) => j.stdout),
+        [
+          'dir/sub/file.tar.gz|dir/sub/file.tar|file.tar.gz|dir/sub|file.tar|1|',
+          'plain|plain|plain|.|plain|2|',
+          '.hidden|.hidden|.hidden|.|.hidden|3|',
+          'a.b/c|a.b/c|c|a.b|c|4|',
+        ],
+      );
       const appended = await run('echo', ['x y', 'z']);
-      assert.deepEqual(appended.jobs.map((j) => [j.command, j.stdout]), [["echo 'x y'", 'x y\n'], ["echo 'z'", 'z\n']]);
+      assert.deepEqual(
+        appended.jobs.map((j) => [j.command, j.stdout]),
+        [
+          ["echo 'x y'", 'x y\n'],
+          ["echo 'z'", 'z\n'],
+        ],
+      );
     });
 
     test('hostile inputs arrive literally and never run as shell code', async () => {
       const r = await run("printf '[%s]' {}; printf '[%s]' {.} {/} >&2", HOSTILE, { jobs: 3 });
       assert.equal(r.failed, 0, JSON.stringify(r.jobs.filter((j) => !j.ok)));
-      assert.deepEqual(r.jobs.map((j) => j.stdout), HOSTILE.map((x) => `[${x}]`));
-      assert.deepEqual(r.jobs.map((j) => j.input), HOSTILE);
+      assert.deepEqual(
+        r.jobs.map((j) => j.stdout),
+        HOSTILE.map((x) => `[${x}]`),
+      );
+      assert.deepEqual(
+        r.jobs.map((j) => j.input),
+        HOSTILE,
+      );
       assert.equal(existsSync(join(dir, 'pwned')), false);
       assert.equal(shellQuote("it's"), "'it'\\''s'");
     });
 
     test('failures: exit codes, signals, a shell that cannot start; exitCode counts them', async () => {
       const r = await run('echo out {}; echo err {} >&2; exit {}', ['0', '3', '0', '7']);
-      assert.deepEqual(r.jobs.map((j) => [j.job, j.exitCode, j.ok]), [[1, 0, true], [2, 3, false], [3, 0, true], [4, 7, false]]);
+      assert.deepEqual(
+        r.jobs.map((j) => [j.job, j.exitCode, j.ok]),
+        [
+          [1, 0, true],
+          [2, 3, false],
+          [3, 0, true],
+          [4, 7, false],
+        ],
+      );
       assert.equal(r.jobs[1]!.stderr, 'err 3\n');
       assert.equal(r.jobs[1]!.stdout, 'out 3\n');
       assert.deepEqual([r.succeeded, r.failed, r.exitCode], [2, 2, 2]);
@@ -65,16 +107,33 @@ for (const spawnFrom of ['workers', 'main'] as const) {
       assert.equal(first.failed, 2);
       const lines = readFileSync(log, 'utf8').trimEnd().split('\n');
       assert.equal(lines[0], 'Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand\tInput');
-      const rows = lines.slice(1).map((l) => l.split('\t')).sort((x, y) => Number(x[0]) - Number(y[0]));
-      assert.deepEqual(rows.map((f) => [f[0], f[6], f[7], f[9]]), [['1', '0', '0', 'a'], ['2', '1', '0', 'bad'], ['3', '0', '0', 'c'], ['4', '1', '0', 'worse']]);
+      const rows = lines
+        .slice(1)
+        .map((l) => l.split('\t'))
+        .sort((x, y) => Number(x[0]) - Number(y[0]));
+      assert.deepEqual(
+        rows.map((f) => [f[0], f[6], f[7], f[9]]),
+        [
+          ['1', '0', '0', 'a'],
+          ['2', '1', '0', 'bad'],
+          ['3', '0', '0', 'c'],
+          ['4', '1', '0', 'worse'],
+        ],
+      );
       assert.match(rows[0]![3]!, /^\d+\.\d{3}$/);
       // GNU parallel's --resume: every logged job counts as done, failed or not.
       const resumed = await run('echo {#} {}', ['a', 'bad', 'c', 'worse', 'new'], { joblog: log, resume: true });
-      assert.deepEqual(resumed.jobs.map((j) => j.stdout), ['5 new\n']);
+      assert.deepEqual(
+        resumed.jobs.map((j) => j.stdout),
+        ['5 new\n'],
+      );
       assert.deepEqual([resumed.skipped, resumed.failed], [4, 0]);
       // --resume-failed: the failed ones run again.
       const again = await run('echo {#} {}', ['a', 'bad', 'c', 'worse', 'new'], { joblog: log, resume: 'failed' });
-      assert.deepEqual(again.jobs.map((j) => j.stdout), ['2 bad\n', '4 worse\n']);
+      assert.deepEqual(
+        again.jobs.map((j) => j.stdout),
+        ['2 bad\n', '4 worse\n'],
+      );
       assert.deepEqual([again.skipped, again.failed], [3, 0]);
       const all = readFileSync(log, 'utf8').trimEnd().split('\n');
       assert.equal(all.filter((l) => l.startsWith('Seq\t')).length, 1);
@@ -85,9 +144,20 @@ for (const spawnFrom of ['workers', 'main'] as const) {
 
     test('inputs of several arguments: {} is all of them, {N} one; resume matches them whole', async () => {
       const log = join(dir, `multi-${spawnFrom}.log`);
-      const inputs = [['a b', 'x.y'], ['c', 'z'], ['c', 'z']];
+      const inputs = [
+        ['a b', 'x.y'],
+        ['c', 'z'],
+        ['c', 'z'],
+      ];
       const r = await run("printf '%s|' {} {2.} {-2}", inputs, { joblog: log });
-      assert.deepEqual(r.jobs.map((j) => [j.stdout, j.args, j.input]), [['a b|x.y|x|a b|', ['a b', 'x.y'], 'a b x.y'], ['c|z|z|c|', ['c', 'z'], 'c z'], ['c|z|z|c|', ['c', 'z'], 'c z']]);
+      assert.deepEqual(
+        r.jobs.map((j) => [j.stdout, j.args, j.input]),
+        [
+          ['a b|x.y|x|a b|', ['a b', 'x.y'], 'a b x.y'],
+          ['c|z|z|c|', ['c', 'z'], 'c z'],
+          ['c|z|z|c|', ['c', 'z'], 'c z'],
+        ],
+      );
       const again = await run('echo {1}/{2}', [...inputs, ['a b', 'x'], ['a', 'b x.y']], { joblog: log, resume: true });
       assert.deepEqual([again.skipped, again.jobs.map((j) => j.stdout)], [3, ['a b/x\n', 'a/b x.y\n']]);
       await assert.rejects(run('echo {3}', [['a', 'b']]), { code: 'ERR_INVALID_ARG', message: /at least 3 arguments/ });
@@ -100,7 +170,10 @@ for (const spawnFrom of ['workers', 'main'] as const) {
       const r = await run('echo {%}; sleep {}', ['0.3', '0', '0.1', '0', '0.2', '0'], { jobs: 2, keepOrder: true, onJob: (j) => seen.push(j.job) });
       assert.deepEqual(seen, [1, 2, 3, 4, 5, 6]);
       for (const j of r.jobs) assert.ok(j.slot === 1 || j.slot === 2, String(j.slot));
-      assert.deepEqual(r.jobs.map((j) => j.stdout), r.jobs.map((j) => `${j.slot}\n`));
+      assert.deepEqual(
+        r.jobs.map((j) => j.stdout),
+        r.jobs.map((j) => `${j.slot}\n`),
+      );
       // Two jobs that ran at the same time never share a slot.
       for (const a of r.jobs) {
         for (const b of r.jobs) {
@@ -139,7 +212,10 @@ for (const spawnFrom of ['workers', 'main'] as const) {
       for (const j of r.jobs.slice(1)) assert.deepEqual([j.halted, j.ok], [true, false]);
       assert.ok(r.jobs.length < inputs.length);
       // What was read but never started is listed, by job number.
-      assert.deepEqual(r.notStarted.map((n) => n.input), r.notStarted.map((n) => String(n.job)));
+      assert.deepEqual(
+        r.notStarted.map((n) => n.input),
+        r.notStarted.map((n) => String(n.job)),
+      );
       assert.equal(r.notRun, r.notStarted.length);
     });
 
@@ -156,11 +232,16 @@ for (const spawnFrom of ['workers', 'main'] as const) {
       async function* gen(): AsyncGenerator<string> {
         for (let i = 0; i < 5; i++) yield `n${i}`;
       }
-      assert.deepEqual((await run('echo {}', gen())).jobs.map((j) => j.stdout), ['n0\n', 'n1\n', 'n2\n', 'n3\n', 'n4\n']);
+      assert.deepEqual(
+        (await run('echo {}', gen())).jobs.map((j) => j.stdout),
+        ['n0\n', 'n1\n', 'n2\n', 'n3\n', 'n4\n'],
+      );
       const ac = new AbortController();
       const seen: string[] = [];
       const stopped = run('[ {} = fast ] || sleep 30', ['fast', 'slow', 'slow'], {
-        jobs: 1, signal: ac.signal, onJob: (j) => {
+        jobs: 1,
+        signal: ac.signal,
+        onJob: (j) => {
           seen.push(j.input);
           if (j.input === 'fast') ac.abort(new Error('enough'));
         },

@@ -27,7 +27,10 @@ describe('File interop with mpi4py (Open MPI)', { timeout: HANGS }, () => {
     if (!why && py.status !== 0) why = `mpi4py or numpy is not importable by ${PYTHON}: ${`${py.stderr}`.trim().split('\n').pop()}`;
     if (why) console.log(`# skipped: ${why}`);
   });
-  for (const [writer, reader] of [['ranks', 'mpi4py'], ['mpi4py', 'ranks']] as const) {
+  for (const [writer, reader] of [
+    ['ranks', 'mpi4py'],
+    ['mpi4py', 'ranks'],
+  ] as const) {
     test(`${writer} writes with write_at_all, ${reader} reads it back with read_at_all`, async (t) => {
       if (why) return t.skip(why);
       const f = ompi.flavor as MpiFlavor;

@@ -35,7 +35,7 @@ for (const { flavor, skip } of mpiFlavors()) {
         assert.equal(out.stdout.match(/^file ok on rank \d+$/gm)?.length, n, 'every rank finished the suite');
       });
     }
-    test('mpi4py\'s test_io.py and test_file.py, twinned, on 2 ranks', async (t) => {
+    test("mpi4py's test_io.py and test_file.py, twinned, on 2 ranks", async (t) => {
       if (why()) return t.skip(why());
       const out = await mpiRun(flavor as MpiFlavor, 2, 'mpi4py-io.ts');
       assert.equal(out.code, 0, `${flavor.name} exited ${out.code}\n${out.stderr.slice(-3000)}`);

@@ -123,9 +123,12 @@ describe('asCompleted', { timeout: HANGS }, () => {
     const fast = later(1, 1);
     const never = new Future<number>();
     const got: number[] = [];
-    await assert.rejects(async () => {
-      for await (const f of asCompleted([fast, never], { timeout: 30 })) got.push(await f.result());
-    }, { code: 'ERR_TIMEOUT', message: /1 of 2 futures/ });
+    await assert.rejects(
+      async () => {
+        for await (const f of asCompleted([fast, never], { timeout: 30 })) got.push(await f.result());
+      },
+      { code: 'ERR_TIMEOUT', message: /1 of 2 futures/ },
+    );
     assert.deepEqual(got, [1]);
     await sleep(1);
   });
@@ -145,8 +148,19 @@ describe('tasks and inline functions', { timeout: HANGS }, () => {
     const run = (src: string): ((x: number) => unknown) => new Function(`return ${src}`)();
     assert.equal(toTask((x: number) => x * 2).module, undefined);
     assert.equal(run(toTask((x: number) => x * 2).name)(4), 8);
-    assert.equal(await run(toTask(async function twice(x: number) { return x * 2; }).name)(5), 10);
-    const obj = { triple(x: number) { return x * 3; } };
+    assert.equal(
+      await run(
+        toTask(async function twice(x: number) {
+          return x * 2;
+        }).name,
+      )(5),
+      10,
+    );
+    const obj = {
+      triple(x: number) {
+        return x * 3;
+      },
+    };
     const t = toTask(obj.triple);
     assert.equal(run(t.name)(2), 6, 'method shorthand becomes an expression');
     assert.throws(() => toTask(Math.max), { code: 'ERR_INVALID_ARG', message: /built in or bound/ });

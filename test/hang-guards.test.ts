@@ -13,12 +13,15 @@ const RUNNERS = new Set(['describe', 'suite', 'test', 'it']);
 function runnerOf(call: ts.CallExpression): string | undefined {
   const callee = call.expression;
   if (ts.isIdentifier(callee) && RUNNERS.has(callee.text)) return callee.text;
-  if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && RUNNERS.has(callee.expression.text)) return `${callee.expression.text}.${callee.name.text}`;
+  if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && RUNNERS.has(callee.expression.text))
+    return `${callee.expression.text}.${callee.name.text}`;
   return undefined;
 }
 
 function hasTimeout(call: ts.CallExpression): boolean {
-  return call.arguments.some((a) => ts.isObjectLiteralExpression(a) && a.properties.some((p) => p.name !== undefined && ts.isIdentifier(p.name) && p.name.text === 'timeout'));
+  return call.arguments.some(
+    (a) => ts.isObjectLiteralExpression(a) && a.properties.some((p) => p.name !== undefined && ts.isIdentifier(p.name) && p.name.text === 'timeout'),
+  );
 }
 
 /** The top-level describe/test calls of a test file that pass no `timeout`, as `line: runner`. */
@@ -40,7 +43,7 @@ describe('hang guards', { timeout: HANGS }, () => {
     const source = [
       "describe('a', { timeout: HANGS }, () => { test('inside', () => {}); });",
       "test('b', () => {});",
-      "for (const n of [1, 2]) describe.skip(`c ${n}`, () => {});",
+      'for (const n of [1, 2]) describe.skip(`c ${n}`, () => {});',
       "test('d', { timeout }, async (t) => { await t.test('sub', () => {}); });",
       "if (ok) { test('e', { skip: true }, () => {}); }",
     ].join('\n');

@@ -42,26 +42,37 @@ describe('launching jobs of processes', { timeout: HANGS }, () => {
   });
 
   test('comm.abort(code) ends the job with that code', async () => {
-    await assert.rejects(run('aborts.ts', 2), (e: unknown) => e instanceof RankFailedError && e.rank === 1 && e.exitCode === 5 && /aborted the job with code 5: rank one gives up/.test(e.message));
+    await assert.rejects(
+      run('aborts.ts', 2),
+      (e: unknown) => e instanceof RankFailedError && e.rank === 1 && e.exitCode === 5 && /aborted the job with code 5: rank one gives up/.test(e.message),
+    );
   });
 
   test('a hung job is stopped by its timeout, which says what each rank waits for', async () => {
-    await assert.rejects(launch({ size: 2, script: fixture('deadlock.ts'), transport: 'processes', timeout: 15_000, deadlockCheckMs: 600_000 }), (e: unknown) => {
-      assert.ok(e instanceof TimeoutError);
-      assert.match(e.message, /rank 0 waits in recv\(source=1, tag=7\)/);
-      assert.match(e.message, /rank 1 waits in recv\(source=0, tag=7\)/);
-      return true;
-    });
+    await assert.rejects(
+      launch({ size: 2, script: fixture('deadlock.ts'), transport: 'processes', timeout: 15_000, deadlockCheckMs: 600_000 }),
+      (e: unknown) => {
+        assert.ok(e instanceof TimeoutError);
+        assert.match(e.message, /rank 0 waits in recv\(source=1, tag=7\)/);
+        assert.match(e.message, /rank 1 waits in recv\(source=0, tag=7\)/);
+        return true;
+      },
+    );
   });
 
   test('a deadlock is reported with who waits for whom, as with threads', async () => {
     await assert.rejects(run('deadlock.ts', 2), (e: unknown) => {
       assert.ok(e instanceof DeadlockError, String(e));
-      assert.deepEqual(e.waits.map((w) => [w.rank, w.op, w.peer, w.tag]), [[0, 'recv', 1, 7], [1, 'recv', 0, 7]]);
+      assert.deepEqual(
+        e.waits.map((w) => [w.rank, w.op, w.peer, w.tag]),
+        [
+          [0, 'recv', 1, 7],
+          [1, 'recv', 0, 7],
+        ],
+      );
       return true;
     });
   });
-
 
   test('an unknown transport is refused up front', () => {
     assert.throws(() => launch({ size: 2, script: fixture('hello.ts'), transport: 'carrier-pigeon' as never }), { code: 'ERR_INVALID_ARG' });

@@ -26,7 +26,13 @@ describe('launching jobs', { timeout: HANGS }, () => {
     await assert.rejects(runFixture('deadlock.ts', 2), (e: unknown) => {
       assert.ok(e instanceof DeadlockError);
       assert.equal(e.code, 'ERR_DEADLOCK');
-      assert.deepEqual(e.waits.map((w) => [w.rank, w.op, w.peer, w.tag]), [[0, 'recv', 1, 7], [1, 'recv', 0, 7]]);
+      assert.deepEqual(
+        e.waits.map((w) => [w.rank, w.op, w.peer, w.tag]),
+        [
+          [0, 'recv', 1, 7],
+          [1, 'recv', 0, 7],
+        ],
+      );
       return true;
     });
   });
@@ -58,7 +64,11 @@ describe('the ranks command', { timeout: HANGS }, () => {
     const r = await cli(['run', '-n', '4', '--tag-output', fixture('hello.ts').pathname]);
     assert.equal(r.code, 0, r.stderr);
     for (let k = 0; k < 4; k++) {
-      assert.ok(r.stdout.includes(`[${k}] hello from ${k} of 4 (${k * 2})\n[${k}] second line\n`) || (r.stdout.includes(`[${k}] hello from ${k} of 4 (${k * 2})`) && r.stdout.includes(`[${k}] second line`)), r.stdout);
+      assert.ok(
+        r.stdout.includes(`[${k}] hello from ${k} of 4 (${k * 2})\n[${k}] second line\n`) ||
+          (r.stdout.includes(`[${k}] hello from ${k} of 4 (${k * 2})`) && r.stdout.includes(`[${k}] second line`)),
+        r.stdout,
+      );
     }
   });
 

@@ -13,7 +13,9 @@ import { jobDirBase, ownerAlive, pidSpace, removeStaleJobDirs } from '../src/tra
 const bin = new URL('../bin/ranks.js', import.meta.url).pathname;
 
 /** Starts `ranks run` on waits-stdin.ts over processes (or `argv`); resolves once it says it started. */
-function startJob(argv = [bin, 'run', '-n', '2', '--transport', 'processes', fixture('waits-stdin.ts').pathname]): Promise<{ child: ChildProcess; exited: Promise<number | null> }> {
+function startJob(
+  argv = [bin, 'run', '-n', '2', '--transport', 'processes', fixture('waits-stdin.ts').pathname],
+): Promise<{ child: ChildProcess; exited: Promise<number | null> }> {
   const child = spawn(process.execPath, argv, { stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {

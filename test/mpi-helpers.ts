@@ -6,7 +6,22 @@ import { fixture, type Output } from './helpers.ts';
 import { FAMILIES, familyFixture } from './fixtures/collectives/families.ts';
 
 /** The point-to-point conformance fixtures (test/fixtures), as suite.ts runs them. */
-export const P2P_FIXTURES = ['typed-kinds.ts', 'objects-ring.ts', 'fan-in.ts', 'order.ts', 'errors.ts', 'probe-requests.ts', 'timeouts.ts', 'large.ts', 'refused.ts', 'sendrecv-replace.ts', 'ssend.ts', 'persistent.ts', 'mprobe.ts', 'request-some.ts'];
+export const P2P_FIXTURES = [
+  'typed-kinds.ts',
+  'objects-ring.ts',
+  'fan-in.ts',
+  'order.ts',
+  'errors.ts',
+  'probe-requests.ts',
+  'timeouts.ts',
+  'large.ts',
+  'refused.ts',
+  'sendrecv-replace.ts',
+  'ssend.ts',
+  'persistent.ts',
+  'mprobe.ts',
+  'request-some.ts',
+];
 /** The point-to-point and collectives conformance fixtures: what the MPI and Slurm suites run. */
 export const CONFORMANCE = [...P2P_FIXTURES, ...FAMILIES.map(([name]) => familyFixture(name))];
 /** The line each collectives family prints on each rank when it passed. */
@@ -46,18 +61,42 @@ function launcher(suffix: string, family: RegExp): string | undefined {
 export function mpiFlavors(): ({ flavor: MpiFlavor; skip?: undefined } | { flavor: { name: string }; skip: string })[] {
   const out: ({ flavor: MpiFlavor; skip?: undefined } | { flavor: { name: string }; skip: string })[] = [];
   const mpich = launcher('mpich', /hydra|mpich/i);
-  out.push(mpich
-    ? { flavor: { name: 'MPICH', mpiexec: mpich, ranks: (n) => ['-n', String(n)], network: { args: [], env: { MPIR_CVAR_NOLOCAL: '1', MPIR_CVAR_CH3_NOLOCAL: '1', UCX_TLS: 'tcp,self' }, sizes: [2] } } }
-    : { flavor: { name: 'MPICH' }, skip: 'mpiexec.mpich not found (scripts/install-mpi.sh installs it)' });
+  out.push(
+    mpich
+      ? {
+          flavor: {
+            name: 'MPICH',
+            mpiexec: mpich,
+            ranks: (n) => ['-n', String(n)],
+            network: { args: [], env: { MPIR_CVAR_NOLOCAL: '1', MPIR_CVAR_CH3_NOLOCAL: '1', UCX_TLS: 'tcp,self' }, sizes: [2] },
+          },
+        }
+      : { flavor: { name: 'MPICH' }, skip: 'mpiexec.mpich not found (scripts/install-mpi.sh installs it)' },
+  );
   const ompi = launcher('openmpi', /open ?mpi|orte/i);
-  out.push(ompi
-    ? { flavor: { name: 'Open MPI', mpiexec: ompi, ranks: (n) => ['--oversubscribe', '-n', String(n)], network: { args: ['--mca', 'btl', 'self,tcp'], env: { OMPI_MCA_pml: 'ob1' }, sizes: [2, 4] } } }
-    : { flavor: { name: 'Open MPI' }, skip: 'mpiexec.openmpi not found (scripts/install-mpi.sh installs it)' });
+  out.push(
+    ompi
+      ? {
+          flavor: {
+            name: 'Open MPI',
+            mpiexec: ompi,
+            ranks: (n) => ['--oversubscribe', '-n', String(n)],
+            network: { args: ['--mca', 'btl', 'self,tcp'], env: { OMPI_MCA_pml: 'ob1' }, sizes: [2, 4] },
+          },
+        }
+      : { flavor: { name: 'Open MPI' }, skip: 'mpiexec.openmpi not found (scripts/install-mpi.sh installs it)' },
+  );
   return out;
 }
 
 /** Runs `mpiexec <ranks> [extra] node --import tsx <fixture> ...args`; resolves with its output. */
-export function mpiRun(f: MpiFlavor, n: number, script: string | URL, args: string[] = [], options: MpiexecOptions & { extra?: string[] } = {}): Promise<Output & { finalizeHang?: boolean }> {
+export function mpiRun(
+  f: MpiFlavor,
+  n: number,
+  script: string | URL,
+  args: string[] = [],
+  options: MpiexecOptions & { extra?: string[] } = {},
+): Promise<Output & { finalizeHang?: boolean }> {
   const path = script instanceof URL ? script.pathname : fixture(script).pathname;
   return mpiexec(f, [...f.ranks(n), ...(options.extra ?? []), process.execPath, '--import', 'tsx', path, ...args], options);
 }
@@ -74,7 +113,9 @@ export interface MpiexecOptions {
 
 /** Runs the flavor's mpiexec with `argv`; resolves with its output. */
 export function mpiexec(f: MpiFlavor, argv: string[], options: MpiexecOptions = {}): Promise<Output & { finalizeHang?: boolean }> {
-  return runLauncher(f.mpiexec, argv, { env: { ...MPI_ENV, ...options.env }, timeoutMs: options.timeoutMs ?? 240_000, done: options.done }, (child) => child.kill('SIGTERM'));
+  return runLauncher(f.mpiexec, argv, { env: { ...MPI_ENV, ...options.env }, timeoutMs: options.timeoutMs ?? 240_000, done: options.done }, (child) =>
+    child.kill('SIGTERM'),
+  );
 }
 
 /**

@@ -23,7 +23,11 @@ function ok(cmd: string, args: string[]): { ok: boolean; output: string } {
 /** Builds peer.c with the flavor's mpicc, or says why not. */
 function buildPeer(f: MpiFlavor): string | { skip: string } {
   const suffix = f.name === 'MPICH' ? 'mpich' : 'openmpi';
-  const cc = [`mpicc.${suffix}`, 'mpicc'].find((c) => ok('sh', ['-c', `command -v ${c}`]).ok && (c !== 'mpicc' || new RegExp(suffix === 'mpich' ? 'mpich' : 'open ?mpi|openmpi', 'i').test(ok(c, ['-show']).output)));
+  const cc = [`mpicc.${suffix}`, 'mpicc'].find(
+    (c) =>
+      ok('sh', ['-c', `command -v ${c}`]).ok &&
+      (c !== 'mpicc' || new RegExp(suffix === 'mpich' ? 'mpich' : 'open ?mpi|openmpi', 'i').test(ok(c, ['-show']).output)),
+  );
   if (!cc) return { skip: `no ${f.name} mpicc found` };
   const exe = join(dir, `peer-${suffix}`);
   const built = ok(cc, ['-O2', '-o', exe, fixture('interop/peer.c').pathname]);
@@ -46,15 +50,19 @@ for (const { flavor, skip } of mpiFlavors()) {
         return t.skip(why);
       }
       const n = (k: number): string[] => (f.name === 'Open MPI' ? ['--oversubscribe', '-n', String(k)] : ['-n', String(k)]);
-      const argv = f.name === 'Open MPI'
-        ? [...n(1), PYTHON, fixture('interop/peer.py').pathname, ':', ...n(1), ...app(), ':', ...n(1), peer]
-        : [...n(1), peer, ':', ...n(1), ...app(), ':', ...n(1), peer];
+      const argv =
+        f.name === 'Open MPI'
+          ? [...n(1), PYTHON, fixture('interop/peer.py').pathname, ':', ...n(1), ...app(), ':', ...n(1), peer]
+          : [...n(1), peer, ':', ...n(1), ...app(), ':', ...n(1), peer];
       const out = await mpiexec(f, argv, { env: f.name === 'MPICH' ? { RANKS_MPI_PEERS: '1' } : {}, timeoutMs: 120_000 });
       assert.equal(out.code, 0, `${out.stderr.slice(-3000)}\n${out.stdout}`);
       // mpiexec forwards each rank's writes as they come, and Python may write a line and its
       // newline apart, so two ranks' reports can share a line: take them by pattern.
       const lines = (out.stdout.match(/ok (?:C|mpi4py|ranks) rank \d+/g) ?? []).sort();
-      assert.deepEqual(lines, f.name === 'Open MPI' ? ['ok C rank 2', 'ok mpi4py rank 0', 'ok ranks rank 1'] : ['ok C rank 0', 'ok C rank 2', 'ok ranks rank 1']);
+      assert.deepEqual(
+        lines,
+        f.name === 'Open MPI' ? ['ok C rank 2', 'ok mpi4py rank 0', 'ok ranks rank 1'] : ['ok C rank 0', 'ok C rank 2', 'ok ranks rank 1'],
+      );
     });
   });
 }

@@ -62,7 +62,10 @@ describe('the packed package in a fresh npm init -y project', { timeout: 900_000
     assert.ok(ring, "the README's first program");
     writeFileSync(join(project, 'ring.ts'), ring.code);
     for (const transport of ['threads', 'processes']) {
-      const r = ok(await runIn(project, npx, ['--no-install', 'ranks', 'run', '-n', '4', '--transport', transport, 'ring.ts']), `npx ranks run -n 4 --transport ${transport} ring.ts`);
+      const r = ok(
+        await runIn(project, npx, ['--no-install', 'ranks', 'run', '-n', '4', '--transport', transport, 'ring.ts']),
+        `npx ranks run -n 4 --transport ${transport} ring.ts`,
+      );
       assert.match(r.stdout, /\{ visited: \[ 0, 1, 2, 3 \] \}/);
     }
     assert.equal(readFileSync(join(project, 'package.json'), 'utf8'), packageJson, 'package.json unchanged');
@@ -75,19 +78,34 @@ describe('the packed package in a fresh npm init -y project', { timeout: 900_000
     const app = join(dir, 'app', 'pool');
     mkdirSync(app);
     writeFileSync(join(app, 'package.json'), '{ "type": "module" }\n');
-    writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: { module: 'nodenext', target: 'es2022', strict: true, outDir: 'dist', rootDir: '.', skipLibCheck: false, types: ['node'], typeRoots: [join(root, 'node_modules', '@types')] },
-      include: ['*.ts'],
-    }));
+    writeFileSync(
+      join(app, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'nodenext',
+          target: 'es2022',
+          strict: true,
+          outDir: 'dist',
+          rootDir: '.',
+          skipLibCheck: false,
+          types: ['node'],
+          typeRoots: [join(root, 'node_modules', '@types')],
+        },
+        include: ['*.ts'],
+      }),
+    );
     writeFileSync(join(app, 'math.ts'), 'export function square(x: number): number {\n  return x * x;\n}\n');
-    writeFileSync(join(app, 'main.ts'), `import { Pool, tasks } from 'ranks';
+    writeFileSync(
+      join(app, 'main.ts'),
+      `import { Pool, tasks } from 'ranks';
 
 const math = tasks<typeof import('./math.js')>(new URL('./math.js', import.meta.url));
 const pool = new Pool({ size: 2 });
 const squares: number[] = await pool.map(math.square, [1, 2, 3]);
 console.log('squares', JSON.stringify(squares));
 await pool.close();
-`);
+`,
+    );
     const compiled = ok(await runIn(app, process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.']), 'tsc');
     assert.equal(compiled.stdout, '');
     const js = ok(await runIn(app, process.execPath, ['dist/main.js']), 'node dist/main.js');

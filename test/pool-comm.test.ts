@@ -8,7 +8,11 @@ import { runFixture, HANGS } from './helpers.ts';
 import { cannotJoin, mpiFlavors, mpiRun, type MpiFlavor } from './mpi-helpers.ts';
 
 describe('a pool over the ranks of a communicator', { timeout: HANGS }, () => {
-  for (const [n, root] of [[1, 0], [3, 0], [4, 2]] as const) {
+  for (const [n, root] of [
+    [1, 0],
+    [3, 0],
+    [4, 2],
+  ] as const) {
     test(`threads: ${n} rank(s), root ${root}: map, starmap, imapUnordered, errors, timeouts, cancel, then the program goes on`, async () => {
       assert.deepEqual((await runFixture('pool-comm.ts', n, [String(root)])).exitCodes, Array(n).fill(0));
     });
@@ -29,7 +33,10 @@ describe('a pool over the ranks of a communicator', { timeout: HANGS }, () => {
         console.log(`# skipped: ${why}`);
         return t.skip(why);
       }
-      for (const [n, root] of [[3, 1], [4, 0]] as const) {
+      for (const [n, root] of [
+        [3, 1],
+        [4, 0],
+      ] as const) {
         const out = await mpiRun(flavor as MpiFlavor, n, 'pool-comm.ts', [String(root)]);
         assert.equal(out.code, 0, `${flavor.name} -n ${n} exited ${out.code}\n${out.stderr.slice(-3000)}`);
         assert.match(out.stdout, new RegExp(`^pool on rank ${root} ok$`, 'm'));

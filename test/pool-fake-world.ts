@@ -51,55 +51,55 @@ export class FakeWorld {
 
   private link(): PoolLink {
     return {
-    isend: (value, dest, options) => {
-      const op = new TransportOp<void>();
-      let copy: unknown;
-      try {
-        copy = structuredClone(value);
-      } catch {
-        op.reject(new DataCloneError('value', 'a function'));
+      isend: (value, dest, options) => {
+        const op = new TransportOp<void>();
+        let copy: unknown;
+        try {
+          copy = structuredClone(value);
+        } catch {
+          op.reject(new DataCloneError('value', 'a function'));
+          return new Request(op);
+        }
+        this.sent.push([dest, options.tag, copy]);
+        if (value === null) this.ends.get(dest)?.();
+        op.resolve();
         return new Request(op);
-      }
-      this.sent.push([dest, options.tag, copy]);
-      if (value === null) this.ends.get(dest)?.();
-      op.resolve();
-      return new Request(op);
-    },
-    irecv: <T>(options: { tag: number }) => {
-      assert.equal(options.tag, RESULT);
-      const op = new TransportOp<ResultMessage[]>();
-      const ready = this.inbox.shift();
-      if (ready) op.resolve(ready);
-      else {
-        op.canceller = () => {
-          this.receive = undefined;
-          return true;
-        };
-        this.receive = op;
-      }
-      return new Request(op) as unknown as Request<T>;
-    },
+      },
+      irecv: <T>(options: { tag: number }) => {
+        assert.equal(options.tag, RESULT);
+        const op = new TransportOp<ResultMessage[]>();
+        const ready = this.inbox.shift();
+        if (ready) op.resolve(ready);
+        else {
+          op.canceller = () => {
+            this.receive = undefined;
+            return true;
+          };
+          this.receive = op;
+        }
+        return new Request(op) as unknown as Request<T>;
+      },
     };
   }
 
   private host(canReplace: boolean): WorkerHost {
     return {
-    flags: this.flags,
-    sharesMemory: true,
-    canReplace,
-    postSide: (rank) => void this.log.push(`postSide ${rank}`),
-    ref: () => void this.log.push('ref'),
-    exited: (rank) => {
-      this.log.push(`exited ${rank}`);
-      return new Promise((resolve) => this.ends.set(rank, () => resolve(0)));
-    },
-    replace: async (rank, stop = true) => {
-      this.log.push(`replace ${rank}${stop ? '' : ' (stopped already)'}`);
-      this.flags.clear(rank);
-      this.taken.set(rank, this.tasks(rank).length);
-    },
-    terminate: async () => void this.log.push('terminate'),
-    dispose: () => void this.log.push('dispose'),
+      flags: this.flags,
+      sharesMemory: true,
+      canReplace,
+      postSide: (rank) => void this.log.push(`postSide ${rank}`),
+      ref: () => void this.log.push('ref'),
+      exited: (rank) => {
+        this.log.push(`exited ${rank}`);
+        return new Promise((resolve) => this.ends.set(rank, () => resolve(0)));
+      },
+      replace: async (rank, stop = true) => {
+        this.log.push(`replace ${rank}${stop ? '' : ' (stopped already)'}`);
+        this.flags.clear(rank);
+        this.taken.set(rank, this.tasks(rank).length);
+      },
+      terminate: async () => void this.log.push('terminate'),
+      dispose: () => void this.log.push('dispose'),
     };
   }
 
@@ -175,4 +175,3 @@ export function setup(size: number, options: { maxTasksPerWorker?: number; canRe
   const fake = new FakeWorld(size, options.canReplace);
   return { fake, scheduler: new Scheduler(fake.factory, { maxTasksPerWorker: options.maxTasksPerWorker }) };
 }
-

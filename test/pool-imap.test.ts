@@ -21,11 +21,18 @@ for (const isolation of ['thread', 'process'] as const) {
       assert.deepEqual(ordered, [80, 5, 40, 1]);
       const unordered: number[] = [];
       for await (const y of pool.imapUnordered(math.sleepy, [150, 5, 5, 5])) unordered.push(y);
-      assert.deepEqual([...unordered].sort((a, b) => a - b), [5, 5, 5, 150]);
+      assert.deepEqual(
+        [...unordered].sort((a, b) => a - b),
+        [5, 5, 5, 150],
+      );
       // The first call waits for the second one's file: it finishes last, whatever the load.
       const gate = join(mkdtempSync(join(tmpdir(), 'ranks-imap-')), 'gate');
       const gated: string[] = [];
-      for await (const y of pool.imapUnordered(math.gate, [['wait', gate], ['make', gate]])) gated.push(y);
+      for await (const y of pool.imapUnordered(math.gate, [
+        ['wait', gate],
+        ['make', gate],
+      ]))
+        gated.push(y);
       assert.deepEqual(gated, ['make', 'wait'], 'completion order, not input order');
       rmSync(dirname(gate), { recursive: true, force: true });
       for await (const y of pool.imap(math.square, [])) assert.fail(`nothing to yield, got ${y}`);
@@ -50,7 +57,10 @@ for (const isolation of ['thread', 'process'] as const) {
         got.push(y);
         if (got.length === 50) break;
       }
-      assert.deepEqual(got, Array.from({ length: 50 }, (_, i) => i * i));
+      assert.deepEqual(
+        got,
+        Array.from({ length: 50 }, (_, i) => i * i),
+      );
       assert.ok(pulled <= 50 + 16 + 4, `read ahead at most readAhead (+ one chunk): pulled ${pulled}`);
       assert.ok(closed, 'the generator was closed');
     });
@@ -86,11 +96,23 @@ for (const isolation of ['thread', 'process'] as const) {
       }
       const got: number[] = [];
       for await (const y of pool.imapUnordered((x: number) => x * 2, slowly(), { chunksize: 2 })) got.push(y);
-      assert.deepEqual(got.sort((a, b) => a - b), [2, 4, 6, 8, 10, 12]);
+      assert.deepEqual(
+        got.sort((a, b) => a - b),
+        [2, 4, 6, 8, 10, 12],
+      );
       const before: number[] = [];
       await assert.rejects(
         (async () => {
-          for await (const y of pool.imap((x: number) => (x === 3 ? (() => { throw new RangeError(`bad ${x}`); })() : x), [1, 2, 3, 4])) before.push(y);
+          for await (const y of pool.imap(
+            (x: number) =>
+              x === 3
+                ? (() => {
+                    throw new RangeError(`bad ${x}`);
+                  })()
+                : x,
+            [1, 2, 3, 4],
+          ))
+            before.push(y);
         })(),
         { name: 'RangeError', message: 'bad 3' },
       );

@@ -42,13 +42,18 @@ for (const isolation of ['thread', 'process'] as const) {
       }
       // A pool read ahead of a slow consumer: still nothing lost.
       const { got } = await drain(pool.imap(math.square, breaksAt(40), { readAhead: 8 }));
-      assert.deepEqual(got, Array.from({ length: 40 }, (_, i) => i * i));
+      assert.deepEqual(
+        got,
+        Array.from({ length: 40 }, (_, i) => i * i),
+      );
     });
 
     test('imapUnordered the same: every result of the items read before the failure, then the error', async () => {
       await using pool = new Pool({ isolation, size: 2 });
       for (const input of [() => breaksAt(6), () => breaksAtAsync(6)]) {
-        const { got, error } = await drain(pool.imapUnordered((ms: number) => new Promise((r) => setTimeout(() => r(ms), (6 - ms) * 5)), input(), { chunksize: 2 }));
+        const { got, error } = await drain(
+          pool.imapUnordered((ms: number) => new Promise((r) => setTimeout(() => r(ms), (6 - ms) * 5)), input(), { chunksize: 2 }),
+        );
         assert.deepEqual([...got].sort(), [0, 1, 2, 3, 4, 5]);
         assert.ok(error instanceof RangeError, String(error));
       }
@@ -73,13 +78,17 @@ for (const isolation of ['thread', 'process'] as const) {
       assert.throws(() => pool.imapUnordered(math.square, null as never), { code: 'ERR_INVALID_ARG', message: /got null \(null\)/ });
       assert.throws(() => ex.map(math.square, 42 as never), bad);
       assert.throws(() => pool.starmap(math.add, 42 as never), { code: 'ERR_INVALID_ARG', message: /`argLists`/ });
-      assert.throws(() => pool.starmap(math.add, [[1, 2], 3] as never), { code: 'ERR_INVALID_ARG', message: /`argLists\[1\]` to be an iterable, got 3 \(number\)/ });
+      assert.throws(() => pool.starmap(math.add, [[1, 2], 3] as never), {
+        code: 'ERR_INVALID_ARG',
+        message: /`argLists\[1\]` to be an iterable, got 3 \(number\)/,
+      });
       assert.deepEqual(await pool.starmap(math.add, [[1, 2]]), [3]);
     });
 
     test('a result that cannot be sent back is a DataCloneError naming the part of the result; an argument, the part of the arguments', async () => {
       await using pool = new Pool({ isolation, size: 1 });
-      const isClone = (path: string) => (err: unknown) => err instanceof DataCloneError && isRanksError(err) && err.code === 'ERR_DATA_CLONE' && err.path === path && err.message.includes(path);
+      const isClone = (path: string) => (err: unknown) =>
+        err instanceof DataCloneError && isRanksError(err) && err.code === 'ERR_DATA_CLONE' && err.path === path && err.message.includes(path);
       await assert.rejects(pool.apply(math.withHandler, [1]), isClone('result.handler'));
       await assert.rejects(pool.map(math.withHandler, [1, 2], { chunksize: 2 }), isClone('result.handler'));
       await assert.rejects(pool.apply(math.square, [{ handler: () => 1 } as never]), isClone('arguments[0].handler'));

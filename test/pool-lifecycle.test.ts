@@ -38,7 +38,10 @@ for (const isolation of ['thread', 'process'] as const) {
       await pool.close();
       await pool.join();
       const results = await Promise.all(calls);
-      assert.deepEqual(results.map((r) => r[0]), [0, 1, 2, 3, 4, 5]);
+      assert.deepEqual(
+        results.map((r) => r[0]),
+        [0, 1, 2, 3, 4, 5],
+      );
       assert.equal(new Set(results.map((r) => r[1])).size, 6, 'one worker per call');
     });
 

@@ -28,10 +28,21 @@ describe('progress bars', { timeout: HANGS }, () => {
     await using ex = new Executor({ maxWorkers: 2 });
     const items = Array.from({ length: 12 }, (_, i) => i);
     const a = screen(true);
-    assert.deepEqual(await pool.map(math.square, items, { chunksize: 5, progress: { stream: a } }), items.map((x) => x * x));
+    assert.deepEqual(
+      await pool.map(math.square, items, { chunksize: 5, progress: { stream: a } }),
+      items.map((x) => x * x),
+    );
     assert.match(plain(a.text()), /ranks map .*100% \| 12\/12 calls/);
     const b = screen(true);
-    await pool.starmap(math.add, [[1, 2], [3, 4], [5, 6]], { progress: { stream: b } });
+    await pool.starmap(
+      math.add,
+      [
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ],
+      { progress: { stream: b } },
+    );
     assert.match(plain(b.text()), /3\/3 calls/);
     const c = screen(true);
     const got: number[] = [];

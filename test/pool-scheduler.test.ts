@@ -21,7 +21,14 @@ describe('pool scheduler against a fake world', { timeout: HANGS }, () => {
     assert.deepEqual([a!.running(), b!.running(), c!.running()], [true, true, false], 'the third waits for an idle worker');
     assert.deepEqual(fake.work(2), [2]);
     await turn();
-    assert.deepEqual(fake.ids(2), [[2, 1], [3, 2]], 'the queued chunk goes to the worker that became free');
+    assert.deepEqual(
+      fake.ids(2),
+      [
+        [2, 1],
+        [3, 2],
+      ],
+      'the queued chunk goes to the worker that became free',
+    );
     assert.equal(await b, 4);
     fake.work(1);
     fake.work(2);
@@ -37,8 +44,14 @@ describe('pool scheduler against a fake world', { timeout: HANGS }, () => {
     await turn();
     const toOne = fake.sent.filter(([d]) => d === 1);
     assert.equal(toOne.length, 1, 'one message per worker and pass');
-    assert.deepEqual(toOne[0]![2], [[1, 1, MODULE, 'square', [[1]]], [3, 2, null, SAME_TASK, [[3]]]]);
-    assert.deepEqual(fake.ids(2), [[2, 1], [4, 2]]);
+    assert.deepEqual(toOne[0]![2], [
+      [1, 1, MODULE, 'square', [[1]]],
+      [3, 2, null, SAME_TASK, [[3]]],
+    ]);
+    assert.deepEqual(fake.ids(2), [
+      [2, 1],
+      [4, 2],
+    ]);
     while (!futures.every((f) => f.done())) {
       for (const rank of [1, 2]) if (fake.untaken(rank) > 0) fake.work(rank, fake.untaken(rank));
       await turn();
@@ -48,8 +61,16 @@ describe('pool scheduler against a fake world', { timeout: HANGS }, () => {
     assert.deepEqual(ran, [1, 2, 3, 4, 5, 6, 7, 8], 'each chunk sent once');
     for (const rank of [1, 2]) {
       const ids = fake.ids(rank);
-      assert.deepEqual(ids.map(([, seq]) => seq), ids.map((_, i) => i + 1), `worker ${rank}'s chunks numbered 1, 2, 3...`);
-      assert.deepEqual(ids.map(([id]) => id), ids.map(([id]) => id).sort((x, y) => x - y), `worker ${rank} got them in submission order`);
+      assert.deepEqual(
+        ids.map(([, seq]) => seq),
+        ids.map((_, i) => i + 1),
+        `worker ${rank}'s chunks numbered 1, 2, 3...`,
+      );
+      assert.deepEqual(
+        ids.map(([id]) => id),
+        ids.map(([id]) => id).sort((x, y) => x - y),
+        `worker ${rank} got them in submission order`,
+      );
     }
   });
 
@@ -77,14 +98,25 @@ describe('pool scheduler against a fake world', { timeout: HANGS }, () => {
     const [b] = scheduler.submit<number>(square, [[4]], 1, { signal: ac.signal });
     const [c] = scheduler.submit<number>(square, [[5]]);
     await turn();
-    assert.deepEqual(fake.ids(1), [[1, 1], [2, 2]], 'the second prefetched, the third queued');
+    assert.deepEqual(
+      fake.ids(1),
+      [
+        [1, 1],
+        [2, 2],
+      ],
+      'the second prefetched, the third queued',
+    );
     ac.abort();
     await assert.rejects(b!.result(), { code: 'ERR_ABORTED' });
     assert.equal(fake.flags.load(vetoSlot(1, 2)), 2, 'rank 0 vetoed it');
     fake.work(1, 2);
     assert.equal(await a, 9);
     await turn();
-    assert.deepEqual(fake.ids(1), [[1, 1], [2, 2], [3, 3]]);
+    assert.deepEqual(fake.ids(1), [
+      [1, 1],
+      [2, 2],
+      [3, 3],
+    ]);
     fake.work(1);
     assert.equal(await c, 25);
     await turn();
@@ -103,7 +135,14 @@ describe('pool scheduler against a fake world', { timeout: HANGS }, () => {
     fake.work(1, 2);
     assert.equal(await a, 9);
     await turn();
-    assert.deepEqual(fake.ids(1), [[1, 1], [2, 2]], 'the cancelled queued call is never sent');
+    assert.deepEqual(
+      fake.ids(1),
+      [
+        [1, 1],
+        [2, 2],
+      ],
+      'the cancelled queued call is never sent',
+    );
     assert.equal(fake.listening, false);
   });
 
@@ -113,12 +152,23 @@ describe('pool scheduler against a fake world', { timeout: HANGS }, () => {
     const [a] = scheduler.submit<number>(square, [[2]], 1, { signal: ac.signal });
     const [b, c] = scheduler.submit<number>(square, [[3], [4]]);
     await turn();
-    assert.deepEqual(fake.ids(1), [[1, 1], [2, 2]]);
+    assert.deepEqual(fake.ids(1), [
+      [1, 1],
+      [2, 2],
+    ]);
     ac.abort(new Error('enough'));
     await assert.rejects(a!.result(), (err: Error & { code: string; cause: Error }) => err.code === 'ERR_ABORTED' && err.cause.message === 'enough');
     assert.deepEqual(fake.log, ['reset 1', 'replace 1'], 'its channels forgotten, then the worker ended and started again');
     await turn();
-    assert.deepEqual(fake.ids(1), [[1, 1], [2, 2], [2, 1]], 'the one it held again, first, numbered afresh for the new worker');
+    assert.deepEqual(
+      fake.ids(1),
+      [
+        [1, 1],
+        [2, 2],
+        [2, 1],
+      ],
+      'the one it held again, first, numbered afresh for the new worker',
+    );
     fake.work(1);
     assert.equal(await b, 9);
     await turn();
@@ -127,7 +177,7 @@ describe('pool scheduler against a fake world', { timeout: HANGS }, () => {
     assert.equal(await c, 16);
   });
 
-  test('timeout: a queued and a running chunk reject with TimeoutError; the running one\'s worker is replaced', async () => {
+  test("timeout: a queued and a running chunk reject with TimeoutError; the running one's worker is replaced", async () => {
     // The timeouts' timers are unref'd, as they are for users: this one keeps the test alive.
     const alive = setTimeout(() => assert.fail('hung'), HANGS);
     try {
@@ -141,9 +191,16 @@ describe('pool scheduler against a fake world', { timeout: HANGS }, () => {
       const [running] = scheduler.submit<number>(square, [[4]], 1, { timeout: 1 });
       await turn();
       await assert.rejects(running!.result(), { code: 'ERR_TIMEOUT' });
-      assert.deepEqual(fake.log, ['reset 1', 'replace 1'], 'only the running one\'s worker replaced');
+      assert.deepEqual(fake.log, ['reset 1', 'replace 1'], "only the running one's worker replaced");
       await turn();
-      assert.deepEqual(fake.ids(1), [[1, 1], [3, 2]], 'the queued one was never sent');
+      assert.deepEqual(
+        fake.ids(1),
+        [
+          [1, 1],
+          [3, 2],
+        ],
+        'the queued one was never sent',
+      );
       const [after] = scheduler.submit<number>(square, [[5]]);
       await turn();
       assert.deepEqual(fake.ids(1).at(-1), [4, 1], 'to the fresh worker');
@@ -159,7 +216,8 @@ describe('pool scheduler against a fake world', { timeout: HANGS }, () => {
     const futures = scheduler.submit<number>(square, [[1], [2], [3]]);
     await turn();
     fake.die(1);
-    for (const f of futures) await assert.rejects(f.result(), (err: Error & { code: string }) => err.code === 'ERR_BROKEN_POOL' && /worker 1 exited with code 3/.test(err.message));
+    for (const f of futures)
+      await assert.rejects(f.result(), (err: Error & { code: string }) => err.code === 'ERR_BROKEN_POOL' && /worker 1 exited with code 3/.test(err.message));
     assert.deepEqual(fake.log, ['terminate']);
     assert.equal(scheduler.state.kind, 'broken');
     assert.throws(() => scheduler.submit(square, [[1]]), { code: 'ERR_BROKEN_POOL' });
@@ -184,11 +242,19 @@ describe('pool scheduler against a fake world', { timeout: HANGS }, () => {
     fake.work(1);
     await turn();
     assert.equal(closed, false, 'a call is still awaited');
-    assert.equal(fake.sent.some(([, , v]) => v === null), false, 'no worker told to stop yet');
+    assert.equal(
+      fake.sent.some(([, , v]) => v === null),
+      false,
+      'no worker told to stop yet',
+    );
     fake.work(2);
     await closing;
     assert.deepEqual(await Promise.all(futures), [1, 4, 9]);
-    assert.deepEqual(fake.sent.filter(([, , v]) => v === null).map(([d]) => d), [1, 2], 'each worker told to stop');
+    assert.deepEqual(
+      fake.sent.filter(([, , v]) => v === null).map(([d]) => d),
+      [1, 2],
+      'each worker told to stop',
+    );
     assert.deepEqual(fake.log, ['ref', 'exited 1', 'exited 2', 'dispose']);
     assert.equal(scheduler.state.kind, 'closed');
     assert.equal(scheduler.close(), scheduler.close(), 'close() again gives the same promise');
@@ -210,12 +276,31 @@ describe('pool scheduler against a fake world', { timeout: HANGS }, () => {
     const { fake, scheduler } = setup(1, { maxTasksPerWorker: 2 });
     const futures = scheduler.submit<number>(square, [[1], [2], [3]]);
     await turn();
-    assert.deepEqual(fake.ids(1), [[1, 1], [2, 2]], 'no more than its budget');
+    assert.deepEqual(
+      fake.ids(1),
+      [
+        [1, 1],
+        [2, 2],
+      ],
+      'no more than its budget',
+    );
     fake.work(1, 2);
     await turn();
     assert.deepEqual(fake.log, ['exited 1', 'reset 1', 'replace 1 (stopped already)']);
-    assert.deepEqual(fake.sent.filter(([, , v]) => v === null).map(([d]) => d), [1], 'told to stop');
-    assert.deepEqual(fake.ids(1), [[1, 1], [2, 2], [3, 1]], 'the third on the fresh worker');
+    assert.deepEqual(
+      fake.sent.filter(([, , v]) => v === null).map(([d]) => d),
+      [1],
+      'told to stop',
+    );
+    assert.deepEqual(
+      fake.ids(1),
+      [
+        [1, 1],
+        [2, 2],
+        [3, 1],
+      ],
+      'the third on the fresh worker',
+    );
     fake.work(1);
     assert.deepEqual(await Promise.all(futures), [1, 4, 9]);
   });
@@ -234,7 +319,15 @@ describe('pool scheduler against a fake world', { timeout: HANGS }, () => {
     fake.deliver([replyA, [2, null]]);
     await turn();
     assert.equal(await a, 9);
-    assert.deepEqual(fake.ids(1), [[1, 1], [2, 2], [2, 3]], 'sent again, before the one queued behind it');
+    assert.deepEqual(
+      fake.ids(1),
+      [
+        [1, 1],
+        [2, 2],
+        [2, 3],
+      ],
+      'sent again, before the one queued behind it',
+    );
     fake.claimNext(1);
     fake.work(1);
     assert.equal(await b, 16);
@@ -243,7 +336,7 @@ describe('pool scheduler against a fake world', { timeout: HANGS }, () => {
     assert.equal(await c, 25);
   });
 
-  test('over ranks it cannot end (a communicator\'s): a stopped running call is let go and its late result dropped', async () => {
+  test("over ranks it cannot end (a communicator's): a stopped running call is let go and its late result dropped", async () => {
     const { fake, scheduler } = setup(1, { canReplace: false });
     const ac = new AbortController();
     const [a] = scheduler.submit<number>(square, [[2]], 1, { signal: ac.signal });
@@ -254,7 +347,7 @@ describe('pool scheduler against a fake world', { timeout: HANGS }, () => {
     const [b] = scheduler.submit<number>(square, [[3]]);
     await turn();
     fake.work(1, 2);
-    assert.equal(await b, 9, 'the next call runs; the first one\'s result was dropped');
+    assert.equal(await b, 9, "the next call runs; the first one's result was dropped");
   });
 
   test('an argument that cannot be sent fails its own call only', async () => {
@@ -263,7 +356,11 @@ describe('pool scheduler against a fake world', { timeout: HANGS }, () => {
     await turn();
     await assert.rejects(futures[1]!.result(), { code: 'ERR_DATA_CLONE' });
     await turn();
-    assert.deepEqual(fake.tasks(1).map((m) => m[4]), [[[1], [3]]], 'the rest of its chunk went');
+    assert.deepEqual(
+      fake.tasks(1).map((m) => m[4]),
+      [[[1], [3]]],
+      'the rest of its chunk went',
+    );
     fake.work(1);
     assert.deepEqual([await futures[0], await futures[2]], [1, 9]);
   });
@@ -273,7 +370,10 @@ describe('pool scheduler against a fake world', { timeout: HANGS }, () => {
     const [a] = scheduler.submit<number>(square, [[1]]);
     await turn();
     fake.deliver([['1', 'what'] as unknown as ResultMessage]);
-    await assert.rejects(a!.result(), (err: Error & { code: string }) => err.code === 'ERR_BROKEN_POOL' && /no known shape: \[string, string\]/.test(err.message));
+    await assert.rejects(
+      a!.result(),
+      (err: Error & { code: string }) => err.code === 'ERR_BROKEN_POOL' && /no known shape: \[string, string\]/.test(err.message),
+    );
     assert.equal(scheduler.state.kind, 'broken');
   });
 });

@@ -76,7 +76,11 @@ for (const isolation of ['thread', 'process'] as const) {
 
     test('the initializer runs once per worker, replacements included', async () => {
       await using pool = new Pool({ isolation, size: 2, initializer: math.setup, initArgs: ['db'], maxTasksPerWorker: 10 });
-      const states = await pool.map(math.initState, Array.from({ length: 40 }, () => undefined as never), { chunksize: 5 });
+      const states = await pool.map(
+        math.initState,
+        Array.from({ length: 40 }, () => undefined as never),
+        { chunksize: 5 },
+      );
       for (const [count, label] of states) {
         assert.equal(count, 1);
         assert.equal(label, 'db');
@@ -86,7 +90,10 @@ for (const isolation of ['thread', 'process'] as const) {
 
     test('a failing initializer breaks the pool', async () => {
       const pool = new Pool({ isolation, size: 2, initializer: math.badSetup });
-      await assert.rejects(pool.apply(math.add, [1, 2]), (err: Error & { code: string }) => err.code === 'ERR_BROKEN_POOL' && /initializer failed: no database/.test(err.message));
+      await assert.rejects(
+        pool.apply(math.add, [1, 2]),
+        (err: Error & { code: string }) => err.code === 'ERR_BROKEN_POOL' && /initializer failed: no database/.test(err.message),
+      );
       assert.throws(() => pool.apply(math.add, [1, 2]), { code: 'ERR_BROKEN_POOL' });
       await pool.terminate();
     });
@@ -97,7 +104,10 @@ for (const isolation of ['thread', 'process'] as const) {
       await pool.map(math.square, [1, 2, 3, 4, 5]);
       assert.equal(seen.length, 5);
       assert.deepEqual(seen.at(-1), [5, 5]);
-      assert.deepEqual(seen.map(([d]) => d), [1, 2, 3, 4, 5]);
+      assert.deepEqual(
+        seen.map(([d]) => d),
+        [1, 2, 3, 4, 5],
+      );
     });
 
     test('a worker out of memory breaks the pool, with a message that says so', async () => {
@@ -118,7 +128,10 @@ for (const isolation of ['thread', 'process'] as const) {
       await ex.shutdown({ wait: true, cancelFutures: true });
       assert.equal(await running, 100);
       // Calls prefetched into the busy worker's ring had not started: they are withdrawn too.
-      assert.deepEqual(queued.map((f) => f.cancelled()), [true, true, true, true]);
+      assert.deepEqual(
+        queued.map((f) => f.cancelled()),
+        [true, true, true, true],
+      );
       await assert.rejects(queued[0]!.result(), { code: 'ERR_CANCELLED' });
     });
 
@@ -128,26 +141,52 @@ for (const isolation of ['thread', 'process'] as const) {
   });
 
   // Processes share no memory: these cases are threads-only, and refused under 'process'.
-  const threadsOnly = isolation === 'process' ? "worker processes share no memory: shared primitives are refused as arguments (tested above)" : false;
+  const threadsOnly = isolation === 'process' ? 'worker processes share no memory: shared primitives are refused as arguments (tested above)' : false;
   describe(`shared primitives as task arguments (${isolation})`, { timeout: HANGS }, () => {
-    test('under process isolation they are refused with a coded error naming the argument; other calls go on', { skip: isolation === 'thread' && 'threads share memory' }, async () => {
-      await using pool = new Pool({ isolation, size: 1 });
-      const lock = new Lock();
-      const results = await Promise.allSettled([pool.apply(math.add, [1, 2]), pool.apply(math.produce, [new Queue<number>(), [1]]), pool.apply(math.addUnderLock, [new Value('int32', 0), lock, 1])]);
-      assert.deepEqual(results[0], { status: 'fulfilled', value: 3 });
-      for (const [r, what] of [[results[1], 'a Queue'], [results[2], 'a Value']] as const) {
-        assert.equal(r.status, 'rejected');
-        assert.equal((r.reason as { code: string }).code, 'ERR_DATA_CLONE');
-        assert.match((r.reason as Error).message, new RegExp(`^Cannot send arguments\\[0\\] to a worker process: ${what} lives in shared memory.*isolation: 'thread'`));
-      }
-      await assert.rejects(pool.map((x: unknown) => x, [{ nested: { buf: new Int32Array(new SharedArrayBuffer(8)) } }]), { code: 'ERR_DATA_CLONE', message: /arguments\[0\]\.nested\.buf to a worker process: a Int32Array on a SharedArrayBuffer/ });
-    });
+    test(
+      'under process isolation they are refused with a coded error naming the argument; other calls go on',
+      { skip: isolation === 'thread' && 'threads share memory' },
+      async () => {
+        await using pool = new Pool({ isolation, size: 1 });
+        const lock = new Lock();
+        const results = await Promise.allSettled([
+          pool.apply(math.add, [1, 2]),
+          pool.apply(math.produce, [new Queue<number>(), [1]]),
+          pool.apply(math.addUnderLock, [new Value('int32', 0), lock, 1]),
+        ]);
+        assert.deepEqual(results[0], { status: 'fulfilled', value: 3 });
+        for (const [r, what] of [
+          [results[1], 'a Queue'],
+          [results[2], 'a Value'],
+        ] as const) {
+          assert.equal(r.status, 'rejected');
+          assert.equal((r.reason as { code: string }).code, 'ERR_DATA_CLONE');
+          assert.match(
+            (r.reason as Error).message,
+            new RegExp(`^Cannot send arguments\\[0\\] to a worker process: ${what} lives in shared memory.*isolation: 'thread'`),
+          );
+        }
+        await assert.rejects(
+          pool.map((x: unknown) => x, [{ nested: { buf: new Int32Array(new SharedArrayBuffer(8)) } }]),
+          { code: 'ERR_DATA_CLONE', message: /arguments\[0\]\.nested\.buf to a worker process: a Int32Array on a SharedArrayBuffer/ },
+        );
+      },
+    );
 
     test('a Value and a Lock shared by tasks on different workers', { skip: threadsOnly }, async () => {
       await using pool = new Pool({ isolation, size: 2 });
       const counter = new Value('int32', 0);
       const lock = new Lock();
-      const threads = await pool.starmap(math.addUnderLock, [[counter, lock, 500], [counter, lock, 500], [counter, lock, 500], [counter, lock, 500]], { chunksize: 1 });
+      const threads = await pool.starmap(
+        math.addUnderLock,
+        [
+          [counter, lock, 500],
+          [counter, lock, 500],
+          [counter, lock, 500],
+          [counter, lock, 500],
+        ],
+        { chunksize: 1 },
+      );
       assert.equal(counter.value, 2000);
       assert.equal(new Set(threads).size, 2);
     });
@@ -155,7 +194,10 @@ for (const isolation of ['thread', 'process'] as const) {
     test('a Queue filled by tasks, drained here', { skip: threadsOnly }, async () => {
       await using pool = new Pool({ isolation, size: 2 });
       const q = new Queue<number>();
-      const counts = await pool.starmap(math.produce, [[q, [1, 2, 3]], [q, [4, 5]]]);
+      const counts = await pool.starmap(math.produce, [
+        [q, [1, 2, 3]],
+        [q, [4, 5]],
+      ]);
       assert.deepEqual(counts, [3, 2]);
       const got: number[] = [];
       for (let i = 0; i < 5; i++) got.push(await q.get({ timeout: 5000 }));

@@ -11,11 +11,20 @@ for (const isolation of ['thread', 'process'] as const) {
       await using pool = new Pool({ isolation, size: 2 });
       assert.deepEqual(await pool.map(math.square, [1, 2, 3, 4, 5]), [1, 4, 9, 16, 25]);
       assert.deepEqual(await pool.map((x: number) => x * 10, [1, 2, 3], { chunksize: 2 }), [10, 20, 30]);
-      assert.deepEqual(await pool.starmap(math.add, [[1, 2], [3, 4]]), [3, 7]);
+      assert.deepEqual(
+        await pool.starmap(math.add, [
+          [1, 2],
+          [3, 4],
+        ]),
+        [3, 7],
+      );
       assert.equal(await pool.apply(math.greet, ['x', 2]), 'hi xhi x');
       assert.deepEqual(await pool.map(math.square, []), []);
       const many = Array.from({ length: 5000 }, (_, i) => i);
-      assert.deepEqual(await pool.map((x: number) => x + 1, many, { chunksize: 64 }), many.map((x) => x + 1));
+      assert.deepEqual(
+        await pool.map((x: number) => x + 1, many, { chunksize: 64 }),
+        many.map((x) => x + 1),
+      );
     });
 
     test('chunksize must be an integer >= 1', async () => {
@@ -41,14 +50,20 @@ for (const isolation of ['thread', 'process'] as const) {
     test('an inline function that uses an outer variable says so; unsendable arguments and results reject their own call', async () => {
       await using pool = new Pool({ isolation, size: 1 });
       const factor = 3;
-      await assert.rejects(pool.map((x: number) => x * factor, [1]), { name: 'ReferenceError', message: /factor is not defined: an inline task .* tasks\(\)/ });
+      await assert.rejects(
+        pool.map((x: number) => x * factor, [1]),
+        { name: 'ReferenceError', message: /factor is not defined: an inline task .* tasks\(\)/ },
+      );
       await assert.rejects(pool.apply(math.square, [(() => 1) as never]), { code: 'ERR_DATA_CLONE' });
       await assert.rejects(pool.apply(math.unsendable, []), { name: 'DataCloneError', code: 'ERR_DATA_CLONE', path: 'result' });
       // Inside a chunk, only the call with the bad argument fails.
       const seen: string[] = [];
-      await assert.rejects(async () => {
-        for await (const t of pool.imap((x: unknown) => typeof x, [1, { f: () => 1 } as never, 'a'], { chunksize: 3 })) seen.push(t);
-      }, { code: 'ERR_DATA_CLONE', message: /arguments\[0\]\.f/ });
+      await assert.rejects(
+        async () => {
+          for await (const t of pool.imap((x: unknown) => typeof x, [1, { f: () => 1 } as never, 'a'], { chunksize: 3 })) seen.push(t);
+        },
+        { code: 'ERR_DATA_CLONE', message: /arguments\[0\]\.f/ },
+      );
       assert.deepEqual(seen, ['number']);
       assert.deepEqual(await pool.map(math.square, [5]), [25]);
     });
@@ -64,9 +79,12 @@ for (const isolation of ['thread', 'process'] as const) {
         return x * 10;
       };
       const seen: number[] = [];
-      await assert.rejects(async () => {
-        for await (const v of pool.imap(mixed, [0, 2, 5, 1], { chunksize: 4 })) seen.push(v);
-      }, { name: 'RangeError', message: 'one' });
+      await assert.rejects(
+        async () => {
+          for await (const v of pool.imap(mixed, [0, 2, 5, 1], { chunksize: 4 })) seen.push(v);
+        },
+        { name: 'RangeError', message: 'one' },
+      );
       assert.deepEqual(seen, [0, 20, 50]);
       await assert.rejects(pool.map(mixed, [4, 3], { chunksize: 2 }), { name: 'TypeError', message: 'three' });
       await assert.rejects(pool.map(mixed, [1, 2], { chunksize: 2 }), { name: 'RangeError', message: 'one' });
@@ -83,13 +101,20 @@ for (const isolation of ['thread', 'process'] as const) {
       await pool.terminate();
     });
 
-    test('a worker process killed by a signal breaks the pool and says which signal; this process lives on', { skip: isolation === 'thread' && 'a signal would kill the test process itself' }, async () => {
-      const pool = new Pool({ isolation, size: 2 });
-      const slow = pool.apply(math.sleepy, [600_000]); // pending whatever the load: the breaking rejects it
-      await assert.rejects(pool.apply(math.killWorker, ['SIGKILL']), (err: Error & { code: string }) => err.code === 'ERR_BROKEN_POOL' && /Pool worker \d was killed by SIGKILL/.test(err.message));
-      await assert.rejects(slow, { code: 'ERR_BROKEN_POOL' });
-      await pool.terminate();
-    });
+    test(
+      'a worker process killed by a signal breaks the pool and says which signal; this process lives on',
+      { skip: isolation === 'thread' && 'a signal would kill the test process itself' },
+      async () => {
+        const pool = new Pool({ isolation, size: 2 });
+        const slow = pool.apply(math.sleepy, [600_000]); // pending whatever the load: the breaking rejects it
+        await assert.rejects(
+          pool.apply(math.killWorker, ['SIGKILL']),
+          (err: Error & { code: string }) => err.code === 'ERR_BROKEN_POOL' && /Pool worker \d was killed by SIGKILL/.test(err.message),
+        );
+        await assert.rejects(slow, { code: 'ERR_BROKEN_POOL' });
+        await pool.terminate();
+      },
+    );
   });
 
   describe(`Executor (${isolation})`, { timeout: HANGS }, () => {
@@ -98,7 +123,10 @@ for (const isolation of ['thread', 'process'] as const) {
       const fs = [60, 5, 30].map((ms) => ex.submit(math.sleepy, ms));
       const order: number[] = [];
       for await (const f of asCompleted(fs)) order.push(await f.result());
-      assert.deepEqual(order.sort((a, b) => a - b), [5, 30, 60]);
+      assert.deepEqual(
+        order.sort((a, b) => a - b),
+        [5, 30, 60],
+      );
       const g = ex.submit(math.add, 2, 3);
       const { done } = await wait([g]);
       assert.ok(done.has(g));

@@ -15,9 +15,12 @@ function started<F extends TaskLike>(tc: TestContext, options: ProcessOptions<F>
 }
 
 // Runs a plain script with node alone (no tsx).
-const node = (script: URL): Promise<Output> => new Promise((resolve) => {
-  execFile(process.execPath, [script.pathname], { timeout: 60_000 }, (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr }));
-});
+const node = (script: URL): Promise<Output> =>
+  new Promise((resolve) => {
+    execFile(process.execPath, [script.pathname], { timeout: 60_000 }, (err, stdout, stderr) =>
+      resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr }),
+    );
+  });
 
 // Runs test/fixtures/process-main.ts in a node process of its own.
 const main = (mode: string): Promise<Output> => tsx(fixture('process-main.ts'), [mode]);
@@ -51,7 +54,13 @@ describe('Process: life cycle and exit codes', { timeout: HANGS }, () => {
     p.start();
     await p.join();
     assert.equal(p.exitCode, 3);
-    const q = new Process({ target: (x: number) => { process.exitCode = x; }, args: [5], name: 'inline' });
+    const q = new Process({
+      target: (x: number) => {
+        process.exitCode = x;
+      },
+      args: [5],
+      name: 'inline',
+    });
     q.start();
     await q.join();
     assert.equal(q.exitCode, 5);
@@ -128,7 +137,10 @@ describe('Process: life cycle and exit codes', { timeout: HANGS }, () => {
 
   test('an argument that cannot be sent: DataCloneError from start(), naming its path', () => {
     const p = new Process({ target: t.boom, args: [{ ok: 1, handlers: [1, () => 2] }] as never });
-    assert.throws(() => p.start(), (err: DataCloneError) => err instanceof DataCloneError && err.code === 'ERR_DATA_CLONE' && err.path === 'args[0].handlers[1]');
+    assert.throws(
+      () => p.start(),
+      (err: DataCloneError) => err instanceof DataCloneError && err.code === 'ERR_DATA_CLONE' && err.path === 'args[0].handlers[1]',
+    );
     assert.equal(p.isAlive(), false);
   });
 });
@@ -139,7 +151,10 @@ describe('Process: primitives as arguments', { timeout: HANGS }, () => {
     const counter = new Value('int32', 0, { lock: false });
     const ps = [0, 1, 2, 3].map(() => started(tc, { target: t.count, args: [lock, counter, 250] }));
     await Promise.all(ps.map((p) => p.join()));
-    assert.deepEqual(ps.map((p) => p.exitCode), [0, 0, 0, 0]);
+    assert.deepEqual(
+      ps.map((p) => p.exitCode),
+      [0, 0, 0, 0],
+    );
     assert.equal(counter.value, 1000);
     assert.equal(lock.locked(), false);
   });
@@ -153,9 +168,15 @@ describe('Process: primitives as arguments', { timeout: HANGS }, () => {
     await Promise.all(ps.map((p) => p.join()));
     const got: number[] = [];
     for (let i = 0; i < 20; i++) got.push((await output.get({ timeout: 10_000 }))[1]);
-    assert.deepEqual(got.sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => (i + 1) ** 2));
+    assert.deepEqual(
+      got.sort((a, b) => a - b),
+      Array.from({ length: 20 }, (_, i) => (i + 1) ** 2),
+    );
     assert.equal(input.empty(), true);
-    assert.deepEqual(ps.map((p) => p.exitCode), [0, 0]);
+    assert.deepEqual(
+      ps.map((p) => p.exitCode),
+      [0, 0],
+    );
   });
 
   test('a Pipe hands off both ways; the closed end gives EOFError', async (tc) => {
@@ -170,7 +191,13 @@ describe('Process: primitives as arguments', { timeout: HANGS }, () => {
   test('an Event set in the parent wakes a process, which sets one back (inline target)', async (tc) => {
     const a = new Event();
     const b = new Event();
-    const p = started(tc, { target: async (x: Event, y: Event) => { await x.wait(); y.set(); }, args: [a, b] });
+    const p = started(tc, {
+      target: async (x: Event, y: Event) => {
+        await x.wait();
+        y.set();
+      },
+      args: [a, b],
+    });
     a.set();
     assert.equal(await b.wait({ timeout: 30_000 }), true);
     await p.join();

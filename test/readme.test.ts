@@ -31,7 +31,10 @@ const runnable = blocks.filter((b) => b.lang === 'ts' && !b.fragment);
 describe('README code blocks', { timeout: HANGS }, () => {
   test('the conventions hold: ts blocks are runnable or fragments, at least the first program runs', () => {
     assert.ok(blocks.length > 20, 'README has its code blocks');
-    assert.ok(runnable.some((b) => b.code.includes("import { world } from 'ranks'") && /run with: ranks run -n 4 ring\.ts/.test(b.code)), 'the first program is runnable');
+    assert.ok(
+      runnable.some((b) => b.code.includes("import { world } from 'ranks'") && /run with: ranks run -n 4 ring\.ts/.test(b.code)),
+      'the first program is runnable',
+    );
     for (const b of blocks) assert.ok(!b.fragment || b.lang === 'ts', `line ${b.line}: only ts blocks are marked as fragments`);
     for (const b of runnable) howToRun(b.code);
   });

@@ -15,13 +15,16 @@ test('ring records wrap around the end and keep their bytes and order', { timeou
     const len = (round * 37) % 200;
     const payload = new Uint8Array(len).map((_, i) => (next + i) & 0xff);
     while (!w.write(8, FIRST | LAST, next, 2, len, payload, 0, len)) {
-      assert.ok(r.drain((kind, flags, tag, ctx, total, bytes, at, length) => {
-        assert.equal(kind, 8);
-        assert.equal(flags, FIRST | LAST);
-        assert.equal(ctx, 2);
-        assert.equal(total, length);
-        got.push([tag, ...bytes.subarray(at, at + length)]);
-      }) > 0, 'a full ring has something to drain');
+      assert.ok(
+        r.drain((kind, flags, tag, ctx, total, bytes, at, length) => {
+          assert.equal(kind, 8);
+          assert.equal(flags, FIRST | LAST);
+          assert.equal(ctx, 2);
+          assert.equal(total, length);
+          got.push([tag, ...bytes.subarray(at, at + length)]);
+        }) > 0,
+        'a full ring has something to drain',
+      );
     }
     next++;
   }
@@ -43,7 +46,10 @@ test('a ring refuses a record that does not fit and accepts it once drained', { 
   const big = new Uint8Array(600);
   assert.equal(w.write(4, 3, 0, 0, 600, big, 0, 600), true);
   assert.equal(w.write(4, 3, 1, 0, 600, big, 0, 600), false);
-  assert.equal(r.drain(() => {}), 1);
+  assert.equal(
+    r.drain(() => {}),
+    1,
+  );
   assert.equal(w.write(4, 3, 1, 0, 600, big, 0, 600), true);
   assert.throws(() => createRing(1000), RangeError);
 });

@@ -38,7 +38,7 @@ const comm = world();
 comm.allreduce(1, SUM).then((n: number) => console.log('cjs', n, path.basename(__filename)));
 `;
 
-const projects: Record<string, Record<string, string> > = {
+const projects: Record<string, Record<string, string>> = {
   'a "type": "commonjs" package.json (npm init -y)': { 'package.json': '{ "name": "app", "type": "commonjs" }\n' },
   'a package.json without "type"': { 'package.json': '{ "name": "app" }\n' },
   'no package.json': {},
@@ -48,7 +48,14 @@ describe('ranks run: a script in ESM syntax runs as ESM whatever package.json sa
   for (const [what, files] of Object.entries(projects)) {
     for (const transport of ['threads', 'processes']) {
       test(`ring.ts with top-level await, ${what}, ${transport}`, async () => {
-        const p = scratchProject({ ...files, 'ring.ts': ring, 'lib.ts': lib, 'app.ts': app, 'legacy.ts': legacy, 'ring.js': ring.replace('<{ visited: number[] }>', '') });
+        const p = scratchProject({
+          ...files,
+          'ring.ts': ring,
+          'lib.ts': lib,
+          'app.ts': app,
+          'legacy.ts': legacy,
+          'ring.js': ring.replace('<{ visited: number[] }>', ''),
+        });
         try {
           const r = await runIn(p.dir, process.execPath, [bin, 'run', '-n', '4', '--transport', transport, 'ring.ts']);
           assert.equal(r.code, 0, r.stderr);
@@ -91,21 +98,25 @@ describe('ranks run under mpiexec: the same in a "type": "commonjs" project', { 
 
 describe('entryNeedsEsm', { timeout: HANGS }, () => {
   test('decides by extension, package type and CommonJS-only syntax', () => {
-    const p = scratchProject({
-      'package.json': '{ "type": "commonjs" }',
-      'esm.ts': "import x from 'y'; // require('z') in a comment\n/* module.exports */ await x;\nconst u = 'http://host/__dirnameish';",
-      'cjs.ts': "const x = require('y');",
-      'dir.js': 'console.log(__dirname);',
-      'plain.mts': 'await 1;',
-      'plain.cts': 'export {};',
-      'mod/package.json': '{ "type": "module" }',
-      'mod/esm.ts': 'await 1;',
-      // ESM idioms that mention CommonJS names: still ESM (they cannot run as CommonJS)
-      'dirname.ts': "import { dirname } from 'node:path';\nimport { fileURLToPath } from 'node:url';\nconst __dirname = dirname(fileURLToPath(import.meta.url));\nconsole.log(__dirname);",
-      'create-require.ts': "import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\nrequire('node:fs');",
-      'tla-block.ts': "const fs = require('node:fs');\nif (fs) { await Promise.resolve(); }",
-      'async-fn.ts': "const fs = require('node:fs');\nasync function f() { await fs.promises.stat('.'); }\nvoid f();",
-    }, false);
+    const p = scratchProject(
+      {
+        'package.json': '{ "type": "commonjs" }',
+        'esm.ts': "import x from 'y'; // require('z') in a comment\n/* module.exports */ await x;\nconst u = 'http://host/__dirnameish';",
+        'cjs.ts': "const x = require('y');",
+        'dir.js': 'console.log(__dirname);',
+        'plain.mts': 'await 1;',
+        'plain.cts': 'export {};',
+        'mod/package.json': '{ "type": "module" }',
+        'mod/esm.ts': 'await 1;',
+        // ESM idioms that mention CommonJS names: still ESM (they cannot run as CommonJS)
+        'dirname.ts':
+          "import { dirname } from 'node:path';\nimport { fileURLToPath } from 'node:url';\nconst __dirname = dirname(fileURLToPath(import.meta.url));\nconsole.log(__dirname);",
+        'create-require.ts': "import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\nrequire('node:fs');",
+        'tla-block.ts': "const fs = require('node:fs');\nif (fs) { await Promise.resolve(); }",
+        'async-fn.ts': "const fs = require('node:fs');\nasync function f() { await fs.promises.stat('.'); }\nvoid f();",
+      },
+      false,
+    );
     try {
       const url = (name: string): string => pathToFileURL(join(p.dir, name)).href;
       assert.equal(entryNeedsEsm(url('esm.ts')), true);

@@ -74,7 +74,12 @@ export function slurm(c: Cluster, command: string, args: string[], timeoutMs = 3
 export async function jobFields(c: Cluster, id: string): Promise<Record<string, string> | undefined> {
   const out = await slurm(c, 'scontrol', ['-o', 'show', 'job', id]);
   if (out.code !== 0) return undefined;
-  return Object.fromEntries(out.stdout.trim().split(/\s+/).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+  return Object.fromEntries(
+    out.stdout
+      .trim()
+      .split(/\s+/)
+      .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+  );
 }
 
 /** Polls (every 200 ms, up to `timeoutMs`) until `check` returns a value; throws with `what` past the guard. */
@@ -90,11 +95,15 @@ export async function until<T>(what: string, check: () => Promise<T | undefined>
 
 /** Waits until the job has ended; resolves with its final fields. */
 export function jobEnded(c: Cluster, id: string, timeoutMs = 300_000): Promise<Record<string, string>> {
-  return until(`job ${id} to end`, async () => {
-    const f = await jobFields(c, id);
-    if (!f) throw new Error(`Slurm forgot job ${id}`);
-    return /^(PENDING|RUNNING|CONFIGURING|COMPLETING|SUSPENDED)$/.test(f.JobState ?? '') ? undefined : f;
-  }, timeoutMs);
+  return until(
+    `job ${id} to end`,
+    async () => {
+      const f = await jobFields(c, id);
+      if (!f) throw new Error(`Slurm forgot job ${id}`);
+      return /^(PENDING|RUNNING|CONFIGURING|COMPLETING|SUSPENDED)$/.test(f.JobState ?? '') ? undefined : f;
+    },
+    timeoutMs,
+  );
 }
 
 /** The text of a file, or '' while it does not exist. */

@@ -108,16 +108,25 @@ describe('under Slurm: a cluster of two nodes on this machine', { timeout: 3 * H
     cluster = c;
     // MPICH's pmi2 is the combination that must work; without it nothing else is tried.
     const probe = await srun(c, ['--mpi=pmi2', '-n', '1', ...node('mpi-probe.ts')], { timeoutMs: 120_000 });
-    if (probe.code !== 0) COMBOS[0]!.why = `ranks cannot join an MPICH job under srun --mpi=pmi2 here: ${(probe.stderr || probe.stdout).trim().split('\n').slice(-3).join(' / ')}`;
+    if (probe.code !== 0)
+      COMBOS[0]!.why = `ranks cannot join an MPICH job under srun --mpi=pmi2 here: ${(probe.stderr || probe.stdout).trim().split('\n').slice(-3).join(' / ')}`;
     const list = await slurm(c, 'srun', ['--mpi=list']);
-    if (!/\bpmix\b/.test(`${list.stdout}${list.stderr}`)) COMBOS[1]!.why = `this Slurm has no PMIx plugin (srun --mpi=list: ${`${list.stdout}${list.stderr}`.replace(/\s+/g, ' ').trim()})`;
+    if (!/\bpmix\b/.test(`${list.stdout}${list.stderr}`))
+      COMBOS[1]!.why = `this Slurm has no PMIx plugin (srun --mpi=list: ${`${list.stdout}${list.stderr}`.replace(/\s+/g, ' ').trim()})`;
     else {
       const p = await srun(c, ['--mpi=pmix', '-n', '1', ...node('mpi-probe.ts')], { timeoutMs: 120_000 });
-      if (p.code !== 0 || !/mpi ok: Open MPI/.test(p.stdout)) COMBOS[1]!.why = `ranks cannot join an Open MPI job under srun --mpi=pmix here: ${(p.stderr || p.stdout).trim().split('\n').slice(-3).join(' / ')}`;
+      if (p.code !== 0 || !/mpi ok: Open MPI/.test(p.stdout))
+        COMBOS[1]!.why = `ranks cannot join an Open MPI job under srun --mpi=pmix here: ${(p.stderr || p.stdout).trim().split('\n').slice(-3).join(' / ')}`;
     }
     if (!COMBOS[0]!.why) {
       const out = `${c.dir}/time-limit-%j.out`;
-      const id = await sbatch(c, `#!/bin/bash\nsrun --mpi=pmi2 ${node('slurm-waits.ts').join(' ')}\n`, ['--time=1', '-N', '2', '--ntasks-per-node=1', `--output=${out}`]);
+      const id = await sbatch(c, `#!/bin/bash\nsrun --mpi=pmi2 ${node('slurm-waits.ts').join(' ')}\n`, [
+        '--time=1',
+        '-N',
+        '2',
+        '--ntasks-per-node=1',
+        `--output=${out}`,
+      ]);
       timeLimitJob = { id, out: out.replace('%j', id) };
     }
   });
@@ -137,18 +146,30 @@ describe('under Slurm: a cluster of two nodes on this machine', { timeout: 3 * H
       assert.equal(out.code, 0, `srun exited ${out.code}\n${out.stderr.slice(-3000)}\n${out.stdout.slice(-1000)}`);
       for (const [name] of FAMILIES) assert.equal(out.stdout.match(familyLine(name))?.length, 4, `collectives ${name} on every rank`);
       const ranks = wheres(out.stdout);
-      assert.deepEqual(ranks.map((w) => [w.rank, w.size, w.transport]), [0, 1, 2, 3].map((r) => [r, 4, 'mpi']));
+      assert.deepEqual(
+        ranks.map((w) => [w.rank, w.size, w.transport]),
+        [0, 1, 2, 3].map((r) => [r, 4, 'mpi']),
+      );
       for (const w of ranks) assert.match(w.library, combo.library);
       // Two ranks on each node, each node its own host with its own address.
-      assert.deepEqual(ranks.map((w) => w.node), ['node1', 'node1', 'node2', 'node2']);
-      assert.deepEqual(ranks.map((w) => w.host), ['node1', 'node1', 'node2', 'node2']);
+      assert.deepEqual(
+        ranks.map((w) => w.node),
+        ['node1', 'node1', 'node2', 'node2'],
+      );
+      assert.deepEqual(
+        ranks.map((w) => w.host),
+        ['node1', 'node1', 'node2', 'node2'],
+      );
       // MPI's network path: on each node, ranks hold TCP connections to the other node's
       // address. (Per node, not per rank: a rank may print before its MPI has accepted a
       // connection that the kernel already completed, which it then holds nowhere yet.)
       for (const here of ['node1', 'node2']) {
         const others = ranks.filter((o) => o.node !== here).flatMap((o) => o.addresses);
         const peers = ranks.filter((w) => w.node === here).flatMap((w) => w.tcpPeers);
-        assert.ok(peers.some((p) => others.includes(p.address)), `no rank on ${here} has a TCP connection to ${[...new Set(others)].join(', ')}: ${JSON.stringify(ranks.map((w) => [w.rank, w.tcpPeers]))}`);
+        assert.ok(
+          peers.some((p) => others.includes(p.address)),
+          `no rank on ${here} has a TCP connection to ${[...new Set(others)].join(', ')}: ${JSON.stringify(ranks.map((w) => [w.rank, w.tcpPeers]))}`,
+        );
       }
     });
 
@@ -160,12 +181,16 @@ describe('under Slurm: a cluster of two nodes on this machine', { timeout: 3 * H
       assert.equal(out.code, 0, `srun exited ${out.code}\n${out.stderr.slice(-3000)}`);
       assert.match(out.stdout, /^pool on rank 1 ok$/m);
       assert.match(out.stdout, /^executor on rank 1 ok$/m);
-      assert.deepEqual(out.stdout.match(/^rank \d+ served the pool$/gm)?.sort(), ['rank 0 served the pool', 'rank 2 served the pool', 'rank 3 served the pool']);
+      assert.deepEqual(out.stdout.match(/^rank \d+ served the pool$/gm)?.sort(), [
+        'rank 0 served the pool',
+        'rank 2 served the pool',
+        'rank 3 served the pool',
+      ]);
       assert.equal(out.stdout.match(/^pool-comm done on rank \d+$/gm)?.length, 4);
     });
   }
 
-  test('sbatch: a batch script like the README\'s runs to completion; `ranks info` in a step names srun and the MPI library', async (t) => {
+  test("sbatch: a batch script like the README's runs to completion; `ranks info` in a step names srun and the MPI library", async (t) => {
     if (skipped(t, why ?? COMBOS[0]!.why)) return;
     const c = cluster!;
     const out = `${c.dir}/batch-%j.out`;
@@ -179,7 +204,14 @@ describe('under Slurm: a cluster of two nodes on this machine', { timeout: 3 * H
     assert.deepEqual(text.match(/hello from \d of 4/g)?.sort(), ['hello from 0 of 4', 'hello from 1 of 4', 'hello from 2 of 4', 'hello from 3 of 4']);
     assert.match(text, /^batch done$/m);
     const infos = text.match(/^ {2}mpi .*$/gm) ?? [];
-    assert.deepEqual(infos.filter((l) => l.includes('Slurm srun --mpi=pmi2')).map((l) => /on (node\d)\): MPICH Version/.exec(l)?.[1]).sort(), ['node1', 'node2'], text);
+    assert.deepEqual(
+      infos
+        .filter((l) => l.includes('Slurm srun --mpi=pmi2'))
+        .map((l) => /on (node\d)\): MPICH Version/.exec(l)?.[1])
+        .sort(),
+      ['node1', 'node2'],
+      text,
+    );
     for (const l of infos) assert.match(l, new RegExp(`Slurm job ${id} step \\d+ on node\\d`));
     if (pmix) assert.equal(infos.filter((l) => /Slurm srun --mpi=pmix, .*: Open MPI v/.test(l)).length, 2, text);
   });

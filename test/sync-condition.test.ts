@@ -40,7 +40,10 @@ describe('Condition wakes only the waiters of the moment', { timeout: HANGS }, (
     const cond = new Condition();
     const sleeping = new Semaphore(0);
     const woken = new Semaphore(0);
-    const waiters = [inWorker<boolean>(t, 'conditionNotified', { cond, sleeping, woken }), inWorker<boolean>(t, 'conditionNotified', { cond, sleeping, woken })];
+    const waiters = [
+      inWorker<boolean>(t, 'conditionNotified', { cond, sleeping, woken }),
+      inWorker<boolean>(t, 'conditionNotified', { cond, sleeping, woken }),
+    ];
     // Both released `sleeping` holding the lock, and give it up only by waiting.
     await sleeping.acquire();
     await sleeping.acquire();

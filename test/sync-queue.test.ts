@@ -1,8 +1,22 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
-  Queue, JoinableQueue, SimpleQueue, Pipe, Value, Empty, Full, EOFError, ClosedError, OverReleaseError, TimeoutError, AbortError,
-  DataCloneError, InvalidArgumentError, ArgumentRangeError, wtime,
+  Queue,
+  JoinableQueue,
+  SimpleQueue,
+  Pipe,
+  Value,
+  Empty,
+  Full,
+  EOFError,
+  ClosedError,
+  OverReleaseError,
+  TimeoutError,
+  AbortError,
+  DataCloneError,
+  InvalidArgumentError,
+  ArgumentRangeError,
+  wtime,
 } from 'ranks';
 import { inWorker, inWorkers } from './sync-helpers.ts';
 import { HANGS } from './helpers.ts';
@@ -22,7 +36,10 @@ function checkFifo(got: [number, number][][], producers: number, count: number):
   for (let p = 0; p < producers; p++) {
     const mine = got.map((list) => list.filter(([id]) => id === p).map(([, i]) => i));
     for (const seq of mine) for (let k = 1; k < seq.length; k++) assert.ok(seq[k]! > seq[k - 1]!, `producer ${p} overtaken`);
-    assert.deepEqual(mine.flat().sort((a, b) => a - b), Array.from({ length: count }, (_, i) => i));
+    assert.deepEqual(
+      mine.flat().sort((a, b) => a - b),
+      Array.from({ length: count }, (_, i) => i),
+    );
   }
 }
 
@@ -38,7 +55,10 @@ describe('Queue', { timeout: HANGS }, () => {
   test('one producer, one consumer keep the exact order', async (t) => {
     const q = new Queue({ bytes: 256 });
     const [got] = await Promise.all([inWorker<[number, number][]>(t, 'consumer', { q }), inWorker(t, 'producer', { id: 0, q, count: 2000 })]);
-    assert.deepEqual(got, Array.from({ length: 2000 }, (_, i) => [0, i]));
+    assert.deepEqual(
+      got,
+      Array.from({ length: 2000 }, (_, i) => [0, i]),
+    );
   });
 
   test('get times out with Empty; a bounded put with block: false throws Full', async () => {
@@ -49,7 +69,10 @@ describe('Queue', { timeout: HANGS }, () => {
     await q.put(1);
     q.putNowait(2);
     assert.equal(q.full(), true);
-    assert.throws(() => q.putNowait(3), (e: unknown) => e instanceof Full && e.code === 'ERR_QUEUE_FULL');
+    assert.throws(
+      () => q.putNowait(3),
+      (e: unknown) => e instanceof Full && e.code === 'ERR_QUEUE_FULL',
+    );
     await assert.rejects(q.put(3, { block: false }), Full);
     await timedOut(() => q.put(3, { timeout: 40 }), 40, Full);
     assert.equal(q.qsize(), 2);
@@ -89,7 +112,10 @@ describe('Queue', { timeout: HANGS }, () => {
       assert.ok(a.every((v, i) => v === i + n));
     }
     await producing;
-    await assert.rejects(q.put(() => 1), DataCloneError);
+    await assert.rejects(
+      q.put(() => 1),
+      DataCloneError,
+    );
     assert.equal(q.qsize(), 0);
   });
 
@@ -142,7 +168,10 @@ describe('Pipe', { timeout: HANGS }, () => {
     assert.deepEqual(await mine.recv({ timeout: 30_000 }), { echo: 'a' });
     const big = new Float64Array(1000).map((_, i) => i);
     await mine.send(big);
-    assert.deepEqual(await mine.recv({ timeout: 30_000 }), big.map((v) => v * 2));
+    assert.deepEqual(
+      await mine.recv({ timeout: 30_000 }),
+      big.map((v) => v * 2),
+    );
     assert.equal(await mine.poll(0), false);
     await mine.send([1, 2]);
     assert.equal(await mine.poll(30_000), true);

@@ -1,8 +1,25 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
-  Lock, RLock, Semaphore, BoundedSemaphore, Event, Condition, Barrier, Value, SharedArray, revive, share,
-  NotHeldError, OverReleaseError, BrokenBarrierError, AbortError, TimeoutError, InvalidArgumentError, ArgumentRangeError, wtime,
+  Lock,
+  RLock,
+  Semaphore,
+  BoundedSemaphore,
+  Event,
+  Condition,
+  Barrier,
+  Value,
+  SharedArray,
+  revive,
+  share,
+  NotHeldError,
+  OverReleaseError,
+  BrokenBarrierError,
+  AbortError,
+  TimeoutError,
+  InvalidArgumentError,
+  ArgumentRangeError,
+  wtime,
 } from 'ranks';
 import { inWorker, inWorkers } from './sync-helpers.ts';
 import { HANGS } from './helpers.ts';
@@ -28,7 +45,7 @@ describe('Lock and RLock', { timeout: HANGS }, () => {
     assert.equal(lock.locked(), false);
   });
 
-  test('acquireSync/holdSync and a Value\'s own lock keep counters exact too', async (t) => {
+  test("acquireSync/holdSync and a Value's own lock keep counters exact too", async (t) => {
     const lock = new Lock();
     const a = new Value('float64', 0);
     const b = new Value('float64', 0);
@@ -109,7 +126,10 @@ describe('Semaphore and BoundedSemaphore', { timeout: HANGS }, () => {
     assert.throws(() => bounded.release(), OverReleaseError);
     assert.equal(bounded.acquireSync(), true);
     bounded.release();
-    assert.throws(() => bounded.release(), (e: unknown) => e instanceof OverReleaseError && e.code === 'ERR_OVER_RELEASE');
+    assert.throws(
+      () => bounded.release(),
+      (e: unknown) => e instanceof OverReleaseError && e.code === 'ERR_OVER_RELEASE',
+    );
     assert.throws(() => new Semaphore(-1), ArgumentRangeError);
     assert.throws(() => new Semaphore('1' as never), InvalidArgumentError);
   });
@@ -144,7 +164,10 @@ describe('Condition', { timeout: HANGS }, () => {
       cond.notify();
     }
     const mine = await consumers;
-    assert.equal(mine.reduce((a, b) => a + b, 0), 200);
+    assert.equal(
+      mine.reduce((a, b) => a + b, 0),
+      200,
+    );
     assert.equal(taken.value, 200);
   });
 

@@ -47,12 +47,18 @@ describe('tasks(): the .js spelling works under tsx and compiled', { timeout: HA
 
   test('a module that exists under neither spelling is refused at the call, naming both paths', () => {
     const url = new URL('./fixtures/no-such-tasks.js', import.meta.url);
-    assert.throws(() => tasks(url), (err: Error & { code?: string }) => {
-      assert.equal(err.code, 'ERR_INVALID_ARG');
-      assert.match(err.message, /none of .*no-such-tasks\.js, .*no-such-tasks\.ts\b.* exists/);
-      return true;
+    assert.throws(
+      () => tasks(url),
+      (err: Error & { code?: string }) => {
+        assert.equal(err.code, 'ERR_INVALID_ARG');
+        assert.match(err.message, /none of .*no-such-tasks\.js, .*no-such-tasks\.ts\b.* exists/);
+        return true;
+      },
+    );
+    assert.throws(() => tasks(new URL('./fixtures/no-such-tasks.mts', import.meta.url)), {
+      code: 'ERR_INVALID_ARG',
+      message: /no-such-tasks\.mts.*no-such-tasks\.mjs/,
     });
-    assert.throws(() => tasks(new URL('./fixtures/no-such-tasks.mts', import.meta.url)), { code: 'ERR_INVALID_ARG', message: /no-such-tasks\.mts.*no-such-tasks\.mjs/ });
   });
 });
 
@@ -72,11 +78,22 @@ describe('inline tasks that declare named functions and classes', { timeout: HAN
   for (const isolation of ['thread', 'process'] as const) {
     test(`run under tsx in a pool (${isolation}), with their names`, async () => {
       await using pool = new Pool({ size: 1, isolation });
-      assert.deepEqual(await pool.map(withInnerNames, [1, 2]), [[2, 'twice', 'Box'], [4, 'twice', 'Box']]);
-      assert.deepEqual(await pool.apply((x: number) => {
-        const add = function named(y: number): number { return x + y; };
-        return [add(1), add.name];
-      }, [1]), [2, 'named']);
+      assert.deepEqual(await pool.map(withInnerNames, [1, 2]), [
+        [2, 'twice', 'Box'],
+        [4, 'twice', 'Box'],
+      ]);
+      assert.deepEqual(
+        await pool.apply(
+          (x: number) => {
+            const add = function named(y: number): number {
+              return x + y;
+            };
+            return [add(1), add.name];
+          },
+          [1],
+        ),
+        [2, 'named'],
+      );
     });
   }
 
@@ -105,22 +122,34 @@ describe('inline tasks that declare named functions and classes', { timeout: HAN
   test('a ReferenceError blames outer variables only for a name the task uses and does not declare', async () => {
     await using pool = new Pool({ size: 1 });
     const factor = 3;
-    await assert.rejects(pool.apply((x: number) => x * factor, [1]), { name: 'ReferenceError', message: /^factor is not defined: an inline task runs in a worker from its source alone, so it cannot use `factor`/ });
+    await assert.rejects(
+      pool.apply((x: number) => x * factor, [1]),
+      { name: 'ReferenceError', message: /^factor is not defined: an inline task runs in a worker from its source alone, so it cannot use `factor`/ },
+    );
     // The missing name is not in the source: the cause is elsewhere, the error stays as it is.
-    await assert.rejects(pool.apply(() => new Function(`return ${'no'}${'pe'};`)() as unknown, []), (err: Error) => {
-      assert.equal(err.message, 'nope is not defined');
-      return true;
-    });
+    await assert.rejects(
+      pool.apply(() => new Function(`return ${'no'}${'pe'};`)() as unknown, []),
+      (err: Error) => {
+        assert.equal(err.message, 'nope is not defined');
+        return true;
+      },
+    );
     // Declared in the task, used out of its scope: not an outer variable either.
-    await assert.rejects(pool.apply((x: number) => {
-      if (x > 0) {
-        const inner = x;
-        void inner;
-      }
-      return new Function('return inner')() as unknown;
-    }, [1]), (err: Error) => {
-      assert.equal(err.message, 'inner is not defined');
-      return true;
-    });
+    await assert.rejects(
+      pool.apply(
+        (x: number) => {
+          if (x > 0) {
+            const inner = x;
+            void inner;
+          }
+          return new Function('return inner')() as unknown;
+        },
+        [1],
+      ),
+      (err: Error) => {
+        assert.equal(err.message, 'inner is not defined');
+        return true;
+      },
+    );
   });
 });

@@ -5,8 +5,19 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Barrier, Event, Executor, Lock, Pipe, Pool, Queue, Semaphore, farm, tasks, wait, world, Future } from 'ranks';
 import {
-  MAX_TIMEOUT, checkArray, checkBoolean, checkFunction, checkInteger, checkNumber, checkObject, checkOneOf, checkSignal, checkString,
-  checkTimeout, numberFromText, show,
+  MAX_TIMEOUT,
+  checkArray,
+  checkBoolean,
+  checkFunction,
+  checkInteger,
+  checkNumber,
+  checkObject,
+  checkOneOf,
+  checkSignal,
+  checkString,
+  checkTimeout,
+  numberFromText,
+  show,
 } from '../src/validate.ts';
 import * as math from './fixtures/math-tasks.ts';
 import { HANGS } from './helpers.ts';
@@ -23,7 +34,10 @@ describe('src/validate.ts', { timeout: HANGS }, () => {
     assert.equal(show(undefined), 'undefined (undefined)');
     assert.equal(show(1n), '1n (bigint)');
     assert.equal(show([1, 'a']), '[1, "a"] (array)');
-    assert.equal(show(function named() {}), 'named (function)');
+    assert.equal(
+      show(function named() {}),
+      'named (function)',
+    );
     assert.equal(show(new Map()), 'a Map (object)');
     assert.equal(show({}), '[object Object] (object)');
   });
@@ -38,11 +52,15 @@ describe('src/validate.ts', { timeout: HANGS }, () => {
       [() => checkInteger('tail', -1, { min: 0, orInfinity: true }), RANGE, 'Expected `tail` to be an integer >= 0, or Infinity, got -1 (number)'],
       [() => checkNumber('x', Infinity, { min: 0 }), RANGE, 'Expected `x` to be a number >= 0, got Infinity (number)'],
       [() => checkTimeout(-1), RANGE, `Expected \`timeout\` to be a number of milliseconds in 0..${MAX_TIMEOUT}, or Infinity, got -1 (number)`],
-      [() => checkTimeout(MAX_TIMEOUT + 1), RANGE, `Expected \`timeout\` to be a number of milliseconds in 0..${MAX_TIMEOUT}, or Infinity, got ${MAX_TIMEOUT + 1} (number)`],
+      [
+        () => checkTimeout(MAX_TIMEOUT + 1),
+        RANGE,
+        `Expected \`timeout\` to be a number of milliseconds in 0..${MAX_TIMEOUT}, or Infinity, got ${MAX_TIMEOUT + 1} (number)`,
+      ],
       [() => checkTimeout('5'), TYPE, `Expected \`timeout\` to be a number of milliseconds in 0..${MAX_TIMEOUT}, or Infinity, got "5" (string)`],
       [() => checkBoolean('duplex', 1), TYPE, 'Expected `duplex` to be a boolean, got 1 (number)'],
-      [() => checkOneOf('isolation', 'fiber', ['thread', 'process']), TYPE, 'Expected `isolation` to be \'thread\' or \'process\', got "fiber" (string)'],
-      [() => checkOneOf('x', 'd', ['a', 'b', 'c']), TYPE, 'Expected `x` to be \'a\', \'b\' or \'c\', got "d" (string)'],
+      [() => checkOneOf('isolation', 'fiber', ['thread', 'process']), TYPE, "Expected `isolation` to be 'thread' or 'process', got \"fiber\" (string)"],
+      [() => checkOneOf('x', 'd', ['a', 'b', 'c']), TYPE, "Expected `x` to be 'a', 'b' or 'c', got \"d\" (string)"],
       [() => checkString('shell', ''), TYPE, 'Expected `shell` to be a non-empty string, got "" (string)'],
       [() => checkFunction('onJob', 'log'), TYPE, 'Expected `onJob` to be a function, got "log" (string)'],
       [() => checkArray('initArgs', 'x'), TYPE, 'Expected `initArgs` to be an array, got "x" (string)'],
@@ -67,22 +85,39 @@ describe('the rule, applied by every part of the API', { timeout: HANGS }, () =>
   test('sync primitives, pools, communicators and farm give the same code for the same kind of mistake', async () => {
     const comm = world();
     const sync: [() => unknown, string][] = [
-      [() => new Barrier(0), RANGE], [() => new Barrier(1.5), RANGE], [() => new Barrier('2' as never), TYPE],
-      [() => new Semaphore(-1), RANGE], [() => new Queue({ maxsize: -1 }), RANGE], [() => new Queue({ maxsize: '1' as never }), TYPE],
-      [() => new Lock().acquireSync({ timeout: -1 }), RANGE], [() => new Lock().acquireSync({ timeout: '1' as never }), TYPE],
-      [() => new Lock().acquireSync({ blocking: 'no' as never }), TYPE], [() => Pipe({ duplex: 1 as never }), TYPE],
-      [() => new Pool({ size: 0 }), RANGE], [() => new Pool({ size: '2' as never }), TYPE], [() => new Pool({ chunksize: 1.5 }), RANGE],
-      [() => new Pool({ isolation: 'fiber' as never }), TYPE], [() => new Pool({ onProgress: 1 as never }), TYPE],
-      [() => comm.send(1, 99), RANGE], [() => comm.send(1, '0' as never), TYPE], [() => comm.recv({ timeout: -1 }), RANGE],
-      [() => comm.recv({ timeout: 'soon' as never }), TYPE], [() => comm.recv({ tag: 0.5 }), RANGE], [() => new Event().wait({ timeout: NaN }), RANGE],
+      [() => new Barrier(0), RANGE],
+      [() => new Barrier(1.5), RANGE],
+      [() => new Barrier('2' as never), TYPE],
+      [() => new Semaphore(-1), RANGE],
+      [() => new Queue({ maxsize: -1 }), RANGE],
+      [() => new Queue({ maxsize: '1' as never }), TYPE],
+      [() => new Lock().acquireSync({ timeout: -1 }), RANGE],
+      [() => new Lock().acquireSync({ timeout: '1' as never }), TYPE],
+      [() => new Lock().acquireSync({ blocking: 'no' as never }), TYPE],
+      [() => Pipe({ duplex: 1 as never }), TYPE],
+      [() => new Pool({ size: 0 }), RANGE],
+      [() => new Pool({ size: '2' as never }), TYPE],
+      [() => new Pool({ chunksize: 1.5 }), RANGE],
+      [() => new Pool({ isolation: 'fiber' as never }), TYPE],
+      [() => new Pool({ onProgress: 1 as never }), TYPE],
+      [() => comm.send(1, 99), RANGE],
+      [() => comm.send(1, '0' as never), TYPE],
+      [() => comm.recv({ timeout: -1 }), RANGE],
+      [() => comm.recv({ timeout: 'soon' as never }), TYPE],
+      [() => comm.recv({ tag: 0.5 }), RANGE],
+      [() => new Event().wait({ timeout: NaN }), RANGE],
     ];
     for (const [call, code] of sync) assert.throws(call, { code }, call.toString());
     const later: [() => Promise<unknown>, string][] = [
-      [() => farm('echo', ['a'], { jobs: 0 }), RANGE], [() => farm('echo', ['a'], { jobs: '2' as never }), TYPE],
-      [() => farm('echo', ['a'], { timeout: -1 }), RANGE], [() => farm('echo', ['a'], { tail: 1.5 }), RANGE],
-      [() => farm('echo', ['a'], { keepOrder: 'yes' as never }), TYPE], [() => farm('echo', ['a'], { spawnFrom: 'gpu' as never }), TYPE],
+      [() => farm('echo', ['a'], { jobs: 0 }), RANGE],
+      [() => farm('echo', ['a'], { jobs: '2' as never }), TYPE],
+      [() => farm('echo', ['a'], { timeout: -1 }), RANGE],
+      [() => farm('echo', ['a'], { tail: 1.5 }), RANGE],
+      [() => farm('echo', ['a'], { keepOrder: 'yes' as never }), TYPE],
+      [() => farm('echo', ['a'], { spawnFrom: 'gpu' as never }), TYPE],
       [() => new Queue().get({ timeout: -5 }), RANGE],
-      [() => new Future().result({ timeout: -1 }), RANGE], [() => wait([], { timeout: '1' as never }), TYPE],
+      [() => new Future().result({ timeout: -1 }), RANGE],
+      [() => wait([], { timeout: '1' as never }), TYPE],
     ];
     for (const [call, code] of later) await assert.rejects(call(), { code }, call.toString());
   });

@@ -54,7 +54,11 @@ export function farmTables(impls: FarmImpl[], jobs: number, repeats: number): st
   const rows = impls.map((i) => {
     if (i.status !== 'ok' || !i.seconds.length) return [i.name, `**${i.status}**: ${i.reason ?? ''}`, '–', '–', `\`${i.command}\``];
     const s = summarize(i.seconds);
-    const vs = ranks ? speedup(s.median / summarize(ranks.seconds).median).replace('faster', 'faster than it').replace('slower', 'slower than it') : '–';
+    const vs = ranks
+      ? speedup(s.median / summarize(ranks.seconds).median)
+          .replace('faster', 'faster than it')
+          .replace('slower', 'slower than it')
+      : '–';
     return [i.name, rate(i), withSpread(`${sig3(s.median)} s`, sig3(s.min), sig3(s.max)), i === ranks ? '–' : `ranks farm is ${vs}`, `\`${i.command}\``];
   });
   return [

@@ -55,7 +55,11 @@ function candidates(cwd: string, list: string, jobs: number): Candidate[] {
     {
       name: 'GNU parallel',
       command: ['parallel', '--will-cite', '-j', j, 'true', '::::', list],
-      missing: !parallel ? 'GNU parallel not installed (apt-get install parallel)' : gnu?.output.includes('GNU parallel') ? undefined : `${parallel} is not GNU parallel`,
+      missing: !parallel
+        ? 'GNU parallel not installed (apt-get install parallel)'
+        : gnu?.output.includes('GNU parallel')
+          ? undefined
+          : `${parallel} is not GNU parallel`,
     },
   ];
 }

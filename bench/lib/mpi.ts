@@ -85,7 +85,9 @@ export async function runC(options: MpiOptions): Promise<ImplResult[]> {
       continue;
     }
     options.log(`p2p: ${name} (${built.mpiexec} -n 2)`);
-    out.push(await runJson(name, built.mpiexec, ['-n', '2', built.exe, ...options.planArgs], { cwd: options.benchDir, env: MPI_ENV, timeoutMs: options.timeoutMs }));
+    out.push(
+      await runJson(name, built.mpiexec, ['-n', '2', built.exe, ...options.planArgs], { cwd: options.benchDir, env: MPI_ENV, timeoutMs: options.timeoutMs }),
+    );
   }
   return out;
 }
@@ -149,6 +151,9 @@ function notRun(name: string, reason: string): ImplResult {
 }
 
 function firstError(output: string): string {
-  const lines = output.split('\n').map((l) => l.trim()).filter((l) => /[a-z]/i.test(l));
+  const lines = output
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => /[a-z]/i.test(l));
   return (lines.find((l) => /error/i.test(l)) ?? lines[0] ?? 'no output').slice(0, 200);
 }

@@ -21,21 +21,56 @@ interface Options {
 }
 
 /** Runs the persistent variants; returns them with their rows against the plain runs in `plain`. */
-export async function persistentFamily(plan: Plan, plain: ImplResult[], options: Options): Promise<{ impls: ImplResult[]; rows: SummaryRow[]; section: string }> {
+export async function persistentFamily(
+  plan: Plan,
+  plain: ImplResult[],
+  options: Options,
+): Promise<{ impls: ImplResult[]; rows: SummaryRow[]; section: string }> {
   const args = planArgs({ ...plan, sizes: PERSISTENT_SIZES });
   const cwd = options.benchDir;
   const cli = join(cwd, '..', 'bin', 'ranks.js');
   const ranksScript = join(cwd, 'lib', 'p2p-ranks.ts');
   const runs: { name: string; plain: string; run: () => Promise<ImplResult> }[] = [
-    { name: `${RANKS} persistent`, plain: RANKS, run: () => runJson(`${RANKS} persistent`, process.execPath, [cli, 'run', '-n', '2', 'lib/p2p-ranks.ts', ...args], { cwd, env: { ...process.env, ...PERSISTENT_ENV }, timeoutMs: options.timeoutMs }) },
+    {
+      name: `${RANKS} persistent`,
+      plain: RANKS,
+      run: () =>
+        runJson(`${RANKS} persistent`, process.execPath, [cli, 'run', '-n', '2', 'lib/p2p-ranks.ts', ...args], {
+          cwd,
+          env: { ...process.env, ...PERSISTENT_ENV },
+          timeoutMs: options.timeoutMs,
+        }),
+    },
   ];
-  for (const [flavor, name] of [['MPICH', RANKS_MPICH], ['Open MPI', RANKS_OMPI]] as const) {
+  for (const [flavor, name] of [
+    ['MPICH', RANKS_MPICH],
+    ['Open MPI', RANKS_OMPI],
+  ] as const) {
     const mpiexec = mpiexecOf(flavor);
     if (!mpiexec) continue;
-    runs.push({ name: `${name} persistent`, plain: name, run: () => runJson(`${name} persistent`, mpiexec, ['-n', '2', process.execPath, '--import', 'tsx', ranksScript, ...args], { cwd, env: { ...MPI_ENV, ...PERSISTENT_ENV }, timeoutMs: options.timeoutMs }) });
+    runs.push({
+      name: `${name} persistent`,
+      plain: name,
+      run: () =>
+        runJson(`${name} persistent`, mpiexec, ['-n', '2', process.execPath, '--import', 'tsx', ranksScript, ...args], {
+          cwd,
+          env: { ...MPI_ENV, ...PERSISTENT_ENV },
+          timeoutMs: options.timeoutMs,
+        }),
+    });
   }
   const py = mpi4pyLauncher();
-  if (py.ok) runs.push({ name: 'mpi4py persistent', plain: 'mpi4py', run: () => runJson('mpi4py persistent', py.mpiexec, ['-n', '2', py.python, join(cwd, 'lib', 'pingpong.py'), ...args], { cwd, env: { ...MPI_ENV, ...PERSISTENT_ENV }, timeoutMs: options.timeoutMs }) });
+  if (py.ok)
+    runs.push({
+      name: 'mpi4py persistent',
+      plain: 'mpi4py',
+      run: () =>
+        runJson('mpi4py persistent', py.mpiexec, ['-n', '2', py.python, join(cwd, 'lib', 'pingpong.py'), ...args], {
+          cwd,
+          env: { ...MPI_ENV, ...PERSISTENT_ENV },
+          timeoutMs: options.timeoutMs,
+        }),
+    });
 
   const impls: ImplResult[] = [];
   const rows: SummaryRow[] = [];
@@ -51,7 +86,14 @@ export async function persistentFamily(plan: Plan, plain: ImplResult[], options:
       const b = base && median(base, bytes);
       const cell = (name: string, m: number | undefined): string => `${name} ${m === undefined ? 'not run' : `${m.toPrecision(3)} µs`}`;
       const ratio = a !== undefined && b !== undefined ? speedup(b / a) : '–';
-      rows.push({ benchmark: `p2p persistent ping-pong ${formatBytes(bytes)} one-way, 2 ranks`, ranks: cell(r.name, a), peer: cell(r.plain, b), ratio, goal: 'report', verdict: a !== undefined && b !== undefined ? 'report' : 'n/a' });
+      rows.push({
+        benchmark: `p2p persistent ping-pong ${formatBytes(bytes)} one-way, 2 ranks`,
+        ranks: cell(r.name, a),
+        peer: cell(r.plain, b),
+        ratio,
+        goal: 'report',
+        verdict: a !== undefined && b !== undefined ? 'report' : 'n/a',
+      });
       table.push([formatBytes(bytes), r.plain, b === undefined ? '–' : b.toPrecision(3), a === undefined ? '–' : a.toPrecision(3), ratio]);
     }
   }

@@ -34,13 +34,17 @@ async function ping(port: MessagePort, plan: Plan): Promise<SizeSamples[]> {
     if (--left > 0) port.postMessage(buf);
     else done(now() - t0);
   });
-  const sizes = await measureAll(plan, (bytes, n) => new Promise<number>((resolve) => {
-    if (buf.length !== bytes) buf = new Uint8Array(bytes);
-    left = n;
-    done = resolve;
-    t0 = now();
-    port.postMessage(buf);
-  }));
+  const sizes = await measureAll(
+    plan,
+    (bytes, n) =>
+      new Promise<number>((resolve) => {
+        if (buf.length !== bytes) buf = new Uint8Array(bytes);
+        left = n;
+        done = resolve;
+        t0 = now();
+        port.postMessage(buf);
+      }),
+  );
   port.postMessage(STOP);
   port.close();
   return sizes;

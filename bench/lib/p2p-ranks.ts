@@ -48,7 +48,10 @@ if (comm.rank === 0) {
   header[1] = -1;
   await comm.send(header, 1, { tag: CTRL });
   const t = (comm as unknown as { transport: { name: string; library?: string } }).transport;
-  const out: PingPongOutput = { library: `ranks ${t.name} transport${t.library ? ` on ${t.library}` : ''}${persistent ? ', persistent requests' : ''}, Node.js ${process.version}`, sizes };
+  const out: PingPongOutput = {
+    library: `ranks ${t.name} transport${t.library ? ` on ${t.library}` : ''}${persistent ? ', persistent requests' : ''}, Node.js ${process.version}`,
+    sizes,
+  };
   console.log(JSON.stringify(out));
 } else {
   for (;;) {

@@ -172,6 +172,11 @@ export function chartPanels(results: ImplResult[]): Panel[] {
     }));
   return [
     { title: 'One-way latency (ping-pong / 2)', yLabel: 'latency, µs (log scale)', yLog: true, lines: lines((_, s) => [s.median, s.min, s.max]) },
-    { title: 'Bandwidth (size / one-way time)', yLabel: 'bandwidth, GB/s', yLog: false, lines: lines((b, s) => [gbps(b, s.median), gbps(b, s.max), gbps(b, s.min)]) },
+    {
+      title: 'Bandwidth (size / one-way time)',
+      yLabel: 'bandwidth, GB/s',
+      yLog: false,
+      lines: lines((b, s) => [gbps(b, s.median), gbps(b, s.max), gbps(b, s.min)]),
+    },
   ];
 }

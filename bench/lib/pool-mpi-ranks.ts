@@ -16,7 +16,11 @@ const t = tasks<TaskModule>(new URL('./pool-tasks.mjs', import.meta.url));
 const plan = parsePoolPlanArgs(process.argv.slice(2));
 const comm = world();
 const pairs = Array.from({ length: plan.tasks }, (_, i): [number, number] => [i, 1]);
-const out: PoolOutput = { library: `Pool/Executor.onComm over ${comm.size} MPI ranks (${process.env.BENCH_MPI_FLAVOR ?? 'MPI'}), Node.js ${process.version}`, throughput: [], roundTrip: [] };
+const out: PoolOutput = {
+  library: `Pool/Executor.onComm over ${comm.size} MPI ranks (${process.env.BENCH_MPI_FLAVOR ?? 'MPI'}), Node.js ${process.version}`,
+  throughput: [],
+  roundTrip: [],
+};
 
 const pool = await Pool.onComm(comm);
 if (pool) {

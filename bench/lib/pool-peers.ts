@@ -91,14 +91,18 @@ try {
 }
 const out: PoolOutput = { library: `${name} ${version(name)}, ${POOL_WORKERS} worker threads, Node.js ${process.version}`, throughput: [], roundTrip: [] };
 try {
-  out.throughput.push(await throughput(peer.api, plan, async (n) => {
-    const pending: Promise<number>[] = [];
-    for (let i = 0; i < n; i++) pending.push(peer.call(i, 1));
-    await Promise.all(pending);
-  }));
-  out.roundTrip.push(await roundTrip(peer.api, plan, async (n) => {
-    for (let i = 0; i < n; i++) await peer.call(i, 1);
-  }));
+  out.throughput.push(
+    await throughput(peer.api, plan, async (n) => {
+      const pending: Promise<number>[] = [];
+      for (let i = 0; i < n; i++) pending.push(peer.call(i, 1));
+      await Promise.all(pending);
+    }),
+  );
+  out.roundTrip.push(
+    await roundTrip(peer.api, plan, async (n) => {
+      for (let i = 0; i < n; i++) await peer.call(i, 1);
+    }),
+  );
 } finally {
   await peer.close();
 }

@@ -47,7 +47,11 @@ function label(impl: string, variant: string, plan: PoolPlan): string {
 function figures(results: PoolResult[], plan: PoolPlan, kind: 'throughput' | 'roundTrip'): Figure[] {
   return results
     .filter((r): r is Ok => r.status === 'ok')
-    .flatMap((r) => r[kind].filter((s: CallSamples) => s.samples.length > 0).map((s) => ({ impl: r.name, variant: s.variant, label: label(r.name, s.variant, plan), summary: summarize(s.samples) })));
+    .flatMap((r) =>
+      r[kind]
+        .filter((s: CallSamples) => s.samples.length > 0)
+        .map((s) => ({ impl: r.name, variant: s.variant, label: label(r.name, s.variant, plan), summary: summarize(s.samples) })),
+    );
 }
 
 /** `183k tasks/s (171k–190k)`. */
@@ -93,7 +97,10 @@ export function poolSummaryRows(results: PoolResult[], plan: PoolPlan): SummaryR
       verdict: verdict(r === undefined ? undefined : r >= 2),
     });
   }
-  for (const [variant, pyVariant] of [['map', 'starmap'], ['map-1', 'starmap-1']] as const) {
+  for (const [variant, pyVariant] of [
+    ['map', 'starmap'],
+    ['map-1', 'starmap-1'],
+  ] as const) {
     const mine = tp.find((f) => f.impl === RANKS && f.variant === variant);
     const py = tp.find((f) => f.impl === PYTHON && f.variant === pyVariant);
     rows.push({
@@ -128,7 +135,11 @@ function mpiPoolRows(results: PoolResult[], plan: PoolPlan): SummaryRow[] {
   const tp = figures(results, plan, 'throughput');
   const rt = figures(results, plan, 'roundTrip');
   for (const impl of [RANKS_OMPI_POOL, RANKS_MPICH_POOL]) {
-    for (const [kind, variant] of [['throughput', 'map'], ['throughput', 'submit'], ['roundTrip', 'submit']] as const) {
+    for (const [kind, variant] of [
+      ['throughput', 'map'],
+      ['throughput', 'submit'],
+      ['roundTrip', 'submit'],
+    ] as const) {
       const list = kind === 'throughput' ? tp : rt;
       const mine = list.find((f) => f.impl === impl && f.variant === variant);
       const peer = list.find((f) => f.impl === MPI4PY_FUTURES && f.variant === variant);
@@ -157,7 +168,15 @@ function cpuFigures(results: PoolResult[]): { r: Ok; serial: Summary; parallel: 
 function cpuRow(results: PoolResult[]): SummaryRow {
   const f = cpuFigures(results);
   const cpu = f?.r.cpu;
-  if (!f || !cpu) return { benchmark: 'CPU-bound map speedup', ranks: `ranks: ${missing(results, [RANKS])}`, peer: 'serial loop: not run', ratio: '–', goal: '>= 0.9 x cores', verdict: 'n/a' };
+  if (!f || !cpu)
+    return {
+      benchmark: 'CPU-bound map speedup',
+      ranks: `ranks: ${missing(results, [RANKS])}`,
+      peer: 'serial loop: not run',
+      ratio: '–',
+      goal: '>= 0.9 x cores',
+      verdict: 'n/a',
+    };
   const speed = f.serial.median / f.parallel.median;
   const goal = 0.9 * cpu.workers;
   return {
@@ -189,10 +208,20 @@ export function poolTables(results: PoolResult[], plan: PoolPlan): string[] {
   const f = cpuFigures(results);
   if (f?.r.cpu) {
     const c = f.r.cpu;
-    const row = [`${c.items} × ${c.iters} steps (~${c.itemMs} ms each)`, String(c.workers), microsCell(scale(f.serial, 1000)), microsCell(scale(f.parallel, 1000)), withSpread(formatRatio(f.serial.median / f.parallel.median), sig3(f.ratios.min), sig3(f.ratios.max))];
-    sections.push(`### pool: CPU-bound map (median, min–max over ${c.serial.length} repeats)\n\n${markdownTable(['items', 'workers', 'serial loop, one thread', 'Pool.map, chunksize 1', 'speedup'], [row])}`);
+    const row = [
+      `${c.items} × ${c.iters} steps (~${c.itemMs} ms each)`,
+      String(c.workers),
+      microsCell(scale(f.serial, 1000)),
+      microsCell(scale(f.parallel, 1000)),
+      withSpread(formatRatio(f.serial.median / f.parallel.median), sig3(f.ratios.min), sig3(f.ratios.max)),
+    ];
+    sections.push(
+      `### pool: CPU-bound map (median, min–max over ${c.serial.length} repeats)\n\n${markdownTable(['items', 'workers', 'serial loop, one thread', 'Pool.map, chunksize 1', 'speedup'], [row])}`,
+    );
   }
-  const notes = results.map((r) => (r.status === 'ok' ? `- ${r.name}: ${r.library ?? 'ran'} (${sig3(r.seconds)} s)` : `- ${r.name}: **${r.status}** — ${r.reason}`));
+  const notes = results.map((r) =>
+    r.status === 'ok' ? `- ${r.name}: ${r.library ?? 'ran'} (${sig3(r.seconds)} s)` : `- ${r.name}: **${r.status}** — ${r.reason}`,
+  );
   sections.push(`### pool implementations\n\n${notes.join('\n')}`);
   sections.push(HOW);
   return sections;

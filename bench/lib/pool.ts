@@ -58,12 +58,24 @@ export async function poolFamily(options: FamilyOptions): Promise<FamilyResult> 
       continue;
     }
     options.log(`pool: ${name} (${mpiexec} -n ${MPI_POOL_RANKS} node lib/pool-mpi-ranks.ts)`);
-    add(await runPool(name, mpiexec, [...rankArgs(flavor, MPI_POOL_RANKS), ...tsx, 'lib/pool-mpi-ranks.ts', ...args], { cwd, timeoutMs, env: { ...mpiEnv, BENCH_MPI_FLAVOR: flavor } }));
+    add(
+      await runPool(name, mpiexec, [...rankArgs(flavor, MPI_POOL_RANKS), ...tsx, 'lib/pool-mpi-ranks.ts', ...args], {
+        cwd,
+        timeoutMs,
+        env: { ...mpiEnv, BENCH_MPI_FLAVOR: flavor },
+      }),
+    );
   }
   const py = mpi4pyLauncher();
   if (py.ok) {
     options.log(`pool: ${MPI4PY_FUTURES} (${py.mpiexec} -n ${MPI_POOL_RANKS} ${py.python} lib/pool_mpi.py)`);
-    add(await runPool(MPI4PY_FUTURES, py.mpiexec, [...rankArgs(py.flavor, MPI_POOL_RANKS), py.python, join(cwd, 'lib', 'pool_mpi.py'), ...args], { cwd, timeoutMs, env: { ...mpiEnv, PYTHONPATH: join(cwd, 'lib') } }));
+    add(
+      await runPool(MPI4PY_FUTURES, py.mpiexec, [...rankArgs(py.flavor, MPI_POOL_RANKS), py.python, join(cwd, 'lib', 'pool_mpi.py'), ...args], {
+        cwd,
+        timeoutMs,
+        env: { ...mpiEnv, PYTHONPATH: join(cwd, 'lib') },
+      }),
+    );
   } else {
     add({ name: MPI4PY_FUTURES, status: 'not run', reason: py.reason, seconds: 0 });
   }

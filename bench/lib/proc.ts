@@ -13,9 +13,7 @@ export interface RunOptions {
 }
 
 /** What `runJsonLine` read: the parsed last JSON line, or why there is none. */
-export type JsonRun =
-  | { ok: true; json: unknown; seconds: number; stderrTail: string }
-  | { ok: false; reason: string; seconds: number };
+export type JsonRun = { ok: true; json: unknown; seconds: number; stderrTail: string } | { ok: false; reason: string; seconds: number };
 
 /**
  * Runs `command args`, and parses its last stdout line that starts with `{`. A non-zero
@@ -45,7 +43,11 @@ export function runJsonLine(command: string, args: string[], options: RunOptions
       const tail = withErrorLine(stderr, lastLines(stderr, 5));
       if (timedOut) return fail(`timed out after ${options.timeoutMs / 1000} s${tail ? `: ${tail}` : ''}`);
       if (code !== 0) return fail(`exit ${code ?? signal}${tail ? `: ${tail}` : ''}`);
-      const line = stdout.trim().split('\n').reverse().find((l) => l.startsWith('{'));
+      const line = stdout
+        .trim()
+        .split('\n')
+        .reverse()
+        .find((l) => l.startsWith('{'));
       try {
         resolve({ ok: true, json: JSON.parse(line ?? '') as unknown, seconds: seconds(), stderrTail: tail });
       } catch {
@@ -93,7 +95,10 @@ export function capture(command: string, args: string[], env?: NodeJS.ProcessEnv
 
 /** `tail`, led by stderr's first `…Error: …` or `ERR_…:` line when the tail (a stack trace, say) lacks it. */
 function withErrorLine(stderr: string, tail: string): string {
-  const line = stderr.split('\n').map((l) => l.trim()).find((l) => /\b[A-Z]?\w*Error\b.*:|\bERR_[A-Z_]+:/.test(l));
+  const line = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => /\b[A-Z]?\w*Error\b.*:|\bERR_[A-Z_]+:/.test(l));
   return line && !tail.includes(line) ? `${line.slice(0, 300)} … ${tail}` : tail;
 }
 

@@ -61,7 +61,10 @@ function panelSvg(panel: Panel, x0: number, xTicks: number[]): string {
   const values = panel.lines.flatMap((l) => l.points.flatMap((p) => [p.lo, p.hi, p.y])).filter((v) => Number.isFinite(v) && v > 0);
   const axis = panel.yLog ? logAxis(values) : linearAxis(values);
   const sy = (y: number): number => bottom - ((axis.map(y) - axis.lo) / (axis.hi - axis.lo || 1)) * (bottom - top);
-  const out: string[] = [`<g>`, `<text x="${(left + right) / 2}" y="${M.top}" text-anchor="middle" font-size="14" font-weight="bold">${xmlEscape(panel.title)}</text>`];
+  const out: string[] = [
+    `<g>`,
+    `<text x="${(left + right) / 2}" y="${M.top}" text-anchor="middle" font-size="14" font-weight="bold">${xmlEscape(panel.title)}</text>`,
+  ];
   for (const t of axis.minor) out.push(`<line x1="${left}" x2="${right}" y1="${f(sy(t))}" y2="${f(sy(t))}" stroke="#f0f0f0"/>`);
   for (const t of axis.ticks) {
     out.push(`<line x1="${left}" x2="${right}" y1="${f(sy(t))}" y2="${f(sy(t))}" stroke="#ddd"/>`);

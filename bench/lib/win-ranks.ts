@@ -26,28 +26,47 @@ async function time(run: () => Promise<void>): Promise<number> {
 
 if (comm.rank === 0) {
   await win.lockAll();
-  const putLat: number[] = [], getLat: number[] = [], putBw: number[] = [], getBw: number[] = [];
+  const putLat: number[] = [],
+    getLat: number[] = [],
+    putBw: number[] = [],
+    getBw: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
-    putLat.push((await time(async () => {
-      for (let i = 0; i < iters; i++) {
-        await win.put(small, 1);
-        await win.flush(1);
-      }
-    })) / iters * 1e6);
-    getLat.push((await time(async () => {
-      for (let i = 0; i < iters; i++) {
-        await win.get(small, 1);
-        await win.flush(1);
-      }
-    })) / iters * 1e6);
-    putBw.push(WINDOW * LARGE / (await time(async () => {
-      for (let i = 0; i < WINDOW; i++) await win.put(large, 1);
-      await win.flush(1);
-    })) / 1e9);
-    getBw.push(WINDOW * LARGE / (await time(async () => {
-      for (let i = 0; i < WINDOW; i++) await win.get(large, 1);
-      await win.flush(1);
-    })) / 1e9);
+    putLat.push(
+      ((await time(async () => {
+        for (let i = 0; i < iters; i++) {
+          await win.put(small, 1);
+          await win.flush(1);
+        }
+      })) /
+        iters) *
+        1e6,
+    );
+    getLat.push(
+      ((await time(async () => {
+        for (let i = 0; i < iters; i++) {
+          await win.get(small, 1);
+          await win.flush(1);
+        }
+      })) /
+        iters) *
+        1e6,
+    );
+    putBw.push(
+      (WINDOW * LARGE) /
+        (await time(async () => {
+          for (let i = 0; i < WINDOW; i++) await win.put(large, 1);
+          await win.flush(1);
+        })) /
+        1e9,
+    );
+    getBw.push(
+      (WINDOW * LARGE) /
+        (await time(async () => {
+          for (let i = 0; i < WINDOW; i++) await win.get(large, 1);
+          await win.flush(1);
+        })) /
+        1e9,
+    );
   }
   await win.unlockAll();
   console.log(JSON.stringify({ putLatUs: median(putLat), getLatUs: median(getLat), putBwGBs: median(putBw), getBwGBs: median(getBw) }));

@@ -9,6 +9,14 @@ try {
   const r = await launch({ size: Number(size), script, transport, args });
   out = { ok: true, exitCodes: r.exitCodes };
 } catch (e) {
-  out = { code: e?.code, rank: e?.rank, exitCode: e?.exitCode, signal: e?.signal, causeCode: e?.cause?.code, waits: e?.waits?.length, message: String(e?.message).split('\n')[0] };
+  out = {
+    code: e?.code,
+    rank: e?.rank,
+    exitCode: e?.exitCode,
+    signal: e?.signal,
+    causeCode: e?.cause?.code,
+    waits: e?.waits?.length,
+    message: String(e?.message).split('\n')[0],
+  };
 }
 writeSync(1, `RESULT ${JSON.stringify({ ...out, start, end: Date.now() })}\n`);

@@ -23,7 +23,9 @@ export const RUN_OPTIONS = {
 const TRANSPORTS = ['threads', 'processes', 'mpi'] as const;
 
 /** The words of run's options that take the next word as their value (`-n`, `--timeout`, ...). */
-const VALUED = new Set(Object.entries(RUN_OPTIONS).flatMap(([name, o]) => (o.type === 'string' ? [`--${name}`, ...('short' in o ? [`-${o.short}`] : [])] : [])));
+const VALUED = new Set(
+  Object.entries(RUN_OPTIONS).flatMap(([name, o]) => (o.type === 'string' ? [`--${name}`, ...('short' in o ? [`-${o.short}`] : [])] : [])),
+);
 
 /**
  * mpiexec's spelling `-np 4` as `--np 4` (util.parseArgs would read `-n p`), wherever it

@@ -54,15 +54,56 @@ const BAR = 'ranks farm shows a progress bar on a terminal by itself (-q: none)'
 const LINK = 'linked input sources are not implemented (every combination of ::: sources runs)';
 /** GNU parallel's options that ranks farm refuses (with a reason) rather than misreads. */
 const UNSUPPORTED: Record<string, string> = {
-  '-P': 'write -j N', '--max-procs': 'write -j N', '--xapply': LINK, '--link': LINK, '--bar': BAR, '--progress': BAR, '--eta': BAR,
-  '--will-cite': 'there is nothing to cite: drop it', '--ungroup': 'output is always grouped per job', '-u': 'output is always grouped per job',
-  '--line-buffer': 'output is always grouped per job', '--results': NOT_HERE, '--tagstring': NOT_HERE, '--colsep': NOT_HERE, '-C': NOT_HERE,
-  '-N': NOT_HERE, '--max-args': NOT_HERE, '-L': NOT_HERE, '--max-lines': NOT_HERE, '-X': NOT_HERE, '-m': NOT_HERE, '--pipe': NOT_HERE,
-  '--sshlogin': NOT_HERE, '-S': NOT_HERE, '--retries': NOT_HERE, '--delay': NOT_HERE, '--load': NOT_HERE, '--memfree': NOT_HERE,
-  '--shuf': NOT_HERE, '--header': NOT_HERE, '--plus': NOT_HERE, '-I': NOT_HERE, '--replace': NOT_HERE, '-d': NOT_HERE,
-  '--delimiter': NOT_HERE, '-E': NOT_HERE, '--retry-failed': NOT_HERE, '--env': NOT_HERE, '--workdir': NOT_HERE, '--nice': NOT_HERE,
-  '--semaphore': NOT_HERE, '--files': NOT_HERE, '--compress': NOT_HERE, '--tmux': NOT_HERE, '--fifo': NOT_HERE, '--cat': NOT_HERE,
-  '--block': NOT_HERE, '--roundrobin': NOT_HERE, '--group': 'output is always grouped per job', '--quote': NOT_HERE,
+  '-P': 'write -j N',
+  '--max-procs': 'write -j N',
+  '--xapply': LINK,
+  '--link': LINK,
+  '--bar': BAR,
+  '--progress': BAR,
+  '--eta': BAR,
+  '--will-cite': 'there is nothing to cite: drop it',
+  '--ungroup': 'output is always grouped per job',
+  '-u': 'output is always grouped per job',
+  '--line-buffer': 'output is always grouped per job',
+  '--results': NOT_HERE,
+  '--tagstring': NOT_HERE,
+  '--colsep': NOT_HERE,
+  '-C': NOT_HERE,
+  '-N': NOT_HERE,
+  '--max-args': NOT_HERE,
+  '-L': NOT_HERE,
+  '--max-lines': NOT_HERE,
+  '-X': NOT_HERE,
+  '-m': NOT_HERE,
+  '--pipe': NOT_HERE,
+  '--sshlogin': NOT_HERE,
+  '-S': NOT_HERE,
+  '--retries': NOT_HERE,
+  '--delay': NOT_HERE,
+  '--load': NOT_HERE,
+  '--memfree': NOT_HERE,
+  '--shuf': NOT_HERE,
+  '--header': NOT_HERE,
+  '--plus': NOT_HERE,
+  '-I': NOT_HERE,
+  '--replace': NOT_HERE,
+  '-d': NOT_HERE,
+  '--delimiter': NOT_HERE,
+  '-E': NOT_HERE,
+  '--retry-failed': NOT_HERE,
+  '--env': NOT_HERE,
+  '--workdir': NOT_HERE,
+  '--nice': NOT_HERE,
+  '--semaphore': NOT_HERE,
+  '--files': NOT_HERE,
+  '--compress': NOT_HERE,
+  '--tmux': NOT_HERE,
+  '--fifo': NOT_HERE,
+  '--cat': NOT_HERE,
+  '--block': NOT_HERE,
+  '--roundrobin': NOT_HERE,
+  '--group': 'output is always grouped per job',
+  '--quote': NOT_HERE,
 };
 
 const SEPARATORS = new Set([':::', '::::', ':::+', '::::+']);
@@ -71,7 +112,8 @@ const SEPARATORS = new Set([':::', '::::', ':::+', '::::+']);
 export function parseFarm(argv: string[]): FarmArgs {
   const { values: v, rest } = parseCommand('farm', argv, FARM_OPTIONS, UNSUPPORTED);
   const spawnFrom = v['spawn-from'];
-  if (spawnFrom !== undefined && spawnFrom !== 'workers' && spawnFrom !== 'main') throw new UsageError('farm', `Expected --spawn-from to be workers or main, got ${JSON.stringify(spawnFrom)}`);
+  if (spawnFrom !== undefined && spawnFrom !== 'workers' && spawnFrom !== 'main')
+    throw new UsageError('farm', `Expected --spawn-from to be workers or main, got ${JSON.stringify(spawnFrom)}`);
   let halt: HaltOptions | undefined;
   try {
     halt = parseHalt(v.halt);
@@ -80,26 +122,38 @@ export function parseFarm(argv: string[]): FarmArgs {
   }
   const resume = v['resume-failed'] ? 'failed' : v.resume === true;
   const a = {
-    help: v.help === true, jobs: positiveInteger('farm', '-j', v.jobs), timeout: positiveNumber('farm', '--timeout', v.timeout), halt,
-    joblog: v.joblog, resume, nul: v.null === true, dryRun: v['dry-run'] === true, quiet: v.quiet === true,
-    keepOrder: v['keep-order'] === true, tag: v.tag === true, spawnFrom,
+    help: v.help === true,
+    jobs: positiveInteger('farm', '-j', v.jobs),
+    timeout: positiveNumber('farm', '--timeout', v.timeout),
+    halt,
+    joblog: v.joblog,
+    resume,
+    nul: v.null === true,
+    dryRun: v['dry-run'] === true,
+    quiet: v.quiet === true,
+    keepOrder: v['keep-order'] === true,
+    tag: v.tag === true,
+    spawnFrom,
   } as const;
   if (a.help) return { ...a, template: '', sources: [], note: undefined };
-  if (resume && !a.joblog) throw new UsageError('farm', `${resume === 'failed' ? '--resume-failed' : '--resume'} needs --joblog FILE: the log of the run to resume`);
+  if (resume && !a.joblog)
+    throw new UsageError('farm', `${resume === 'failed' ? '--resume-failed' : '--resume'} needs --joblog FILE: the log of the run to resume`);
   const { words, sources } = commandLine(rest, v['arg-file'] ?? []);
   const template = [words[0]!, ...words.slice(1).map(quoteWord)].join(' ');
   try {
     const t = compileTemplate(template);
-    if (t.positions > sources.length) throw new UsageError('farm', `the template names input source ${t.positions}, but there ${sources.length === 1 ? 'is 1' : `are ${sources.length}`}`);
+    if (t.positions > sources.length)
+      throw new UsageError('farm', `the template names input source ${t.positions}, but there ${sources.length === 1 ? 'is 1' : `are ${sources.length}`}`);
   } catch (err) {
     if (err instanceof UsageError || !isRanksError(err)) throw err;
     throw new UsageError('farm', err.message, true);
   }
   // `'echo {}' *` with a file named ::: among the matches: the names before it become
   // words of the command. They stay data (quoted), but say so.
-  const note = words.length > 1 && /\{[^}]*\}/.test(words[0]!)
-    ? `note: the ${words.length - 1} word${words.length === 2 ? '' : 's'} between the command and the first ${rest.find((w) => SEPARATORS.has(w))} ${words.length === 2 ? 'is' : 'are'} passed to every job as literal arguments (did a shell glob match a file named :::?)`
-    : undefined;
+  const note =
+    words.length > 1 && /\{[^}]*\}/.test(words[0]!)
+      ? `note: the ${words.length - 1} word${words.length === 2 ? '' : 's'} between the command and the first ${rest.find((w) => SEPARATORS.has(w))} ${words.length === 2 ? 'is' : 'are'} passed to every job as literal arguments (did a shell glob match a file named :::?)`
+      : undefined;
   return { ...a, template, sources, note };
 }
 
@@ -129,7 +183,8 @@ function commandLine(rest: string[], argFiles: string[]): { words: string[]; sou
 
 function withArgFiles(sources: Source[], argFiles: string[]): Source[] {
   if (argFiles.length > 0 && sources.length > 0) throw new UsageError('farm', 'give inputs one way: on the command line, or with -a FILE, or on stdin');
-  const all = sources.length > 0 ? sources : argFiles.length > 0 ? argFiles.map((path): Source => ({ kind: 'file', path })) : [{ kind: 'file', path: '-' } as const];
+  const all =
+    sources.length > 0 ? sources : argFiles.length > 0 ? argFiles.map((path): Source => ({ kind: 'file', path })) : [{ kind: 'file', path: '-' } as const];
   if (all.filter((s) => s.kind === 'file' && s.path === '-').length > 1) throw new UsageError('farm', 'stdin (-) can be one input source only');
   for (const s of all) {
     if (s.kind !== 'file' || s.path === '-') continue;

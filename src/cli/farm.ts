@@ -13,7 +13,11 @@ import { makeProgress } from './progress.ts';
 const MAX_LISTED = 20;
 
 function stderrTail(text: string): string[] {
-  return text.trimEnd().split('\n').slice(-5).map((l) => `    | ${l.length > 200 ? `${l.slice(0, 200)}…` : l}`);
+  return text
+    .trimEnd()
+    .split('\n')
+    .slice(-5)
+    .map((l) => `    | ${l.length > 200 ? `${l.slice(0, 200)}…` : l}`);
 }
 
 function why(r: JobResult, timeout: number | undefined): string {
@@ -38,14 +42,26 @@ function neverStarted(a: FarmArgs, r: FarmResult, started: number): string[] {
   const count = r.notRun + unread;
   if (count === 0 && total !== undefined) return [];
   const listed = r.notStarted.slice(0, MAX_LISTED).map((n) => `  job ${n.job} ${JSON.stringify(n.input)}`);
-  for (let job = (total ?? 0) - unread + 1; listed.length < MAX_LISTED && job <= (total ?? 0); job++) listed.push(`  job ${job} ${JSON.stringify(jobArgs(a.sources, job).join(' '))}`);
+  for (let job = (total ?? 0) - unread + 1; listed.length < MAX_LISTED && job <= (total ?? 0); job++)
+    listed.push(`  job ${job} ${JSON.stringify(jobArgs(a.sources, job).join(' '))}`);
   const more = count - listed.length;
   const head = `ranks farm: halted: ${count} input${count === 1 ? '' : 's'} never started${total === undefined ? ' (and those not yet read)' : ''}${count ? ':' : ''}`;
-  return [head, ...listed, ...(more > 0 ? [`  … and ${more} more`] : []), ...(a.joblog ? [`  (run them, and the failed and killed ones, with the same command and --joblog ${a.joblog} --resume-failed)`] : [])];
+  return [
+    head,
+    ...listed,
+    ...(more > 0 ? [`  … and ${more} more`] : []),
+    ...(a.joblog ? [`  (run them, and the failed and killed ones, with the same command and --joblog ${a.joblog} --resume-failed)`] : []),
+  ];
 }
 
 /** The failure summary and the totals, for stderr. */
-function summary(failures: JobResult[], totals: { failed: number; succeeded: number; skipped: number; notRun: number; killed: number; halted: boolean }, a: FarmArgs, seconds: number, unstarted: string[] = []): string {
+function summary(
+  failures: JobResult[],
+  totals: { failed: number; succeeded: number; skipped: number; notRun: number; killed: number; halted: boolean },
+  a: FarmArgs,
+  seconds: number,
+  unstarted: string[] = [],
+): string {
   const lines: string[] = [];
   if (totals.failed > 0) {
     lines.push(`ranks farm: ${totals.failed} job${totals.failed === 1 ? '' : 's'} failed:`);
@@ -56,7 +72,11 @@ function summary(failures: JobResult[], totals: { failed: number; succeeded: num
     if (failures.length > MAX_LISTED) lines.push(`  … and ${failures.length - MAX_LISTED} more${a.joblog ? ` (see ${a.joblog})` : ''}`);
   }
   lines.push(...unstarted);
-  const extra = [totals.skipped ? `${totals.skipped} skipped (--resume)` : '', totals.killed ? `${totals.killed} killed (--halt now)` : '', totals.halted ? 'halted' : ''].filter(Boolean);
+  const extra = [
+    totals.skipped ? `${totals.skipped} skipped (--resume)` : '',
+    totals.killed ? `${totals.killed} killed (--halt now)` : '',
+    totals.halted ? 'halted' : '',
+  ].filter(Boolean);
   lines.push(`ranks farm: ${totals.succeeded} succeeded, ${totals.failed} failed${extra.length ? `, ${extra.join(', ')}` : ''} in ${seconds.toFixed(1)} s`);
   return `${lines.join('\n')}\n`;
 }
@@ -116,8 +136,16 @@ async function runFarm(a: FarmArgs, inputs: AsyncIterable<string[]>): Promise<nu
   let started = 0;
   try {
     const r = await farm(a.template, inputs, {
-      jobs: a.jobs, timeout: a.timeout === undefined ? undefined : a.timeout * 1000, halt: a.halt, joblog: a.joblog, resume: a.resume,
-      spawnFrom: a.spawnFrom, signal: ac.signal, tail: Infinity, collect: false, keepOrder: a.keepOrder,
+      jobs: a.jobs,
+      timeout: a.timeout === undefined ? undefined : a.timeout * 1000,
+      halt: a.halt,
+      joblog: a.joblog,
+      resume: a.resume,
+      spawnFrom: a.spawnFrom,
+      signal: ac.signal,
+      tail: Infinity,
+      collect: false,
+      keepOrder: a.keepOrder,
       onJob(job, p) {
         started++;
         if (job.halted) totals.killed++;

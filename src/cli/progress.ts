@@ -24,17 +24,20 @@ const PLAIN_EVERY_MS = 1000;
 export function makeProgress(o: ProgressOptions): FarmProgressLine {
   if (o.quiet) return { update() {}, write: (s, text) => void s.write(text), stop() {} };
   if (!o.stream.isTTY) return plain(o);
-  const bar = new cliProgress.SingleBar({
-    stream: o.stream as NodeJS.WritableStream,
-    format: 'ranks farm {bar} {percentage}% | {value}/{total}{more} jobs | {failed} failed | ETA {eta_formatted}',
-    hideCursor: false,
-    barsize: 24,
-    // Keep line wrapping on for the jobs' output, and redraw after it cleared the bar.
-    linewrap: true,
-    forceRedraw: true,
-    clearOnComplete: true,
-    etaBuffer: 50,
-  }, cliProgress.Presets.shades_classic);
+  const bar = new cliProgress.SingleBar(
+    {
+      stream: o.stream as NodeJS.WritableStream,
+      format: 'ranks farm {bar} {percentage}% | {value}/{total}{more} jobs | {failed} failed | ETA {eta_formatted}',
+      hideCursor: false,
+      barsize: 24,
+      // Keep line wrapping on for the jobs' output, and redraw after it cleared the bar.
+      linewrap: true,
+      forceRedraw: true,
+      clearOnComplete: true,
+      etaBuffer: 50,
+    },
+    cliProgress.Presets.shades_classic,
+  );
   bar.start(o.total ?? 0, 0, { failed: 0, more: o.total === undefined ? '+' : '' });
   return {
     update(p) {

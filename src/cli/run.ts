@@ -92,7 +92,15 @@ export async function runCommand(argv: string[]): Promise<number> {
     ac.abort(err);
   });
   try {
-    await launch({ size, script: a.script, args: a.args, transport, tagOutput: a.tagOutput, timeout: a.timeout === undefined ? undefined : a.timeout * 1000, signal: ac.signal });
+    await launch({
+      size,
+      script: a.script,
+      args: a.args,
+      transport,
+      tagOutput: a.tagOutput,
+      timeout: a.timeout === undefined ? undefined : a.timeout * 1000,
+      signal: ac.signal,
+    });
     return 0;
   } catch (err) {
     // A rank process writes to the pipe itself, and ends with 141 when it closes.

@@ -21,7 +21,11 @@ export type OptionValues<T extends OptionTable> = ReturnType<typeof parseArgs<{ 
  * implement (GNU parallel's), printed with its code.
  */
 export class UsageError extends InvalidArgumentError {
-  constructor(readonly command: string, message: string, readonly refusal = false) {
+  constructor(
+    readonly command: string,
+    message: string,
+    readonly refusal = false,
+  ) {
     super(message);
   }
 }
@@ -63,13 +67,23 @@ function unknownOption(command: string, raw: string, options: OptionTable, unsup
   const why = unsupported[flag] ?? (/^-[^-]/.test(flag) ? unsupported[flag.slice(0, 2)] : undefined);
   if (why !== undefined) return new UsageError(command, `${/^-[^-]/.test(flag) ? flag.slice(0, 2) : flag} is not supported: ${why}`, true);
   // Suggest only long names: any single letter is one edit from any other.
-  const near = flag.length > 2 ? closest(flag, optionNames(options).filter((n) => n.startsWith('--'))) : undefined;
+  const near =
+    flag.length > 2
+      ? closest(
+          flag,
+          optionNames(options).filter((n) => n.startsWith('--')),
+        )
+      : undefined;
   return new UsageError(command, `unknown option ${flag}${near ? ` (did you mean ${near}?)` : ''}`);
 }
 
 /** Checks one `-abc` word by hand: util.parseArgs splits unknown letters (and `-` itself) silently. */
 function checkShortGroup(command: string, raw: string, options: OptionTable, unsupported: Record<string, string>): void {
-  const byShort = new Map(Object.values(options).filter((o) => o.short).map((o) => [o.short!, o]));
+  const byShort = new Map(
+    Object.values(options)
+      .filter((o) => o.short)
+      .map((o) => [o.short!, o]),
+  );
   for (let i = 1; i < raw.length; i++) {
     const o = byShort.get(raw[i]!);
     if (!o) throw unknownOption(command, raw, options, unsupported);
@@ -86,7 +100,12 @@ function checkShortGroup(command: string, raw: string, options: OptionTable, uns
  * const { values, rest } = parseCommand('run', ['-n', '4', 'app.ts', '--help'], { np: { type: 'string', short: 'n' } });
  * // values.np === '4', rest = ['app.ts', '--help']
  */
-export function parseCommand<T extends OptionTable>(command: string, argv: string[], options: T, unsupported: Record<string, string> = {}): { values: OptionValues<T>; rest: string[] } {
+export function parseCommand<T extends OptionTable>(
+  command: string,
+  argv: string[],
+  options: T,
+  unsupported: Record<string, string> = {},
+): { values: OptionValues<T>; rest: string[] } {
   const { tokens } = parseArgs({ args: argv, options, strict: false, allowPositionals: true, tokens: true });
   let restFrom = argv.length;
   // The options as `--name=value` words, which the strict parse below reads as written.
@@ -107,11 +126,19 @@ export function parseCommand<T extends OptionTable>(command: string, argv: strin
     if (o.type === 'boolean' && t.inlineValue) throw new UsageError(command, `option ${t.rawName} takes no value`);
     // A value may start with '-' when it is `-` or a negative number (refused later, with its own message).
     if (o.type === 'string' && (t.value === undefined || (!t.inlineValue && /^-[^\d]/.test(t.value)))) {
-      throw new UsageError(command, `option ${t.rawName} needs a value${t.value === undefined ? '' : ` (got the option ${t.value}; write --${t.name}=${t.value} if that is the value)`}`);
+      throw new UsageError(
+        command,
+        `option ${t.rawName} needs a value${t.value === undefined ? '' : ` (got the option ${t.value}; write --${t.name}=${t.value} if that is the value)`}`,
+      );
     }
     normal.push(o.type === 'string' ? `--${t.name}=${t.value!}` : `--${t.name}`);
   }
-  const { values } = parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: false }>({ args: normal, options, strict: true, allowPositionals: false });
+  const { values } = parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: false }>({
+    args: normal,
+    options,
+    strict: true,
+    allowPositionals: false,
+  });
   return { values, rest: argv.slice(restFrom) };
 }
 

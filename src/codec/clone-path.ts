@@ -2,7 +2,10 @@
 // serialized, so the error says `value.handlers[2]` instead of V8's bare message.
 
 const refused: [new (...a: never[]) => object, string][] = [
-  [WeakMap, 'a WeakMap'], [WeakSet, 'a WeakSet'], [WeakRef, 'a WeakRef'], [Promise, 'a Promise'],
+  [WeakMap, 'a WeakMap'],
+  [WeakSet, 'a WeakSet'],
+  [WeakRef, 'a WeakRef'],
+  [Promise, 'a Promise'],
   [SharedArrayBuffer, 'a SharedArrayBuffer inside an object'],
 ];
 
@@ -31,7 +34,8 @@ export function findUnclonable(value: unknown, path = 'value', seen = new Set<un
     return undefined;
   }
   for (const key of Object.keys(value)) {
-    const sub = Array.isArray(value) && /^\d+$/.test(key) ? `${path}[${key}]` : /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+    const sub =
+      Array.isArray(value) && /^\d+$/.test(key) ? `${path}[${key}]` : /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
     const hit = findUnclonable((value as Record<string, unknown>)[key], sub, seen);
     if (hit) return hit;
   }

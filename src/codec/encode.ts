@@ -31,7 +31,8 @@ export function encode(value: unknown): Encoded {
 
 /** A Uint8Array over the bytes of a view or buffer, sharing its memory. */
 export function bytesOf(value: ArrayBufferView | ArrayBufferLike): Uint8Array {
-  if (ArrayBuffer.isView(value)) return value.constructor === Uint8Array ? (value as Uint8Array) : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  if (ArrayBuffer.isView(value))
+    return value.constructor === Uint8Array ? (value as Uint8Array) : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
   return new Uint8Array(value);
 }
 
@@ -45,16 +46,22 @@ export function decode(kind: number, data: Uint8Array): unknown {
     return new ctor(data.buffer, data.byteOffset, data.byteLength / ctor.BYTES_PER_ELEMENT);
   }
   switch (kind) {
-    case OBJECT: return deserialize(data);
-    case NUMBER: return new DataView(data.buffer, data.byteOffset, 8).getFloat64(0, true);
-    case ARRAY_BUFFER: return data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data.buffer : data.slice().buffer;
-    case DATA_VIEW: return new DataView(data.buffer, data.byteOffset, data.byteLength);
-    case NODE_BUFFER: return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    case OBJECT:
+      return deserialize(data);
+    case NUMBER:
+      return new DataView(data.buffer, data.byteOffset, 8).getFloat64(0, true);
+    case ARRAY_BUFFER:
+      return data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data.buffer : data.slice().buffer;
+    case DATA_VIEW:
+      return new DataView(data.buffer, data.byteOffset, data.byteLength);
+    case NODE_BUFFER:
+      return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     case SHARED_ARRAY_BUFFER: {
       const sab = new SharedArrayBuffer(data.byteLength);
       new Uint8Array(sab).set(data);
       return sab;
     }
-    default: throw new TypeError(`Unknown payload kind ${kind}`);
+    default:
+      throw new TypeError(`Unknown payload kind ${kind}`);
   }
 }

@@ -18,8 +18,17 @@ type ViewCtor = new (buffer: ArrayBufferLike, byteOffset: number, length: number
 
 /** Typed array constructors by kind code (codes 8..). */
 export const TYPED: readonly (ViewCtor & { BYTES_PER_ELEMENT: number })[] = [
-  Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
-  Float32Array, Float64Array, BigInt64Array, BigUint64Array,
+  Int8Array,
+  Uint8Array,
+  Uint8ClampedArray,
+  Int16Array,
+  Uint16Array,
+  Int32Array,
+  Uint32Array,
+  Float32Array,
+  Float64Array,
+  BigInt64Array,
+  BigUint64Array,
 ];
 export const TYPED_BASE = 8;
 

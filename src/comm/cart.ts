@@ -22,7 +22,15 @@ export class CartComm extends TopoComm {
   readonly coords: readonly number[];
 
   /** @internal */
-  constructor(transport: Transport, context: number, group: Group, name: string, contexts: Contexts, readonly dims: readonly number[], readonly periods: readonly boolean[]) {
+  constructor(
+    transport: Transport,
+    context: number,
+    group: Group,
+    name: string,
+    contexts: Contexts,
+    readonly dims: readonly number[],
+    readonly periods: readonly boolean[],
+  ) {
     super(transport, context, group, name, contexts);
     this.coords = cartCoords(dims, this.rank);
   }
@@ -96,13 +104,22 @@ export class CartComm extends TopoComm {
    * const row = await grid.sub([false, true]);
    */
   async sub(remainDims: readonly boolean[]): Promise<CartComm> {
-    if (!Array.isArray(remainDims) || remainDims.length !== this.ndim) throw new InvalidArgumentError(`Expected \`remainDims\` to have ${this.ndim} booleans, got ${JSON.stringify(remainDims)}`);
+    if (!Array.isArray(remainDims) || remainDims.length !== this.ndim)
+      throw new InvalidArgumentError(`Expected \`remainDims\` to have ${this.ndim} booleans, got ${JSON.stringify(remainDims)}`);
     const keep = (c: readonly number[], want: boolean): number[] => c.filter((_, i) => Boolean(remainDims[i]) === want);
     const color = cartRank(keep(this.dims, false), [], keep(this.coords, false));
     const key = cartRank(keep(this.dims, true), [], keep(this.coords, true));
     const part = await this.split(color, key);
     const dims = keep(this.dims, true);
     const periods = this.periods.filter((_, i) => remainDims[i]);
-    return new CartComm(this.transport, part!.context, part!.group, `${this.name}.sub([${remainDims.join(', ')}])`, this.contexts, dims.length ? dims : [1], dims.length ? periods : [false]);
+    return new CartComm(
+      this.transport,
+      part!.context,
+      part!.group,
+      `${this.name}.sub([${remainDims.join(', ')}])`,
+      this.contexts,
+      dims.length ? dims : [1],
+      dims.length ? periods : [false],
+    );
   }
 }

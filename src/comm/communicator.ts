@@ -120,7 +120,9 @@ export class Communicator extends PointToPoint {
   allgather<A extends TypedArray>(value: A, options?: CountsOptions): Promise<A>;
   allgather<T>(value: T): Promise<T[]>;
   allgather(value: unknown, options?: CountsOptions): Promise<unknown> {
-    return this.collective(Coll.Allgather, () => gatherPlan(this, 'allgather', value, undefined, options, (counts, enc) => allgather(this, value, counts, Coll.Allgather, enc)));
+    return this.collective(Coll.Allgather, () =>
+      gatherPlan(this, 'allgather', value, undefined, options, (counts, enc) => allgather(this, value, counts, Coll.Allgather, enc)),
+    );
   }
 
   /**
@@ -173,7 +175,9 @@ export class Communicator extends PointToPoint {
    * const offset = (await comm.scan(myCount, SUM)) - myCount;
    */
   scan<T>(value: T, op: ReduceOp): Promise<T> {
-    return this.collective(Coll.Scan, () => reducePlan('scan', value, op, 0, (o) => scan(this, value, o, false), undefined, { rank: this.rank, mode: 'scan' })) as Promise<T>;
+    return this.collective(Coll.Scan, () =>
+      reducePlan('scan', value, op, 0, (o) => scan(this, value, o, false), undefined, { rank: this.rank, mode: 'scan' }),
+    ) as Promise<T>;
   }
 
   /**
@@ -183,7 +187,9 @@ export class Communicator extends PointToPoint {
    * const offset = (await comm.exscan(myCount, SUM)) ?? 0;
    */
   exscan<T>(value: T, op: ReduceOp): Promise<T | undefined> {
-    return this.collective(Coll.Exscan, () => reducePlan('exscan', value, op, 0, (o) => scan(this, value, o, true), undefined, { rank: this.rank, mode: 'exscan' })) as Promise<T | undefined>;
+    return this.collective(Coll.Exscan, () =>
+      reducePlan('exscan', value, op, 0, (o) => scan(this, value, o, true), undefined, { rank: this.rank, mode: 'exscan' }),
+    ) as Promise<T | undefined>;
   }
 
   /**
@@ -193,7 +199,9 @@ export class Communicator extends PointToPoint {
    * const mine = await comm.reduceScatter(new Float64Array(4 * comm.size).fill(1), SUM); // 4 elements, each = size
    */
   reduceScatter<A extends TypedArray | readonly unknown[]>(value: A, op: ReduceOp, options?: CountsOptions): Promise<A> {
-    return this.collective(Coll.ReduceScatter, () => reduceScatterPlan(this, value, op, options, (o, counts) => reduceScatter(this, value, o, counts))) as Promise<A>;
+    return this.collective(Coll.ReduceScatter, () =>
+      reduceScatterPlan(this, value, op, options, (o, counts) => reduceScatter(this, value, o, counts)),
+    ) as Promise<A>;
   }
 
   // Checks the arguments here, agrees on the call and on any error with every rank, then
@@ -235,14 +243,18 @@ export class Communicator extends PointToPoint {
    */
   async split(color: number, key: number = this.rank): Promise<Communicator | null> {
     let error: unknown;
-    if (!Number.isInteger(color) || (color < 0 && color !== UNDEFINED)) error = new ArgumentRangeError(`Expected \`color\` to be an integer >= 0 or UNDEFINED, got ${String(color)}`);
+    if (!Number.isInteger(color) || (color < 0 && color !== UNDEFINED))
+      error = new ArgumentRangeError(`Expected \`color\` to be an integer >= 0 or UNDEFINED, got ${String(color)}`);
     else if (!Number.isInteger(key)) error = new ArgumentRangeError(`Expected \`key\` to be an integer, got ${String(key)}`);
     const { context, all } = await this.agreeContext(color, key, { error });
-    const members = color === UNDEFINED ? [] : all
-      .map(([c, k], r) => ({ c, k, r }))
-      .filter((m) => m.c === color)
-      .sort((a, b) => a.k - b.k || a.r - b.r)
-      .map((m) => this.world(m.r));
+    const members =
+      color === UNDEFINED
+        ? []
+        : all
+            .map(([c, k], r) => ({ c, k, r }))
+            .filter((m) => m.c === color)
+            .sort((a, b) => a.k - b.k || a.r - b.r)
+            .map((m) => this.world(m.r));
     this.transport.derive?.(this.context, context, color, key, members);
     if (color === UNDEFINED) return null;
     return new Communicator(this.transport, context, new Group(members, this.group.self), `${this.name}.split(${color})`, this.contexts);
@@ -260,9 +272,11 @@ export class Communicator extends PointToPoint {
     let error: unknown;
     const periods = options?.periods ?? (Array.isArray(dims) ? dims.map(() => false) : []);
     const cells = Array.isArray(dims) ? dims.reduce((a, d) => a * d, 1) : 0;
-    if (!Array.isArray(dims) || dims.length === 0 || !dims.every((d) => Number.isInteger(d) && d >= 1)) error = new InvalidArgumentError(`Expected \`dims\` to be a non-empty array of integers >= 1, got ${JSON.stringify(dims)}`);
+    if (!Array.isArray(dims) || dims.length === 0 || !dims.every((d) => Number.isInteger(d) && d >= 1))
+      error = new InvalidArgumentError(`Expected \`dims\` to be a non-empty array of integers >= 1, got ${JSON.stringify(dims)}`);
     else if (cells > this.size) error = new ArgumentRangeError(`A ${dims.join('x')} grid needs ${cells} ranks; the communicator has ${this.size}`);
-    else if (!Array.isArray(periods) || periods.length !== dims.length) error = new InvalidArgumentError(`Expected \`periods\` to have ${dims.length} booleans, got ${JSON.stringify(periods)}`);
+    else if (!Array.isArray(periods) || periods.length !== dims.length)
+      error = new InvalidArgumentError(`Expected \`periods\` to have ${dims.length} booleans, got ${JSON.stringify(periods)}`);
     const inside = this.rank < cells;
     const shape = error === undefined ? shapeOf(...dims, -1, ...periods.map(Number)) : undefined;
     const { context } = await this.agreeContext(inside ? 0 : UNDEFINED, this.rank, { error, shape, shapeWhat: 'different `dims` or `periods`' });
@@ -271,7 +285,15 @@ export class Communicator extends PointToPoint {
     if (!inside) return null;
     // Loaded here, not at the top: CartComm extends this class.
     const { CartComm } = await import('./cart.ts');
-    return new CartComm(this.transport, context, new Group(members, this.group.self), `${this.name}.createCart([${dims.join(', ')}])`, this.contexts, dims, periods.map(Boolean));
+    return new CartComm(
+      this.transport,
+      context,
+      new Group(members, this.group.self),
+      `${this.name}.createCart([${dims.join(', ')}])`,
+      this.contexts,
+      dims,
+      periods.map(Boolean),
+    );
   }
 
   /**

@@ -20,13 +20,19 @@ export interface DistGraphOptions {
 function intList(name: string, v: unknown, max?: number): number[] {
   if (!Array.isArray(v)) throw new InvalidArgumentError(`Expected \`${name}\` to be an array of integers, got ${typeof v}`);
   v.forEach((x: unknown, i) => {
-    if (!Number.isInteger(x) || (x as number) < 0 || (max !== undefined && (x as number) >= max)) throw new InvalidArgumentError(`Expected \`${name}[${i}]\` to be an integer in 0..${(max ?? 2 ** 31) - 1}, got ${String(x)}`);
+    if (!Number.isInteger(x) || (x as number) < 0 || (max !== undefined && (x as number) >= max))
+      throw new InvalidArgumentError(`Expected \`${name}[${i}]\` to be an integer in 0..${(max ?? 2 ** 31) - 1}, got ${String(x)}`);
   });
   return [...(v as number[])];
 }
 
 /** What every rank checks before `createGraph`: its error, the graph's shape, and whether it is in. */
-export function graphPlan(size: number, rank: number, index: unknown, edges: unknown): { error?: unknown; shape?: number; nnodes: number; index: number[]; edges: number[] } {
+export function graphPlan(
+  size: number,
+  rank: number,
+  index: unknown,
+  edges: unknown,
+): { error?: unknown; shape?: number; nnodes: number; index: number[]; edges: number[] } {
   try {
     const idx = intList('index', index);
     const nnodes = idx.length;
@@ -53,7 +59,15 @@ export function graphPlan(size: number, rank: number, index: unknown, edges: unk
  */
 export class GraphComm extends TopoComm {
   /** @internal */
-  constructor(transport: Transport, context: number, group: Group, name: string, contexts: Contexts, readonly index: readonly number[], readonly edges: readonly number[]) {
+  constructor(
+    transport: Transport,
+    context: number,
+    group: Group,
+    name: string,
+    contexts: Contexts,
+    readonly index: readonly number[],
+    readonly edges: readonly number[],
+  ) {
     super(transport, context, group, name, contexts);
     Object.freeze(index);
     Object.freeze(edges);
@@ -89,14 +103,20 @@ export class GraphComm extends TopoComm {
 }
 
 /** A rank's own adjacency for `createDistGraphAdjacent`, checked. */
-export function distPlan(size: number, sources: unknown, destinations: unknown, options: DistGraphOptions | undefined): { s: number[]; d: number[]; sw?: number[]; dw?: number[] } {
+export function distPlan(
+  size: number,
+  sources: unknown,
+  destinations: unknown,
+  options: DistGraphOptions | undefined,
+): { s: number[]; d: number[]; sw?: number[]; dw?: number[] } {
   const s = intList('sources', sources, size);
   const d = intList('destinations', destinations, size);
   const w = options?.weights;
   if (w === undefined) return { s, d };
   const sw = intList('weights.sources', w.sources);
   const dw = intList('weights.destinations', w.destinations);
-  if (sw.length !== s.length || dw.length !== d.length) throw new InvalidArgumentError(`Expected one weight per source (${s.length}) and per destination (${d.length}), got ${sw.length} and ${dw.length}`);
+  if (sw.length !== s.length || dw.length !== d.length)
+    throw new InvalidArgumentError(`Expected one weight per source (${s.length}) and per destination (${d.length}), got ${sw.length} and ${dw.length}`);
   return { s, d, sw, dw };
 }
 
@@ -108,10 +128,12 @@ export function distConsistency(all: readonly ({ s: number[]; d: number[] } | { 
   const count = (xs: readonly number[], v: number): number => xs.reduce((a, x) => a + (x === v ? 1 : 0), 0);
   for (let i = 0; i < lists.length; i++) {
     for (const j of new Set(lists[i]!.d)) {
-      if (count(lists[i]!.d, j) !== count(lists[j]!.s, i)) return `createDistGraphAdjacent: rank ${i} lists rank ${j} as a destination ${count(lists[i]!.d, j)} time(s), rank ${j} lists rank ${i} as a source ${count(lists[j]!.s, i)} time(s); they must match`;
+      if (count(lists[i]!.d, j) !== count(lists[j]!.s, i))
+        return `createDistGraphAdjacent: rank ${i} lists rank ${j} as a destination ${count(lists[i]!.d, j)} time(s), rank ${j} lists rank ${i} as a source ${count(lists[j]!.s, i)} time(s); they must match`;
     }
     for (const j of new Set(lists[i]!.s)) {
-      if (count(lists[i]!.s, j) !== count(lists[j]!.d, i)) return `createDistGraphAdjacent: rank ${i} lists rank ${j} as a source ${count(lists[i]!.s, j)} time(s), rank ${j} lists rank ${i} as a destination ${count(lists[j]!.d, i)} time(s); they must match`;
+      if (count(lists[i]!.s, j) !== count(lists[j]!.d, i))
+        return `createDistGraphAdjacent: rank ${i} lists rank ${j} as a source ${count(lists[i]!.s, j)} time(s), rank ${j} lists rank ${i} as a destination ${count(lists[j]!.d, i)} time(s); they must match`;
     }
   }
   return undefined;
@@ -129,7 +151,11 @@ export function distConsistency(all: readonly ({ s: number[]; d: number[] } | { 
 export class DistGraphComm extends TopoComm {
   /** @internal */
   constructor(
-    transport: Transport, context: number, group: Group, name: string, contexts: Contexts,
+    transport: Transport,
+    context: number,
+    group: Group,
+    name: string,
+    contexts: Contexts,
     /** Ranks this rank receives from. */
     readonly inNeighbors: readonly number[],
     /** Ranks this rank sends to. */
@@ -154,7 +180,12 @@ export class DistGraphComm extends TopoComm {
 
   /** @internal */
   override neighbourhood(): Neighbourhood {
-    return { sources: this.inNeighbors, destinations: this.outNeighbors, sendKeys: occurrenceKeys(this.outNeighbors), recvKeys: occurrenceKeys(this.inNeighbors) };
+    return {
+      sources: this.inNeighbors,
+      destinations: this.outNeighbors,
+      sendKeys: occurrenceKeys(this.outNeighbors),
+      recvKeys: occurrenceKeys(this.inNeighbors),
+    };
   }
 }
 
@@ -162,14 +193,26 @@ export class DistGraphComm extends TopoComm {
 export async function createGraph(comm: Communicator, contexts: Contexts, index: unknown, edges: unknown): Promise<GraphComm | null> {
   const plan = graphPlan(comm.size, comm.rank, index, edges);
   const inside = plan.error === undefined && comm.rank < plan.nnodes;
-  const { context } = await comm.agreeContext(inside ? 0 : UNDEFINED, comm.rank, { error: plan.error, shape: plan.shape, shapeWhat: 'different `index` or `edges`' });
+  const { context } = await comm.agreeContext(inside ? 0 : UNDEFINED, comm.rank, {
+    error: plan.error,
+    shape: plan.shape,
+    shapeWhat: 'different `index` or `edges`',
+  });
   const members = inside ? Array.from({ length: plan.nnodes }, (_, r) => comm.world(r)) : [];
   comm.transport.derive?.(comm.context, context, inside ? 0 : UNDEFINED, comm.rank, members);
-  return inside ? new GraphComm(comm.transport, context, new Group(members, comm.group.self), `${comm.name}.createGraph()`, contexts, plan.index, plan.edges) : null;
+  return inside
+    ? new GraphComm(comm.transport, context, new Group(members, comm.group.self), `${comm.name}.createGraph()`, contexts, plan.index, plan.edges)
+    : null;
 }
 
 /** @internal createDistGraphAdjacent's body: every rank's lists are checked together, then the ranks dup. */
-export async function createDistGraph(comm: Communicator, contexts: Contexts, sources: unknown, destinations: unknown, options: DistGraphOptions | undefined): Promise<DistGraphComm> {
+export async function createDistGraph(
+  comm: Communicator,
+  contexts: Contexts,
+  sources: unknown,
+  destinations: unknown,
+  options: DistGraphOptions | undefined,
+): Promise<DistGraphComm> {
   let mine: ReturnType<typeof distPlan> | { error: string };
   try {
     mine = distPlan(comm.size, sources, destinations, options);

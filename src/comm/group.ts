@@ -49,11 +49,14 @@ export class Group {
    */
   incl(ranks: readonly number[]): Group {
     const seen = new Set<number>();
-    return new Group(ranks.map((r) => {
-      if (seen.has(r)) throw new InvalidArgumentError(`Expected \`ranks\` without repeats, got ${r} twice`);
-      seen.add(r);
-      return this.member(r);
-    }), this.self);
+    return new Group(
+      ranks.map((r) => {
+        if (seen.has(r)) throw new InvalidArgumentError(`Expected \`ranks\` without repeats, got ${r} twice`);
+        seen.add(r);
+        return this.member(r);
+      }),
+      this.self,
+    );
   }
 
   /**
@@ -64,7 +67,10 @@ export class Group {
    */
   excl(ranks: readonly number[]): Group {
     const drop = new Set(ranks.map((r) => this.member(r)));
-    return new Group(this.members.filter((w) => !drop.has(w)), this.self);
+    return new Group(
+      this.members.filter((w) => !drop.has(w)),
+      this.self,
+    );
   }
 
   /**
@@ -86,7 +92,10 @@ export class Group {
    */
   intersection(other: Group): Group {
     checkGroup(other);
-    return new Group(this.members.filter((w) => other.index.has(w)), this.self);
+    return new Group(
+      this.members.filter((w) => other.index.has(w)),
+      this.self,
+    );
   }
 
   /**
@@ -97,7 +106,10 @@ export class Group {
    */
   difference(other: Group): Group {
     checkGroup(other);
-    return new Group(this.members.filter((w) => !other.index.has(w)), this.self);
+    return new Group(
+      this.members.filter((w) => !other.index.has(w)),
+      this.self,
+    );
   }
 
   /**
@@ -133,12 +145,14 @@ export class Group {
     checkArray('ranges', ranges);
     const out: number[] = [];
     ranges.forEach((t, i) => {
-      if (!Array.isArray(t) || t.length !== 3) throw new InvalidArgumentError(`Expected \`ranges[${i}]\` to be [first, last, stride], got ${JSON.stringify(t)}`);
+      if (!Array.isArray(t) || t.length !== 3)
+        throw new InvalidArgumentError(`Expected \`ranges[${i}]\` to be [first, last, stride], got ${JSON.stringify(t)}`);
       const [first, last, stride] = t as readonly [number, number, number];
       checkInteger(`ranges[${i}][0]`, first, { min: 0, max: this.size - 1 });
       checkInteger(`ranges[${i}][1]`, last, { min: 0, max: this.size - 1 });
       checkInteger(`ranges[${i}][2]`, stride);
-      if (stride === 0 || (last - first) * stride < 0) throw new InvalidArgumentError(`Expected \`ranges[${i}]\` to have a stride that leads from ${first} to ${last}, got ${stride}`);
+      if (stride === 0 || (last - first) * stride < 0)
+        throw new InvalidArgumentError(`Expected \`ranges[${i}]\` to have a stride that leads from ${first} to ${last}, got ${stride}`);
       for (let r = first; stride > 0 ? r <= last : r >= last; r += stride) out.push(r);
     });
     return out;

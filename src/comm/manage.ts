@@ -30,7 +30,8 @@ export function compareComms(a: PointToPoint, b: unknown): Comparison {
 
 /** Frees `comm`: the transport lets its context go, and any later use is ERR_INVALID_STATE. */
 export function freeComm(comm: PointToPoint): void {
-  if (comm.context === 0 || comm.context === SELF_CONTEXT) throw new InvalidStateError(`${comm.name} cannot be freed (MPI_COMM_WORLD and MPI_COMM_SELF live as long as the job)`);
+  if (comm.context === 0 || comm.context === SELF_CONTEXT)
+    throw new InvalidStateError(`${comm.name} cannot be freed (MPI_COMM_WORLD and MPI_COMM_SELF live as long as the job)`);
   comm.transport.releaseContext?.(comm.context);
   const name = comm.name;
   const freed = new Proxy({} as Transport, {
@@ -68,7 +69,8 @@ export function createPlan(comm: PointToPoint, group: unknown): { error?: unknow
 function checkSubgroup(comm: PointToPoint, group: unknown): Group {
   const g = checkGroup(group);
   const mine = new Set(comm.group.members);
-  if (g.members.some((w) => !mine.has(w))) throw new InvalidArgumentError(`Expected \`group\` to be a group of ${comm.name}'s ranks; it has a rank that ${comm.name} lacks`);
+  if (g.members.some((w) => !mine.has(w)))
+    throw new InvalidArgumentError(`Expected \`group\` to be a group of ${comm.name}'s ranks; it has a rank that ${comm.name} lacks`);
   return g;
 }
 
@@ -78,7 +80,12 @@ function checkSubgroup(comm: PointToPoint, group: unknown): Group {
  * alone) tell each other their next free context number, their group and any argument
  * error, on a context of its own, so no communicator's traffic mixes with it.
  */
-export async function createGroupContext(comm: PointToPoint, contexts: Contexts, group: unknown, options: CreateGroupOptions | undefined): Promise<{ context: number; group: Group }> {
+export async function createGroupContext(
+  comm: PointToPoint,
+  contexts: Contexts,
+  group: unknown,
+  options: CreateGroupOptions | undefined,
+): Promise<{ context: number; group: Group }> {
   const g = checkSubgroup(comm, group);
   if (g.rank === UNDEFINED) throw new InvalidArgumentError(`createGroup: this rank is not a member of \`group\`; only the group's members call it`);
   const t = comm.transport;
@@ -93,13 +100,18 @@ export async function createGroupContext(comm: PointToPoint, contexts: Contexts,
     const enc = encode(mine);
     const peers = g.members.filter((w) => w !== t.rank);
     const sends = peers.map((w) => t.send(GROUP_CONTEXT, w, tag, enc.kind, enc.bytes).promise);
-    const got = await Promise.all(peers.map(async (w) => {
-      const r = await t.recv(GROUP_CONTEXT, w, tag, undefined).promise;
-      return { from: w, ...(decode(r.kind, r.data) as typeof mine) };
-    }));
+    const got = await Promise.all(
+      peers.map(async (w) => {
+        const r = await t.recv(GROUP_CONTEXT, w, tag, undefined).promise;
+        return { from: w, ...(decode(r.kind, r.data) as typeof mine) };
+      }),
+    );
     await Promise.all(sends);
     const odd = got.find((p) => p.shape !== mine.shape || p.parent !== mine.parent);
-    if (odd) throw new InvalidArgumentError(`createGroup on ${comm.name}: group ranks ${g.rank} and ${g.members.indexOf(odd.from)} passed different groups (or called it on different communicators) [every member that sees the difference gets this error]`);
+    if (odd)
+      throw new InvalidArgumentError(
+        `createGroup on ${comm.name}: group ranks ${g.rank} and ${g.members.indexOf(odd.from)} passed different groups (or called it on different communicators) [every member that sees the difference gets this error]`,
+      );
     const context = Math.max(mine.next, ...got.map((p) => p.next));
     contexts.next = context + 2;
     t.deriveGroup?.(comm.context, context, g.members, tag);

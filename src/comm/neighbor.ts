@@ -41,7 +41,10 @@ export function occurrenceKeys(ranks: readonly number[]): number[] {
 }
 
 const MARK = '__ranksNeighborError';
-interface Marker { [MARK]: string; code: string }
+interface Marker {
+  [MARK]: string;
+  code: string;
+}
 
 function isMarker(v: unknown): v is Marker {
   return typeof v === 'object' && v !== null && typeof (v as Record<string, unknown>)[MARK] === 'string';
@@ -49,14 +52,21 @@ function isMarker(v: unknown): v is Marker {
 
 function checkCounts(name: string, counts: unknown, n: number): number[] | undefined {
   if (counts === undefined) return undefined;
-  if (!Array.isArray(counts) || counts.length !== n) throw new InvalidArgumentError(`Expected \`${name}\` to have ${n} entries (one per neighbour), got ${Array.isArray(counts) ? counts.length : typeof counts}`);
+  if (!Array.isArray(counts) || counts.length !== n)
+    throw new InvalidArgumentError(
+      `Expected \`${name}\` to have ${n} entries (one per neighbour), got ${Array.isArray(counts) ? counts.length : typeof counts}`,
+    );
   counts.forEach((c: unknown, i) => {
     if (!Number.isInteger(c) || (c as number) < 0) throw new ArgumentRangeError(`Expected \`${name}[${i}]\` to be an integer >= 0, got ${String(c)}`);
   });
   return counts as number[];
 }
 
-interface Parts { sends: ({ kind: number; bytes: Uint8Array } | undefined)[]; typed?: TypedArray; recvCounts?: number[] }
+interface Parts {
+  sends: ({ kind: number; bytes: Uint8Array } | undefined)[];
+  typed?: TypedArray;
+  recvCounts?: number[];
+}
 
 /**
  * Runs one neighbourhood exchange: `prepare` (may throw: this rank's argument error) gives
@@ -73,7 +83,9 @@ async function exchange(comm: CommCore, nb: Neighbourhood, coll: Coll, prepare: 
   } catch (err) {
     error = err;
   }
-  const recvs = nb.sources.map((s, i) => (s === PROC_NULL ? Promise.resolve(undefined) : t.recv(comm.collContext, world(s), callBits(comm, coll, 0, nb.recvKeys[i]!), undefined).promise));
+  const recvs = nb.sources.map((s, i) =>
+    s === PROC_NULL ? Promise.resolve(undefined) : t.recv(comm.collContext, world(s), callBits(comm, coll, 0, nb.recvKeys[i]!), undefined).promise,
+  );
   const sends = nb.destinations.map((d, j) => {
     if (d === PROC_NULL) return Promise.resolve();
     const enc = parts ? parts.sends[j]! : encode({ [MARK]: (error as Error).message, code: (error as { code?: string }).code ?? '' });
@@ -104,8 +116,14 @@ function concat(like: TypedArray, got: (Received | undefined)[], lengths: number
     const r = got[i];
     const n = lengths[i]! * ctor.BYTES_PER_ELEMENT;
     if (r) {
-      if (r.kind !== kind) throw new InvalidArgumentError(`${what}: rank ${nb.sources[i]} sent a ${r.kind === OBJECT ? 'value' : 'TypedArray of another kind'}, this rank expects ${like.constructor.name}`);
-      if (r.data.byteLength !== n) throw new InvalidArgumentError(`${what}: expected ${lengths[i]} elements from rank ${nb.sources[i]}, got ${r.data.byteLength / ctor.BYTES_PER_ELEMENT} (counts do not match)`);
+      if (r.kind !== kind)
+        throw new InvalidArgumentError(
+          `${what}: rank ${nb.sources[i]} sent a ${r.kind === OBJECT ? 'value' : 'TypedArray of another kind'}, this rank expects ${like.constructor.name}`,
+        );
+      if (r.data.byteLength !== n)
+        throw new InvalidArgumentError(
+          `${what}: expected ${lengths[i]} elements from rank ${nb.sources[i]}, got ${r.data.byteLength / ctor.BYTES_PER_ELEMENT} (counts do not match)`,
+        );
       bytes.set(r.data, at);
     }
     at += n;
@@ -134,7 +152,10 @@ export async function neighborAlltoall(comm: CommCore, nb: Neighbourhood, values
       let counts = checkCounts('counts', options?.counts, out);
       const recvCounts = checkCounts('recvCounts', options?.recvCounts, nb.sources.length);
       if (!counts) {
-        if (out === 0 ? values.length !== 0 : values.length % out !== 0) throw new InvalidArgumentError(`neighborAlltoall: a ${values.constructor.name} of ${values.length} elements does not split into ${out} equal parts (pass \`counts\`)`);
+        if (out === 0 ? values.length !== 0 : values.length % out !== 0)
+          throw new InvalidArgumentError(
+            `neighborAlltoall: a ${values.constructor.name} of ${values.length} elements does not split into ${out} equal parts (pass \`counts\`)`,
+          );
         counts = nb.destinations.map(() => (out === 0 ? 0 : values.length / out));
       }
       const total = counts.reduce((a, n) => a + n, 0);
@@ -143,7 +164,10 @@ export async function neighborAlltoall(comm: CommCore, nb: Neighbourhood, values
       const sends = counts.map((n) => encode(values.subarray(at, (at += n))));
       return { sends, typed: values, recvCounts: recvCounts ?? (options?.counts ? undefined : nb.sources.map(() => (out === 0 ? 0 : values.length / out))) };
     }
-    if (!Array.isArray(values) || values.length !== out) throw new InvalidArgumentError(`neighborAlltoall: expected an array of ${out} values (one per destination) or a TypedArray, got ${Array.isArray(values) ? `${values.length} values` : typeof values}`);
+    if (!Array.isArray(values) || values.length !== out)
+      throw new InvalidArgumentError(
+        `neighborAlltoall: expected an array of ${out} values (one per destination) or a TypedArray, got ${Array.isArray(values) ? `${values.length} values` : typeof values}`,
+      );
     if (options?.counts || options?.recvCounts) throw new InvalidArgumentError('neighborAlltoall: `counts` needs a TypedArray');
     return { sends: values.map((v) => encode(v)) };
   });

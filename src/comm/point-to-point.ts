@@ -7,7 +7,15 @@ import { TransportOp } from '../transport/op.ts';
 import type { Envelope, Received, Transport } from '../transport/transport.ts';
 import { Group } from './group.ts';
 import { guard } from './guard.ts';
-import { contextsAfter, type Contexts, type ProbeOptions, type RecvOptions, type SendOptions, type SendrecvOptions, type SendrecvReplaceOptions } from './options.ts';
+import {
+  contextsAfter,
+  type Contexts,
+  type ProbeOptions,
+  type RecvOptions,
+  type SendOptions,
+  type SendrecvOptions,
+  type SendrecvReplaceOptions,
+} from './options.ts';
 import { improbe, mprobe, type Message } from './message.ts';
 import { recvInit, sendInit, type Prequest } from './prequest.ts';
 import { Request } from './request.ts';
@@ -44,7 +52,12 @@ export class PointToPoint {
     readonly name = 'world',
     /** @internal */ protected readonly contexts: Contexts = contextsAfter(context),
   ) {
-    this.group = group ?? new Group(Array.from({ length: transport.size }, (_, i) => i), transport.rank);
+    this.group =
+      group ??
+      new Group(
+        Array.from({ length: transport.size }, (_, i) => i),
+        transport.rank,
+      );
     const identity = this.group.members.every((w, i) => w === i) && this.group.size === transport.size;
     this.members = identity ? undefined : this.group.members;
     this.toLocal = identity ? undefined : new Map(this.group.members.map((w, i) => [w, i]));
@@ -190,7 +203,8 @@ export class PointToPoint {
    * await comm.sendrecvReplace(halo, right, { source: left }); // halo now holds left's
    */
   async sendrecvReplace<B extends ArrayBufferView>(buf: B, dest: number, options?: SendrecvReplaceOptions): Promise<B> {
-    if (!ArrayBuffer.isView(buf)) throw new InvalidArgumentError(`Expected \`buf\` to be a TypedArray, Buffer or DataView, got ${buf === null ? 'null' : typeof buf}`);
+    if (!ArrayBuffer.isView(buf))
+      throw new InvalidArgumentError(`Expected \`buf\` to be a TypedArray, Buffer or DataView, got ${buf === null ? 'null' : typeof buf}`);
     const d = checkDest(dest, this.size);
     const sendTag = checkSendTag(options?.sendTag, 'sendTag');
     const kind = rawKind(buf)!;

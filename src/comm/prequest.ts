@@ -48,7 +48,8 @@ export class Prequest<T = unknown> extends Request<T> {
    */
   start(): this {
     if (this.#freed) throw new InvalidStateError(`${this.#what}: start() after free(); make a new persistent request`);
-    if (this.op && !this.op.done) throw new InvalidStateError(`${this.#what}: start() while the request is active (its last start has not finished); await it first`);
+    if (this.op && !this.op.done)
+      throw new InvalidStateError(`${this.#what}: start() while the request is active (its last start has not finished); await it first`);
     this.status.cancelled = false;
     this.op = this.#run() as TransportOp<unknown>;
     this.inactive = false;
@@ -72,7 +73,10 @@ export class Prequest<T = unknown> extends Request<T> {
 /** @internal comm.sendInit: the buffer's bytes are sent as they are at each start. */
 export function sendInit(comm: PointToPoint, buf: unknown, dest: number, options: SendOptions | undefined, sync: boolean): Prequest<void> {
   const kind = rawKind(buf);
-  if (kind === undefined) throw new InvalidArgumentError(`Expected \`buf\` to be a TypedArray, Buffer, DataView or ArrayBuffer (a persistent send resends the same memory), got ${buf === null ? 'null' : typeof buf}`);
+  if (kind === undefined)
+    throw new InvalidArgumentError(
+      `Expected \`buf\` to be a TypedArray, Buffer, DataView or ArrayBuffer (a persistent send resends the same memory), got ${buf === null ? 'null' : typeof buf}`,
+    );
   const d = checkDest(dest, comm.size);
   const tag = checkSendTag(options?.tag);
   const what = `${sync ? 'ssendInit' : 'sendInit'}(dest=${dest}, tag=${tag})`;
@@ -92,10 +96,14 @@ export function recvInit<T>(comm: PointToPoint, options: RecvOptions | undefined
   const status = options?.status ?? new Status();
   const what = `recvInit(source=${source}, tag=${tag === ANY_TAG ? 'ANY_TAG' : tag})`;
   if (source === PROC_NULL) {
-    return new Prequest(() => {
-      status.fill(PROC_NULL, ANY_TAG, 0, 0);
-      return NOTHING as TransportOp<T>;
-    }, what, status);
+    return new Prequest(
+      () => {
+        status.fill(PROC_NULL, ANY_TAG, 0, 0);
+        return NOTHING as TransportOp<T>;
+      },
+      what,
+      status,
+    );
   }
   const bytes = into && new Uint8Array(into.buffer, into.byteOffset, into.byteLength);
   const transport = comm.transport;
@@ -105,10 +113,14 @@ export function recvInit<T>(comm: PointToPoint, options: RecvOptions | undefined
     status.fill(comm.local(r.source), r.tag, r.bytes, r.kind);
     return (into ?? decode(r.kind, r.data)) as T;
   };
-  return new Prequest<T>(() => {
-    const op = transport.recv(context, from, tag, bytes) as TransportOp<unknown>;
-    if (op.done) return op.failed ? (op as TransportOp<T>) : TransportOp.resolved(finish(op.value as Received));
-    op.finish = finish;
-    return op as TransportOp<T>;
-  }, what, status);
+  return new Prequest<T>(
+    () => {
+      const op = transport.recv(context, from, tag, bytes) as TransportOp<unknown>;
+      if (op.done) return op.failed ? (op as TransportOp<T>) : TransportOp.resolved(finish(op.value as Received));
+      op.finish = finish;
+      return op as TransportOp<T>;
+    },
+    what,
+    status,
+  );
 }

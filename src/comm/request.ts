@@ -37,7 +37,10 @@ export class Request<T = unknown> implements PromiseLike<T> {
     this.status = status;
   }
 
-  then<A = T, B = never>(onFulfilled?: ((value: T) => A | PromiseLike<A>) | null, onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<A | B> {
+  then<A = T, B = never>(
+    onFulfilled?: ((value: T) => A | PromiseLike<A>) | null,
+    onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
     return ((this.op ?? NONE) as TransportOp<T>).promise.then(onFulfilled, onRejected);
   }
 
@@ -105,7 +108,13 @@ export class Request<T = unknown> implements PromiseLike<T> {
     if (now !== null) return Promise.resolve(now);
     const race: Promise<{ index: number; value: T }>[] = [];
     requests.forEach((r, index) => {
-      if (isActive(r)) race.push(Promise.resolve(r).then((value) => ({ index, value }), (err: unknown) => Promise.reject(new Reported(index, err))));
+      if (isActive(r))
+        race.push(
+          Promise.resolve(r).then(
+            (value) => ({ index, value }),
+            (err: unknown) => Promise.reject(new Reported(index, err)),
+          ),
+        );
     });
     return Promise.race(race).then(
       (got) => {
@@ -215,7 +224,10 @@ export class Request<T = unknown> implements PromiseLike<T> {
 
 /** A failed request's error with its index, inside waitAny. */
 class Reported {
-  constructor(readonly index: number, readonly error: unknown) {}
+  constructor(
+    readonly index: number,
+    readonly error: unknown,
+  ) {}
 }
 
 function isActive(r: PromiseLike<unknown>): boolean {

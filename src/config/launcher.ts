@@ -85,7 +85,10 @@ export function readLauncher(env: Env): Launcher {
   const present = LAUNCHERS.filter((l) => env[l.rank] !== undefined);
   const family = LAUNCHERS.find((l) => l.family && (env[l.rank] !== undefined || env[l.size] !== undefined))?.family;
   const apps = count(env[APP_CONTEXTS], 1) ?? 1;
-  const sizes = (env[APP_CONTEXT_SIZES] ?? '').trim().split(/\s+/).map((s) => count(s, 1));
+  const sizes = (env[APP_CONTEXT_SIZES] ?? '')
+    .trim()
+    .split(/\s+/)
+    .map((s) => count(s, 1));
   return {
     detected: present.some((l) => l.mpi),
     name: present[0]?.name,

@@ -12,7 +12,10 @@ export function variablesTable(): string {
 /** The markdown table of the MPI launchers' variables ranks reads (it never sets them). */
 export function launchersTable(): string {
   const code = (name: string | undefined): string => (name ? `\`${name}\`` : '—');
-  const rows = LAUNCHERS.map((l) => `| ${l.name} | ${code(l.rank)} | ${code(l.size)} | ${code(l.localSize)} | ${l.mpi ? (l.family === 'openmpi' ? 'yes; Open MPI first' : 'yes; MPICH first') : 'no'} |`);
+  const rows = LAUNCHERS.map(
+    (l) =>
+      `| ${l.name} | ${code(l.rank)} | ${code(l.size)} | ${code(l.localSize)} | ${l.mpi ? (l.family === 'openmpi' ? 'yes; Open MPI first' : 'yes; MPICH first') : 'no'} |`,
+  );
   return ['| launcher | rank | size | ranks on the node | an MPI rank; library tried first |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
 }
 

@@ -82,7 +82,10 @@ export function parsePeers(text: string, name = 'RANKS_MPI_PEERS'): PeerSpec {
     if (!m) return expected(name, 'a list of ranks and ranges such as 0-3,5, or all', text, false);
     const lo = Number(m[1]);
     const hi = m[2] === undefined ? lo : Number(m[2]);
-    if (hi < lo) throw new ArgumentRangeError(`Expected \`${name}\` to list ranges from low to high, got ${JSON.stringify(part.trim())} in ${JSON.stringify(text)} (string)`);
+    if (hi < lo)
+      throw new ArgumentRangeError(
+        `Expected \`${name}\` to list ranges from low to high, got ${JSON.stringify(part.trim())} in ${JSON.stringify(text)} (string)`,
+      );
     return [lo, hi] as const;
   });
 }
@@ -148,7 +151,8 @@ export const VARIABLES: { readonly [K in keyof Settings]: Variable<Settings[K]> 
     parse: ringKib,
     fallback: 256 * 1024,
     shown: '256',
-    effect: 'size (KiB, a power of two) of each ring buffer between two ranks of the threads transport: one per pair of ranks that talk; a larger message streams through it in parts',
+    effect:
+      'size (KiB, a power of two) of each ring buffer between two ranks of the threads transport: one per pair of ranks that talk; a larger message streams through it in parts',
   },
   processRank: {
     name: 'RANKS_PROCESS_RANK',

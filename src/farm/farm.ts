@@ -67,7 +67,10 @@ export async function farm(template: string, inputs: Iterable<FarmInput> | Async
         if (next === 'stopped' || Atomics.load(state, 0) !== RUN) return;
         if (next.done) break;
         const args = argsOf(next.value, job);
-        if (compiled.positions > args.length) throw new InvalidArgumentError(`Expected every input to have at least ${compiled.positions} arguments for ${template}, got ${args.length} in job ${job}`);
+        if (compiled.positions > args.length)
+          throw new InvalidArgumentError(
+            `Expected every input to have at least ${compiled.positions} arguments for ${template}, got ${args.length} in job ${job}`,
+          );
         progress.read++;
         const key = encodeInput(args);
         const left = skip.get(key);
@@ -121,13 +124,24 @@ export async function farm(template: string, inputs: Iterable<FarmInput> | Async
   if (o.signal?.aborted) throw new AbortError('The farm', o.signal.reason);
   jobs.sort((a, b) => a.job - b.job);
   notStarted.sort((a, b) => a.job - b.job);
-  return { jobs, succeeded: progress.succeeded, failed: progress.failed, skipped: progress.skipped, notRun: notStarted.length, notStarted, halted, exitCode: exitStatus(progress.failed) };
+  return {
+    jobs,
+    succeeded: progress.succeeded,
+    failed: progress.failed,
+    skipped: progress.skipped,
+    notRun: notStarted.length,
+    notStarted,
+    halted,
+    exitCode: exitStatus(progress.failed),
+  };
 }
 
 function argsOf(value: unknown, job: number): string[] {
   if (typeof value === 'string') return [value];
   if (Array.isArray(value) && value.length > 0 && value.every((a) => typeof a === 'string')) return [...(value as string[])];
-  throw new InvalidArgumentError(`Expected every input to be a string or a non-empty array of strings, got ${Array.isArray(value) ? JSON.stringify(value) : String(value)} (${typeof value}) as input ${job}`);
+  throw new InvalidArgumentError(
+    `Expected every input to be a string or a non-empty array of strings, got ${Array.isArray(value) ? JSON.stringify(value) : String(value)} (${typeof value}) as input ${job}`,
+  );
 }
 
 /**

@@ -24,11 +24,15 @@ const SPEC = /^(now|soon),(fail|success|done)=(\d+)$/;
 export function parseHalt(spec: string | HaltOptions | undefined): HaltOptions | undefined {
   if (spec === undefined || spec === 'never') return undefined;
   if (typeof spec === 'object' && spec !== null) {
-    if ((spec.when === 'now' || spec.when === 'soon') && ['fail', 'success', 'done'].includes(spec.on) && Number.isInteger(spec.count) && spec.count >= 1) return { when: spec.when, on: spec.on, count: spec.count };
-    throw new InvalidArgumentError(`Expected \`halt\` to be { when: 'now' | 'soon', on: 'fail' | 'success' | 'done', count: integer >= 1 }, got ${JSON.stringify(spec)}`);
+    if ((spec.when === 'now' || spec.when === 'soon') && ['fail', 'success', 'done'].includes(spec.on) && Number.isInteger(spec.count) && spec.count >= 1)
+      return { when: spec.when, on: spec.on, count: spec.count };
+    throw new InvalidArgumentError(
+      `Expected \`halt\` to be { when: 'now' | 'soon', on: 'fail' | 'success' | 'done', count: integer >= 1 }, got ${JSON.stringify(spec)}`,
+    );
   }
   const m = typeof spec === 'string' ? SPEC.exec(spec.trim()) : null;
-  if (!m || Number(m[3]) < 1) throw new InvalidArgumentError(`Expected \`halt\` to be never, or now|soon,fail|success|done=N with N >= 1 (e.g. now,fail=1), got ${JSON.stringify(spec)}`);
+  if (!m || Number(m[3]) < 1)
+    throw new InvalidArgumentError(`Expected \`halt\` to be never, or now|soon,fail|success|done=N with N >= 1 (e.g. now,fail=1), got ${JSON.stringify(spec)}`);
   return { when: m[1] as HaltOptions['when'], on: m[2] as HaltOptions['on'], count: Number(m[3]) };
 }
 

@@ -106,7 +106,21 @@ export function makeRunner(config: JobConfig, state: Int32Array<ArrayBufferLike>
 }
 
 function outcomeOf(spec: JobSpec, started: boolean): JobOutcome {
-  return { ...spec, started, command: '', slot: 0, exitCode: null, signal: null, startTime: Date.now(), seconds: 0, stdout: '', stderr: '', timedOut: false, halted: false, error: undefined };
+  return {
+    ...spec,
+    started,
+    command: '',
+    slot: 0,
+    exitCode: null,
+    signal: null,
+    startTime: Date.now(),
+    seconds: 0,
+    stdout: '',
+    stderr: '',
+    timedOut: false,
+    halted: false,
+    error: undefined,
+  };
 }
 
 function start(c: JobConfig, template: Template, spec: JobSpec, slot: number, running: Set<Running>): Promise<JobOutcome> {

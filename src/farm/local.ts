@@ -26,7 +26,13 @@ export async function* unorderedLocal<T, R>(run: (item: T) => Promise<R>, items:
         if (next.done) exhausted = true;
         else {
           active++;
-          run(next.value).then((r) => settle(() => r), (e: unknown) => settle(() => { throw e; }));
+          run(next.value).then(
+            (r) => settle(() => r),
+            (e: unknown) =>
+              settle(() => {
+                throw e;
+              }),
+          );
         }
       }
       if (ready.length === 0 && active === 0) return;

@@ -62,8 +62,20 @@ export interface FarmResult {
 /** A worker's outcome as the result users see. */
 export function toResult(o: JobOutcome): JobResult {
   const r: JobResult = {
-    job: o.job, input: o.input, args: o.args, command: o.command, slot: o.slot, exitCode: o.exitCode, signal: o.signal, startTime: o.startTime, seconds: o.seconds,
-    stdout: o.stdout, stderr: o.stderr, timedOut: o.timedOut, halted: o.halted, ok: o.exitCode === 0 && !o.timedOut && !o.halted,
+    job: o.job,
+    input: o.input,
+    args: o.args,
+    command: o.command,
+    slot: o.slot,
+    exitCode: o.exitCode,
+    signal: o.signal,
+    startTime: o.startTime,
+    seconds: o.seconds,
+    stdout: o.stdout,
+    stderr: o.stderr,
+    timedOut: o.timedOut,
+    halted: o.halted,
+    ok: o.exitCode === 0 && !o.timedOut && !o.halted,
   };
   if (o.error !== undefined) r.error = o.error;
   return r;

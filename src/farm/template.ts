@@ -64,7 +64,10 @@ export interface Template {
  */
 export function compileTemplate(template: string): Template {
   const bad = UNSUPPORTED.exec(template);
-  if (bad) throw new InvalidArgumentError(`the replacement string ${bad[0]} (GNU parallel's) is not supported; supported: {} {.} {/} {//} {/.} {#} {%} and {N}, {N.}, {N/}, {N//}, {N/.}`);
+  if (bad)
+    throw new InvalidArgumentError(
+      `the replacement string ${bad[0]} (GNU parallel's) is not supported; supported: {} {.} {/} {//} {/.} {#} {%} and {N}, {N.}, {N/}, {N//}, {N/.}`,
+    );
   const source = REPLACEMENT.test(template) ? template : `${template} {}`;
   REPLACEMENT.lastIndex = 0;
   const pieces: Piece[] = [];
@@ -98,7 +101,8 @@ export function compileTemplate(template: string): Template {
  * renderTemplate(compileTemplate('./mmul.x < {} > {.}.out'), ['in/a b.txt'], 3, 1); // "./mmul.x < 'in/a b.txt' > 'in/a b'.out"
  */
 export function renderTemplate(t: Template, args: readonly string[], job: number, slot: number): string {
-  if (t.positions > args.length) throw new InvalidArgumentError(`Expected every job to have at least ${t.positions} arguments for ${t.source}, got ${args.length} in job ${job}`);
+  if (t.positions > args.length)
+    throw new InvalidArgumentError(`Expected every job to have at least ${t.positions} arguments for ${t.source}, got ${args.length} in job ${job}`);
   let out = '';
   for (const p of t.pieces) {
     if (typeof p === 'string') out += p;

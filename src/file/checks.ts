@@ -22,8 +22,10 @@ export function checkCount(value: unknown, name: string, path: string): FileErro
 
 /** `seek`'s offset may be negative; whence is 'set', 'cur' or 'end'. */
 export function checkSeek(offset: unknown, whence: unknown, path: string): FileError | undefined {
-  if (typeof offset !== 'number' || !Number.isSafeInteger(offset)) return fileError(path, 'MPI_ERR_ARG', 'EINVAL', `Expected \`offset\` to be an integer, got ${show(offset)}`);
-  if (whence !== 'set' && whence !== 'cur' && whence !== 'end') return fileError(path, 'MPI_ERR_ARG', 'EINVAL', `Expected \`whence\` to be 'set', 'cur' or 'end', got ${show(whence)}`);
+  if (typeof offset !== 'number' || !Number.isSafeInteger(offset))
+    return fileError(path, 'MPI_ERR_ARG', 'EINVAL', `Expected \`offset\` to be an integer, got ${show(offset)}`);
+  if (whence !== 'set' && whence !== 'cur' && whence !== 'end')
+    return fileError(path, 'MPI_ERR_ARG', 'EINVAL', `Expected \`whence\` to be 'set', 'cur' or 'end', got ${show(whence)}`);
   return undefined;
 }
 

@@ -82,7 +82,13 @@ export class File {
     }
     const all = await settle(allgatherOf(comm), name, error, 'open', [name, amode] as const);
     const differs = all.findIndex(([q, m]) => q !== name || m !== amode);
-    if (differs >= 0) throw fileError(name, 'MPI_ERR_NOT_SAME', 'EINVAL', `open is collective: every rank must pass the same path and amode (rank ${differs}: ${all[differs]![0]}, ${all[differs]![1]})`);
+    if (differs >= 0)
+      throw fileError(
+        name,
+        'MPI_ERR_NOT_SAME',
+        'EINVAL',
+        `open is collective: every rank must pass the same path and amode (rank ${differs}: ${all[differs]![0]}, ${all[differs]![1]})`,
+      );
     if (comm.transport.name === 'mpi') {
       const { MpiFile } = await import('./mpi-file.ts');
       return new File(comm, name, amode, MpiFile.open(comm, name, amode), allgatherOf(comm));
@@ -100,7 +106,8 @@ export class File {
    */
   static async delete(path: string | URL): Promise<void> {
     const p = pathOf(path);
-    if (p === undefined) throw fileError(String(path), 'MPI_ERR_BAD_FILE', 'EINVAL', `Expected \`path\` to be a non-empty string or a file: URL, got ${typeof path}`);
+    if (p === undefined)
+      throw fileError(String(path), 'MPI_ERR_BAD_FILE', 'EINVAL', `Expected \`path\` to be a non-empty string or a file: URL, got ${typeof path}`);
     if (world().transport.name === 'mpi') {
       const { MpiFile } = await import('./mpi-file.ts');
       MpiFile.delete(p);
@@ -126,12 +133,16 @@ export class File {
 
   /** Truncates or extends the file to `bytes` (collective; every rank passes the same size). */
   setSize(bytes: number): Promise<void> {
-    return this.collective('setSize', checkCount(bytes, 'bytes', this.path) ?? checkAccess(this.amode, this.path, 'setSize', true, false), () => this.backend.setSize(bytes));
+    return this.collective('setSize', checkCount(bytes, 'bytes', this.path) ?? checkAccess(this.amode, this.path, 'setSize', true, false), () =>
+      this.backend.setSize(bytes),
+    );
   }
 
   /** Makes sure storage for `bytes` bytes is allocated (collective); the size grows to at least `bytes`. */
   preallocate(bytes: number): Promise<void> {
-    return this.collective('preallocate', checkCount(bytes, 'bytes', this.path) ?? checkAccess(this.amode, this.path, 'preallocate', true, false), () => this.backend.preallocate(bytes));
+    return this.collective('preallocate', checkCount(bytes, 'bytes', this.path) ?? checkAccess(this.amode, this.path, 'preallocate', true, false), () =>
+      this.backend.preallocate(bytes),
+    );
   }
 
   /** Flushes every rank's writes to the storage device (collective). */
@@ -282,7 +293,15 @@ export class File {
 
   // A call that moves data: checks the mode and the buffer, then runs on this rank alone
   // or, for a collective, after every rank has agreed that every rank's call is sound.
-  private data(call: string, write: boolean, positional: boolean, buf: ArrayBufferView, offset: number, run: (b: Uint8Array, failed?: FileError) => Promise<number>, all = false): Promise<number> {
+  private data(
+    call: string,
+    write: boolean,
+    positional: boolean,
+    buf: ArrayBufferView,
+    offset: number,
+    run: (b: Uint8Array, failed?: FileError) => Promise<number>,
+    all = false,
+  ): Promise<number> {
     const bytes = bytesOf(buf, this.view, this.path);
     const error = checkAccess(this.amode, this.path, call, write, positional) ?? (bytes instanceof FileError ? bytes : checkCount(offset, 'offset', this.path));
     const size = this.view.size;
@@ -327,6 +346,9 @@ export class File {
 
 function request(p: Promise<number>): Request<number> {
   const op = new TransportOp<number>();
-  p.then((v) => op.resolve(v), (e: unknown) => op.reject(e));
+  p.then(
+    (v) => op.resolve(v),
+    (e: unknown) => op.reject(e),
+  );
   return new Request(op);
 }

@@ -24,7 +24,10 @@ const MAX_COUNT = 2 ** 31 - 1;
 class Transfer implements RequestOwner {
   slot = -1;
   done = false;
-  constructor(readonly buf: Uint8Array, readonly settle: (st: StatusFields) => void) {}
+  constructor(
+    readonly buf: Uint8Array,
+    readonly settle: (st: StatusFields) => void,
+  ) {}
   complete(st: StatusFields): void {
     this.done = true;
     this.settle(st);
@@ -114,7 +117,8 @@ export class MpiFile implements FileBackend {
   // A pointer before the view's start is refused here: libraries differ in how they say so.
   async seek(offset: number, whence: Whence): Promise<void> {
     const base = whence === 'set' ? 0 : whence === 'cur' ? this.position() : Math.floor(Math.max(0, (await this.size()) - this.view.disp) / this.view.size);
-    if (base + offset < 0) throw fileError(this.path, 'MPI_ERR_ARG', 'EINVAL', `seek(${offset}, '${whence}') would move the file pointer before the view's start`);
+    if (base + offset < 0)
+      throw fileError(this.path, 'MPI_ERR_ARG', 'EINVAL', `seek(${offset}, '${whence}') would move the file pointer before the view's start`);
     this.check(this.b.fn.File_seek(this.fh, offset, SEEK[whence]), 'seek');
   }
 
@@ -186,7 +190,13 @@ export class MpiFile implements FileBackend {
 
   private count(buf: Uint8Array, call: string): number {
     const n = buf.byteLength / this.view.size;
-    if (n > MAX_COUNT) throw fileError(this.path, 'MPI_ERR_COUNT', 'EINVAL', `${call} of ${n} elements is more than MPI's largest count (${MAX_COUNT}); use a larger etype or several calls`);
+    if (n > MAX_COUNT)
+      throw fileError(
+        this.path,
+        'MPI_ERR_COUNT',
+        'EINVAL',
+        `${call} of ${n} elements is more than MPI's largest count (${MAX_COUNT}); use a larger etype or several calls`,
+      );
     return n;
   }
 

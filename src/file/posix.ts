@@ -24,7 +24,14 @@ export class PosixFile implements FileBackend {
   /** Every rank's value: the file's own exchange (one round of messages). */
   readonly gather: Gather;
 
-  private constructor(private readonly comm: Communicator, private readonly h: FileHandle, private readonly path: string, private readonly amode: number, private readonly aggregation: Aggregation, start: number) {
+  private constructor(
+    private readonly comm: Communicator,
+    private readonly h: FileHandle,
+    private readonly path: string,
+    private readonly amode: number,
+    private readonly aggregation: Aggregation,
+    start: number,
+  ) {
     this.ptr = start;
     this.gather = exchange(comm);
     this.shared = new SharedPointer(comm, start);
@@ -140,14 +147,21 @@ export class PosixFile implements FileBackend {
     const all = (await this.gather([offset, WHENCE[whence]] as const)).flat();
     let error: unknown;
     for (let r = 1; r < c.size; r++) {
-      if (all[2 * r] !== all[0] || all[2 * r + 1] !== all[1]) error = fileError(this.path, 'MPI_ERR_NOT_SAME', 'EINVAL', `seekShared is collective: every rank must pass the same offset and whence (rank 0: ${all[0]}, rank ${r}: ${all[2 * r]})`);
+      if (all[2 * r] !== all[0] || all[2 * r + 1] !== all[1])
+        error = fileError(
+          this.path,
+          'MPI_ERR_NOT_SAME',
+          'EINVAL',
+          `seekShared is collective: every rank must pass the same offset and whence (rank 0: ${all[0]}, rank ${r}: ${all[2 * r]})`,
+        );
     }
     if (error === undefined && c.rank === 0) {
       try {
         const es = this.view.size;
         const base = whence === 'set' ? 0 : whence === 'cur' ? this.shared.get() : (await this.endInEtypes()) * es;
         const to = base + offset * es;
-        if (to < 0) throw fileError(this.path, 'MPI_ERR_ARG', 'EINVAL', `seekShared(${offset}, '${whence}') would move the shared pointer before the view's start`);
+        if (to < 0)
+          throw fileError(this.path, 'MPI_ERR_ARG', 'EINVAL', `seekShared(${offset}, '${whence}') would move the shared pointer before the view's start`);
         this.shared.set(to);
       } catch (err) {
         error = err;
@@ -272,7 +286,13 @@ export class PosixFile implements FileBackend {
   // A collective's argument must be the same on every rank; all ranks see the same list, so all throw alike.
   private same(values: number[], call: string, what: string): void {
     const r = values.findIndex((v) => v !== values[0]);
-    if (r > 0) throw fileError(this.path, 'MPI_ERR_NOT_SAME', 'EINVAL', `${call} is collective: every rank must pass the same ${what} (rank 0: ${values[0]}, rank ${r}: ${values[r]})`);
+    if (r > 0)
+      throw fileError(
+        this.path,
+        'MPI_ERR_NOT_SAME',
+        'EINVAL',
+        `${call} is collective: every rank must pass the same ${what} (rank 0: ${values[0]}, rank ${r}: ${values[r]})`,
+      );
   }
 
   private track<T>(p: Promise<T>): Promise<T> {

@@ -17,7 +17,10 @@ export class SharedPointer {
   private pending: Request<Float64Array<ArrayBuffer>> | undefined;
   private stopped = false;
 
-  constructor(private readonly comm: Communicator, start: number) {
+  constructor(
+    private readonly comm: Communicator,
+    start: number,
+  ) {
     this.value = start;
     if (comm.rank === 0 && comm.size > 1) this.serve();
   }
@@ -54,14 +57,17 @@ export class SharedPointer {
     if (this.stopped) return;
     const req = this.comm.irecv({ tag: REQUEST, into: new Float64Array(1) });
     this.pending = req;
-    req.then((got) => {
-      const old = this.value;
-      this.value += got[0]!;
-      // A small send completes at once; its failure (the peer gone) ends that rank anyway.
-      this.comm.send(new Float64Array([old]), req.status.source, { tag: REPLY }).catch(() => {});
-      this.serve();
-    }, () => {
-      // Cancelled by stop(), or the job is ending.
-    });
+    req.then(
+      (got) => {
+        const old = this.value;
+        this.value += got[0]!;
+        // A small send completes at once; its failure (the peer gone) ends that rank anyway.
+        this.comm.send(new Float64Array([old]), req.status.source, { tag: REPLY }).catch(() => {});
+        this.serve();
+      },
+      () => {
+        // Cancelled by stop(), or the job is ending.
+      },
+    );
   }
 }

@@ -16,7 +16,11 @@ export const DIRECT_BYTES = 1 << 20;
 const DOMAIN_BYTES = 16 << 20;
 const TAG = 3;
 
-interface Piece { rank: number; start: number; end: number }
+interface Piece {
+  rank: number;
+  start: number;
+  end: number;
+}
 
 /** How a collective call moves its data: 'auto' aggregates small blocks only. */
 export type Aggregation = 'auto' | 'always' | 'never';
@@ -26,7 +30,17 @@ export type Aggregation = 'auto' | 'always' | 'never';
  * moved (for reads, fewer at the end of the file). `failed`: this rank's failed checks,
  * which fail the call on every rank.
  */
-export async function collective(comm: Communicator, gather: Gather, h: FileHandle, path: string, write: boolean, pos: number, buf: Uint8Array, mode: Aggregation, failed?: unknown): Promise<number> {
+export async function collective(
+  comm: Communicator,
+  gather: Gather,
+  h: FileHandle,
+  path: string,
+  write: boolean,
+  pos: number,
+  buf: Uint8Array,
+  mode: Aggregation,
+  failed?: unknown,
+): Promise<number> {
   const what = write ? 'writeAtAll' : 'readAtAll';
   const n = buf.byteLength;
   // One round: every rank's block, and whether any rank's call failed its checks.
@@ -77,16 +91,16 @@ async function aggregate(comm: Communicator, h: FileHandle, write: boolean, pos:
     const dlo = lo + a * span;
     const dhi = Math.min(hi, dlo + span);
     const domain = new Uint8Array(dhi - dlo);
-    const parts = pieces
-      .map((p) => ({ rank: p.rank, start: Math.max(p.start, dlo), end: Math.min(p.end, dhi) }))
-      .filter((p) => p.start < p.end);
+    const parts = pieces.map((p) => ({ rank: p.rank, start: Math.max(p.start, dlo), end: Math.min(p.end, dhi) })).filter((p) => p.start < p.end);
     if (write) {
-      await Promise.all(parts.map((p) => {
-        const into = domain.subarray(p.start - dlo, p.end - dlo);
-        if (p.rank !== me) return comm.recv({ source: p.rank, tag: TAG, into });
-        into.set(buf.subarray(p.start - pos, p.end - pos));
-        return Promise.resolve();
-      }));
+      await Promise.all(
+        parts.map((p) => {
+          const into = domain.subarray(p.start - dlo, p.end - dlo);
+          if (p.rank !== me) return comm.recv({ source: p.rank, tag: TAG, into });
+          into.set(buf.subarray(p.start - pos, p.end - pos));
+          return Promise.resolve();
+        }),
+      );
       for (const [s, e] of runs(parts)) await writeFull(h, domain.subarray(s - dlo, e - dlo), s);
     } else {
       // A failed read still hands its pieces out (the error is settled after), so no rank waits forever.

@@ -103,11 +103,14 @@ class Job {
     }
     const detector = new DeadlockDetector(this.ranks.ctl, size, this.ranks.rings);
     const every = options.deadlockCheckMs ?? 100;
-    this.timers.push(setInterval(() => {
-      const waits = detector.check();
-      if (waits) this.fail(new DeadlockError(waits));
-    }, every));
-    if (options.timeout !== undefined) this.timers.push(setTimeout(() => this.fail(new TimeoutError(`Job of ${size} ranks`, options.timeout!)), options.timeout));
+    this.timers.push(
+      setInterval(() => {
+        const waits = detector.check();
+        if (waits) this.fail(new DeadlockError(waits));
+      }, every),
+    );
+    if (options.timeout !== undefined)
+      this.timers.push(setTimeout(() => this.fail(new TimeoutError(`Job of ${size} ranks`, options.timeout!)), options.timeout));
     stopOnAbort(options.signal, this.done, (err) => this.fail(err));
   }
 

@@ -43,24 +43,37 @@ class ProcessJob {
   private failure: Error | undefined;
   private settle!: [(r: LaunchResult) => void, (e: Error) => void];
 
-  constructor(private readonly size: number, script: string, options: LaunchOptions) {
+  constructor(
+    private readonly size: number,
+    script: string,
+    options: LaunchOptions,
+  ) {
     this.done = new Promise((res, rej) => (this.settle = [res, rej]));
     this.ranks = new ProcessSupervisor({ dir: this.dir, size, announceExits: true, onMessage: (rank, m) => this.onMessage(rank, m) });
     const tag = options.tagOutput === true;
     const ready: Promise<void>[] = [];
     for (let rank = 0; rank < size; rank++) {
       // Like mpiexec, only rank 0 reads the launcher's standard input.
-      const h = this.ranks.start(rank, { entry, name: `Rank ${rank}`, script, args: options.args ?? [], stdio: [rank === 0 ? 'inherit' : 'ignore', tag ? 'pipe' : 'inherit', tag ? 'pipe' : 'inherit'] });
+      const h = this.ranks.start(rank, {
+        entry,
+        name: `Rank ${rank}`,
+        script,
+        args: options.args ?? [],
+        stdio: [rank === 0 ? 'inherit' : 'ignore', tag ? 'pipe' : 'inherit', tag ? 'pipe' : 'inherit'],
+      });
       if (tag) this.outputs.push(prefixLines(h.child.stdout!, process.stdout, rank), prefixLines(h.child.stderr!, process.stderr, rank));
       void h.ended.then((end) => this.onEnd(rank, end));
       ready.push(h.ready);
       this.live.push(true);
     }
     // Every rank listens: none will be refused a connection.
-    Promise.all(ready).then(() => {
-      this.started = true;
-      for (const h of this.ranks.running()) h.send({ type: 'go' });
-    }, () => undefined);
+    Promise.all(ready).then(
+      () => {
+        this.started = true;
+        for (const h of this.ranks.running()) h.send({ type: 'go' });
+      },
+      () => undefined,
+    );
     const timeout = options.timeout;
     if (timeout !== undefined) this.timers.push(setTimeout(() => void this.timedOut(timeout), timeout));
     this.timers.push(setInterval(() => this.checkDeadlock(), options.deadlockCheckMs ?? 100));

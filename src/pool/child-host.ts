@@ -106,16 +106,25 @@ export class ChildHost extends SupervisedHost<ProcessRank> implements WorkerHost
 
   private start(rank: number): ProcessRank {
     this.flags.clear(rank);
-    const h = this.options.supervisor.start(rank, { entry, name: `Pool worker ${rank}`, script: entry, execArgv: limitFlags(this.options.resourceLimits), stdio: ['ignore', 'inherit', 'pipe'] });
+    const h = this.options.supervisor.start(rank, {
+      entry,
+      name: `Pool worker ${rank}`,
+      script: entry,
+      execArgv: limitFlags(this.options.resourceLimits),
+      stdio: ['ignore', 'inherit', 'pipe'],
+    });
     const { child } = h;
     let stderr = '';
     // Idle workers never keep this process alive (pending results do: rank 0's waits), but
     // one that is starting does, so that whoever waits for it sees it ready.
-    void h.ready.then(() => {
-      if (!h.expected) h.unref();
-      child.channel?.unref();
-      (child.stderr as { unref?: () => void }).unref?.();
-    }, () => undefined);
+    void h.ready.then(
+      () => {
+        if (!h.expected) h.unref();
+        child.channel?.unref();
+        (child.stderr as { unref?: () => void }).unref?.();
+      },
+      () => undefined,
+    );
     // A worker's stderr is the pool's, and its last lines say why it died.
     child.stderr!.on('data', (d: Buffer) => {
       process.stderr.write(d);

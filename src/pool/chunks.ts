@@ -46,7 +46,16 @@ export interface Batch {
  * batch only when `stop` can stop them. A lone chunk keeps
  * the submission's arrays (Executor.submit makes one per call: every object counts).
  */
-export function makeChunks(task: Task, calls: unknown[][], futures: Future[], chunksize: number, bulk: boolean, stop: StopOptions | undefined, firstId: number, owner: FutureOwner): Chunk[] {
+export function makeChunks(
+  task: Task,
+  calls: unknown[][],
+  futures: Future[],
+  chunksize: number,
+  bulk: boolean,
+  stop: StopOptions | undefined,
+  firstId: number,
+  owner: FutureOwner,
+): Chunk[] {
   const stoppable = stop?.signal !== undefined || stop?.timeout !== undefined;
   const batch: Batch | undefined = stoppable ? { left: calls.length, chunks: new Set(), cleanup: undefined } : undefined;
   const out: Chunk[] = [];

@@ -73,23 +73,37 @@ const REFUSED = ['maxTasksPerWorker', 'isolation', 'resourceLimits'] as const;
  * returned on the root; the other ranks run the initializer, serve tasks until the root
  * closes the pool, and get `null`.
  */
-export async function joinCommPool(comm: Communicator, options: CommPoolOptions & { initializer?: unknown; initArgs?: unknown[] } & Partial<Record<(typeof REFUSED)[number], unknown>>): Promise<Communicator | null> {
+export async function joinCommPool(
+  comm: Communicator,
+  options: CommPoolOptions & { initializer?: unknown; initArgs?: unknown[] } & Partial<Record<(typeof REFUSED)[number], unknown>>,
+): Promise<Communicator | null> {
   if (!comm || typeof comm.split !== 'function') throw new InvalidArgumentError('Expected `comm` to be a communicator (world() or one derived from it)');
   const root = options.root ?? 0;
-  if (!Number.isInteger(root) || root < 0 || root >= comm.size) throw new ArgumentRangeError(`Expected \`root\` to be a rank of the communicator (0..${comm.size - 1}), got ${String(root)}`);
+  if (!Number.isInteger(root) || root < 0 || root >= comm.size)
+    throw new ArgumentRangeError(`Expected \`root\` to be a rank of the communicator (0..${comm.size - 1}), got ${String(root)}`);
   for (const name of REFUSED) {
-    if (options[name] !== undefined) throw new InvalidArgumentError(`\`${name}\` does not apply to a pool over the ranks of a communicator: its workers are ranks it does not start or end`);
+    if (options[name] !== undefined)
+      throw new InvalidArgumentError(`\`${name}\` does not apply to a pool over the ranks of a communicator: its workers are ranks it does not start or end`);
   }
-  const init: WorkerInit = options.initializer === undefined ? null : (() => {
-    const t = toTask(options.initializer);
-    return { module: t.module ?? null, name: t.name, args: options.initArgs ?? [] };
-  })();
+  const init: WorkerInit =
+    options.initializer === undefined
+      ? null
+      : (() => {
+          const t = toTask(options.initializer);
+          return { module: t.module ?? null, name: t.name, args: options.initArgs ?? [] };
+        })();
   // A private communicator with the root as rank 0: the pool's messages never meet the
   // program's own, and the scheduler sees its workers as ranks 1..size.
   const own = (await comm.split(0, comm.rank === root ? -1 : comm.rank))!;
   if (own.rank === 0) return own;
-  await serve(own, NO_FLAGS, init, () => {
-    throw new Error('Arguments holding shared memory never reach a rank of a communicator pool');
-  }, { bye: true });
+  await serve(
+    own,
+    NO_FLAGS,
+    init,
+    () => {
+      throw new Error('Arguments holding shared memory never reach a rank of a communicator pool');
+    },
+    { bye: true },
+  );
   return null;
 }

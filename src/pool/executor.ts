@@ -1,6 +1,18 @@
 import type { Communicator } from '../comm/communicator.ts';
 import type { Future } from './future.ts';
-import { checkCount, checkIterable, checkSize, joinPool, makeScheduler, stopOf, type CallOptions, type CommWorkerOptions, type MapOptions, type TaskLike, type WorkerOptions } from './options.ts';
+import {
+  checkCount,
+  checkIterable,
+  checkSize,
+  joinPool,
+  makeScheduler,
+  stopOf,
+  type CallOptions,
+  type CommWorkerOptions,
+  type MapOptions,
+  type TaskLike,
+  type WorkerOptions,
+} from './options.ts';
 import type { Scheduler } from './scheduler.ts';
 import { mapCalls } from './map.ts';
 import { makeBar } from './progress.ts';

@@ -135,7 +135,10 @@ export class Future<T = unknown> implements PromiseLike<T> {
   }
 
   // Awaiting a future gives its result (or throws its error).
-  then<A = T, B = never>(onFulfilled?: ((value: T) => A | PromiseLike<A>) | null, onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<A | B> {
+  then<A = T, B = never>(
+    onFulfilled?: ((value: T) => A | PromiseLike<A>) | null,
+    onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
     return this.result().then(onFulfilled, onRejected);
   }
 

@@ -37,7 +37,15 @@ export function startWorkers(o: PoolWorkersOptions): { transport: PoolTransport;
   if (o.isolation === 'process') {
     const dir = makeJobDir();
     const supervisor = new ProcessSupervisor({ dir, size: o.size + 1, announceExits: false });
-    const host = new ChildHost({ size: o.size, dir, supervisor, initializer: o.initializer, initArgs: o.initArgs, resourceLimits: o.resourceLimits, onDeath: o.onDeath });
+    const host = new ChildHost({
+      size: o.size,
+      dir,
+      supervisor,
+      initializer: o.initializer,
+      initArgs: o.initArgs,
+      resourceLimits: o.resourceLimits,
+      onDeath: o.onDeath,
+    });
     // Rank 0 listens (in this tick, before any worker has started) and sends to a worker
     // once it listens; it takes connections from each rank's current process only.
     const transport = new ProcessesTransport({
@@ -57,7 +65,14 @@ export function startWorkers(o: PoolWorkersOptions): { transport: PoolTransport;
   const supervisor = new ThreadSupervisor({ size: o.size + 1, announceExits: false });
   // Rank 0 is this thread: its transport reads its end of the hub synchronously.
   const transport = new ThreadsTransport({ rank: 0, size: o.size + 1, control: supervisor.control, port: supervisor.attach(0), spinMicros: 50, napMicros: 0 });
-  const host = new ThreadHost({ size: o.size, supervisor, initializer: o.initializer, initArgs: o.initArgs, resourceLimits: o.resourceLimits, onDeath: o.onDeath });
+  const host = new ThreadHost({
+    size: o.size,
+    supervisor,
+    initializer: o.initializer,
+    initArgs: o.initArgs,
+    resourceLimits: o.resourceLimits,
+    onDeath: o.onDeath,
+  });
   return { transport, host };
 }
 

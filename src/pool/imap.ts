@@ -39,7 +39,13 @@ async function next<T>(source: Source<T>): Promise<IteratorResult<T> | { error: 
  * that throws has every call read before the failing item run and yielded, then its error
  * thrown; leaving the loop early cancels what was read ahead and closes the input.
  */
-export async function* stream<R>(scheduler: Scheduler, task: Task, items: Iterable<unknown> | AsyncIterable<unknown>, spread: boolean, options: StreamOptions): AsyncGenerator<R, void, undefined> {
+export async function* stream<R>(
+  scheduler: Scheduler,
+  task: Task,
+  items: Iterable<unknown> | AsyncIterable<unknown>,
+  spread: boolean,
+  options: StreamOptions,
+): AsyncGenerator<R, void, undefined> {
   const source = iterate(items);
   const inFlight: Future<R>[] = [];
   const finished: Future<R>[] = [];

@@ -8,7 +8,14 @@ import type { Task } from './tasks.ts';
  * chunk (no Future and no promise per call): every result in order, or the first failed
  * call's error. With `bar`, a progress bar of the calls, stopped when the promise settles.
  */
-export function mapCalls<R>(scheduler: Scheduler, task: Task, calls: unknown[][], chunksize: number, stop: StopOptions | undefined, bar: Bar | undefined): Promise<R[]> {
+export function mapCalls<R>(
+  scheduler: Scheduler,
+  task: Task,
+  calls: unknown[][],
+  chunksize: number,
+  stop: StopOptions | undefined,
+  bar: Bar | undefined,
+): Promise<R[]> {
   const futures = scheduler.submit<ChunkOutcome>(task, calls, chunksize, stop, true);
   const all = Promise.all(futures.map((f) => f.result())).then((chunks) => valuesOf<R>(chunks));
   if (!bar) return all;

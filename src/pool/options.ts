@@ -99,10 +99,13 @@ export function makeScheduler(size: number, options: WorkerOptions | undefined, 
   if (options?.initArgs !== undefined) checkArray('initArgs', options.initArgs);
   const bar = poolBar(options?.progress, 'ranks pool');
   const user = options?.onProgress;
-  const onProgress = bar && user ? (done: number, total: number): void => {
-    user(done, total);
-    bar(done, total);
-  } : (bar ?? user);
+  const onProgress =
+    bar && user
+      ? (done: number, total: number): void => {
+          user(done, total);
+          bar(done, total);
+        }
+      : (bar ?? user);
   return startScheduler({
     size,
     maxTasksPerWorker: checkCount(options?.maxTasksPerWorker, 'maxTasksPerWorker'),
@@ -120,7 +123,10 @@ export function makeScheduler(size: number, options: WorkerOptions | undefined, 
  * the private communicator to schedule on (none on a one-rank communicator: the pool then
  * has worker threads); null on a rank that served.
  */
-export async function joinPool<O extends CommWorkerOptions>(comm: Communicator, options: O | undefined): Promise<{ options: O; comm: Communicator | undefined } | null> {
+export async function joinPool<O extends CommWorkerOptions>(
+  comm: Communicator,
+  options: O | undefined,
+): Promise<{ options: O; comm: Communicator | undefined } | null> {
   const own = await joinCommPool(comm, options ?? {});
   if (!own) return null;
   const rest = { ...options } as O;
@@ -134,4 +140,3 @@ export function stopOf(options: CallOptions | undefined): StopOptions | undefine
   const signal = checkSignal(options?.signal);
   return signal || timeout !== undefined ? { signal, timeout } : undefined;
 }
-

@@ -1,6 +1,19 @@
 import type { Communicator } from '../comm/communicator.ts';
 import { stream } from './imap.ts';
-import { checkCount, checkIterable, checkSize, joinPool, makeScheduler, stopOf, type CallOptions, type CommWorkerOptions, type MapOptions, type StreamMapOptions, type TaskLike, type WorkerOptions } from './options.ts';
+import {
+  checkCount,
+  checkIterable,
+  checkSize,
+  joinPool,
+  makeScheduler,
+  stopOf,
+  type CallOptions,
+  type CommWorkerOptions,
+  type MapOptions,
+  type StreamMapOptions,
+  type TaskLike,
+  type WorkerOptions,
+} from './options.ts';
 import type { Scheduler } from './scheduler.ts';
 import { mapCalls } from './map.ts';
 import { makeBar } from './progress.ts';
@@ -73,10 +86,15 @@ export class Pool implements AsyncDisposable {
    */
   starmap<F extends TaskLike>(fn: F, argLists: Iterable<TaskArgs<F>>, options?: MapOptions): Promise<TaskResult<F>[]> {
     checkIterable(argLists, 'argLists');
-    return this.run<TaskResult<F>>(fn, argLists, (a, i) => {
-      checkIterable(a, `argLists[${i}]`);
-      return [...(a as unknown[])];
-    }, options);
+    return this.run<TaskResult<F>>(
+      fn,
+      argLists,
+      (a, i) => {
+        checkIterable(a, `argLists[${i}]`);
+        return [...(a as unknown[])];
+      },
+      options,
+    );
   }
 
   /**
@@ -86,7 +104,11 @@ export class Pool implements AsyncDisposable {
    * @example
    * for await (const y of pool.imap(math.square, naturals(), { chunksize: 16 })) if (y > 100) break;
    */
-  imap<F extends TaskLike>(fn: F, items: Iterable<TaskArgs<F>[0]> | AsyncIterable<TaskArgs<F>[0]>, options?: StreamMapOptions): AsyncGenerator<TaskResult<F>, void, undefined> {
+  imap<F extends TaskLike>(
+    fn: F,
+    items: Iterable<TaskArgs<F>[0]> | AsyncIterable<TaskArgs<F>[0]>,
+    options?: StreamMapOptions,
+  ): AsyncGenerator<TaskResult<F>, void, undefined> {
     checkIterable(items, 'items', true);
     return this.stream<TaskResult<F>>(fn, items, false, true, options);
   }
@@ -97,7 +119,11 @@ export class Pool implements AsyncDisposable {
    * @example
    * for await (const page of pool.imapUnordered(fetchPage, urls)) console.log(page.length);
    */
-  imapUnordered<F extends TaskLike>(fn: F, items: Iterable<TaskArgs<F>[0]> | AsyncIterable<TaskArgs<F>[0]>, options?: StreamMapOptions): AsyncGenerator<TaskResult<F>, void, undefined> {
+  imapUnordered<F extends TaskLike>(
+    fn: F,
+    items: Iterable<TaskArgs<F>[0]> | AsyncIterable<TaskArgs<F>[0]>,
+    options?: StreamMapOptions,
+  ): AsyncGenerator<TaskResult<F>, void, undefined> {
     checkIterable(items, 'items', true);
     return this.stream<TaskResult<F>>(fn, items, false, false, options);
   }
@@ -150,7 +176,13 @@ export class Pool implements AsyncDisposable {
     return mapCalls<R>(this.scheduler, task, calls, size, stop, bar);
   }
 
-  private stream<R>(fn: TaskLike, items: Iterable<unknown> | AsyncIterable<unknown>, spread: boolean, ordered: boolean, options: StreamMapOptions | undefined): AsyncGenerator<R, void, undefined> {
+  private stream<R>(
+    fn: TaskLike,
+    items: Iterable<unknown> | AsyncIterable<unknown>,
+    spread: boolean,
+    ordered: boolean,
+    options: StreamMapOptions | undefined,
+  ): AsyncGenerator<R, void, undefined> {
     this.scheduler.checkOpen();
     const task = toTask(fn);
     const chunksize = checkCount(options?.chunksize, 'chunksize') ?? this.chunksize ?? 1;

@@ -55,13 +55,16 @@ export function makeBar(option: unknown, label: string, again = false): Bar | un
       const payload = { more: more ? '+' : '' };
       if (!bar) {
         if (!again) callBars.set(stream, (callBars.get(stream) ?? 0) + 1);
-        bar = new cliProgress.SingleBar({
-          stream,
-          format: `${label} {bar} {percentage}% | {value}/{total}{more} calls | ETA {eta_formatted}`,
-          hideCursor: false,
-          barsize: 24,
-          etaBuffer: 50,
-        }, cliProgress.Presets.shades_classic);
+        bar = new cliProgress.SingleBar(
+          {
+            stream,
+            format: `${label} {bar} {percentage}% | {value}/{total}{more} calls | ETA {eta_formatted}`,
+            hideCursor: false,
+            barsize: 24,
+            etaBuffer: 50,
+          },
+          cliProgress.Presets.shades_classic,
+        );
         bar.start(total, done, payload);
         return;
       }

@@ -44,7 +44,10 @@ export function resolveTaskModule(href: string): string {
     }
   }
   if (!found) {
-    const what = tried.length > 1 ? `none of ${tried.join(', ')} exists (tasks() takes the .js spelling of a .ts file, as TypeScript does, and loads the .js file beside a .ts spelling once compiled)` : `${tried[0]} does not exist`;
+    const what =
+      tried.length > 1
+        ? `none of ${tried.join(', ')} exists (tasks() takes the .js spelling of a .ts file, as TypeScript does, and loads the .js file beside a .ts spelling once compiled)`
+        : `${tried[0]} does not exist`;
     throw new InvalidArgumentError(`Cannot find the task module: ${what}`);
   }
   resolved.set(href, found);

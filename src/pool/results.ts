@@ -21,7 +21,10 @@ export class Results {
   private listening = false;
   private request: Request<ResultMessage[]> | undefined;
 
-  constructor(private readonly comm: PoolLink, private readonly sink: ResultSink) {}
+  constructor(
+    private readonly comm: PoolLink,
+    private readonly sink: ResultSink,
+  ) {}
 
   /** Listens for results while the sink wants them, unless it already does. */
   listen(): void {

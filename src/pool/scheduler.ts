@@ -50,7 +50,10 @@ export class Scheduler {
   private finished = 0;
 
   /** @param world makes the world to schedule on, given what to call when a worker dies unasked. */
-  constructor(world: WorldFactory, private readonly settings: SchedulerSettings = {}) {
+  constructor(
+    world: WorldFactory,
+    private readonly settings: SchedulerSettings = {},
+  ) {
     const w = world((_rank, err) => this.fail(new BrokenPoolError(err.message, { cause: err.cause ?? err })));
     ({ size: this.size, comm: this.comm, host: this.host } = w);
     this.seats = new Seats(this.size, this.host.flags, settings.maxTasksPerWorker);

@@ -29,7 +29,11 @@ interface Seat {
 export class Seats {
   private readonly seats: Seat[] = [];
 
-  constructor(readonly size: number, private readonly flags: ClaimFlags, private readonly maxTasks: number | undefined) {
+  constructor(
+    readonly size: number,
+    private readonly flags: ClaimFlags,
+    private readonly maxTasks: number | undefined,
+  ) {
     for (let r = 0; r <= size; r++) this.seats.push({ held: [], given: 0, sent: 0, live: r > 0, ready: Promise.resolve() });
   }
 

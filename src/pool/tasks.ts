@@ -24,7 +24,11 @@ export type Tasks<M> = {
 /** The argument types of a task or function. */
 export type TaskArgs<F> = F extends { readonly __signature?: (...args: infer A) => unknown } ? A : F extends (...args: infer A) => unknown ? A : never;
 /** The (awaited) result type of a task or function. */
-export type TaskResult<F> = F extends { readonly __signature?: (...args: never[]) => infer R } ? R : F extends (...args: never[]) => infer R ? Awaited<R> : never;
+export type TaskResult<F> = F extends { readonly __signature?: (...args: never[]) => infer R }
+  ? R
+  : F extends (...args: never[]) => infer R
+    ? Awaited<R>
+    : never;
 
 const cache = new Map<string, Task>();
 
@@ -78,9 +82,13 @@ const NATIVE = /\{\s*\[native code\]\s*\}\s*$/;
  */
 export function toTask(fn: unknown): Task {
   if (isTask(fn)) return fn;
-  if (typeof fn !== 'function') throw new InvalidArgumentError(`Expected a task (from tasks()) or a self-contained function, got ${fn === null ? 'null' : typeof fn}`);
+  if (typeof fn !== 'function')
+    throw new InvalidArgumentError(`Expected a task (from tasks()) or a self-contained function, got ${fn === null ? 'null' : typeof fn}`);
   const source = Function.prototype.toString.call(fn);
-  if (NATIVE.test(source)) throw new InvalidArgumentError(`${fn.name || 'This function'} is built in or bound, so workers cannot rebuild it from its source; wrap it in an inline function or export it from a module and use tasks()`);
+  if (NATIVE.test(source))
+    throw new InvalidArgumentError(
+      `${fn.name || 'This function'} is built in or bound, so workers cannot rebuild it from its source; wrap it in an inline function or export it from a module and use tasks()`,
+    );
   if (/^class\b/.test(source)) throw new InvalidArgumentError('A class is not a task; pass a function');
   // Method shorthand (`square(x) { ... }`) is not an expression: make it one.
   const expr = /^(async\s+)?(function\b|\(|[A-Za-z_$][\w$]*\s*=>|async\s*\()/.test(source) ? source : `({ ${source} })[${JSON.stringify(fn.name)}]`;

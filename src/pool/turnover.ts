@@ -20,7 +20,11 @@ export interface TurnoverHooks {
 }
 
 export class Turnover {
-  constructor(private readonly world: SchedulerWorld, private readonly seats: Seats, private readonly hooks: TurnoverHooks) {}
+  constructor(
+    private readonly world: SchedulerWorld,
+    private readonly seats: Seats,
+    private readonly hooks: TurnoverHooks,
+  ) {}
 
   /** Ends `rank`'s worker now and starts another; the chunks it held go back to the front of the queue. */
   replace(rank: number): void {
@@ -41,10 +45,13 @@ export class Turnover {
       if (wanted-- === 0) break;
       const ended = host.exited(rank);
       comm.isend(null, rank, TASK_TAG).then(undefined, () => undefined);
-      this.vacate(rank, ended.then(() => {
-        reset?.(rank, new PeerExitedError(rank, 'A task sent to a retired worker'));
-        return host.replace(rank, false);
-      }));
+      this.vacate(
+        rank,
+        ended.then(() => {
+          reset?.(rank, new PeerExitedError(rank, 'A task sent to a retired worker'));
+          return host.replace(rank, false);
+        }),
+      );
     }
   }
 

@@ -12,7 +12,6 @@ function checkFutures(fs: unknown): Future[] {
   return [...new Set(list as Future[])];
 }
 
-
 /**
  * Waits until `returnWhen` holds for `fs` (default ALL_COMPLETED) or `timeout` ms pass,
  * and splits them into `done` and `notDone`. Never rejects on a timeout.
@@ -20,10 +19,14 @@ function checkFutures(fs: unknown): Future[] {
  * @example
  * const { done, notDone } = await wait(futures, { returnWhen: 'FIRST_COMPLETED', timeout: 1000 });
  */
-export async function wait<F extends Future<unknown>>(fs: Iterable<F>, options?: { returnWhen?: ReturnWhen; timeout?: number }): Promise<{ done: Set<F>; notDone: Set<F> }> {
+export async function wait<F extends Future<unknown>>(
+  fs: Iterable<F>,
+  options?: { returnWhen?: ReturnWhen; timeout?: number },
+): Promise<{ done: Set<F>; notDone: Set<F> }> {
   const list = checkFutures(fs) as F[];
   const when = options?.returnWhen ?? 'ALL_COMPLETED';
-  if (!['FIRST_COMPLETED', 'FIRST_EXCEPTION', 'ALL_COMPLETED'].includes(when)) throw new InvalidArgumentError(`Expected \`returnWhen\` to be FIRST_COMPLETED, FIRST_EXCEPTION or ALL_COMPLETED, got ${String(when)}`);
+  if (!['FIRST_COMPLETED', 'FIRST_EXCEPTION', 'ALL_COMPLETED'].includes(when))
+    throw new InvalidArgumentError(`Expected \`returnWhen\` to be FIRST_COMPLETED, FIRST_EXCEPTION or ALL_COMPLETED, got ${String(when)}`);
   const timeout = checkTimeout(options?.timeout);
   const satisfied = (): boolean => {
     const done = list.filter((f) => f.done());

@@ -57,7 +57,14 @@ async function load(module: string | null, name: string, calls: unknown[][]): Pr
 }
 
 /** The chunk from call `i` on (whose outcome is `first` when given), after the calls that gave `values`. */
-async function finish(fn: Fn, module: string | null, calls: unknown[][], i: number, values: unknown[], first: Promise<Outcome> | undefined): Promise<ChunkOutcome> {
+async function finish(
+  fn: Fn,
+  module: string | null,
+  calls: unknown[][],
+  i: number,
+  values: unknown[],
+  first: Promise<Outcome> | undefined,
+): Promise<ChunkOutcome> {
   let out: Outcome[] | undefined;
   for (; i < calls.length; i++) {
     const outcome = first ? await first : await outcomeOf(callOf(fn, calls[i]!), module);
@@ -120,7 +127,9 @@ export async function serve(comm: Communicator, flags: ClaimFlags, init: WorkerI
   const rank = comm.rank;
   if (init) {
     try {
-      await (await loadTask(init.module, init.name))(...revive<unknown[]>(init.args));
+      await (
+        await loadTask(init.module, init.name)
+      )(...revive<unknown[]>(init.args));
     } catch (err) {
       if (err instanceof Error) err.message = `The pool's initializer failed: ${err.message}`;
       throw err;

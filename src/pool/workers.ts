@@ -64,7 +64,14 @@ export class ThreadHost extends SupervisedHost<ThreadRank> implements WorkerHost
       flags: this.flags.view.buffer as SharedArrayBuffer,
       init: initializer ? { module: initializer.module ?? null, name: initializer.name, args: initArgs } : null,
     };
-    const h = this.options.supervisor.start(rank, { entry, script: entry.href, name: `pool worker ${rank}`, data: { pool }, transferList: [side.port2], resourceLimits });
+    const h = this.options.supervisor.start(rank, {
+      entry,
+      script: entry.href,
+      name: `pool worker ${rank}`,
+      data: { pool },
+      transferList: [side.port2],
+      resourceLimits,
+    });
     side.port1.unref();
     this.sides[rank] = side.port1;
     void h.ended.then(() => side.port1.close());

@@ -30,8 +30,15 @@ export type WorldFactory = (onDeath: (rank: number, err: Error) => void) => Sche
 
 /** A scheduler over the world the options ask for: the other ranks of `comm`, or workers started here. */
 export function startScheduler(options: SchedulerOptions): Scheduler {
-  const world: WorldFactory = (onDeath) => poolWorld({
-    size: options.size, comm: options.comm, isolation: options.isolation ?? 'thread', initializer: options.initializer, initArgs: options.initArgs ?? [], resourceLimits: options.resourceLimits, onDeath,
-  });
+  const world: WorldFactory = (onDeath) =>
+    poolWorld({
+      size: options.size,
+      comm: options.comm,
+      isolation: options.isolation ?? 'thread',
+      initializer: options.initializer,
+      initArgs: options.initArgs ?? [],
+      resourceLimits: options.resourceLimits,
+      onDeath,
+    });
   return new Scheduler(world, { maxTasksPerWorker: options.maxTasksPerWorker, onProgress: options.onProgress });
 }

@@ -1,6 +1,16 @@
 import { spawn, type ChildProcess, type StdioNull, type StdioPipe } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
-import { INIT_ENV, errorFile, leftoverFile, linksFile, type ErrorReport, type ExitReport, type ProcessRankInit, type ToLauncher, type ToRank } from '../transport/processes/messages.ts';
+import {
+  INIT_ENV,
+  errorFile,
+  leftoverFile,
+  linksFile,
+  type ErrorReport,
+  type ExitReport,
+  type ProcessRankInit,
+  type ToLauncher,
+  type ToRank,
+} from '../transport/processes/messages.ts';
 import { asError, exitCodeOf, newJobId } from './exit.ts';
 import { SupervisedRank, type RankEnd, type Supervisor } from './rank.ts';
 
@@ -39,7 +49,11 @@ export interface ProcessSupervisorOptions {
 export class ProcessRank extends SupervisedRank {
   private killer: NodeJS.Timeout | undefined;
 
-  constructor(rank: number, name: string, readonly child: ChildProcess) {
+  constructor(
+    rank: number,
+    name: string,
+    readonly child: ChildProcess,
+  ) {
     super(rank, name, child);
   }
 
@@ -118,7 +132,12 @@ export class ProcessSupervisor implements Supervisor<ProcessSpec, ProcessRank> {
 
   private onExit(handle: ProcessRank, code: number | null, signal: NodeJS.Signals | null): void {
     const { dir } = this.options;
-    const end: RankEnd = { code: exitCodeOf(code, signal), signal, error: readErrorReport(dir, handle.rank), leftover: Number(takeText(leftoverFile(dir, handle.rank)) ?? 0) };
+    const end: RankEnd = {
+      code: exitCodeOf(code, signal),
+      signal,
+      error: readErrorReport(dir, handle.rank),
+      leftover: Number(takeText(leftoverFile(dir, handle.rank)) ?? 0),
+    };
     const links = takeText(linksFile(dir, handle.rank));
     handle.running = false;
     if (this.options.announceExits && end.code === 0 && !signal) this.announceExit(handle.rank, links);
@@ -128,7 +147,10 @@ export class ProcessSupervisor implements Supervisor<ProcessSpec, ProcessRank> {
   // Tells the others that `rank` ended cleanly, and which of them it had connected to (`links`: its ExitReport).
   private announceExit(rank: number, links: string | undefined): void {
     const exit = links ? (JSON.parse(links) as ExitReport) : { connected: [], unsent: 0 };
-    if (exit.unsent > 0) process.stderr.write(`ranks: warning: rank ${rank} exited with ${exit.unsent} byte(s) of sends not yet written (process.exit() before the socket took them); they are lost\n`);
+    if (exit.unsent > 0)
+      process.stderr.write(
+        `ranks: warning: rank ${rank} exited with ${exit.unsent} byte(s) of sends not yet written (process.exit() before the socket took them); they are lost\n`,
+      );
     const connected = new Set(exit.connected);
     for (const h of this.running()) h.send({ type: 'exited', rank, connected: connected.has(h.rank) });
   }

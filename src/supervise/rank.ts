@@ -59,7 +59,11 @@ export class SupervisedRank implements RankHandle {
   private settle!: (end: RankEnd) => void;
 
   /** `name` says which rank in messages (`Pool worker 3`); `runner` is its thread or process. */
-  constructor(readonly rank: number, readonly name: string, private readonly runner: { ref(): void; unref(): void }) {
+  constructor(
+    readonly rank: number,
+    readonly name: string,
+    private readonly runner: { ref(): void; unref(): void },
+  ) {
     this.ready = new Promise((resolve, reject) => ((this.becameReady = resolve), (this.failed = reject)));
     this.ready.catch(() => undefined);
     this.ended = new Promise((resolve) => (this.settle = resolve));

@@ -48,7 +48,12 @@ export class ThreadRank extends SupervisedRank {
   /** The last error the thread threw, if it died of one. */
   error: Error | undefined;
 
-  constructor(rank: number, name: string, readonly worker: Worker, readonly port: MessagePort) {
+  constructor(
+    rank: number,
+    name: string,
+    readonly worker: Worker,
+    readonly port: MessagePort,
+  ) {
     super(rank, name, worker);
     worker.once('online', () => this.isReady());
     worker.on('error', (err) => (this.error ??= asError(err)));
@@ -92,7 +97,15 @@ export class ThreadSupervisor implements Supervisor<ThreadSpec, ThreadRank> {
     if (rank >= controlCapacity(this.control)) throw new RangeError(`Rank ${rank} is past the job's control block (${controlCapacity(this.control)} ranks)`);
     if (this.ranks[rank]?.running) throw new Error(`Rank ${rank} is still running`);
     const { port1, port2 } = new MessageChannel();
-    const init: RankInit = { jobId: this.jobId, rank, size: this.options.size, control: this.control, port: port2, script: spec.script, tagOutput: spec.pipeOutput === true };
+    const init: RankInit = {
+      jobId: this.jobId,
+      rank,
+      size: this.options.size,
+      control: this.control,
+      port: port2,
+      script: spec.script,
+      tagOutput: spec.pipeOutput === true,
+    };
     const worker = new Worker(spec.entry, {
       workerData: { ranks: init, ...spec.data },
       transferList: [port2, ...(spec.transferList ?? [])],

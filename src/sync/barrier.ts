@@ -135,22 +135,26 @@ export class Barrier {
   /** Breaks the barrier: current and later waiters reject with `BrokenBarrierError` until `reset()`. */
   abort(): void {
     const ctl = this[SHARED].ctl;
-    runSync(guarded(ctl, GUARD, () => {
-      Atomics.store(ctl, BROKEN, 1);
-      wake(ctl);
-    }));
+    runSync(
+      guarded(ctl, GUARD, () => {
+        Atomics.store(ctl, BROKEN, 1);
+        wake(ctl);
+      }),
+    );
   }
 
   /** Returns the barrier to its first state; threads waiting now reject with `BrokenBarrierError`. */
   reset(): void {
     const ctl = this[SHARED].ctl;
-    runSync(guarded(ctl, GUARD, () => {
-      Atomics.store(ctl, BROKEN_GEN, Atomics.load(ctl, GEN));
-      Atomics.add(ctl, GEN, 1);
-      Atomics.store(ctl, COUNT, 0);
-      Atomics.store(ctl, BROKEN, 0);
-      wake(ctl);
-    }));
+    runSync(
+      guarded(ctl, GUARD, () => {
+        Atomics.store(ctl, BROKEN_GEN, Atomics.load(ctl, GEN));
+        Atomics.add(ctl, GEN, 1);
+        Atomics.store(ctl, COUNT, 0);
+        Atomics.store(ctl, BROKEN, 0);
+        wake(ctl);
+      }),
+    );
   }
 }
 registerShared('Barrier', Barrier);

@@ -66,7 +66,14 @@ export function closeSide(ch: ChannelState, flag: typeof WRITER_CLOSED | typeof 
  * either ran out. Once room is found `commit` runs and the item is sent to the end, however
  * long the reader takes. Throws ClosedError when the reader side is closed.
  */
-export function* sendOp(ch: ChannelState, kind: number, payload: Uint8Array, lockDeadline: number, roomDeadline: number, commit?: () => void): WaitSteps<boolean> {
+export function* sendOp(
+  ch: ChannelState,
+  kind: number,
+  payload: Uint8Array,
+  lockDeadline: number,
+  roomDeadline: number,
+  commit?: () => void,
+): WaitSteps<boolean> {
   const { ctl, data } = ch;
   const cap = data.length;
   if (!(yield* lockOp(ctl, WLOCK, lockDeadline))) return false;
@@ -93,7 +100,7 @@ export function* sendOp(ch: ChannelState, kind: number, payload: Uint8Array, loc
       pending = 0;
     };
     for (const chunk of [header, payload]) {
-      for (let off = 0; off < chunk.length; ) {
+      for (let off = 0; off < chunk.length;) {
         const u = Atomics.load(ctl, USED);
         if (u & READER_CLOSED) throw new ClosedError('Cannot send: the receiving end closed during the send');
         const free = cap - (u & MASK) - pending;
@@ -144,7 +151,7 @@ export function* recvOp(ch: ChannelState, lockDeadline: number, dataDeadline: nu
     taken = HEADER;
     const view = new DataView(header.buffer);
     const bytes = new Uint8Array(view.getUint32(0, true));
-    for (let got = 0; got < bytes.length; ) {
+    for (let got = 0; got < bytes.length;) {
       const u = Atomics.load(ctl, USED);
       const avail = (u & MASK) - taken;
       if (avail === 0) {

@@ -36,7 +36,7 @@ export function isLocked(i32: Int32Array, i: number): boolean {
 
 /** Takes one unit of the counter at `i32[i]` if it is positive. */
 export function tryDown(i32: Int32Array, i: number): boolean {
-  for (let v = Atomics.load(i32, i); v > 0; ) {
+  for (let v = Atomics.load(i32, i); v > 0;) {
     const seen = Atomics.compareExchange(i32, i, v, v - 1);
     if (seen === v) return true;
     v = seen;

@@ -23,7 +23,7 @@ export interface BlockOptions extends WaitOptions {
 }
 
 /** The deadline of a call's options; `block`/`blocking: false` means now. */
-export function deadlineOf(options: AcquireOptions & BlockOptions | undefined, flag: 'block' | 'blocking' = 'blocking'): number {
+export function deadlineOf(options: (AcquireOptions & BlockOptions) | undefined, flag: 'block' | 'blocking' = 'blocking'): number {
   const timeout = checkTimeout(options?.timeout);
   const block = options?.[flag] === undefined ? true : checkBoolean(flag, options[flag]);
   checkSignal(options?.signal);

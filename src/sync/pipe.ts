@@ -28,8 +28,9 @@ function* pollOp(rx: ChannelState, deadline: number): WaitSteps<boolean> {
 }
 
 function isClosed(s: ConnectionState): boolean {
-  return (s.rx !== undefined && (Atomics.load(s.rx.ctl, USED) & READER_CLOSED) !== 0)
-    || (s.tx !== undefined && (Atomics.load(s.tx.ctl, USED) & WRITER_CLOSED) !== 0);
+  return (
+    (s.rx !== undefined && (Atomics.load(s.rx.ctl, USED) & READER_CLOSED) !== 0) || (s.tx !== undefined && (Atomics.load(s.tx.ctl, USED) & WRITER_CLOSED) !== 0)
+  );
 }
 
 /**

@@ -38,7 +38,7 @@ const closed = new WeakSet<object>();
 type Handle = { [SHARED]: QueueState };
 
 function makeState(type: QueueState['type'], options: number | QueueOptions | undefined): QueueState {
-  const opts = typeof options === 'number' ? { maxsize: options } : options ?? {};
+  const opts = typeof options === 'number' ? { maxsize: options } : (options ?? {});
   const maxsize = checkInteger('maxsize', opts.maxsize ?? 0, { min: 0 });
   const ch = createChannel(opts.bytes);
   if (maxsize > 0) ch.ctl[SLOTS] = maxsize;
@@ -212,7 +212,7 @@ export class JoinableQueue<T = unknown> extends Queue<T> {
   /** Marks one item taken with `get` as processed; throws `OverReleaseError` when called more times than items were put. */
   taskDone(): void {
     const ctl = this[SHARED].ctl;
-    for (let n = Atomics.load(ctl, UNFINISHED); ; ) {
+    for (let n = Atomics.load(ctl, UNFINISHED); ;) {
       if (n <= 0) throw new OverReleaseError('JoinableQueue.taskDone() called more times than items were put');
       const seen = Atomics.compareExchange(ctl, UNFINISHED, n, n - 1);
       if (seen !== n) {

@@ -85,7 +85,7 @@ export class BoundedSemaphore extends Semaphore {
     checkInteger('n', n, { min: 1 });
     const ctl = this[SHARED].ctl;
     const bound = Atomics.load(ctl, BOUND);
-    for (let v = Atomics.load(ctl, VALUE); ; ) {
+    for (let v = Atomics.load(ctl, VALUE); ;) {
       if (v + n > bound) throw new OverReleaseError(`BoundedSemaphore released too many times (value ${v} + ${n} > bound ${bound})`);
       const seen = Atomics.compareExchange(ctl, VALUE, v, v + n);
       if (seen === v) break;

@@ -130,7 +130,8 @@ export function holdsShared(value: unknown, depth = 0): boolean {
 export function findShared(value: unknown, path = 'value', seen = new Set<object>()): { path: string; what: string } | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   if (value instanceof SharedArrayBuffer) return { path, what: 'a SharedArrayBuffer' };
-  if (ArrayBuffer.isView(value)) return value.buffer instanceof SharedArrayBuffer ? { path, what: `a ${value.constructor.name} on a SharedArrayBuffer` } : undefined;
+  if (ArrayBuffer.isView(value))
+    return value.buffer instanceof SharedArrayBuffer ? { path, what: `a ${value.constructor.name} on a SharedArrayBuffer` } : undefined;
   const state = stateOf(value);
   if (state) return { path, what: `a ${state.type}` };
   if (seen.has(value)) return undefined;
@@ -144,7 +145,11 @@ export function findShared(value: unknown, path = 'value', seen = new Set<object
   }
   if (!isPlain(value)) return undefined;
   for (const key of Object.keys(value)) {
-    const hit = findShared((value as Record<string, unknown>)[key], /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`, seen);
+    const hit = findShared(
+      (value as Record<string, unknown>)[key],
+      /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`,
+      seen,
+    );
     if (hit) return hit;
   }
   return undefined;

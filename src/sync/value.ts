@@ -5,9 +5,17 @@ import { checkInteger, checkOneOf, expected } from '../validate.ts';
 import { SHARED, fromState, registerShared, type SharedState } from './share.ts';
 
 const CTORS = {
-  int8: Int8Array, uint8: Uint8Array, uint8clamped: Uint8ClampedArray, int16: Int16Array, uint16: Uint16Array,
-  int32: Int32Array, uint32: Uint32Array, float32: Float32Array, float64: Float64Array,
-  bigint64: BigInt64Array, biguint64: BigUint64Array,
+  int8: Int8Array,
+  uint8: Uint8Array,
+  uint8clamped: Uint8ClampedArray,
+  int16: Int16Array,
+  uint16: Uint16Array,
+  int32: Int32Array,
+  uint32: Uint32Array,
+  float32: Float32Array,
+  float64: Float64Array,
+  bigint64: BigInt64Array,
+  biguint64: BigUint64Array,
 } as const;
 
 /** Element types of `Value` and `SharedArray`, named after their TypedArray. */
@@ -15,9 +23,17 @@ export type SharedType = keyof typeof CTORS;
 
 /** The TypedArray of each element type. */
 export interface SharedArrayTypes {
-  int8: Int8Array; uint8: Uint8Array; uint8clamped: Uint8ClampedArray; int16: Int16Array; uint16: Uint16Array;
-  int32: Int32Array; uint32: Uint32Array; float32: Float32Array; float64: Float64Array;
-  bigint64: BigInt64Array; biguint64: BigUint64Array;
+  int8: Int8Array;
+  uint8: Uint8Array;
+  uint8clamped: Uint8ClampedArray;
+  int16: Int16Array;
+  uint16: Uint16Array;
+  int32: Int32Array;
+  uint32: Uint32Array;
+  float32: Float32Array;
+  float64: Float64Array;
+  bigint64: BigInt64Array;
+  biguint64: BigUint64Array;
 }
 
 /** The JavaScript type of one element: `bigint` for the 64-bit integer types, else `number`. */

@@ -105,7 +105,7 @@ export class Matcher {
     const m: Incoming = { source, tag, context, kind, total, data: EMPTY, got: 0, complete: false, waiter: undefined, sync };
     // A matched probe posted before every fitting receive takes the message.
     const before = this.probes.length ? this.firstTaker(m) : undefined;
-    for (let n = this.posted.head; n; ) {
+    for (let n = this.posted.head; n;) {
       const p = n.value;
       const next = n.next;
       if (before !== undefined && p.seq > before) break;
@@ -255,7 +255,7 @@ export class Matcher {
    */
   forget(source: number, partial: Incoming | undefined, err: Error): void {
     this.exited.delete(source);
-    for (let n = this.unexpected.head; n; ) {
+    for (let n = this.unexpected.head; n;) {
       const next = n.next;
       if (n.value.source === source) this.unexpected.remove(n);
       n = next;
@@ -295,7 +295,7 @@ export class Matcher {
   peerExited(peer: number): void {
     if (this.exited.has(peer)) return;
     this.exited.add(peer);
-    for (let n = this.posted.head; n; ) {
+    for (let n = this.posted.head; n;) {
       const next = n.next;
       const p = n.value;
       if (p.source === peer) {
@@ -306,7 +306,7 @@ export class Matcher {
       }
       n = next;
     }
-    for (let n = this.probes.head; n; ) {
+    for (let n = this.probes.head; n;) {
       const next = n.next;
       const p = n.value;
       if (p.source === peer) {
@@ -343,7 +343,7 @@ export class Matcher {
 
   // Probes see a message that no receive took; the first matched probe that fits takes it.
   private answerProbes(m: Incoming): void {
-    for (let n = this.probes.head; n; ) {
+    for (let n = this.probes.head; n;) {
       const next = n.next;
       const p = n.value;
       if (fits(p.context, p.source, p.tag, m)) {

@@ -23,7 +23,16 @@ export interface NativeCollectives {
   mixed(context: number): boolean;
   bcastTyped(context: number, kind: number, data: Uint8Array, root: number): TransportOp<void>;
   /** `send` and `recv` over the same memory reduce in place; `recv` is ignored off the root of a 'reduce'. */
-  reduce(context: number, mode: ReduceMode, kind: number, send: Uint8Array, recv: Uint8Array | undefined, count: number, op: number, root: number): TransportOp<void>;
+  reduce(
+    context: number,
+    mode: ReduceMode,
+    kind: number,
+    send: Uint8Array,
+    recv: Uint8Array | undefined,
+    count: number,
+    op: number,
+    root: number,
+  ): TransportOp<void>;
   reduceScatter(context: number, kind: number, send: Uint8Array, recv: Uint8Array, counts: readonly number[], op: number): TransportOp<void>;
   gatherv(context: number, kind: number, send: Uint8Array, recv: Uint8Array | undefined, counts: readonly number[], root: number): TransportOp<void>;
   allgatherv(context: number, kind: number, send: Uint8Array, recv: Uint8Array, counts: readonly number[]): TransportOp<void>;

@@ -43,13 +43,20 @@ function scalarOf(code: number, big: boolean, narrow: boolean): Scalar | undefin
   const one = (big ? 1n : 1) as Num;
   const zero = (big ? 0n : 0) as Num;
   switch (code) {
-    case 2: return narrow ? (a, b) => Math.imul(a, b) : (a, b) => a * b;
-    case 3: return (a, b) => (b < a ? b : a);
-    case 4: return (a, b) => (b > a ? b : a);
-    case 5: return (a, b) => (truthy(a) && truthy(b) ? one : zero);
-    case 6: return (a, b) => (truthy(a) || truthy(b) ? one : zero);
-    case 7: return (a, b) => (truthy(a) !== truthy(b) ? one : zero);
-    default: return undefined;
+    case 2:
+      return narrow ? (a, b) => Math.imul(a, b) : (a, b) => a * b;
+    case 3:
+      return (a, b) => (b < a ? b : a);
+    case 4:
+      return (a, b) => (b > a ? b : a);
+    case 5:
+      return (a, b) => (truthy(a) && truthy(b) ? one : zero);
+    case 6:
+      return (a, b) => (truthy(a) || truthy(b) ? one : zero);
+    case 7:
+      return (a, b) => (truthy(a) !== truthy(b) ? one : zero);
+    default:
+      return undefined;
   }
 }
 
@@ -99,7 +106,15 @@ export function accumulateShared(target: TypedArray, off: number, data: TypedArr
 }
 
 /** result[0] = target[off]; target[off] = value[0] when it was compare[0] (bitwise, for floats). */
-export function compareAndSwapShared(target: TypedArray, off: number, value: TypedArray, compare: TypedArray, kind: number, ctl: Int32Array, result: TypedArray): void {
+export function compareAndSwapShared(
+  target: TypedArray,
+  off: number,
+  value: TypedArray,
+  compare: TypedArray,
+  kind: number,
+  ctl: Int32Array,
+  result: TypedArray,
+): void {
   if (atomicKind(kind)) {
     result[0] = Atomics.compareExchange(target as Ints, off, compare[0] as Num, value[0] as Num) as Num;
     return;

@@ -29,21 +29,28 @@ export function checkArray(v: unknown, name: string, where: string): TypedArray 
 export function checkSpan(layout: WinLayout, target: number, data: TypedArray, offset: unknown, where: string): number {
   const kind = layout.kinds[target]!;
   if (kindOf(data) !== kind) throw new WinKindMismatchError(kindName(kind), data.constructor.name, where);
-  if (!Number.isInteger(offset) || (offset as number) < 0) throw new ArgumentRangeError(`${where}: expected \`offset\` to be an integer >= 0, got ${describe(offset)}`);
+  if (!Number.isInteger(offset) || (offset as number) < 0)
+    throw new ArgumentRangeError(`${where}: expected \`offset\` to be an integer >= 0, got ${describe(offset)}`);
   const len = layout.lengths[target]!;
   const off = offset as number;
   if (off + data.length > len) {
-    throw new ArgumentRangeError(`${where}: elements ${off}..${off + data.length - 1} are outside rank ${target}'s window of ${len} elements; nothing was written`);
+    throw new ArgumentRangeError(
+      `${where}: elements ${off}..${off + data.length - 1} are outside rank ${target}'s window of ${len} elements; nothing was written`,
+    );
   }
   return off;
 }
 
 /** A predefined op that can update elements of `kind` (MPI's rules: bitwise and logical ops on integers only). */
 export function checkAccOp(op: unknown, kind: number, where: string): Op {
-  if (!(op instanceof OpClass)) throw new InvalidArgumentError(`${where}: expected \`op\` to be a predefined Op (SUM, ..., REPLACE, NO_OP), got ${describe(op)}`);
+  if (!(op instanceof OpClass))
+    throw new InvalidArgumentError(`${where}: expected \`op\` to be a predefined Op (SUM, ..., REPLACE, NO_OP), got ${describe(op)}`);
   if (!op.elementwise || op.code === 11 || op.code === 12) {
-    throw new InvalidArgumentError(`${where}: ${op.name} is not a predefined op windows can accumulate with (SUM, PROD, MIN, MAX, LAND, LOR, LXOR, BAND, BOR, BXOR, REPLACE, NO_OP)`);
+    throw new InvalidArgumentError(
+      `${where}: ${op.name} is not a predefined op windows can accumulate with (SUM, PROD, MIN, MAX, LAND, LOR, LXOR, BAND, BOR, BXOR, REPLACE, NO_OP)`,
+    );
   }
-  if (op.code >= 5 && op.code <= 10 && (isFloatKind(kind))) throw new InvalidArgumentError(`${where}: ${op.name} needs integer elements; the window holds ${kindName(kind)}`);
+  if (op.code >= 5 && op.code <= 10 && isFloatKind(kind))
+    throw new InvalidArgumentError(`${where}: ${op.name} needs integer elements; the window holds ${kindName(kind)}`);
   return op;
 }

@@ -38,7 +38,9 @@ export async function makeWindow(comm: Communicator, flavor: Flavor, local: () =
   try {
     const got = local();
     if (got.memory && transport === 'threads' && !(got.memory.buffer instanceof SharedArrayBuffer)) {
-      throw new InvalidArgumentError(`${where}: on the threads transport the memory must live on a SharedArrayBuffer (new ${got.memory.constructor.name}(new SharedArrayBuffer(bytes))), so the other ranks can reach it`);
+      throw new InvalidArgumentError(
+        `${where}: on the threads transport the memory must live on a SharedArrayBuffer (new ${got.memory.constructor.name}(new SharedArrayBuffer(bytes))), so the other ranks can reach it`,
+      );
     }
     mine = got;
   } catch (err) {
@@ -46,7 +48,9 @@ export async function makeWindow(comm: Communicator, flavor: Flavor, local: () =
   }
   if (transport === 'mpi' && (await import('./mpi.ts')).mixedJob(comm)) return mixedWindow(comm, flavor, mine, error);
   const wc = await comm.dup();
-  const entry: Shared = mine ? [mine.kind, mine.length, mine.memory?.byteOffset ?? 0] : { code: isRanksError(error) ? error.code : 'ERR_INVALID_ARG', message: String((error as Error)?.message ?? error) };
+  const entry: Shared = mine
+    ? [mine.kind, mine.length, mine.memory?.byteOffset ?? 0]
+    : { code: isRanksError(error) ? error.code : 'ERR_INVALID_ARG', message: String((error as Error)?.message ?? error) };
   const all = await wc.allgather(entry);
   const bad = all.findIndex((e) => !Array.isArray(e));
   if (bad >= 0) {

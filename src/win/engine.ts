@@ -53,10 +53,13 @@ export class Engine {
   private listen(): void {
     if (this.stopped) return;
     const op = (this.pending = this.t.recv(this.requests, ANY_SOURCE, ANY_TAG, undefined));
-    op.promise.then((m) => {
-      this.apply(m);
-      this.listen();
-    }, () => {});
+    op.promise.then(
+      (m) => {
+        this.apply(m);
+        this.listen();
+      },
+      () => {},
+    );
   }
 
   private reply(source: number, seq: number, data: Uint8Array): void {

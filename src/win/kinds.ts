@@ -7,7 +7,17 @@ export type WinKind = (new (buffer: ArrayBufferLike | number, byteOffset?: numbe
 
 /** Window element kinds, by code. Buffer counts as Uint8Array. */
 export const KINDS: readonly WinKind[] = [
-  Int8Array, Uint8Array, Int16Array, Uint16Array, Int32Array, Uint32Array, BigInt64Array, BigUint64Array, Float32Array, Float64Array, Uint8ClampedArray,
+  Int8Array,
+  Uint8Array,
+  Int16Array,
+  Uint16Array,
+  Int32Array,
+  Uint32Array,
+  BigInt64Array,
+  BigUint64Array,
+  Float32Array,
+  Float64Array,
+  Uint8ClampedArray,
 ] as unknown as WinKind[];
 
 /** The code of `ctor`, or -1 when a window cannot hold it. */

@@ -78,9 +78,17 @@ export interface WinAbi {
 }
 
 export function winAbi(m: Mpi): WinAbi {
-  if (m.abi.family === 'mpich') return { infoNull: 0x1c000000, replace: 0x5800000d, noOp: 0x5800000e, lockExclusive: 234, lockShared: 235, modeNoSucceed: 16384 };
+  if (m.abi.family === 'mpich')
+    return { infoNull: 0x1c000000, replace: 0x5800000d, noOp: 0x5800000e, lockExclusive: 234, lockShared: 235, modeNoSucceed: 16384 };
   const g = (name: string): number => Number(m.library.lib.symbol(name) as bigint);
-  return { infoNull: g('ompi_mpi_info_null'), replace: g('ompi_mpi_op_replace'), noOp: g('ompi_mpi_op_no_op'), lockExclusive: 1, lockShared: 2, modeNoSucceed: 16 };
+  return {
+    infoNull: g('ompi_mpi_info_null'),
+    replace: g('ompi_mpi_op_replace'),
+    noOp: g('ompi_mpi_op_no_op'),
+    lockExclusive: 1,
+    lockShared: 2,
+    modeNoSucceed: 16,
+  };
 }
 
 let bound: { fn: WinFunctions; abi: WinAbi } | undefined;

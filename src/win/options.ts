@@ -36,25 +36,52 @@ export interface FenceOptions {
  * @example
  * const win: Win<Loose<Int32Array<SharedArrayBuffer>>> = await Win.create(comm, new Int32Array(new SharedArrayBuffer(16)));
  */
-export type Loose<A extends TypedArray> = A extends Float64Array ? Float64Array : A extends Float32Array ? Float32Array : A extends Int32Array ? Int32Array
-  : A extends Uint32Array ? Uint32Array : A extends Int16Array ? Int16Array : A extends Uint16Array ? Uint16Array : A extends Int8Array ? Int8Array
-  : A extends Uint8ClampedArray ? Uint8ClampedArray : A extends Uint8Array ? Uint8Array : A extends BigInt64Array ? BigInt64Array : A extends BigUint64Array ? BigUint64Array : TypedArray;
+export type Loose<A extends TypedArray> = A extends Float64Array
+  ? Float64Array
+  : A extends Float32Array
+    ? Float32Array
+    : A extends Int32Array
+      ? Int32Array
+      : A extends Uint32Array
+        ? Uint32Array
+        : A extends Int16Array
+          ? Int16Array
+          : A extends Uint16Array
+            ? Uint16Array
+            : A extends Int8Array
+              ? Int8Array
+              : A extends Uint8ClampedArray
+                ? Uint8ClampedArray
+                : A extends Uint8Array
+                  ? Uint8Array
+                  : A extends BigInt64Array
+                    ? BigInt64Array
+                    : A extends BigUint64Array
+                      ? BigUint64Array
+                      : TypedArray;
 
 export type Element<A> = A extends BigInt64Array | BigUint64Array ? bigint : number;
 
 export function request<T>(p: Promise<T>): Request<T> {
   const op = new TransportOp<T>();
-  p.then((v) => op.resolve(v), (e: unknown) => op.reject(e));
+  p.then(
+    (v) => op.resolve(v),
+    (e: unknown) => op.reject(e),
+  );
   return new Request(op);
 }
 
 export function checkKind(kind: unknown, where: string): number {
   const k = KINDS.indexOf(kind as WinKind);
-  if (k < 0 && kind !== Buffer) throw new InvalidArgumentError(`${where}: expected \`kind\` to be a TypedArray constructor (Float64Array, Int32Array, ...), got ${typeof kind === 'function' ? kind.name : String(kind)}`);
+  if (k < 0 && kind !== Buffer)
+    throw new InvalidArgumentError(
+      `${where}: expected \`kind\` to be a TypedArray constructor (Float64Array, Int32Array, ...), got ${typeof kind === 'function' ? kind.name : String(kind)}`,
+    );
   return k < 0 ? 1 : k;
 }
 
 export function checkLength(length: unknown, where: string): number {
-  if (!Number.isInteger(length) || (length as number) < 0) throw new ArgumentRangeError(`${where}: expected \`length\` to be an integer >= 0, got ${String(length)} (${typeof length})`);
+  if (!Number.isInteger(length) || (length as number) < 0)
+    throw new ArgumentRangeError(`${where}: expected \`length\` to be an integer >= 0, got ${String(length)} (${typeof length})`);
   return length as number;
 }

@@ -24,7 +24,10 @@ export class ProcessesBackend implements Backend {
   private readonly held = new Set<number>();
 
   /** `comm` carries answers, barriers and PSCW; `engineComm`'s context carries requests. */
-  private constructor(private readonly init: BackendInit, private readonly engineComm: Communicator) {
+  private constructor(
+    private readonly init: BackendInit,
+    private readonly engineComm: Communicator,
+  ) {
     const { comm, layout } = init;
     const me = comm.rank;
     const kind = layout.kinds[me]!;
@@ -62,7 +65,16 @@ export class ProcessesBackend implements Backend {
   }
 
   /** Sends a request and resolves once its answer is in `into`. */
-  private async call(target: number, req: Req, into: Uint8Array, offset: number, count: number, op: number, exclusive: number, ...parts: Uint8Array[]): Promise<void> {
+  private async call(
+    target: number,
+    req: Req,
+    into: Uint8Array,
+    offset: number,
+    count: number,
+    op: number,
+    exclusive: number,
+    ...parts: Uint8Array[]
+  ): Promise<void> {
     const seq = this.next();
     const answer = this.comm.transport.recv(this.comm.context, this.comm.world(target), REPLY + seq, into).promise;
     await Promise.all([this.send(target, req, frame(seq, offset, count, op, exclusive, ...parts), false), answer]);

@@ -6,7 +6,14 @@ import { InvalidArgumentError } from '../errors.ts';
 import { BAND, BOR, BXOR, LAND, LOR, LXOR, MAX, MIN, NO_OP, PROD, REPLACE, SUM, type Op } from '../comm/collectives/ops.ts';
 
 export const enum Req {
-  Put = 1, Get, Acc, GetAcc, Cas, Lock, Unlock, Flush,
+  Put = 1,
+  Get,
+  Acc,
+  GetAcc,
+  Cas,
+  Lock,
+  Unlock,
+  Flush,
 }
 
 /** Header: seq, offset, count (elements), op code, exclusive (lock). */

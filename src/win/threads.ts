@@ -47,7 +47,10 @@ export class ThreadsBackend implements Backend {
   private readonly held = new Map<number, boolean>();
   private readonly pscw: Pscw;
 
-  private constructor(private readonly init: BackendInit, private readonly parts: Part[]) {
+  private constructor(
+    private readonly init: BackendInit,
+    private readonly parts: Part[],
+  ) {
     this.array = parts[init.comm.rank]!.array;
     this.pscw = new Pscw(init.comm);
   }
@@ -65,11 +68,13 @@ export class ThreadsBackend implements Backend {
     for (let r = 0; r < comm.size; r++) if (r !== me) t.shareBuffers(comm.world(r), key, [array.buffer as SharedArrayBuffer, ctl]);
     const parts: Part[] = [];
     // The byte offset travels in the layout's allgather: a created window may start anywhere in its buffer.
-    await Promise.all(Array.from({ length: comm.size }, async (_, r) => {
-      if (r === me) return void (parts[r] = { array, ctl: new Int32Array(ctl) });
-      const [data, c] = await t.sharedBuffers(comm.world(r), key).promise;
-      parts[r] = { array: view(layout.kinds[r]!, data!, layout.offsets[r]!, layout.lengths[r]!), ctl: new Int32Array(c!) };
-    }));
+    await Promise.all(
+      Array.from({ length: comm.size }, async (_, r) => {
+        if (r === me) return void (parts[r] = { array, ctl: new Int32Array(ctl) });
+        const [data, c] = await t.sharedBuffers(comm.world(r), key).promise;
+        parts[r] = { array: view(layout.kinds[r]!, data!, layout.offsets[r]!, layout.lengths[r]!), ctl: new Int32Array(c!) };
+      }),
+    );
     return new ThreadsBackend(init, parts);
   }
 

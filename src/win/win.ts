@@ -8,7 +8,17 @@ import type { Backend, Flavor, WinLayout } from './backend.ts';
 import { checkAccOp, checkArray, checkSpan, checkTarget } from './checks.ts';
 import { makeWindow } from './create.ts';
 import { KINDS, kindName, type WinKind } from './kinds.ts';
-import { checkKind, checkLength, request, type Element, type FenceOptions, type GetAccumulateOptions, type LockOptions, type Loose, type RmaOptions } from './options.ts';
+import {
+  checkKind,
+  checkLength,
+  request,
+  type Element,
+  type FenceOptions,
+  type GetAccumulateOptions,
+  type LockOptions,
+  type Loose,
+  type RmaOptions,
+} from './options.ts';
 
 export type { FenceOptions, GetAccumulateOptions, LockOptions, Loose, RmaOptions } from './options.ts';
 
@@ -54,7 +64,11 @@ export class Win<A extends TypedArray = TypedArray> {
    * const win = await Win.allocate(world(), Float64Array, 1024);
    */
   static allocate<K extends WinKind>(comm: Communicator, kind: K, length: number): Promise<Win<Loose<InstanceType<K>>>> {
-    return makeWindow(comm, 'allocate', () => ({ kind: checkKind(kind, 'Win.allocate'), length: checkLength(length, 'Win.allocate'), memory: undefined })) as Promise<Win<Loose<InstanceType<K>>>>;
+    return makeWindow(comm, 'allocate', () => ({
+      kind: checkKind(kind, 'Win.allocate'),
+      length: checkLength(length, 'Win.allocate'),
+      memory: undefined,
+    })) as Promise<Win<Loose<InstanceType<K>>>>;
   }
 
   /**
@@ -81,7 +95,11 @@ export class Win<A extends TypedArray = TypedArray> {
    * const left = win.sharedQuery((comm.rank + comm.size - 1) % comm.size);
    */
   static allocateShared<K extends WinKind>(comm: Communicator, kind: K, length: number): Promise<Win<Loose<InstanceType<K>>>> {
-    return makeWindow(comm, 'shared', () => ({ kind: checkKind(kind, 'Win.allocateShared'), length: checkLength(length, 'Win.allocateShared'), memory: undefined })) as Promise<Win<Loose<InstanceType<K>>>>;
+    return makeWindow(comm, 'shared', () => ({
+      kind: checkKind(kind, 'Win.allocateShared'),
+      length: checkLength(length, 'Win.allocateShared'),
+      memory: undefined,
+    })) as Promise<Win<Loose<InstanceType<K>>>>;
   }
 
   /** This rank's part of the window. */
@@ -156,7 +174,10 @@ export class Win<A extends TypedArray = TypedArray> {
     const t = this.#target(target, 'getAccumulate');
     const d = checkArray(data, 'data', 'getAccumulate');
     const into = (options?.into === undefined ? new (d.constructor as new (n: number) => T)(d.length) : checkArray(options.into, 'into', 'getAccumulate')) as T;
-    if (into.constructor !== d.constructor || into.length !== d.length) throw new InvalidArgumentError(`getAccumulate: \`into\` must be a ${d.constructor.name} of ${d.length} elements, got a ${into.constructor.name} of ${into.length}`);
+    if (into.constructor !== d.constructor || into.length !== d.length)
+      throw new InvalidArgumentError(
+        `getAccumulate: \`into\` must be a ${d.constructor.name} of ${d.length} elements, got a ${into.constructor.name} of ${into.length}`,
+      );
     if (t === PROC_NULL) return into;
     const off = checkSpan(this.layout, t, d, options?.offset ?? 0, 'getAccumulate');
     await this.backend.getAccumulate(d, into, t, off, checkAccOp(op, this.layout.kinds[t]!, 'getAccumulate'));
@@ -206,14 +227,16 @@ export class Win<A extends TypedArray = TypedArray> {
    * const req = win.rput(data, 1); await req;
    */
   rput(data: A, target: number, options?: RmaOptions): Request<void> {
-    return request(this.#passive(target, 'rput').then(async () => {
-      const t = this.#target(target, 'rput');
-      if (t === PROC_NULL) return;
-      const d = checkArray(data, 'data', 'rput');
-      const off = checkSpan(this.layout, t, d, options?.offset ?? 0, 'rput');
-      if (this.backend.rput) await this.backend.rput(d, t, off);
-      else await this.backend.put(d, t, off);
-    }));
+    return request(
+      this.#passive(target, 'rput').then(async () => {
+        const t = this.#target(target, 'rput');
+        if (t === PROC_NULL) return;
+        const d = checkArray(data, 'data', 'rput');
+        const off = checkSpan(this.layout, t, d, options?.offset ?? 0, 'rput');
+        if (this.backend.rput) await this.backend.rput(d, t, off);
+        else await this.backend.put(d, t, off);
+      }),
+    );
   }
 
   /**
@@ -223,15 +246,17 @@ export class Win<A extends TypedArray = TypedArray> {
    * const got = await win.rget(new Float64Array(4), 1);
    */
   rget<T extends A>(into: T, target: number, options?: RmaOptions): Request<T> {
-    return request(this.#passive(target, 'rget').then(async () => {
-      const t = this.#target(target, 'rget');
-      if (t === PROC_NULL) return into;
-      const d = checkArray(into, 'into', 'rget');
-      const off = checkSpan(this.layout, t, d, options?.offset ?? 0, 'rget');
-      if (this.backend.rget) await this.backend.rget(d, t, off);
-      else await this.backend.get(d, t, off);
-      return into;
-    }));
+    return request(
+      this.#passive(target, 'rget').then(async () => {
+        const t = this.#target(target, 'rget');
+        if (t === PROC_NULL) return into;
+        const d = checkArray(into, 'into', 'rget');
+        const off = checkSpan(this.layout, t, d, options?.offset ?? 0, 'rget');
+        if (this.backend.rget) await this.backend.rget(d, t, off);
+        else await this.backend.get(d, t, off);
+        return into;
+      }),
+    );
   }
 
   /**
@@ -243,7 +268,8 @@ export class Win<A extends TypedArray = TypedArray> {
    */
   async fence(options?: FenceOptions): Promise<void> {
     this.#alive('fence');
-    if (this.#locks.size > 0 || this.#all || this.#started || this.#posted) throw new InvalidStateError('fence: a lock, lockAll, start or post epoch is open on this window; end it first');
+    if (this.#locks.size > 0 || this.#all || this.#started || this.#posted)
+      throw new InvalidStateError('fence: a lock, lockAll, start or post epoch is open on this window; end it first');
     await this.backend.fence(options?.end === true);
     this.#fenced = options?.end !== true;
   }
@@ -259,7 +285,8 @@ export class Win<A extends TypedArray = TypedArray> {
     const t = this.#sync(target, 'lock');
     if (this.#locks.has(t) || this.#all) throw new InvalidStateError(`lock: rank ${t} is already locked by this rank`);
     const exclusive = options?.exclusive ?? true;
-    if (typeof exclusive !== 'boolean') throw new InvalidArgumentError(`Expected \`exclusive\` to be a boolean, got ${String(exclusive)} (${typeof exclusive})`);
+    if (typeof exclusive !== 'boolean')
+      throw new InvalidArgumentError(`Expected \`exclusive\` to be a boolean, got ${String(exclusive)} (${typeof exclusive})`);
     this.#locks.set(t, exclusive);
     try {
       await this.backend.lock(t, exclusive);
@@ -381,7 +408,8 @@ export class Win<A extends TypedArray = TypedArray> {
    */
   async free(): Promise<void> {
     this.#alive('free');
-    if (this.#locks.size > 0 || this.#all || this.#started || this.#posted) throw new InvalidStateError('free: an epoch is still open on this window; end it first');
+    if (this.#locks.size > 0 || this.#all || this.#started || this.#posted)
+      throw new InvalidStateError('free: an epoch is still open on this window; end it first');
     this.#freed = true;
     await this.backend.free();
   }
@@ -436,7 +464,13 @@ export class Win<A extends TypedArray = TypedArray> {
   }
 
   #ranks(group: Group | readonly number[], where: string): number[] {
-    const ranks = group instanceof Group ? group.translateRanks(Array.from({ length: group.size }, (_, i) => i), this.comm.group) : group;
+    const ranks =
+      group instanceof Group
+        ? group.translateRanks(
+            Array.from({ length: group.size }, (_, i) => i),
+            this.comm.group,
+          )
+        : group;
     if (!Array.isArray(ranks)) throw new InvalidArgumentError(`${where}: expected a Group or an array of ranks, got ${typeof group}`);
     return ranks.map((r) => checkTarget(r, this.comm.size, where));
   }
@@ -446,7 +480,9 @@ export class Win<A extends TypedArray = TypedArray> {
     const ctor = KINDS[kind]! as unknown as new (n: number) => TypedArray;
     const big = kind === 6 || kind === 7;
     if (big ? typeof value !== 'bigint' : typeof value !== 'number') {
-      throw new InvalidArgumentError(`${where}: expected \`${name}\` to be a ${big ? 'bigint' : 'number'} for rank ${target}'s ${kindName(kind)} window, got ${String(value)} (${typeof value})`);
+      throw new InvalidArgumentError(
+        `${where}: expected \`${name}\` to be a ${big ? 'bigint' : 'number'} for rank ${target}'s ${kindName(kind)} window, got ${String(value)} (${typeof value})`,
+      );
     }
     const a = new ctor(1);
     a[0] = value as never;

@@ -27,7 +27,12 @@ export async function streams(): Promise<void> {
     const s: string = y;
     void s;
   }
-  for await (const y of pool.imapUnordered(math.square, (async function* () { yield 1; })())) {
+  for await (const y of pool.imapUnordered(
+    math.square,
+    (async function* () {
+      yield 1;
+    })(),
+  )) {
     const n: number = y;
     void n;
   }

@@ -14,9 +14,7 @@ import type { Encoded } from '../../codec/encode.ts';
 import { ARRAY_BUFFER } from '../../codec/kinds.ts';
 import { config } from '../../config/config.ts';
 import { ANY_TAG } from '../../constants.ts';
-import {
-  ArgumentRangeError, CollectiveMismatchError, DataCloneError, InvalidArgumentError, RanksError, isRanksError, type ErrorCode,
-} from '../../errors.ts';
+import { ArgumentRangeError, CollectiveMismatchError, DataCloneError, InvalidArgumentError, RanksError, isRanksError, type ErrorCode } from '../../errors.ts';
 import type { TransportOp } from '../../transport/op.ts';
 import { FLOAT64, type Coll, type CommCore, agreeTag, callBits, describeCall, collName } from './call.ts';
 
@@ -45,7 +43,6 @@ export type Rode = (Encoded | undefined)[];
 export const RIDE_BYTES = 1024;
 const RIDE_RANKS = 16;
 const NO_BLOCK = 0xffffffff;
-
 
 // Fields of the record. Ranks are encoded as R - 1 - rank below the value so that MAX
 // picks the lowest rank among those with the largest value.
@@ -147,10 +144,11 @@ async function agreeP2p(comm: CommCore, rec: Float64Array, text: string, mine: E
     const sent = t.send(comm.collContext, world((r + k) % p), tag, ARRAY_BUFFER, pack(rec, text, rec[MISSED]! > 0 ? [] : blocks.slice(0, Math.min(k, p - k))));
     if (!sent.done || sent.failed) await sent.promise;
     const got = await recv.promise;
-    if (got.tag !== tag) throw new CollectiveMismatchError(comm.name, [
-      { rank: r, call: 'a checked collective' },
-      { rank: (r - k + p) % p, call: `${describeCall(comm, got.tag)} without the agreement step (RANKS_CHECK_COLLECTIVES=0 on that rank?)` },
-    ]);
+    if (got.tag !== tag)
+      throw new CollectiveMismatchError(comm.name, [
+        { rank: r, call: 'a checked collective' },
+        { rank: (r - k + p) % p, call: `${describeCall(comm, got.tag)} without the agreement step (RANKS_CHECK_COLLECTIVES=0 on that rank?)` },
+      ]);
     text = combine(rec, got.data, text, blocks);
   }
   return { text, blocks };
@@ -270,7 +268,9 @@ function verdict(comm: CommCore, p: Proposal, rec: Float64Array, text: string): 
   if (shi >= 0 && Math.floor(shi / R) !== SHAPE_SPAN - 1 - Math.floor(slo / R)) {
     const a = R - 1 - (slo % R);
     const b = R - 1 - (shi % R);
-    return new InvalidArgumentError(`${call} on ${comm.name}: ranks ${Math.min(a, b)} and ${Math.max(a, b)} passed ${p.shapeWhat ?? 'values of different shapes'}; every rank must pass the same [every rank of this ${call} gets this error]`);
+    return new InvalidArgumentError(
+      `${call} on ${comm.name}: ranks ${Math.min(a, b)} and ${Math.max(a, b)} passed ${p.shapeWhat ?? 'values of different shapes'}; every rank must pass the same [every rank of this ${call} gets this error]`,
+    );
   }
   return undefined;
 }

@@ -20,10 +20,39 @@ export interface CommCore {
 
 /** Collectives, numbered for the tag (4 bits). */
 export const enum Coll {
-  Barrier = 1, Bcast, Scatter, Gather, Allgather, Alltoall, Reduce, Allreduce, Scan, Exscan, ReduceScatter, Create, NeighborAllgather, NeighborAlltoall,
+  Barrier = 1,
+  Bcast,
+  Scatter,
+  Gather,
+  Allgather,
+  Alltoall,
+  Reduce,
+  Allreduce,
+  Scan,
+  Exscan,
+  ReduceScatter,
+  Create,
+  NeighborAllgather,
+  NeighborAlltoall,
 }
 
-const NAMES = ['', 'barrier', 'bcast', 'scatter', 'gather', 'allgather', 'alltoall', 'reduce', 'allreduce', 'scan', 'exscan', 'reduceScatter', 'dup/split/createCart', 'neighborAllgather', 'neighborAlltoall'];
+const NAMES = [
+  '',
+  'barrier',
+  'bcast',
+  'scatter',
+  'gather',
+  'allgather',
+  'alltoall',
+  'reduce',
+  'allreduce',
+  'scan',
+  'exscan',
+  'reduceScatter',
+  'dup/split/createCart',
+  'neighborAllgather',
+  'neighborAlltoall',
+];
 const ROOTED = new Set([Coll.Bcast, Coll.Scatter, Coll.Gather, Coll.Reduce]);
 const REDUCING = new Set([Coll.Reduce, Coll.Allreduce, Coll.Scan, Coll.Exscan, Coll.ReduceScatter]);
 
@@ -90,7 +119,12 @@ export class Call {
   private readonly phaseShift: number;
   private readonly callMask: number;
 
-  constructor(readonly comm: CommCore, coll: Coll, root = 0, op = 0) {
+  constructor(
+    readonly comm: CommCore,
+    coll: Coll,
+    root = 0,
+    op = 0,
+  ) {
     this.rank = comm.rank;
     this.size = comm.size;
     const r = (this.r = rootBits(comm.transport.tagUb));

@@ -21,13 +21,16 @@ export function split(where: string, total: number, size: number, counts: readon
     if (sum !== total) throw new InvalidArgumentError(`${where}: \`counts\` add up to ${sum} elements, but the array has ${total}`);
     return counts;
   }
-  if (total % size !== 0) throw new InvalidArgumentError(`${where}: cannot split ${total} elements into ${size} equal parts; pass { counts } for unequal parts`);
+  if (total % size !== 0)
+    throw new InvalidArgumentError(`${where}: cannot split ${total} elements into ${size} equal parts; pass { counts } for unequal parts`);
   return new Array<number>(size).fill(total / size);
 }
 
 function needArray(where: string, values: unknown, size: number): unknown[] {
   if (Array.isArray(values) && values.length === size) return values;
-  throw new InvalidArgumentError(`${where}: expected an array of ${size} values (one per rank) or a TypedArray, got ${Array.isArray(values) ? `an array of ${values.length}` : typeof values}`);
+  throw new InvalidArgumentError(
+    `${where}: expected an array of ${size} values (one per rank) or a TypedArray, got ${Array.isArray(values) ? `an array of ${values.length}` : typeof values}`,
+  );
 }
 
 /** Receives rank j's part straight into its place in `into`, checking it is whole. */
@@ -37,21 +40,35 @@ async function recvPart(c: Call, where: string, j: number, kind: number, dest: T
   try {
     r = await c.recv(j, bytesOf(dest));
   } catch (err) {
-    if (isRanksError(err) && err.code === 'ERR_TRUNCATE') throw new InvalidArgumentError(`${where}: rank ${j} sent more than the ${dest.length} elements expected from it; pass { counts } for unequal parts`);
+    if (isRanksError(err) && err.code === 'ERR_TRUNCATE')
+      throw new InvalidArgumentError(`${where}: rank ${j} sent more than the ${dest.length} elements expected from it; pass { counts } for unequal parts`);
     throw err;
   }
   if (r.kind !== kind) throw new InvalidArgumentError(`${where}: rank ${j} sent a ${kindName(r.kind)}, rank ${c.rank} expected a ${kindName(kind)}`);
-  if (r.bytes !== dest.byteLength) throw new InvalidArgumentError(`${where}: rank ${j} sent ${r.bytes / es} elements, ${dest.length} expected; pass { counts } for unequal parts`);
+  if (r.bytes !== dest.byteLength)
+    throw new InvalidArgumentError(`${where}: rank ${j} sent ${r.bytes / es} elements, ${dest.length} expected; pass { counts } for unequal parts`);
 }
 
 /** Scatter: on the transport's native collectives when it has them. */
-export function scatter(comm: CommCore, values: unknown, root: number, counts: readonly number[] | undefined, encoded?: (Encoded | undefined)[]): Promise<unknown> {
+export function scatter(
+  comm: CommCore,
+  values: unknown,
+  root: number,
+  counts: readonly number[] | undefined,
+  encoded?: (Encoded | undefined)[],
+): Promise<unknown> {
   const n = nativeOf(comm);
   return n ? nativeScatter(n, comm, values, root, counts, encoded) : scatterP2p(comm, values, root, counts, encoded);
 }
 
 /** Linear scatter: the root sends each rank its part (TypedArray parts are views, not copies). */
-export async function scatterP2p(comm: CommCore, values: unknown, root: number, counts: readonly number[] | undefined, encoded?: (Encoded | undefined)[]): Promise<unknown> {
+export async function scatterP2p(
+  comm: CommCore,
+  values: unknown,
+  root: number,
+  counts: readonly number[] | undefined,
+  encoded?: (Encoded | undefined)[],
+): Promise<unknown> {
   const c = new Call(comm, Coll.Scatter, root);
   const p = c.size;
   if (c.rank !== root) {
@@ -93,11 +110,13 @@ export async function gather(comm: CommCore, value: unknown, root: number, count
   }
   const out: unknown[] = new Array(p);
   out[root] = value;
-  await Promise.all(Array.from({ length: p }, async (_, j) => {
-    if (j === root) return;
-    const r = await c.recv(j);
-    out[j] = decode(r.kind, r.data);
-  }));
+  await Promise.all(
+    Array.from({ length: p }, async (_, j) => {
+      if (j === root) return;
+      const r = await c.recv(j);
+      out[j] = decode(r.kind, r.data);
+    }),
+  );
   return out;
 }
 
@@ -112,7 +131,13 @@ function place(where: string, value: TypedArray, rank: number, size: number, cou
 }
 
 /** Ring allgather: size - 1 steps, each passing one part to the right. */
-export async function allgather(comm: CommCore, value: unknown, counts: readonly number[] | undefined, coll = Coll.Allgather, encoded?: Encoded): Promise<unknown> {
+export async function allgather(
+  comm: CommCore,
+  value: unknown,
+  counts: readonly number[] | undefined,
+  coll = Coll.Allgather,
+  encoded?: Encoded,
+): Promise<unknown> {
   const n = nativeOf(comm);
   if (n && isTypedArray(value)) return nativeAllgather(n, comm, value, counts);
   const c = new Call(comm, coll);

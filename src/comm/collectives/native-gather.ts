@@ -15,7 +15,13 @@ function partCounts(where: string, value: TypedArray, rank: number, size: number
   return cnt;
 }
 
-export async function nativeGather(n: NativeCollectives, comm: CommCore, value: TypedArray, root: number, counts: readonly number[] | undefined): Promise<TypedArray | undefined> {
+export async function nativeGather(
+  n: NativeCollectives,
+  comm: CommCore,
+  value: TypedArray,
+  root: number,
+  counts: readonly number[] | undefined,
+): Promise<TypedArray | undefined> {
   const cnt = partCounts('gather', value, comm.rank, comm.size, counts);
   const out = comm.rank === root ? allocLike(value, bounds(cnt)[comm.size]!) : undefined;
   await n.gatherv(contextOf(comm), rawKind(value)!, bytesOf(value), out && bytesOf(out), cnt, root).promise;
@@ -57,7 +63,14 @@ const BAD = 2;
  * part size); a TypedArray then goes through MPI_Iscatterv, anything else through the
  * point-to-point scatter, on every rank alike.
  */
-export async function nativeScatter(n: NativeCollectives, comm: CommCore, values: unknown, root: number, counts: readonly number[] | undefined, encoded?: (Encoded | undefined)[]): Promise<unknown> {
+export async function nativeScatter(
+  n: NativeCollectives,
+  comm: CommCore,
+  values: unknown,
+  root: number,
+  counts: readonly number[] | undefined,
+  encoded?: (Encoded | undefined)[],
+): Promise<unknown> {
   const p = comm.size;
   const ctx = contextOf(comm);
   const head = new Float64Array(3);

@@ -70,7 +70,15 @@ const NUMBER_OPS = 4;
  * A native reduction of `value` (a TypedArray, or a number with SUM/PROD/MIN/MAX), or
  * undefined when the op or the element type has no native form.
  */
-export function nativeReduce(n: NativeCollectives, comm: CommCore, value: unknown, op: Op, mode: ReduceMode, root: number, into?: TypedArray): Promise<unknown> | undefined {
+export function nativeReduce(
+  n: NativeCollectives,
+  comm: CommCore,
+  value: unknown,
+  op: Op,
+  mode: ReduceMode,
+  root: number,
+  into?: TypedArray,
+): Promise<unknown> | undefined {
   if (!op.elementwise) return undefined;
   if (typeof value === 'number') {
     if (op.code > NUMBER_OPS) return undefined;
@@ -80,7 +88,15 @@ export function nativeReduce(n: NativeCollectives, comm: CommCore, value: unknow
   return reduceArray(n, comm, value, op, mode, root, into);
 }
 
-async function reduceArray(n: NativeCollectives, comm: CommCore, value: TypedArray, op: Op, mode: ReduceMode, root: number, into: TypedArray | undefined): Promise<TypedArray | undefined> {
+async function reduceArray(
+  n: NativeCollectives,
+  comm: CommCore,
+  value: TypedArray,
+  op: Op,
+  mode: ReduceMode,
+  root: number,
+  into: TypedArray | undefined,
+): Promise<TypedArray | undefined> {
   const where = mode === 'all' ? 'allreduce' : mode;
   if (value.byteLength >= CHECK_BYTES && !agrees(comm)) await sameLength(n, comm, value.length, where);
   const kind = rawKind(value)!;
@@ -108,5 +124,6 @@ async function sameLength(n: NativeCollectives, comm: CommCore, length: number, 
   const span = new Float64Array([length, -length]);
   await n.reduce(contextOf(comm), 'all', FLOAT64, bytesOf(span), bytesOf(span), 2, 4, 0).promise;
   const [max, negMin] = span as unknown as [number, number];
-  if (max !== -negMin) throw new InvalidArgumentError(`${where}: ranks passed arrays of different lengths (from ${-negMin} to ${max} elements); every rank must pass the same`);
+  if (max !== -negMin)
+    throw new InvalidArgumentError(`${where}: ranks passed arrays of different lengths (from ${-negMin} to ${max} elements); every rank must pass the same`);
 }

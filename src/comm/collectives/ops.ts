@@ -11,11 +11,33 @@ type Kernel = (out: Elems, a: Elems, b: Elems, from: number, to: number) => void
 
 type Scalar = (a: never, b: never) => unknown;
 
-const INTEGER_ARRAYS = new Set<unknown>([Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, BigInt64Array, BigUint64Array, Buffer]);
+const INTEGER_ARRAYS = new Set<unknown>([
+  Int8Array,
+  Uint8Array,
+  Uint8ClampedArray,
+  Int16Array,
+  Uint16Array,
+  Int32Array,
+  Uint32Array,
+  BigInt64Array,
+  BigUint64Array,
+  Buffer,
+]);
 const BIGINT_ARRAYS = new Set<unknown>([BigInt64Array, BigUint64Array]);
 
 /** A TypedArray of any kind (not a DataView). */
-export type TypedArray = Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array | BigInt64Array | BigUint64Array;
+export type TypedArray =
+  | Int8Array
+  | Uint8Array
+  | Uint8ClampedArray
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | Float32Array
+  | Float64Array
+  | BigInt64Array
+  | BigUint64Array;
 
 /** A new zeroed array of `like`'s kind (Buffer included, without its deprecated constructor). */
 export function allocLike<A extends TypedArray>(like: A, length: number): A {
@@ -42,13 +64,15 @@ const prod: Kernel = (o, a, b, from, to) => {
 };
 const min: Kernel = (o, a, b, from, to) => {
   for (let i = from; i < to; i++) {
-    const x = a[i]!, y = b[i]!;
+    const x = a[i]!,
+      y = b[i]!;
     o[i] = y < x ? y : x;
   }
 };
 const max: Kernel = (o, a, b, from, to) => {
   for (let i = from; i < to; i++) {
-    const x = a[i]!, y = b[i]!;
+    const x = a[i]!,
+      y = b[i]!;
     o[i] = y > x ? y : x;
   }
 };
@@ -75,8 +99,10 @@ const lxor = logical((x, y) => x !== y);
 function loc(better: (x: number, y: number) => boolean): Kernel {
   return (o, a, b, from, to) => {
     for (let i = from; i < to; i += 2) {
-      const x = a[i]!, y = b[i]!;
-      const xi = a[i + 1]!, yi = b[i + 1]!;
+      const x = a[i]!,
+        y = b[i]!;
+      const xi = a[i + 1]!,
+        yi = b[i + 1]!;
       if (better(y, x) || (y === x && yi < xi)) {
         o[i] = y;
         o[i + 1] = yi;
@@ -241,7 +267,8 @@ export class Op {
   applyInto(out: TypedArray, a: TypedArray, b: TypedArray, from: number, to: number): void {
     if (a.length !== b.length) throw new InvalidArgumentError(`${this.name}: ranks passed arrays of different lengths (${a.length} and ${b.length})`);
     const bi = this.builtin!;
-    const kernel = bi.kind === 'logical' ? (bi.kernel as (one: number) => Kernel)((BIGINT_ARRAYS.has(a.constructor) ? 1n : 1) as number) : (bi.kernel as Kernel);
+    const kernel =
+      bi.kind === 'logical' ? (bi.kernel as (one: number) => Kernel)((BIGINT_ARRAYS.has(a.constructor) ? 1n : 1) as number) : (bi.kernel as Kernel);
     kernel(out as unknown as Elems, a as unknown as Elems, b as unknown as Elems, from, to);
   }
 
@@ -253,7 +280,8 @@ export class Op {
   private scalar(a: unknown, b: unknown): unknown {
     const bi = this.builtin!;
     if (bi.kind === 'loc' ? isPair(a) : !Array.isArray(a)) return bi.scalar(a as never, b as never);
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) throw new InvalidArgumentError(`${bi.name}: ranks passed values of different shapes (${describe(a)} and ${describe(b)})`);
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length)
+      throw new InvalidArgumentError(`${bi.name}: ranks passed values of different shapes (${describe(a)} and ${describe(b)})`);
     return a.map((x, i) => this.scalar(x, b[i]));
   }
 }
@@ -321,12 +349,14 @@ export function reduceLocal<T>(input: T, inout: T, op: Op): T {
   o.check(input, 'reduceLocal');
   o.check(inout, 'reduceLocal');
   if (isTypedArray(inout)) {
-    if (!isTypedArray(input) || input.constructor !== inout.constructor) throw new InvalidArgumentError(`reduceLocal: \`input\` and \`inout\` must be TypedArrays of one kind, got ${describe(input)} and ${describe(inout)}`);
+    if (!isTypedArray(input) || input.constructor !== inout.constructor)
+      throw new InvalidArgumentError(`reduceLocal: \`input\` and \`inout\` must be TypedArrays of one kind, got ${describe(input)} and ${describe(inout)}`);
     if (o.elementwise) o.applyInto(inout, input, inout, 0, inout.length);
     else {
       const r = o.combine(copyOf(input), inout) as TypedArray;
       if (r !== inout) {
-        if (!isTypedArray(r) || r.length !== inout.length) throw new InvalidArgumentError(`reduceLocal: ${o.name} returned ${describe(r)}, not a ${inout.constructor.name} of length ${inout.length}`);
+        if (!isTypedArray(r) || r.length !== inout.length)
+          throw new InvalidArgumentError(`reduceLocal: ${o.name} returned ${describe(r)}, not a ${inout.constructor.name} of length ${inout.length}`);
         inout.set(r as never);
       }
     }

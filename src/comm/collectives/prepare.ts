@@ -29,7 +29,9 @@ const SAME_VALUES = 'values of different kinds or shapes (TypedArray kind and le
 
 function needArray(where: string, values: unknown, size: number): unknown[] {
   if (Array.isArray(values) && values.length === size) return values;
-  throw new InvalidArgumentError(`${where}: expected an array of ${size} values (one per rank) or a TypedArray, got ${Array.isArray(values) ? `an array of ${values.length}` : typeof values}`);
+  throw new InvalidArgumentError(
+    `${where}: expected an array of ${size} values (one per rank) or a TypedArray, got ${Array.isArray(values) ? `an array of ${values.length}` : typeof values}`,
+  );
 }
 
 function countsShape(counts: readonly number[] | undefined): number[] {
@@ -46,7 +48,13 @@ export function bcastPlan(comm: Sized, value: unknown, root: unknown, run: (root
 }
 
 /** scatter: the root checks that its values split into `size` parts and encodes them. */
-export function scatterPlan(comm: Sized, values: unknown, root: unknown, options: { counts?: readonly number[] } | undefined, run: (root: number, counts: readonly number[] | undefined, enc: (Encoded | undefined)[] | undefined) => Promise<unknown>): Plan<unknown> {
+export function scatterPlan(
+  comm: Sized,
+  values: unknown,
+  root: unknown,
+  options: { counts?: readonly number[] } | undefined,
+  run: (root: number, counts: readonly number[] | undefined, enc: (Encoded | undefined)[] | undefined) => Promise<unknown>,
+): Plan<unknown> {
   const r = checkRoot(root, comm.size);
   const counts = checkCounts(options?.counts, comm.size);
   let enc: (Encoded | undefined)[] | undefined;
@@ -58,12 +66,20 @@ export function scatterPlan(comm: Sized, values: unknown, root: unknown, options
 }
 
 /** gather and allgather: one kind for all, this rank's part as long as `counts` says. */
-export function gatherPlan(comm: Sized, where: string, value: unknown, root: number | undefined, options: { counts?: readonly number[] } | undefined, run: (counts: readonly number[] | undefined, enc: Encoded | undefined) => Promise<unknown>): Plan<unknown> {
+export function gatherPlan(
+  comm: Sized,
+  where: string,
+  value: unknown,
+  root: number | undefined,
+  options: { counts?: readonly number[] } | undefined,
+  run: (counts: readonly number[] | undefined, enc: Encoded | undefined) => Promise<unknown>,
+): Plan<unknown> {
   const counts = checkCounts(options?.counts, comm.size);
   let shape: number;
   let enc: Encoded | undefined;
   if (isTypedArray(value)) {
-    if (counts && counts[comm.rank] !== value.length) throw new InvalidArgumentError(`${where}: rank ${comm.rank} passed ${value.length} elements but counts[${comm.rank}] is ${counts[comm.rank]}`);
+    if (counts && counts[comm.rank] !== value.length)
+      throw new InvalidArgumentError(`${where}: rank ${comm.rank} passed ${value.length} elements but counts[${comm.rank}] is ${counts[comm.rank]}`);
     shape = shapeOf(rawKind(value)!, ...(counts ? countsShape(counts) : [value.length]));
   } else {
     enc = encode(value);
@@ -74,7 +90,12 @@ export function gatherPlan(comm: Sized, where: string, value: unknown, root: num
 }
 
 /** alltoall: `size` values, or a TypedArray that splits into `size` parts. */
-export function alltoallPlan(comm: Sized, values: unknown, options: { counts?: readonly number[] } | undefined, run: (counts: readonly number[] | undefined, enc: (Encoded | undefined)[] | undefined) => Promise<unknown>): Plan<unknown> {
+export function alltoallPlan(
+  comm: Sized,
+  values: unknown,
+  options: { counts?: readonly number[] } | undefined,
+  run: (counts: readonly number[] | undefined, enc: (Encoded | undefined)[] | undefined) => Promise<unknown>,
+): Plan<unknown> {
   const counts = checkCounts(options?.counts, comm.size);
   let shape: number;
   let enc: (Encoded | undefined)[] | undefined;
@@ -114,20 +135,39 @@ function structure(value: unknown, out: number[]): void {
  * reduce, allreduce, scan, exscan and reduceScatter: a usable op, and the value it fits.
  * `mode` (not for reduceScatter) lets a small value ride in the agreement.
  */
-export function reducePlan<T>(where: string, value: unknown, op: unknown, root: number, run: (op: Op) => Promise<T>, counts?: readonly number[], mode?: { rank: number; mode: 'reduce' | 'all' | 'scan' | 'exscan'; into?: TypedArray }): Plan<T> {
+export function reducePlan<T>(
+  where: string,
+  value: unknown,
+  op: unknown,
+  root: number,
+  run: (op: Op) => Promise<T>,
+  counts?: readonly number[],
+  mode?: { rank: number; mode: 'reduce' | 'all' | 'scan' | 'exscan'; into?: TypedArray },
+): Plan<T> {
   const o = checkOp(op);
   o.check(value, where);
   const ride = mode ? rideOf(value) : undefined;
   return {
-    root, op: o.code, shape: reduceShape(value, o, counts ? countsShape(counts) : []), shapeWhat: SAME_VALUES, ride,
+    root,
+    op: o.code,
+    shape: reduceShape(value, o, counts ? countsShape(counts) : []),
+    shapeWhat: SAME_VALUES,
+    ride,
     run: (rode) => (rode && mode ? (reduceRode(mode.rank, value, o, mode.mode, root, mode.into, rode) as T) : run(o)),
   };
 }
 
 /** reduceScatter: an array to split, in parts of `counts` or equal ones. */
-export function reduceScatterPlan<T>(comm: Sized, value: unknown, op: unknown, options: { counts?: readonly number[] } | undefined, run: (op: Op, counts: readonly number[]) => Promise<T>): Plan<T> {
+export function reduceScatterPlan<T>(
+  comm: Sized,
+  value: unknown,
+  op: unknown,
+  options: { counts?: readonly number[] } | undefined,
+  run: (op: Op, counts: readonly number[]) => Promise<T>,
+): Plan<T> {
   const counts = checkCounts(options?.counts, comm.size);
-  if (!isTypedArray(value) && !Array.isArray(value)) throw new InvalidArgumentError(`reduceScatter: expected a TypedArray or an array to split across ranks, got ${typeof value}`);
+  if (!isTypedArray(value) && !Array.isArray(value))
+    throw new InvalidArgumentError(`reduceScatter: expected a TypedArray or an array to split across ranks, got ${typeof value}`);
   const parts = split('reduceScatter', (value as TypedArray | unknown[]).length, comm.size, counts);
   return reducePlan('reduceScatter', value, op, 0, (o) => run(o, parts), counts);
 }

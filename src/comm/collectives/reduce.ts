@@ -33,7 +33,10 @@ async function recvValue(c: Call, source: number, like: unknown, where: string):
     return decode(r.kind, r.data);
   }
   const tmp = allocLike(like, like.length);
-  const wrong = (): Error => new InvalidArgumentError(`${where}: ranks passed TypedArrays of different kinds or lengths (rank ${c.rank}: ${like.constructor.name}[${like.length}]); every rank must pass the same`);
+  const wrong = (): Error =>
+    new InvalidArgumentError(
+      `${where}: ranks passed TypedArrays of different kinds or lengths (rank ${c.rank}: ${like.constructor.name}[${like.length}]); every rank must pass the same`,
+    );
   try {
     const r = await c.recv(source, bytesOf(tmp));
     if (r.bytes !== tmp.byteLength || r.kind !== rawKind(like)) throw wrong();
@@ -170,7 +173,8 @@ export async function scan(comm: CommCore, value: unknown, op: Op, exclusive: bo
 export async function reduceScatter(comm: CommCore, value: unknown, op: Op, counts: readonly number[] | undefined): Promise<unknown> {
   const c = new Call(comm, Coll.ReduceScatter, 0, op.code);
   const p = c.size;
-  if (!isTypedArray(value) && !Array.isArray(value)) throw new InvalidArgumentError(`reduceScatter: expected a TypedArray or an array to split across ranks, got ${typeof value}`);
+  if (!isTypedArray(value) && !Array.isArray(value))
+    throw new InvalidArgumentError(`reduceScatter: expected a TypedArray or an array to split across ranks, got ${typeof value}`);
   const parts = split('reduceScatter', value.length, p, counts);
   const n = nativeOf(comm);
   if (n && reducesNatively(n, value, op)) return nativeReduceScatter(n, comm, value, op, parts);

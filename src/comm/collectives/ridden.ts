@@ -44,7 +44,15 @@ export function gatherRode(rank: number, value: unknown, root: number | undefine
 }
 
 /** The reductions: 'reduce' (on root), 'all', 'scan', 'exscan', combining in rank order. */
-export function reduceRode(rank: number, value: unknown, op: Op, mode: 'reduce' | 'all' | 'scan' | 'exscan', root: number, into: TypedArray | undefined, rode: Rode): unknown {
+export function reduceRode(
+  rank: number,
+  value: unknown,
+  op: Op,
+  mode: 'reduce' | 'all' | 'scan' | 'exscan',
+  root: number,
+  into: TypedArray | undefined,
+  rode: Rode,
+): unknown {
   if (mode === 'reduce' && rank !== root) return undefined;
   const upto = mode === 'scan' ? rank + 1 : mode === 'exscan' ? rank : rode.length;
   if (upto === 0) return undefined;

@@ -67,7 +67,7 @@ export async function bcastRoot(c: Call, kind: number, bytes: Uint8Array, childr
   const n = bytes.byteLength;
   const seg = await acquire(t, n, c.size - 1);
   const sends = [];
-  for (let off = 0; off < n; ) {
+  for (let off = 0; off < n;) {
     const end = Math.min(n, off + CHUNK);
     seg.data.set(bytes.subarray(off, end), off);
     const msg = ctrl(seg.gen, n, kind, end);
@@ -91,7 +91,7 @@ export async function bcastLeaf(c: Call, root: number, first: Uint8Array, parent
   else if (into && n > into.byteLength) failure = new TruncationError(n, into.byteLength, root, 0);
   const dest = failure ? undefined : (into ?? new Uint8Array(n));
   const seg = await t.segments!.peer(c.world(root), gen).promise;
-  for (let done = 0; ; ) {
+  for (let done = 0; ;) {
     dest?.set(seg.subarray(done, end), done);
     done = end;
     if (done >= n) break;
@@ -116,7 +116,14 @@ type Ctor = new (buffer: ArrayBufferLike | number, byteOffset?: number, length?:
  * result: every rank, nobody (each keeps its block), or one root. The result goes to
  * `into` when given (it may be `value` itself), else to a new array.
  */
-export async function reduceBlocks(c: Call, value: TypedArray, op: ReduceOp, bounds: readonly number[], to: 'all' | 'none' | { root: number }, into?: TypedArray): Promise<TypedArray | undefined> {
+export async function reduceBlocks(
+  c: Call,
+  value: TypedArray,
+  op: ReduceOp,
+  bounds: readonly number[],
+  to: 'all' | 'none' | { root: number },
+  into?: TypedArray,
+): Promise<TypedArray | undefined> {
   const t = c.comm.transport;
   const p = c.size;
   const r = c.rank;
@@ -137,7 +144,10 @@ export async function reduceBlocks(c: Call, value: TypedArray, op: ReduceOp, bou
   for (const j of others) {
     const m = await c.recv(j);
     const [gen = 0, len = -1] = readCtrl(m.data);
-    if (c.phase(m) !== CTRL || len !== n) wrong ??= new InvalidArgumentError(`${c.comm.name}: rank ${j} passed ${len} elements to the reduction, rank ${r} passed ${n}; every rank must pass the same length`);
+    if (c.phase(m) !== CTRL || len !== n)
+      wrong ??= new InvalidArgumentError(
+        `${c.comm.name}: rank ${j} passed ${len} elements to the reduction, rank ${r} passed ${n}; every rank must pass the same length`,
+      );
     else views[j] = new ctor((await t.segments!.peer(c.world(j), gen).promise).buffer, 0, n);
   }
   if (wrong) {

@@ -7,13 +7,30 @@ import type { Family, MpiLibrary } from './library.ts';
 /** Datatypes of the element kinds ranks moves (and reduces). */
 export interface Datatypes {
   byte: number;
-  int8: number; uint8: number; int16: number; uint16: number; int32: number; uint32: number;
-  int64: number; uint64: number; float: number; double: number;
+  int8: number;
+  uint8: number;
+  int16: number;
+  uint16: number;
+  int32: number;
+  uint32: number;
+  int64: number;
+  uint64: number;
+  float: number;
+  double: number;
 }
 
 /** Predefined reduction ops. */
 export interface Ops {
-  sum: number; prod: number; min: number; max: number; land: number; lor: number; lxor: number; band: number; bor: number; bxor: number;
+  sum: number;
+  prod: number;
+  min: number;
+  max: number;
+  land: number;
+  lor: number;
+  lxor: number;
+  band: number;
+  bor: number;
+  bxor: number;
 }
 
 export interface Abi {
@@ -82,12 +99,28 @@ const MPICH: Omit<Abi, 'readStatus' | 'readHandle'> = {
   threadFunneled: 1,
   types: {
     byte: 0x4c00010d,
-    int8: 0x4c000137, uint8: 0x4c00013b, int16: 0x4c000238, uint16: 0x4c00023c, int32: 0x4c000439, uint32: 0x4c00043d,
-    int64: 0x4c00083a, uint64: 0x4c00083e, float: 0x4c00040a, double: 0x4c00080b,
+    int8: 0x4c000137,
+    uint8: 0x4c00013b,
+    int16: 0x4c000238,
+    uint16: 0x4c00023c,
+    int32: 0x4c000439,
+    uint32: 0x4c00043d,
+    int64: 0x4c00083a,
+    uint64: 0x4c00083e,
+    float: 0x4c00040a,
+    double: 0x4c00080b,
   },
   ops: {
-    max: 0x58000001, min: 0x58000002, sum: 0x58000003, prod: 0x58000004, land: 0x58000005,
-    band: 0x58000006, lor: 0x58000007, bor: 0x58000008, lxor: 0x58000009, bxor: 0x5800000a,
+    max: 0x58000001,
+    min: 0x58000002,
+    sum: 0x58000003,
+    prod: 0x58000004,
+    land: 0x58000005,
+    band: 0x58000006,
+    lor: 0x58000007,
+    bor: 0x58000008,
+    lxor: 0x58000009,
+    bxor: 0x5800000a,
   },
 };
 
@@ -145,14 +178,28 @@ export function abiOf(m: MpiLibrary): Abi {
     threadFunneled: 1,
     types: {
       byte: g('ompi_mpi_byte'),
-      int8: g('ompi_mpi_int8_t'), uint8: g('ompi_mpi_uint8_t'), int16: g('ompi_mpi_int16_t'), uint16: g('ompi_mpi_uint16_t'),
-      int32: g('ompi_mpi_int32_t'), uint32: g('ompi_mpi_uint32_t'), int64: g('ompi_mpi_int64_t'), uint64: g('ompi_mpi_uint64_t'),
-      float: g('ompi_mpi_float'), double: g('ompi_mpi_double'),
+      int8: g('ompi_mpi_int8_t'),
+      uint8: g('ompi_mpi_uint8_t'),
+      int16: g('ompi_mpi_int16_t'),
+      uint16: g('ompi_mpi_uint16_t'),
+      int32: g('ompi_mpi_int32_t'),
+      uint32: g('ompi_mpi_uint32_t'),
+      int64: g('ompi_mpi_int64_t'),
+      uint64: g('ompi_mpi_uint64_t'),
+      float: g('ompi_mpi_float'),
+      double: g('ompi_mpi_double'),
     },
     ops: {
-      sum: g('ompi_mpi_op_sum'), prod: g('ompi_mpi_op_prod'), min: g('ompi_mpi_op_min'), max: g('ompi_mpi_op_max'),
-      land: g('ompi_mpi_op_land'), lor: g('ompi_mpi_op_lor'), lxor: g('ompi_mpi_op_lxor'),
-      band: g('ompi_mpi_op_band'), bor: g('ompi_mpi_op_bor'), bxor: g('ompi_mpi_op_bxor'),
+      sum: g('ompi_mpi_op_sum'),
+      prod: g('ompi_mpi_op_prod'),
+      min: g('ompi_mpi_op_min'),
+      max: g('ompi_mpi_op_max'),
+      land: g('ompi_mpi_op_land'),
+      lor: g('ompi_mpi_op_lor'),
+      lxor: g('ompi_mpi_op_lxor'),
+      band: g('ompi_mpi_op_band'),
+      bor: g('ompi_mpi_op_bor'),
+      bxor: g('ompi_mpi_op_bxor'),
     },
     readStatus: readOmpiStatus,
     readHandle: (b, i) => Number(new DataView(b.buffer, b.byteOffset).getBigInt64(i * 8, true)),

@@ -154,7 +154,10 @@ export class Mpi {
     const buf = Buffer.alloc(1024);
     const len = [0];
     if (this.fn.Error_string(rc, buf, len) !== 0) return `MPI error ${rc}`;
-    return buf.toString('latin1', 0, Math.min(len[0] ?? 0, buf.length)).split('\0')[0]!.trim();
+    return buf
+      .toString('latin1', 0, Math.min(len[0] ?? 0, buf.length))
+      .split('\0')[0]!
+      .trim();
   }
 
   /** An int attribute of a communicator (MPI_TAG_UB, MPI_APPNUM), or undefined. */

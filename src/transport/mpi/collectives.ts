@@ -22,7 +22,12 @@ const OPS: readonly (keyof Mpi['abi']['ops'])[] = ['sum', 'prod', 'min', 'max', 
 /** A collective in flight: keeps its buffers alive until MPI is done with them. */
 class Pending implements RequestOwner {
   slot = -1;
-  constructor(readonly m: Mpi, readonly op: TransportOp<void>, readonly call: string, readonly keep: unknown[]) {}
+  constructor(
+    readonly m: Mpi,
+    readonly op: TransportOp<void>,
+    readonly call: string,
+    readonly keep: unknown[],
+  ) {}
   complete(st: StatusFields): void {
     if (st.error !== 0) this.op.reject(this.m.error(st.error, this.call));
     else this.op.resolve(undefined);
@@ -46,23 +51,50 @@ export class MpiCollectives implements NativeCollectives {
 
   barrier(context: number): TransportOp<void> {
     const c = this.comm(context);
-    return this.run(context, 'MPI_Barrier', [], (req) => this.m.fn.Ibarrier(c, req), () => this.m.fn.Barrier(c));
+    return this.run(
+      context,
+      'MPI_Barrier',
+      [],
+      (req) => this.m.fn.Ibarrier(c, req),
+      () => this.m.fn.Barrier(c),
+    );
   }
 
   bcast(context: number, data: Uint8Array, root: number): TransportOp<void> {
     const f = this.m.fn;
     const a = [data, data.byteLength, this.m.abi.types.byte, root, this.comm(context)] as const;
-    return this.run(context, 'MPI_Bcast', [data], (req) => f.Ibcast(...a, req), () => f.Bcast(...a));
+    return this.run(
+      context,
+      'MPI_Bcast',
+      [data],
+      (req) => f.Ibcast(...a, req),
+      () => f.Bcast(...a),
+    );
   }
 
   /** A broadcast of a TypedArray's elements as MPI datatype elements (a mixed job's plain MPI_Bcast). */
   bcastTyped(context: number, kind: number, data: Uint8Array, root: number): TransportOp<void> {
     const f = this.m.fn;
     const a = [data, data.byteLength / size(kind), this.dt(kind), root, this.comm(context)] as const;
-    return this.run(context, 'MPI_Bcast', [data], (req) => f.Ibcast(...a, req), () => f.Bcast(...a));
+    return this.run(
+      context,
+      'MPI_Bcast',
+      [data],
+      (req) => f.Ibcast(...a, req),
+      () => f.Bcast(...a),
+    );
   }
 
-  reduce(context: number, mode: ReduceMode, kind: number, send: Uint8Array, recv: Uint8Array | undefined, count: number, op: number, root: number): TransportOp<void> {
+  reduce(
+    context: number,
+    mode: ReduceMode,
+    kind: number,
+    send: Uint8Array,
+    recv: Uint8Array | undefined,
+    count: number,
+    op: number,
+    root: number,
+  ): TransportOp<void> {
     const f = this.m.fn;
     const dt = this.dt(kind);
     const mop = this.m.abi.ops[OPS[op - 1]!];
@@ -72,19 +104,43 @@ export class MpiCollectives implements NativeCollectives {
     switch (mode) {
       case 'reduce': {
         const a = [sbuf, recv ?? null, count, dt, mop, root, comm] as const;
-        return this.run(context, 'MPI_Reduce', keep, (req) => f.Ireduce(...a, req), () => f.Reduce(...a));
+        return this.run(
+          context,
+          'MPI_Reduce',
+          keep,
+          (req) => f.Ireduce(...a, req),
+          () => f.Reduce(...a),
+        );
       }
       case 'all': {
         const a = [sbuf, recv!, count, dt, mop, comm] as const;
-        return this.run(context, 'MPI_Allreduce', keep, (req) => f.Iallreduce(...a, req), () => f.Allreduce(...a));
+        return this.run(
+          context,
+          'MPI_Allreduce',
+          keep,
+          (req) => f.Iallreduce(...a, req),
+          () => f.Allreduce(...a),
+        );
       }
       case 'scan': {
         const a = [sbuf, recv!, count, dt, mop, comm] as const;
-        return this.run(context, 'MPI_Scan', keep, (req) => f.Iscan(...a, req), () => f.Scan(...a));
+        return this.run(
+          context,
+          'MPI_Scan',
+          keep,
+          (req) => f.Iscan(...a, req),
+          () => f.Scan(...a),
+        );
       }
       case 'exscan': {
         const a = [sbuf, recv!, count, dt, mop, comm] as const;
-        return this.run(context, 'MPI_Exscan', keep, (req) => f.Iexscan(...a, req), () => f.Exscan(...a));
+        return this.run(
+          context,
+          'MPI_Exscan',
+          keep,
+          (req) => f.Iexscan(...a, req),
+          () => f.Exscan(...a),
+        );
       }
     }
   }
@@ -93,7 +149,13 @@ export class MpiCollectives implements NativeCollectives {
     const f = this.m.fn;
     const c = Int32Array.from(counts);
     const a = [send, recv, c, this.dt(kind), this.m.abi.ops[OPS[op - 1]!], this.comm(context)] as const;
-    return this.run(context, 'MPI_Reduce_scatter', [send, recv, c], (req) => f.Ireduce_scatter(...a, req), () => f.Reduce_scatter(...a));
+    return this.run(
+      context,
+      'MPI_Reduce_scatter',
+      [send, recv, c],
+      (req) => f.Ireduce_scatter(...a, req),
+      () => f.Reduce_scatter(...a),
+    );
   }
 
   gatherv(context: number, kind: number, send: Uint8Array, recv: Uint8Array | undefined, counts: readonly number[], root: number): TransportOp<void> {
@@ -101,7 +163,13 @@ export class MpiCollectives implements NativeCollectives {
     const [c, d] = layout(counts);
     const dt = this.dt(kind);
     const a = [send, send.byteLength / size(kind), dt, recv ?? null, c, d, dt, root, this.comm(context)] as const;
-    return this.run(context, 'MPI_Gatherv', [send, recv, c, d], (req) => f.Igatherv(...a, req), () => f.Gatherv(...a));
+    return this.run(
+      context,
+      'MPI_Gatherv',
+      [send, recv, c, d],
+      (req) => f.Igatherv(...a, req),
+      () => f.Gatherv(...a),
+    );
   }
 
   allgatherv(context: number, kind: number, send: Uint8Array, recv: Uint8Array, counts: readonly number[]): TransportOp<void> {
@@ -109,7 +177,13 @@ export class MpiCollectives implements NativeCollectives {
     const [c, d] = layout(counts);
     const dt = this.dt(kind);
     const a = [send, send.byteLength / size(kind), dt, recv, c, d, dt, this.comm(context)] as const;
-    return this.run(context, 'MPI_Allgatherv', [send, recv, c, d], (req) => f.Iallgatherv(...a, req), () => f.Allgatherv(...a));
+    return this.run(
+      context,
+      'MPI_Allgatherv',
+      [send, recv, c, d],
+      (req) => f.Iallgatherv(...a, req),
+      () => f.Allgatherv(...a),
+    );
   }
 
   scatterv(context: number, kind: number, send: Uint8Array | undefined, counts: readonly number[], recv: Uint8Array, root: number): TransportOp<void> {
@@ -117,16 +191,35 @@ export class MpiCollectives implements NativeCollectives {
     const [c, d] = layout(counts);
     const dt = this.dt(kind);
     const a = [send ?? null, c, d, dt, recv, recv.byteLength / size(kind), dt, root, this.comm(context)] as const;
-    return this.run(context, 'MPI_Scatterv', [send, recv, c, d], (req) => f.Iscatterv(...a, req), () => f.Scatterv(...a));
+    return this.run(
+      context,
+      'MPI_Scatterv',
+      [send, recv, c, d],
+      (req) => f.Iscatterv(...a, req),
+      () => f.Scatterv(...a),
+    );
   }
 
-  alltoallv(context: number, kind: number, send: Uint8Array, sendCounts: readonly number[], recv: Uint8Array, recvCounts: readonly number[]): TransportOp<void> {
+  alltoallv(
+    context: number,
+    kind: number,
+    send: Uint8Array,
+    sendCounts: readonly number[],
+    recv: Uint8Array,
+    recvCounts: readonly number[],
+  ): TransportOp<void> {
     const f = this.m.fn;
     const [sc, sd] = layout(sendCounts);
     const [rc, rd] = layout(recvCounts);
     const dt = this.dt(kind);
     const a = [send, sc, sd, dt, recv, rc, rd, dt, this.comm(context)] as const;
-    return this.run(context, 'MPI_Alltoallv', [send, recv, sc, sd, rc, rd], (req) => f.Ialltoallv(...a, req), () => f.Alltoallv(...a));
+    return this.run(
+      context,
+      'MPI_Alltoallv',
+      [send, recv, sc, sd, rc, rd],
+      (req) => f.Ialltoallv(...a, req),
+      () => f.Alltoallv(...a),
+    );
   }
 
   /** True when the communicator of `context` has ranks that do not run ranks (C, mpi4py). */

@@ -34,7 +34,8 @@ export function parseRanks(text: string, size: number): number[] | undefined {
 export function ranksPeers(size: number, rank: number, c: Config = config()): number[] | undefined {
   if (c.mpiPeers !== undefined) {
     const list = peerRanks(c.mpiPeers, size);
-    if (list && !list.includes(rank)) throw new ArgumentRangeError(`RANKS_MPI_PEERS leaves out this rank (${rank}): it lists ${list.join(',') || 'no rank of this job'}`);
+    if (list && !list.includes(rank))
+      throw new ArgumentRangeError(`RANKS_MPI_PEERS leaves out this rank (${rank}): it lists ${list.join(',') || 'no rank of this job'}`);
     return list;
   }
   let first = 0;
@@ -51,7 +52,10 @@ export function ranksPeers(size: number, rank: number, c: Config = config()): nu
  * PMI2's PMI_JOBID), with the job, step and node; Open MPI's mpiexec; MPICH's hydra.
  */
 export function launcherName(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const where = env.SLURM_JOB_ID !== undefined && env.SLURM_STEP_ID !== undefined ? `, Slurm job ${env.SLURM_JOB_ID} step ${env.SLURM_STEP_ID} on ${env.SLURMD_NODENAME ?? 'an unnamed node'}` : '';
+  const where =
+    env.SLURM_JOB_ID !== undefined && env.SLURM_STEP_ID !== undefined
+      ? `, Slurm job ${env.SLURM_JOB_ID} step ${env.SLURM_STEP_ID} on ${env.SLURMD_NODENAME ?? 'an unnamed node'}`
+      : '';
   if (env.OMPI_COMM_WORLD_RANK !== undefined) return `Open MPI's mpiexec${where}`;
   if (env.PMIX_NAMESPACE?.startsWith('slurm.pmix.')) return `Slurm srun --mpi=pmix${where}`;
   if (env.PMI_RANK !== undefined && env.PMI_JOBID !== undefined && where) return `Slurm srun --mpi=pmi2${where}`;

@@ -73,7 +73,12 @@ export function loadMpiLibrary(c: Config = config()): MpiLibrary {
     }
     return { path, family, lib, version: libraryVersion(lib) };
   }
-  throw new MpiError('dlopen', -1, '', `No MPI library could be loaded; tried ${tried.join(', ') || 'nothing'}. Install MPICH or Open MPI, or set RANKS_MPI_LIB to the library's path`);
+  throw new MpiError(
+    'dlopen',
+    -1,
+    '',
+    `No MPI library could be loaded; tried ${tried.join(', ') || 'nothing'}. Install MPICH or Open MPI, or set RANKS_MPI_LIB to the library's path`,
+  );
 }
 
 // UCX (under MPICH's ch4:ucx and Open MPI's pml ucx) watches memory being unmapped, for
@@ -111,7 +116,13 @@ function libraryVersion(lib: LibraryHandle): string {
     const buf = Buffer.alloc(8192);
     const len = [0];
     fn(buf, len);
-    return buf.subarray(0, Math.min(len[0] ?? 0, buf.length)).toString('latin1').split('\0')[0]!.split('\n')[0]!.replace(/\s+/g, ' ').trim();
+    return buf
+      .subarray(0, Math.min(len[0] ?? 0, buf.length))
+      .toString('latin1')
+      .split('\0')[0]!
+      .split('\n')[0]!
+      .replace(/\s+/g, ' ')
+      .trim();
   } catch {
     return 'unknown MPI library';
   }

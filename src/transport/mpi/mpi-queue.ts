@@ -31,7 +31,10 @@ export class MpiQueue {
   take(ch: Channel, source: number, tag: number): Stashed | undefined {
     const m = this.mpi;
     const a = m.abi;
-    m.check(m.fn.Improbe(source === ANY_SOURCE ? a.anySource : ch.local(source), tag === ANY_TAG ? a.anyTag : tag, ch.comm, this.flag, this.msg, this.st), 'MPI_Improbe');
+    m.check(
+      m.fn.Improbe(source === ANY_SOURCE ? a.anySource : ch.local(source), tag === ANY_TAG ? a.anyTag : tag, ch.comm, this.flag, this.msg, this.st),
+      'MPI_Improbe',
+    );
     if (!this.flag[0]) return undefined;
     const st = a.readStatus(this.st, 0, this.fields);
     const count = st.count;
@@ -48,7 +51,16 @@ export class MpiQueue {
     const h = readHeader(buf, count);
     if (!h) return { source, tag, kind: FOREIGN_KIND, bytes: count, seq: 0, data: buf.slice(0, count), bodyTag: 0, foreign: true };
     const body = (h.flags & BODY) !== 0;
-    return { source, tag, kind: h.kind, bytes: h.bytes, seq: h.seq, data: body ? undefined : buf.slice(HEADER, HEADER + h.bytes), bodyTag: h.bodyTag, foreign: false };
+    return {
+      source,
+      tag,
+      kind: h.kind,
+      bytes: h.bytes,
+      seq: h.seq,
+      data: body ? undefined : buf.slice(HEADER, HEADER + h.bytes),
+      bodyTag: h.bodyTag,
+      foreign: false,
+    };
   }
 
   /** MPI's error class of an error code. */

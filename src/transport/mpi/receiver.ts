@@ -34,7 +34,16 @@ class Posted implements RequestOwner, Wanted {
   slot = -1;
   /** The staging buffer's header view (none for a plain receive, straight into `into`). */
   readonly view: DataView | undefined;
-  constructor(readonly rx: Receiver, readonly ch: Channel, readonly source: number, readonly tag: number, readonly into: Uint8Array | undefined, readonly op: TransportOp<Received>, readonly staging: Uint8Array, readonly plain: boolean) {
+  constructor(
+    readonly rx: Receiver,
+    readonly ch: Channel,
+    readonly source: number,
+    readonly tag: number,
+    readonly into: Uint8Array | undefined,
+    readonly op: TransportOp<Received>,
+    readonly staging: Uint8Array,
+    readonly plain: boolean,
+  ) {
     this.view = plain ? undefined : views.get(staging);
   }
   complete(st: StatusFields): void {
@@ -45,7 +54,12 @@ class Posted implements RequestOwner, Wanted {
 /** A payload (body, or a plain message straight into `into`) on its way. */
 class Incoming implements RequestOwner {
   slot = -1;
-  constructor(readonly rx: Receiver, readonly op: TransportOp<Received>, readonly received: Received, readonly what: string) {}
+  constructor(
+    readonly rx: Receiver,
+    readonly op: TransportOp<Received>,
+    readonly received: Received,
+    readonly what: string,
+  ) {}
   complete(st: StatusFields): void {
     if (st.error !== 0) return this.rx.fail(this.op, st.error, this.what);
     this.rx.settled++;
@@ -98,7 +112,15 @@ export class Receiver {
     const staging = plain ? into! : (this.free.pop() ?? staged());
     const p = new Posted(this, ch, source, tag, into, op, staging, plain);
     const addr = this.table.add(p);
-    const rc = this.mpi.fn.Irecv(staging, staging.byteLength, a.types.byte, source === ANY_SOURCE ? a.anySource : ch.local(source), tag === ANY_TAG ? a.anyTag : tag, ch.comm, addr);
+    const rc = this.mpi.fn.Irecv(
+      staging,
+      staging.byteLength,
+      a.types.byte,
+      source === ANY_SOURCE ? a.anySource : ch.local(source),
+      tag === ANY_TAG ? a.anyTag : tag,
+      ch.comm,
+      addr,
+    );
     if (rc !== 0) {
       this.table.drop(p);
       this.fail(op, rc, 'MPI_Irecv');
@@ -176,7 +198,7 @@ export class Receiver {
   /** Looks again for the probes and probing receives; true if any settled. */
   poll(): boolean {
     let moved = false;
-    for (let i = 0; i < this.waiting.length; ) {
+    for (let i = 0; i < this.waiting.length;) {
       const w = this.waiting[i]!;
       if (w.probe) {
         const e = w.takes ? this.improbe(w.ch, w.source, w.tag) : this.iprobe(w.ch, w.source, w.tag);

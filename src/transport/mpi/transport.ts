@@ -34,7 +34,11 @@ const SYNC_SIGNATURES: Record<keyof SyncFunctions, string> = {
 /** A send (or one half of one) in flight; keeps its buffer alive until MPI is done with it. */
 class Sending implements RequestOwner {
   slot = -1;
-  constructor(readonly t: MpiTransport, readonly op: TransportOp<void> | undefined, readonly buf: Uint8Array) {}
+  constructor(
+    readonly t: MpiTransport,
+    readonly op: TransportOp<void> | undefined,
+    readonly buf: Uint8Array,
+  ) {}
   complete(st: StatusFields): void {
     this.t.sent(this, st);
   }
@@ -100,7 +104,12 @@ export class MpiTransport implements Transport {
     this.channels.set(GROUP_CONTEXT, new Channel(this.factory.dup(ranksOnly), n, members));
     this.bodyTags = new Uint32Array(this.size);
     this.receiver = new Receiver(m, this.table, this.bodies, (w) => this.peers !== undefined && !this.peers.has(w));
-    this.collectives = new MpiCollectives(m, this.table, (c) => this.channel(c), () => this.progress.kick());
+    this.collectives = new MpiCollectives(
+      m,
+      this.table,
+      (c) => this.channel(c),
+      () => this.progress.kick(),
+    );
     this.progress = new MpiProgress({
       step: () => {
         this.table.poll();
@@ -130,7 +139,10 @@ export class MpiTransport implements Transport {
       return op;
     }
     if (ch.mixed && this.peers && !this.peers.has(dest)) {
-      if (isValueKind(kind)) throw new InvalidArgumentError(`Rank ${dest} does not run ranks (RANKS_MPI_PEERS, or its own mpiexec app context): send it TypedArrays, not ${kindName(kind)}s`);
+      if (isValueKind(kind))
+        throw new InvalidArgumentError(
+          `Rank ${dest} does not run ranks (RANKS_MPI_PEERS, or its own mpiexec app context): send it TypedArrays, not ${kindName(kind)}s`,
+        );
       return this.isend(bytes, n, to, tag, ch.comm, true, sync);
     }
     const seq = ch.seq[to]!;
@@ -216,7 +228,11 @@ export class MpiTransport implements Transport {
   deriveGroup(parent: number, context: number, members: readonly number[], tag: number): void {
     const p = this.channel(parent);
     const from = p.mixed ? this.channel(parent + 1) : p;
-    const comm = this.factory.group(from.comm, members.map((w) => from.local(w)), tag);
+    const comm = this.factory.group(
+      from.comm,
+      members.map((w) => from.local(w)),
+      tag,
+    );
     const identity = members.length === this.size && members.every((w, i) => w === i);
     const list = identity ? undefined : members;
     this.channels.set(context, new Channel(comm, members.length, list));

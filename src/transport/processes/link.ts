@@ -23,7 +23,13 @@ export class SocketOutLink {
   early: Uint8Array[] | undefined = [];
   private reffed = false;
 
-  constructor(readonly dest: number, path: string, greeting: Buffer, ready: Promise<void> | undefined, private readonly onChange: () => void) {
+  constructor(
+    readonly dest: number,
+    path: string,
+    greeting: Buffer,
+    ready: Promise<void> | undefined,
+    private readonly onChange: () => void,
+  ) {
     const socket = this.socket;
     socket.on('error', (err) => this.die(err));
     socket.on('close', () => this.die(undefined));

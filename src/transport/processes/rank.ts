@@ -1,6 +1,17 @@
 import { writeFileSync } from 'node:fs';
 import { installTransport } from './installed.ts';
-import { INIT_ENV, earlyFile, errorFile, leftoverFile, linksFile, socketPath, type ErrorReport, type ExitReport, type ProcessRankInit, type ToLauncher } from './messages.ts';
+import {
+  INIT_ENV,
+  earlyFile,
+  errorFile,
+  leftoverFile,
+  linksFile,
+  socketPath,
+  type ErrorReport,
+  type ExitReport,
+  type ProcessRankInit,
+  type ToLauncher,
+} from './messages.ts';
 import { ProcessesTransport, type ProcessesTransportOptions } from './transport.ts';
 
 /** This process's rank description, taken out of the environment (its children must not inherit it). */

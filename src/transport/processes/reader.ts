@@ -16,7 +16,11 @@ export class FrameReader {
 
   /** `onHello(source, pid)` says whether to take this connection; false ends the reading. */
   /** `arrived[source]` counts the messages whose header has been read, for deadlock checks. */
-  constructor(private readonly matcher: Matcher, private readonly onHello: (source: number, pid: number) => boolean, private readonly arrived: number[] = []) {}
+  constructor(
+    private readonly matcher: Matcher,
+    private readonly onHello: (source: number, pid: number) => boolean,
+    private readonly arrived: number[] = [],
+  ) {}
 
   /** Takes in a chunk; false when the connection must be dropped (a bad or refused hello). */
   feed(chunk: Buffer): boolean {

@@ -264,7 +264,11 @@ export class ProcessesTransport implements Transport {
   // A connection from a peer: the process never stays alive for it, only for pending operations.
   private take(socket: Socket): void {
     socket.unref();
-    const reader = new FrameReader(this.matcher, (source, pid) => source < this.size && source !== this.rank && (this.options.accept?.(source, pid) ?? true), this.arrived);
+    const reader = new FrameReader(
+      this.matcher,
+      (source, pid) => source < this.size && source !== this.rank && (this.options.accept?.(source, pid) ?? true),
+      this.arrived,
+    );
     const entry: Inbound = { socket, reader };
     this.inbound.push(entry);
     socket.on('error', () => {});

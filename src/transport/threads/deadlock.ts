@@ -15,7 +15,11 @@ export class DeadlockDetector {
    * `rings[r]` are the rings into rank r (the launcher forwards each one). A rank asleep
    * with unread records in one of them missed a wake: it is rung, not reported.
    */
-  constructor(private readonly ctl: Int32Array, private readonly size: number, private readonly rings: readonly SharedArrayBuffer[][] = []) {}
+  constructor(
+    private readonly ctl: Int32Array,
+    private readonly size: number,
+    private readonly rings: readonly SharedArrayBuffer[][] = [],
+  ) {}
 
   /** Returns the waits when the job is deadlocked, else undefined. */
   check(): BlockedWait[] | undefined {

@@ -22,7 +22,10 @@ export class RingOutLink {
   readonly writer: RingWriter;
   readonly queue: PendingSend[] = [];
 
-  constructor(readonly dest: number, ring: SharedArrayBuffer) {
+  constructor(
+    readonly dest: number,
+    ring: SharedArrayBuffer,
+  ) {
     this.writer = new RingWriter(ring);
   }
 
@@ -47,7 +50,11 @@ export class RingInLink {
   current: Incoming | undefined;
   readonly sink: RecordSink;
 
-  constructor(readonly source: number, ring: SharedArrayBuffer, matcher: Matcher) {
+  constructor(
+    readonly source: number,
+    ring: SharedArrayBuffer,
+    matcher: Matcher,
+  ) {
     this.reader = new RingReader(ring);
     this.sink = (kind, flags, tag, context, total, bytes, at, length) => {
       const m = flags & FIRST ? (this.current = matcher.arrive(this.source, tag, context, kind, total, (flags & SYNC) !== 0)) : this.current!;

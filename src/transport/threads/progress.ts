@@ -38,7 +38,14 @@ export class RingProgress {
   private deferred = false;
   private readonly crowdedMs: number;
 
-  constructor(private readonly ctl: Int32Array, rank: number, private readonly size: number, private readonly hooks: ProgressHooks, private readonly spinMs: number, private readonly napMs: number) {
+  constructor(
+    private readonly ctl: Int32Array,
+    rank: number,
+    private readonly size: number,
+    private readonly hooks: ProgressHooks,
+    private readonly spinMs: number,
+    private readonly napMs: number,
+  ) {
     this.crowdedMs = Math.min(spinMs, CROWDED_SPIN_MS);
     this.spin = this.crowdedMs;
     this.sleeper = new Sleeper(ctl, rank, () => hooks.waitInfo(), this.run);

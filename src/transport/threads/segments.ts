@@ -54,7 +54,7 @@ export class SegmentTable {
 
   /** Rank `rank` has exited: waits for a generation of its segment not seen yet fail with `err`. */
   fail(rank: number, err: Error): void {
-    for (let i = 0; i < this.waits.length; ) {
+    for (let i = 0; i < this.waits.length;) {
       const w = this.waits[i]!;
       if (w.rank === rank) {
         this.waits.splice(i, 1);
@@ -67,7 +67,7 @@ export class SegmentTable {
   /** A peer's grown segment arrived; settles the waits it satisfies. */
   offer(rank: number, gen: number, segment: SharedArrayBuffer): void {
     if (gen > (this.peers[rank]?.gen ?? 0)) this.peers[rank] = { data: new Uint8Array(segment), gen };
-    for (let i = 0; i < this.waits.length; ) {
+    for (let i = 0; i < this.waits.length;) {
       const w = this.waits[i]!;
       const known = this.peers[w.rank];
       if (known && known.gen >= w.gen) {

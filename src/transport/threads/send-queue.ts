@@ -34,7 +34,7 @@ export class SendQueue {
   /** Writes what fits of the waiting sends; true if anything went out. */
   flush(): boolean {
     let any = false;
-    for (let i = 0; i < this.links.length; ) {
+    for (let i = 0; i < this.links.length;) {
       const link = this.links[i]!;
       let wrote = false;
       while (link.queue.length > 0) {

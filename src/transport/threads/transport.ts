@@ -61,15 +61,22 @@ export class ThreadsTransport implements Transport {
     this.sends = new SendQueue(this.ctl, this.rank);
     this.port = options.port;
     this.ringBytes = options.ringBytes ?? 256 * 1024;
-    this.progress = new RingProgress(this.ctl, this.rank, this.size, {
-      step: () => {
-        const moved = this.poll();
-        return this.sends.pending ? this.sends.flush() || moved : moved;
+    this.progress = new RingProgress(
+      this.ctl,
+      this.rank,
+      this.size,
+      {
+        step: () => {
+          const moved = this.poll();
+          return this.sends.pending ? this.sends.flush() || moved : moved;
+        },
+        settled: () => this.matcher.settled + this.sends.settled + this.table.settled + this.buffers.settled,
+        busy: () => this.matcher.pending + this.sends.pending + this.table.pending + this.buffers.pending > 0,
+        waitInfo: () => this.waitInfo(),
       },
-      settled: () => this.matcher.settled + this.sends.settled + this.table.settled + this.buffers.settled,
-      busy: () => this.matcher.pending + this.sends.pending + this.table.pending + this.buffers.pending > 0,
-      waitInfo: () => this.waitInfo(),
-    }, (options.spinMicros ?? 100) / 1000, (options.napMicros ?? 1000) / 1000);
+      (options.spinMicros ?? 100) / 1000,
+      (options.napMicros ?? 1000) / 1000,
+    );
     // A receive matched a synchronous message: tell its sender (an empty message, same tag).
     this.matcher.onSyncMatch = (m) => void this.write(ackContext(m.context), m.source, m.tag, 0, EMPTY, 0);
   }
@@ -314,4 +321,3 @@ export class ThreadsTransport implements Transport {
     return { op: WaitOp.None, peer: -1, tag: -1, pending };
   }
 }
-
