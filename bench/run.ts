@@ -1,6 +1,7 @@
 // `npm run bench`: runs every benchmark family, prints the tables, and writes
 // results/latest.json and README.md. Flags: --quick (fewer, shorter repeats),
 // --only <family> (run one family), --help.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -15,8 +16,11 @@ import { spliceReadme } from './lib/readme-splice.ts';
 import type { FamilyResult } from './lib/types.ts';
 
 /** The families, in the order a full run measures them. */
-const FAMILIES = ['p2p', 'collectives', 'pool', 'farm'] as const;
+const FAMILIES = ['p2p', 'collectives', 'pool', 'farm', 'win'] as const;
 type Family = (typeof FAMILIES)[number];
+
+/** Families measured by a script of their own that writes its section of README.md (between its markers). */
+const SECTIONS: Partial<Record<Family, string[]>> = { win: ['win.ts', '20000'] };
 
 const USAGE = `usage: npm run bench [-- [--quick] [--only <family>]]   (or: cd bench && node --import tsx run.ts [--quick] [--only <family>])
   --quick          fewer, shorter repeats
@@ -63,6 +67,12 @@ if (!only || only === 'p2p') families.push(await p2pFamily(options));
 if (!only || only === 'collectives') families.push(await collFamily(options));
 if (!only || only === 'pool') families.push(await poolFamily(options));
 if (!only || only === 'farm') families.push(await farmFamily(options));
+// The sectioned families run after README.md is written (below), so their sections stay.
+const sectioned = (Object.keys(SECTIONS) as Family[]).filter((f) => !only || only === f);
+if (only && sectioned.length) {
+  runSections(sectioned);
+  process.exit(0);
+}
 const loadAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);
 const run: RunInfo = { machine: m, command, quick, seconds: (performance.now() - start) / 1000, loadAtEnd, families };
 
@@ -82,3 +92,14 @@ if (only && !quick && existsSync(readmePath)) {
   written.push('README.md');
 }
 log(`wrote ${[...written, ...families.flatMap((f) => f.files)].join(', ')} in ${run.seconds.toFixed(0)} s`);
+if (!only && !quick) runSections(sectioned);
+
+/** Runs each sectioned family's script (one run, side by side), which splices its section into README.md. */
+function runSections(names: Family[]): void {
+  for (const name of names) {
+    const [script, ...rest] = SECTIONS[name]!;
+    log(`${name}: node --import tsx ${script} ${rest.join(' ')}`);
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(benchDir, script!), ...(quick ? ['2000'] : rest)], { cwd: benchDir, stdio: 'inherit' });
+    if (r.status !== 0) log(`${name}: exited ${r.status ?? r.signal}`);
+  }
+}
