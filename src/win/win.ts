@@ -7,6 +7,7 @@ import { InvalidArgumentError, InvalidStateError } from '../errors.ts';
 import type { Backend, Flavor, WinLayout } from './backend.ts';
 import { checkAccOp, checkArray, checkSpan, checkTarget } from './checks.ts';
 import { makeWindow } from './create.ts';
+import { Epochs } from './epochs.ts';
 import { KINDS, kindName, type WinKind } from './kinds.ts';
 import {
   checkKind,
@@ -40,12 +41,7 @@ export type { FenceOptions, GetAccumulateOptions, LockOptions, Loose, RmaOptions
  * await win.free();
  */
 export class Win<A extends TypedArray = TypedArray> {
-  #fenced = false;
-  #all = false;
-  readonly #locks = new Map<number, boolean>();
-  #started: Set<number> | undefined;
-  #posted = false;
-  #freed = false;
+  readonly #e: Epochs;
 
   /** @internal */
   constructor(
@@ -54,7 +50,9 @@ export class Win<A extends TypedArray = TypedArray> {
     /** The window's communicator (a private duplicate of the one it was made from). */
     readonly comm: Communicator,
     /** @internal */ readonly flavor: Flavor = 'allocate',
-  ) {}
+  ) {
+    this.#e = new Epochs(comm.size);
+  }
 
   /**
    * Allocates `length` elements of `kind` on every rank (collective; ranks may pass
@@ -114,7 +112,7 @@ export class Win<A extends TypedArray = TypedArray> {
    * win.sharedQuery(0)[3] = 7; // rank 0 sees it at once
    */
   sharedQuery(rank: number): A {
-    this.#alive('sharedQuery');
+    this.#e.alive('sharedQuery');
     const r = checkTarget(rank, this.comm.size, 'sharedQuery');
     if (this.flavor !== 'shared' || !this.backend.sharedQuery) throw new InvalidStateError('sharedQuery: the window was not made by Win.allocateShared');
     return this.backend.sharedQuery(r) as A;
@@ -127,7 +125,7 @@ export class Win<A extends TypedArray = TypedArray> {
    * await win.put(new Float64Array([1, 2, 3]), 1, { offset: 8 });
    */
   async put(data: A, target: number, options?: RmaOptions): Promise<void> {
-    const t = this.#target(target, 'put');
+    const t = this.#e.target(target, 'put');
     if (t === PROC_NULL) return;
     const d = checkArray(data, 'data', 'put');
     const off = checkSpan(this.layout, t, d, options?.offset ?? 0, 'put');
@@ -141,7 +139,7 @@ export class Win<A extends TypedArray = TypedArray> {
    * const got = await win.get(new Float64Array(3), 1, { offset: 8 });
    */
   async get<T extends A>(into: T, target: number, options?: RmaOptions): Promise<T> {
-    const t = this.#target(target, 'get');
+    const t = this.#e.target(target, 'get');
     if (t === PROC_NULL) return into;
     const d = checkArray(into, 'into', 'get');
     const off = checkSpan(this.layout, t, d, options?.offset ?? 0, 'get');
@@ -157,7 +155,7 @@ export class Win<A extends TypedArray = TypedArray> {
    * await win.accumulate(new Float64Array([1]), 0, SUM);
    */
   async accumulate(data: A, target: number, op: Op, options?: RmaOptions): Promise<void> {
-    const t = this.#target(target, 'accumulate');
+    const t = this.#e.target(target, 'accumulate');
     if (t === PROC_NULL) return;
     const d = checkArray(data, 'data', 'accumulate');
     const off = checkSpan(this.layout, t, d, options?.offset ?? 0, 'accumulate');
@@ -171,7 +169,7 @@ export class Win<A extends TypedArray = TypedArray> {
    * const before = await win.getAccumulate(new Int32Array([1, 1]), 0, SUM);
    */
   async getAccumulate<T extends A>(data: T, target: number, op: Op, options?: GetAccumulateOptions): Promise<T> {
-    const t = this.#target(target, 'getAccumulate');
+    const t = this.#e.target(target, 'getAccumulate');
     const d = checkArray(data, 'data', 'getAccumulate');
     const into = (options?.into === undefined ? new (d.constructor as new (n: number) => T)(d.length) : checkArray(options.into, 'into', 'getAccumulate')) as T;
     if (into.constructor !== d.constructor || into.length !== d.length)
@@ -192,7 +190,7 @@ export class Win<A extends TypedArray = TypedArray> {
    * const ticket = await win.fetchAndOp(1, 0, 0, SUM); // a shared counter on rank 0
    */
   async fetchAndOp(value: Element<A>, target: number, offset = 0, op: Op = SUM): Promise<Element<A>> {
-    const t = this.#target(target, 'fetchAndOp');
+    const t = this.#e.target(target, 'fetchAndOp');
     if (t === PROC_NULL) return undefined as never;
     const one = this.#scalar(t, value, 'value', 'fetchAndOp');
     const off = checkSpan(this.layout, t, one, offset, 'fetchAndOp');
@@ -209,7 +207,7 @@ export class Win<A extends TypedArray = TypedArray> {
    * const was = await win.compareAndSwap(comm.rank, -1, 0, 0); // take an empty slot
    */
   async compareAndSwap(value: Element<A>, compare: Element<A>, target: number, offset = 0): Promise<Element<A>> {
-    const t = this.#target(target, 'compareAndSwap');
+    const t = this.#e.target(target, 'compareAndSwap');
     if (t === PROC_NULL) return undefined as never;
     const v = this.#scalar(t, value, 'value', 'compareAndSwap');
     const c = this.#scalar(t, compare, 'compare', 'compareAndSwap');
@@ -229,7 +227,7 @@ export class Win<A extends TypedArray = TypedArray> {
   rput(data: A, target: number, options?: RmaOptions): Request<void> {
     return request(
       this.#passive(target, 'rput').then(async () => {
-        const t = this.#target(target, 'rput');
+        const t = this.#e.target(target, 'rput');
         if (t === PROC_NULL) return;
         const d = checkArray(data, 'data', 'rput');
         const off = checkSpan(this.layout, t, d, options?.offset ?? 0, 'rput');
@@ -248,7 +246,7 @@ export class Win<A extends TypedArray = TypedArray> {
   rget<T extends A>(into: T, target: number, options?: RmaOptions): Request<T> {
     return request(
       this.#passive(target, 'rget').then(async () => {
-        const t = this.#target(target, 'rget');
+        const t = this.#e.target(target, 'rget');
         if (t === PROC_NULL) return into;
         const d = checkArray(into, 'into', 'rget');
         const off = checkSpan(this.layout, t, d, options?.offset ?? 0, 'rget');
@@ -267,11 +265,10 @@ export class Win<A extends TypedArray = TypedArray> {
    * await win.fence(); await win.put(x, 1); await win.fence();
    */
   async fence(options?: FenceOptions): Promise<void> {
-    this.#alive('fence');
-    if (this.#locks.size > 0 || this.#all || this.#started || this.#posted)
-      throw new InvalidStateError('fence: a lock, lockAll, start or post epoch is open on this window; end it first');
+    this.#e.alive('fence');
+    if (this.#e.open) throw new InvalidStateError('fence: a lock, lockAll, start or post epoch is open on this window; end it first');
     await this.backend.fence(options?.end === true);
-    this.#fenced = options?.end !== true;
+    this.#e.fenced = options?.end !== true;
   }
 
   /**
@@ -282,16 +279,16 @@ export class Win<A extends TypedArray = TypedArray> {
    * await win.lock(1); await win.put(x, 1); await win.unlock(1);
    */
   async lock(target: number, options?: LockOptions): Promise<void> {
-    const t = this.#sync(target, 'lock');
-    if (this.#locks.has(t) || this.#all) throw new InvalidStateError(`lock: rank ${t} is already locked by this rank`);
+    const t = this.#e.sync(target, 'lock');
+    if (this.#e.locks.has(t) || this.#e.all) throw new InvalidStateError(`lock: rank ${t} is already locked by this rank`);
     const exclusive = options?.exclusive ?? true;
     if (typeof exclusive !== 'boolean')
       throw new InvalidArgumentError(`Expected \`exclusive\` to be a boolean, got ${String(exclusive)} (${typeof exclusive})`);
-    this.#locks.set(t, exclusive);
+    this.#e.locks.set(t, exclusive);
     try {
       await this.backend.lock(t, exclusive);
     } catch (err) {
-      this.#locks.delete(t);
+      this.#e.locks.delete(t);
       throw err;
     }
   }
@@ -303,11 +300,11 @@ export class Win<A extends TypedArray = TypedArray> {
    * await win.unlock(1);
    */
   async unlock(target: number): Promise<void> {
-    this.#alive('unlock');
+    this.#e.alive('unlock');
     const t = checkTarget(target, this.comm.size, 'unlock');
-    if (!this.#locks.has(t)) throw new InvalidStateError(`unlock: rank ${t} is not locked by this rank`);
+    if (!this.#e.locks.has(t)) throw new InvalidStateError(`unlock: rank ${t} is not locked by this rank`);
     await this.backend.unlock(t);
-    this.#locks.delete(t);
+    this.#e.locks.delete(t);
   }
 
   /**
@@ -317,39 +314,39 @@ export class Win<A extends TypedArray = TypedArray> {
    * await win.lockAll(); await win.flushAll(); await win.unlockAll();
    */
   async lockAll(): Promise<void> {
-    this.#sync(0, 'lockAll');
-    if (this.#all || this.#locks.size > 0) throw new InvalidStateError('lockAll: this rank already holds locks on the window');
-    this.#all = true;
+    this.#e.sync(0, 'lockAll');
+    if (this.#e.all || this.#e.locks.size > 0) throw new InvalidStateError('lockAll: this rank already holds locks on the window');
+    this.#e.all = true;
     try {
       await this.backend.lockAll();
     } catch (err) {
-      this.#all = false;
+      this.#e.all = false;
       throw err;
     }
   }
 
   /** Ends `lockAll`'s epoch. @example await win.unlockAll(); */
   async unlockAll(): Promise<void> {
-    this.#alive('unlockAll');
-    if (!this.#all) throw new InvalidStateError('unlockAll: lockAll was not called');
+    this.#e.alive('unlockAll');
+    if (!this.#e.all) throw new InvalidStateError('unlockAll: lockAll was not called');
     await this.backend.unlockAll();
-    this.#all = false;
+    this.#e.all = false;
   }
 
   /** Completes every operation to `target` at the target, in a passive epoch. @example await win.flush(1); */
   async flush(target: number): Promise<void> {
-    await this.backend.flush(this.#passiveNow(target, 'flush'));
+    await this.backend.flush(this.#e.passiveNow(target, 'flush'));
   }
 
   /** `flush` to every rank. @example await win.flushAll(); */
   async flushAll(): Promise<void> {
-    this.#passiveAny('flushAll');
+    this.#e.passiveAny('flushAll');
     await this.backend.flushAll();
   }
 
   /** Completes operations to `target` at this rank (their buffers may be reused). @example await win.flushLocal(1); */
   async flushLocal(target: number): Promise<void> {
-    await this.backend.flushLocal(this.#passiveNow(target, 'flushLocal'));
+    await this.backend.flushLocal(this.#e.passiveNow(target, 'flushLocal'));
   }
 
   /**
@@ -360,11 +357,11 @@ export class Win<A extends TypedArray = TypedArray> {
    * await win.post([0]); await win.wait();
    */
   async post(group: Group | readonly number[]): Promise<void> {
-    this.#alive('post');
+    this.#e.alive('post');
     const ranks = this.#ranks(group, 'post');
-    if (this.#posted) throw new InvalidStateError('post: an exposure epoch is already open; call wait() first');
-    this.#fenced = false;
-    this.#posted = true;
+    if (this.#e.posted) throw new InvalidStateError('post: an exposure epoch is already open; call wait() first');
+    this.#e.fenced = false;
+    this.#e.posted = true;
     await this.backend.post(ranks);
   }
 
@@ -375,28 +372,28 @@ export class Win<A extends TypedArray = TypedArray> {
    * await win.start([1]); await win.put(x, 1); await win.complete();
    */
   async start(group: Group | readonly number[]): Promise<void> {
-    this.#alive('start');
+    this.#e.alive('start');
     const ranks = this.#ranks(group, 'start');
-    if (this.#started) throw new InvalidStateError('start: an access epoch is already open; call complete() first');
-    this.#fenced = false;
-    this.#started = new Set(ranks);
+    if (this.#e.started) throw new InvalidStateError('start: an access epoch is already open; call complete() first');
+    this.#e.fenced = false;
+    this.#e.started = new Set(ranks);
     await this.backend.start(ranks);
   }
 
   /** Ends `start`'s epoch: the operations are complete at the targets. @example await win.complete(); */
   async complete(): Promise<void> {
-    this.#alive('complete');
-    if (!this.#started) throw new InvalidStateError('complete: start() was not called');
+    this.#e.alive('complete');
+    if (!this.#e.started) throw new InvalidStateError('complete: start() was not called');
     await this.backend.complete();
-    this.#started = undefined;
+    this.#e.started = undefined;
   }
 
   /** Ends `post`'s epoch once every origin has completed. @example await win.wait(); */
   async wait(): Promise<void> {
-    this.#alive('wait');
-    if (!this.#posted) throw new InvalidStateError('wait: post() was not called');
+    this.#e.alive('wait');
+    if (!this.#e.posted) throw new InvalidStateError('wait: post() was not called');
     await this.backend.wait();
-    this.#posted = false;
+    this.#e.posted = false;
   }
 
   /**
@@ -407,56 +404,21 @@ export class Win<A extends TypedArray = TypedArray> {
    * await win.free();
    */
   async free(): Promise<void> {
-    this.#alive('free');
-    if (this.#locks.size > 0 || this.#all || this.#started || this.#posted)
-      throw new InvalidStateError('free: an epoch is still open on this window; end it first');
-    this.#freed = true;
+    this.#e.alive('free');
+    if (this.#e.open) throw new InvalidStateError('free: an epoch is still open on this window; end it first');
+    this.#e.freed = true;
     await this.backend.free();
   }
 
   /** Frees the window (`await using win = await Win.allocate(...)`). */
   async [Symbol.asyncDispose](): Promise<void> {
-    if (!this.#freed) await this.free();
-  }
-
-  #alive(where: string): void {
-    if (this.#freed) throw new InvalidStateError(`${where}: the window has been freed`);
-  }
-
-  // The target of an RMA operation, checked, with an access epoch open to it.
-  #target(target: number, where: string): number {
-    this.#alive(where);
-    if (target === PROC_NULL) return PROC_NULL;
-    const t = checkTarget(target, this.comm.size, where);
-    if (this.#fenced || this.#all || this.#locks.has(t) || this.#started?.has(t)) return t;
-    throw new InvalidStateError(`${where}: no epoch is open to rank ${t}; open one with fence(), lock(${t}), lockAll() or start() first; nothing was written`);
-  }
-
-  #sync(target: number, where: string): number {
-    this.#alive(where);
-    const t = checkTarget(target, this.comm.size, where);
-    // As in MPI practice (mpi4py's tests), a lock may follow a fence: it ends the fence epoch.
-    this.#fenced = false;
-    if (this.#started || this.#posted) throw new InvalidStateError(`${where}: a start or post epoch is open; end it first`);
-    return t;
-  }
-
-  #passiveNow(target: number, where: string): number {
-    this.#alive(where);
-    const t = checkTarget(target, this.comm.size, where);
-    if (!this.#all && !this.#locks.has(t)) throw new InvalidStateError(`${where}: rank ${t} is not locked by this rank (lock or lockAll first)`);
-    return t;
-  }
-
-  #passiveAny(where: string): void {
-    this.#alive(where);
-    if (!this.#all && this.#locks.size === 0) throw new InvalidStateError(`${where}: no passive-target epoch is open (lock or lockAll first)`);
+    if (!this.#e.freed) await this.free();
   }
 
   // The check as a promise, so a request-based call reports it through its request.
   #passive(target: number, where: string): Promise<void> {
     try {
-      if (target !== PROC_NULL) this.#passiveNow(target, where);
+      if (target !== PROC_NULL) this.#e.passiveNow(target, where);
       return Promise.resolve();
     } catch (err) {
       return Promise.reject(err as Error);
