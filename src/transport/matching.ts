@@ -3,7 +3,7 @@ import { isValueKind, kindName } from '../codec/kinds.ts';
 import { KindMismatchError, PeerExitedError, TruncationError } from '../errors.ts';
 import { TransportOp } from './op.ts';
 import { LinkedQueue, type QueueNode } from './linked-queue.ts';
-import type { Envelope, Matched, Received } from './transport.ts';
+import type { Envelope, Received } from './transport.ts';
 
 /** A message that has started to arrive: its destination fills as fragments come in. */
 export interface Incoming {
@@ -41,17 +41,6 @@ interface PostedProbe {
   /** A matched probe (mprobe): it takes the message, which no receive can take after. */
   takes: boolean;
   seq: number;
-}
-
-/**
- * The context of the acknowledgements of synchronous sends made on `context`: a negative
- * number, so never a communicator's. The receiver sends one (empty, the original tag)
- * when a receive matches a synchronous message; messages of one (context, source, tag)
- * match in the order they were sent, so the sender's acknowledgement receives, posted in
- * send order, pair up with its synchronous sends.
- */
-export function ackContext(context: number): number {
-  return -1 - context;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -365,46 +354,4 @@ export class Matcher {
       n = next;
     }
   }
-}
-
-/**
- * A synchronous send's TransportOp: settles once the message is written (`sent`) and the receiver
- * has acknowledged that a receive matched it (`ack`, a receive on ackContext posted before
- * the message was written). Cancelling withdraws both while the message is unwritten.
- */
-export function synchronous<A>(ack: TransportOp<A>, sent: TransportOp<void>): TransportOp<void> {
-  if (sent.failed) {
-    ack.canceller?.();
-    return sent;
-  }
-  if (ack.done && sent.done) return ack.failed ? failed(ack.error) : sent;
-  const op = new TransportOp<void>();
-  const settled = (): void => {
-    if (op.done) return;
-    if (sent.failed) op.reject(sent.error);
-    else if (ack.failed) op.reject(ack.error);
-    else if (sent.done && ack.done) op.resolve(undefined);
-  };
-  if (!sent.done) sent.onSettle = settled;
-  if (!ack.done) ack.onSettle = settled;
-  op.canceller = () => {
-    if (sent.done || !sent.canceller?.()) return false;
-    ack.canceller?.();
-    return true;
-  };
-  return op;
-}
-
-/** The Matched of a message a matched probe took; `recv` receives it through the transport's progress. */
-export function matched(m: Incoming, recv: (m: Incoming, into: Uint8Array | undefined) => TransportOp<Received>): Matched {
-  return { source: m.source, tag: m.tag, kind: m.kind, bytes: m.total, recv: (into) => recv(m, into) };
-}
-
-/** A matched probe's operation as a transport returns it: it settles with a Matched whose receive goes through `recv`. */
-export function asMatched(probe: TransportOp<Incoming>, recv: (m: Incoming, into: Uint8Array | undefined) => TransportOp<Received>): TransportOp<Matched> {
-  const op = probe as TransportOp<unknown>;
-  const wrap = (m: Incoming): Matched => matched(m, recv);
-  if (op.done) return op.failed ? (op as TransportOp<Matched>) : TransportOp.resolved(wrap(op.value as Incoming));
-  op.finish = wrap;
-  return op as TransportOp<Matched>;
 }

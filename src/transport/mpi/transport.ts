@@ -4,7 +4,7 @@ import { UNDEFINED } from '../../constants.ts';
 import { isValueKind, kindName } from '../../codec/kinds.ts';
 import { ArgumentRangeError, InvalidArgumentError } from '../../errors.ts';
 import { TransportOp } from '../op.ts';
-import { synchronous } from '../matching.ts';
+import { synchronous } from '../synchronous.ts';
 import { GROUP_CONTEXT, type Envelope, type Matched, type Received, type Transport } from '../transport.ts';
 import type { StatusFields } from './abi.ts';
 import { mpi, type Mpi } from './bindings.ts';

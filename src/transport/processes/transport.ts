@@ -1,7 +1,9 @@
 import { readFileSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { PeerExitedError } from '../../errors.ts';
-import { Matcher, ackContext, asMatched, matched, synchronous, type Incoming } from '../matching.ts';
+import { asMatched, matched } from '../matched.ts';
+import { Matcher, type Incoming } from '../matching.ts';
+import { ackContext, synchronous } from '../synchronous.ts';
 import { TransportOp } from '../op.ts';
 import type { Envelope, Matched, Received, Transport } from '../transport.ts';
 import { rankState } from './activity.ts';

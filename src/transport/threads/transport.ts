@@ -1,6 +1,8 @@
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { PeerExitedError } from '../../errors.ts';
-import { Matcher, ackContext, asMatched, matched, synchronous, type Incoming } from '../matching.ts';
+import { asMatched, matched } from '../matched.ts';
+import { Matcher, type Incoming } from '../matching.ts';
+import { ackContext, synchronous } from '../synchronous.ts';
 import { TransportOp } from '../op.ts';
 import { SEGMENT_CONTEXT, type Envelope, type Matched, type Received, type SharedSegments, type Transport } from '../transport.ts';
 import { EXITS, LINKS, STATE, WANTS_ROOM, WaitOp, WaitState, slot, wake } from './control.ts';
