@@ -19,6 +19,8 @@ export {
 export { Op, SUM, PROD, MIN, MAX, LAND, LOR, LXOR, BAND, BOR, BXOR, MINLOC, MAXLOC, REPLACE, NO_OP, type TypedArray } from './comm/collectives/ops.ts';
 export { reduceLocal } from './comm/collectives/ops.ts';
 export { Group } from './comm/group.ts';
+export { getParent } from './spawn/parent.ts';
+export type { SpawnOptions } from './spawn/spawn.ts';
 export { dimsCreate } from './comm/topology.ts';
 export { Request, type SomeDone } from './comm/request.ts';
 export { Prequest } from './comm/prequest.ts';
@@ -38,6 +40,7 @@ export {
   InvalidStateError,
   TimeoutError,
   AbortError,
+  SpawnError,
   CancelledError,
   RankFailedError,
   DeadlockError,
