@@ -19,6 +19,8 @@ export {
 export { Op, SUM, PROD, MIN, MAX, LAND, LOR, LXOR, BAND, BOR, BXOR, MINLOC, MAXLOC, REPLACE, NO_OP, type TypedArray } from './comm/collectives/ops.ts';
 export { reduceLocal } from './comm/collectives/ops.ts';
 export { Group } from './comm/group.ts';
+export { Intercomm, type InterComparison } from './comm/intercomm.ts';
+export type { IntercommOptions } from './comm/intercomm-create.ts';
 export { getParent } from './spawn/parent.ts';
 export type { SpawnOptions } from './spawn/spawn.ts';
 export { dimsCreate } from './comm/topology.ts';
@@ -26,7 +28,7 @@ export { Request, type SomeDone } from './comm/request.ts';
 export { Prequest } from './comm/prequest.ts';
 export { Message, type MessageRecvOptions } from './comm/message.ts';
 export { Status } from './comm/status.ts';
-export { ANY_SOURCE, ANY_TAG, PROC_NULL, TAG_UB, UNDEFINED } from './constants.ts';
+export { ANY_SOURCE, ANY_TAG, PROC_NULL, ROOT, TAG_UB, UNDEFINED } from './constants.ts';
 export { wtime } from './time.ts';
 export { launch, type LaunchOptions, type LaunchResult } from './launch/launch.ts';
 export {

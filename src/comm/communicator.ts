@@ -9,6 +9,8 @@ import { alltoallPlan, bcastPlan, gatherPlan, reducePlan, reduceScatterPlan, sca
 import { allreduce, reduce, reduceScatter, scan } from './collectives/reduce.ts';
 import { Group } from './group.ts';
 import type { CartComm } from './cart.ts';
+import type { Intercomm } from './intercomm.ts';
+import type { IntercommOptions } from './intercomm-create.ts';
 import type { DistGraphComm, DistGraphOptions, GraphComm } from './graph.ts';
 import type { CartOptions, CountsOptions, ReduceOptions } from './options.ts';
 import { PointToPoint } from './point-to-point.ts';
@@ -18,7 +20,6 @@ import type { Transport } from '../transport/transport.ts';
 import { SELF_CONTEXT } from '../transport/transport.ts';
 import type { Contexts } from './options.ts';
 import type { SpawnOptions } from '../spawn/spawn.ts';
-import type { Intercomm } from '../spawn/intercomm.ts';
 
 export type { Comparison, CreateGroupOptions } from './manage.ts';
 export type { CountsOptions, CartOptions, ReduceOptions, SendOptions, RecvOptions, ProbeOptions, SendrecvOptions, SendrecvReplaceOptions } from './options.ts';
@@ -394,6 +395,27 @@ export class Communicator extends PointToPoint {
    */
   async spawn(script: string | URL, options?: SpawnOptions): Promise<Intercomm> {
     return (await import('../spawn/spawn.ts')).spawn(this, this.contexts, script, options);
+  }
+
+  /**
+   * An intercommunicator between this communicator's ranks and another group
+   * (MPI_Intercomm_create): every rank of this communicator calls it with the same
+   * `localLeader`; that leader reaches the other group's leader, rank `remoteLeader` of
+   * `peerComm` (both significant at the leader only). Each group's ranks call it on their
+   * own communicator, both groups at once.
+   *
+   * @example
+   * const lower = comm.rank < comm.size / 2;
+   * const half = (await comm.split(lower ? 0 : 1))!;
+   * const inter = await half.createIntercomm(0, comm, lower ? Math.floor(comm.size / 2) : 0);
+   */
+  async createIntercomm(localLeader: number, peerComm: Communicator, remoteLeader: number, options?: IntercommOptions): Promise<Intercomm> {
+    return (await import('./intercomm-create.ts')).createIntercomm(this, this.contexts, localLeader, peerComm, remoteLeader, options);
+  }
+
+  /** False: an intracommunicator (Intercomm's is true). */
+  get isInter(): false {
+    return false;
   }
 
   /** @internal Runs `run` in this communicator's collective turn. */

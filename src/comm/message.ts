@@ -83,7 +83,7 @@ export class Message {
 
 /** @internal comm.mprobe: resolves with the first matching message, taken out of matching. */
 export function mprobe(comm: PointToPoint, options: ProbeOptions | undefined): Promise<Message> {
-  const source = checkSource(options?.source, comm.size);
+  const source = checkSource(options?.source, comm.reach);
   const tag = checkRecvTag(options?.tag);
   const timeout = checkTimeout(options?.timeout);
   const local = (w: number): number => comm.local(w);
@@ -95,7 +95,7 @@ export function mprobe(comm: PointToPoint, options: ProbeOptions | undefined): P
 
 /** @internal comm.improbe: the first matching message that has arrived, taken out of matching, or undefined. */
 export function improbe(comm: PointToPoint, options: Omit<ProbeOptions, 'signal' | 'timeout'> | undefined): Message | undefined {
-  const source = checkSource(options?.source, comm.size);
+  const source = checkSource(options?.source, comm.reach);
   const tag = checkRecvTag(options?.tag);
   const local = (w: number): number => comm.local(w);
   if (source === PROC_NULL) return new Message(undefined, local);

@@ -38,8 +38,10 @@ export class PointToPoint {
   /** The communicator's ranks, for rank translation between communicators. */
   readonly group: Group;
   /** @internal */ readonly collContext: number;
-  /** @internal World rank of each member; undefined when they are the world's ranks. */
+  /** @internal Transport address (world rank) of each rank point-to-point reaches; undefined when they are the world's ranks. */
   readonly members: readonly number[] | undefined;
+  /** @internal How many ranks point-to-point reaches: `size`, or the remote group's in an intercommunicator. */
+  readonly reach: number;
   private readonly toLocal: Map<number, number> | undefined;
 
   /** @internal */
@@ -51,6 +53,8 @@ export class PointToPoint {
     /** How the communicator was made, for messages: `world`, `world.dup()`, `world.split(1)`. */
     readonly name = 'world',
     /** @internal */ protected readonly contexts: Contexts = contextsAfter(context),
+    /** @internal An intercommunicator's remote group: point-to-point addresses its ranks. */
+    remote?: Group,
   ) {
     this.group =
       group ??
@@ -58,9 +62,11 @@ export class PointToPoint {
         Array.from({ length: transport.size }, (_, i) => i),
         transport.rank,
       );
-    const identity = this.group.members.every((w, i) => w === i) && this.group.size === transport.size;
-    this.members = identity ? undefined : this.group.members;
-    this.toLocal = identity ? undefined : new Map(this.group.members.map((w, i) => [w, i]));
+    const peers = remote ?? this.group;
+    const identity = !remote && peers.members.every((w, i) => w === i) && peers.size === transport.size;
+    this.members = identity ? undefined : peers.members;
+    this.toLocal = identity ? undefined : new Map(peers.members.map((w, i) => [w, i]));
+    this.reach = peers.size;
     this.rank = this.group.rank;
     this.size = this.group.size;
     this.collContext = context + 1;
@@ -183,7 +189,7 @@ export class PointToPoint {
    * const fromLeft = await comm.sendrecv(mine, right, { source: left });
    */
   async sendrecv<T = unknown>(value: unknown, dest: number, options?: SendrecvOptions): Promise<T> {
-    const d = checkDest(dest, this.size);
+    const d = checkDest(dest, this.reach);
     const sendTag = checkSendTag(options?.sendTag, 'sendTag');
     checkNoAlias(value, options?.into);
     const enc = d === PROC_NULL ? undefined : encode(value);
@@ -205,7 +211,7 @@ export class PointToPoint {
   async sendrecvReplace<B extends ArrayBufferView>(buf: B, dest: number, options?: SendrecvReplaceOptions): Promise<B> {
     if (!ArrayBuffer.isView(buf))
       throw new InvalidArgumentError(`Expected \`buf\` to be a TypedArray, Buffer or DataView, got ${buf === null ? 'null' : typeof buf}`);
-    const d = checkDest(dest, this.size);
+    const d = checkDest(dest, this.reach);
     const sendTag = checkSendTag(options?.sendTag, 'sendTag');
     const kind = rawKind(buf)!;
     const copy = d === PROC_NULL ? undefined : bytesOf(buf).slice();
@@ -223,7 +229,7 @@ export class PointToPoint {
    * const buf = await comm.recv({ source: st.source, into: new Uint8Array(st.bytes) });
    */
   probe(options?: ProbeOptions): Promise<Status> {
-    const source = checkSource(options?.source, this.size);
+    const source = checkSource(options?.source, this.reach);
     const tag = checkRecvTag(options?.tag);
     const timeout = checkTimeout(options?.timeout);
     if (source === PROC_NULL) return Promise.resolve(new Status().fill(PROC_NULL, ANY_TAG, 0, 0));
@@ -242,7 +248,7 @@ export class PointToPoint {
    * while (!comm.iprobe({ tag: 3 })) await doSomeWork();
    */
   iprobe(options?: Omit<ProbeOptions, 'signal' | 'timeout'>): Status | undefined {
-    const source = checkSource(options?.source, this.size);
+    const source = checkSource(options?.source, this.reach);
     const tag = checkRecvTag(options?.tag);
     if (source === PROC_NULL) return new Status().fill(PROC_NULL, ANY_TAG, 0, 0);
     const e = this.transport.iprobe(this.context, this.world(source), tag);
@@ -293,7 +299,7 @@ export class PointToPoint {
   }
 
   private startSend(value: unknown, dest: number, tag: number | undefined, sync = false): TransportOp<void> | undefined {
-    const d = checkDest(dest, this.size);
+    const d = checkDest(dest, this.reach);
     const t = checkSendTag(tag);
     if (d === PROC_NULL) return undefined;
     let enc;
@@ -308,7 +314,7 @@ export class PointToPoint {
   }
 
   private startRecv(options: RecvOptions | undefined, status: Status | undefined, tagName = 'tag'): TransportOp<unknown> {
-    const source = checkSource(options?.source, this.size);
+    const source = checkSource(options?.source, this.reach);
     const tag = checkRecvTag(options?.tag, tagName);
     const into = checkInto(options?.into);
     const timeout = checkTimeout(options?.timeout);

@@ -77,7 +77,7 @@ export function sendInit(comm: PointToPoint, buf: unknown, dest: number, options
     throw new InvalidArgumentError(
       `Expected \`buf\` to be a TypedArray, Buffer, DataView or ArrayBuffer (a persistent send resends the same memory), got ${buf === null ? 'null' : typeof buf}`,
     );
-  const d = checkDest(dest, comm.size);
+  const d = checkDest(dest, comm.reach);
   const tag = checkSendTag(options?.tag);
   const what = `${sync ? 'ssendInit' : 'sendInit'}(dest=${dest}, tag=${tag})`;
   if (d === PROC_NULL) return new Prequest(() => SENT, what);
@@ -90,7 +90,7 @@ export function sendInit(comm: PointToPoint, buf: unknown, dest: number, options
 
 /** @internal comm.recvInit: receives into `into` (or a new value) at each start. */
 export function recvInit<T>(comm: PointToPoint, options: RecvOptions | undefined): Prequest<T> {
-  const source = checkSource(options?.source, comm.size);
+  const source = checkSource(options?.source, comm.reach);
   const tag = checkRecvTag(options?.tag);
   const into = checkInto(options?.into);
   const status = options?.status ?? new Status();

@@ -20,9 +20,11 @@ let spawned: { init: SpawnedInit; contexts: Contexts } | undefined;
 
 // A spawned rank's world is its own ranks (the lines the launcher gave them), and its
 // contexts start past the intercommunicator's to its parents.
+// Context `init.context` is the intercommunicator's, + 2 the private communicator of its
+// local group (spawn/intercomm.ts); the world's own start after both.
 function worldOf(transport: Transport, init: SpawnedInit | undefined): Communicator {
   if (!init) return new Communicator(transport, 0);
-  spawned = { init, contexts: contextsAfter(init.context) };
+  spawned = { init, contexts: contextsAfter(init.context + 2) };
   return new Communicator(transport, 0, new Group(init.world, transport.rank), 'world', spawned.contexts);
 }
 
@@ -51,11 +53,15 @@ export function world(): Communicator {
   const init = rankInit();
   if (!init && isMainThread && underMpi()) {
     const t = new MpiTransport();
-    // A rank started by MPI_Comm_spawn: its parents' intercommunicator, at context 2.
+    // A rank started by MPI_Comm_spawn: its parents' intercommunicator at context 2, and
+    // its group's private communicator at 4, set up now (collective over both groups).
     const parents = mpiParent(t, 2);
     if (!parents) return (current = new Communicator(t, 0));
-    spawned = { init: { world: [], parents, context: 2 }, contexts: contextsAfter(2) };
-    return (current = new Communicator(t, 0, undefined, 'world', spawned.contexts));
+    const world = Array.from({ length: t.size }, (_, i) => i);
+    spawned = { init: { world, parents, context: 2 }, contexts: contextsAfter(4) };
+    current = new Communicator(t, 0, undefined, 'world', spawned.contexts);
+    t.derive(0, 4, 0, t.rank, world);
+    return current;
   }
   const size = init?.size ?? 1;
   // While more ranks are awake than there are cores, they spin less (see progress.ts).

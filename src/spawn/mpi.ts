@@ -9,6 +9,7 @@ import { mpi, type Mpi } from '../transport/mpi/bindings.ts';
 import type { MpiTransport } from '../transport/mpi/transport.ts';
 import type { Transport } from '../transport/transport.ts';
 import { hasRanksParent } from './starter.ts';
+import { MPI_REMOTE_BASE } from './intercomm.ts';
 
 type Ptr = ArrayBufferView | number | bigint | null;
 type Fn<A extends unknown[]> = (...args: A) => number;
@@ -56,7 +57,7 @@ interface Adopts {
 
 // `foreign`: the remote group does not run ranks (an mpi4py or C manager): nothing collective is set up with it.
 function adopt(t: Transport, context: number, handle: number, remoteSize: number, foreign = false): number[] {
-  const remote = Array.from({ length: remoteSize }, (_, i) => i);
+  const remote = Array.from({ length: remoteSize }, (_, i) => MPI_REMOTE_BASE + i);
   const a = t as Transport & Adopts;
   if (!a.adoptInter) throw new SpawnError('This build of ranks cannot adopt an MPI intercommunicator');
   a.adoptInter(context, handle, remote, { foreign });

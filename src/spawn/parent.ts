@@ -1,6 +1,6 @@
 import { world, spawnedWorld } from '../comm/world.ts';
-import { Group } from '../comm/group.ts';
-import { intercommOf, type Intercomm } from './intercomm.ts';
+import { Communicator } from '../comm/communicator.ts';
+import { intercommOf, privateLocal, type Intercomm } from './intercomm.ts';
 
 let parent: Intercomm | null | undefined;
 
@@ -18,6 +18,9 @@ export function getParent(): Intercomm | null {
   const comm = world();
   const s = spawnedWorld();
   if (!s) return (parent = null);
-  const self = comm.transport.rank;
-  return (parent = intercommOf(comm.transport, s.init.context, comm.group, new Group(s.init.parents, s.init.world.length ? self : -1), s.contexts));
+  const t = comm.transport;
+  const { context, parents } = s.init;
+  // On MPI world() has made the group's private communicator (a collective); elsewhere it needs no message.
+  const local = t.name === 'mpi' ? new Communicator(t, context + 2, comm.group, 'spawn.local', s.contexts) : privateLocal(t, 0, context, comm.group, s.contexts);
+  return (parent = intercommOf(t, context, local, parents, false, 'parent', s.contexts));
 }

@@ -10,10 +10,9 @@ import { InvalidArgumentError, SpawnError } from '../errors.ts';
 import { checkInteger } from '../validate.ts';
 import type { Communicator } from '../comm/communicator.ts';
 import type { Contexts } from '../comm/options.ts';
-import { Group } from '../comm/group.ts';
 import { checkRoot } from '../comm/validate.ts';
 import type { ThreadsTransport } from '../transport/threads/transport.ts';
-import { intercommOf, type Intercomm } from './intercomm.ts';
+import { intercommOf, privateLocal, type Intercomm } from './intercomm.ts';
 import { mpiSpawn } from './mpi.ts';
 import type { SpawnReply, SpawnRequest } from './protocol.ts';
 import { processSpawner } from './starter.ts';
@@ -64,9 +63,11 @@ export async function spawn(comm: Communicator, contexts: Contexts, script: stri
   if (missing) throw new SpawnError(missing);
   const t = comm.transport;
   const parents = comm.group.members.slice();
+  const name = `${comm.name}.spawn()`;
   if (t.name === 'mpi') {
     const remote = await mpiSpawn(comm, root, checked, context);
-    return intercommOf(t, context, comm.group, new Group(remote, -1), contexts);
+    const local = privateLocal(t, comm.context, context, comm.group, contexts);
+    return intercommOf(t, context, local, remote, true, name, contexts);
   }
   let reply: SpawnReply | undefined;
   if (comm.rank === root) {
@@ -75,7 +76,8 @@ export async function spawn(comm: Communicator, contexts: Contexts, script: stri
   }
   const got = (await comm.bcast(reply, root)) as SpawnReply;
   if ('error' in got) throw new SpawnError(got.error.message);
-  return intercommOf(t, context, comm.group, new Group(got.ranks, t.rank), contexts);
+  const local = privateLocal(t, comm.context, context, comm.group, contexts);
+  return intercommOf(t, context, local, got.ranks, true, name, contexts);
 }
 
 /** Asks whoever starts ranks on this transport; an answer with an error when nothing can. */

@@ -77,6 +77,31 @@ export interface Transport {
    */
   deriveGroup?(parent: number, context: number, members: readonly number[], tag: number): void;
 
+  /**
+   * Called by every rank of one group, in the same order, when it makes an
+   * intercommunicator of context `context` (and `context + 1` for its collectives) with
+   * createIntercomm: `local` is the local communicator's context, `leader` the local
+   * leader's world rank; at the leader alone `peer` is the peer communicator's context and
+   * `remoteLeader` the remote leader's world rank (elsewhere both -1); `remote` holds the
+   * remote group's world ranks in its rank order. MPI makes its MPI_Intercomm_create here.
+   */
+  deriveInter?(local: number, leader: number, peer: number, remoteLeader: number, tag: number, context: number, remote: readonly number[]): void;
+
+  /**
+   * MPI: registers the MPI intercommunicator `handle` (from MPI_Intercomm_create,
+   * MPI_Comm_spawn or MPI_Comm_get_parent) under `context`: `context + 1` (collectives) and
+   * its own body channel are duplicates of it, so the call is collective over both groups.
+   * `remote` gives each remote rank an address (what the Intercomm's remote group lists).
+   */
+  adoptInter?(context: number, handle: number, remote: readonly number[]): void;
+
+  /**
+   * Called by every rank of both groups when the intercommunicator of context `inter`
+   * merges into an intracommunicator of context `context`: `low` true for the group that
+   * comes first, `members` the addresses in the merged rank order. MPI: MPI_Intercomm_merge.
+   */
+  mergeInter?(inter: number, context: number, low: boolean, members: readonly number[]): void;
+
   /** Called when this rank makes COMM_SELF, of context `context`. MPI registers MPI_COMM_SELF. */
   deriveSelf?(context: number): void;
 

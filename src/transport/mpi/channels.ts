@@ -17,6 +17,13 @@ export class Channel {
   /** Receives posted to MPI and not yet matched, in posting order (receiver.ts owns them). */
   readonly posted: object[] = [];
 
+  /** The channel bodies of large payloads travel on, when not the transport's. */
+  readonly bodies: Channel | undefined;
+  /** Next body tag per destination (local rank), with `bodies`. */
+  readonly bodyTags: Uint32Array | undefined;
+  /** True on an intercommunicator's channels: addresses name the remote group, never this rank. */
+  readonly inter: boolean;
+
   /** Takes `p` out of `posted`: usually the oldest, as MPI matches in posting order. */
   unpost(p: object): void {
     const posted = this.posted;
@@ -33,7 +40,12 @@ export class Channel {
     members: readonly number[] | undefined,
     /** True on the world channel of a job with ranks that do not run ranks. */
     readonly mixed = false,
+    /** Its own body channel and body tags (intercommunicators, see inter.ts); else the transport's. */
+    own?: { bodies: Channel; bodyTags: Uint32Array; inter: boolean },
   ) {
+    this.bodies = own?.bodies;
+    this.bodyTags = own?.bodyTags;
+    this.inter = own?.inter ?? false;
     this.members = members;
     this.toLocal = members && new Map(members.map((w, i) => [w, i]));
     this.seq = new Uint32Array(size);

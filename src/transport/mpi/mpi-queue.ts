@@ -43,7 +43,9 @@ export class MpiQueue {
     const buf = new Uint8Array(count);
     m.check(m.fn.Mrecv(buf, count, a.types.byte, this.msg, this.st), 'MPI_Mrecv');
     if (ch.mixed && this.foreign(from)) return { source: from, tag: tagged, kind: FOREIGN_KIND, bytes: count, seq: 0, data: buf, bodyTag: 0, foreign: true };
-    return this.entry(buf, count, from, tagged);
+    const e = this.entry(buf, count, from, tagged);
+    if (ch.bodies) e.bodies = ch.bodies;
+    return e;
   }
 
   /** A stash entry for an envelope of `count` bytes in `buf` (a message without our header: plain bytes). */

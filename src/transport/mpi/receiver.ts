@@ -262,6 +262,7 @@ export class Receiver {
     const h = readHeader(staging, st.count, p.view);
     const no = h && refusal(p.into, h.kind, h.bytes, source, st.tag);
     const e = this.queue.entry(p.staging, st.count, source, st.tag);
+    if (p.ch.bodies) e.bodies = p.ch.bodies;
     this.release(p.staging);
     if (no) {
       p.ch.stash.push(e);
@@ -309,7 +310,8 @@ export class Receiver {
     }
     const b = new Incoming(this, op, received, 'MPI_Irecv (body)');
     const addr = this.table.add(b, e.bytes);
-    const rc = this.mpi.fn.Irecv(received.data, e.bytes, this.mpi.abi.types.byte, this.bodies.local(e.source), e.bodyTag, this.bodies.comm, addr);
+    const bodies = e.bodies ?? this.bodies;
+    const rc = this.mpi.fn.Irecv(received.data, e.bytes, this.mpi.abi.types.byte, bodies.local(e.source), e.bodyTag, bodies.comm, addr);
     if (rc !== 0) {
       this.table.drop(b);
       return this.fail(op, rc, 'MPI_Irecv (body)');

@@ -6,6 +6,7 @@ import { ANY_SOURCE, ANY_TAG } from '../../constants.ts';
 import { isValueKind, kindName } from '../../codec/kinds.ts';
 import { KindMismatchError, TruncationError } from '../../errors.ts';
 import type { Envelope } from '../transport.ts';
+import type { Channel } from './channels.ts';
 
 export interface Stashed {
   /** World rank of the sender. */
@@ -20,6 +21,8 @@ export interface Stashed {
   data: Uint8Array | undefined;
   /** Tag of the body on the body communicator, when the payload follows there. */
   bodyTag: number;
+  /** The body channel of the message's channel, when it has its own (intercommunicators). */
+  bodies?: Channel | undefined;
   /** True for a message from a rank that does not run ranks: no header, no sequence number. */
   foreign: boolean;
   /** A synchronous send to this rank itself, told when a receive or matched probe takes it. */

@@ -9,6 +9,7 @@ import { GROUP_CONTEXT, type Envelope, type Matched, type Received, type Transpo
 import type { StatusFields } from './abi.ts';
 import { mpi, type Mpi } from './bindings.ts';
 import { Channel, CommFactory } from './channels.ts';
+import { InterFactory } from './inter.ts';
 import { MpiCollectives } from './collectives.ts';
 import { ranksPeers } from './detect.ts';
 import { BODY, HEADER, INLINE_MAX, copyPayload, writeHeader } from './envelope.ts';
@@ -65,6 +66,7 @@ export class MpiTransport implements Transport {
   private readonly receiver: Receiver;
   private readonly progress: MpiProgress;
   private readonly factory: CommFactory;
+  private readonly inter: InterFactory;
   private readonly peers: Set<number> | undefined;
   private readonly bodyTags: Uint32Array;
   private sendsSettled = 0;
@@ -90,6 +92,7 @@ export class MpiTransport implements Transport {
     this.table = new RequestTable(m);
     this.syncFn = m.bind<SyncFunctions>(SYNC_SIGNATURES);
     this.factory = new CommFactory(m);
+    this.inter = new InterFactory(m, this.factory);
     const peers = ranksPeers(this.size, this.rank);
     const mixed = peers !== undefined && peers.length < this.size;
     this.peers = mixed ? new Set(peers) : undefined;
@@ -128,7 +131,7 @@ export class MpiTransport implements Transport {
     const ch = this.channel(context);
     const to = ch.local(dest);
     const n = bytes.byteLength;
-    if (dest === this.rank) {
+    if (dest === this.rank && !ch.inter) {
       if (!sync) {
         this.receiver.toSelf(ch, dest, tag, kind, bytes);
         return SENT;
@@ -163,13 +166,17 @@ export class MpiTransport implements Transport {
       return this.isend(env, HEADER + n, to, tag, ch.comm, true, sync);
     }
     if (n > MAX_COUNT) throw new ArgumentRangeError(`A message of ${n} bytes is larger than MPI's largest count (${MAX_COUNT}); send it in parts`);
-    const bodyTag = this.bodyTags[dest]!;
-    this.bodyTags[dest] = bodyTag >= this.tagUb ? 0 : bodyTag + 1;
+    // An intercommunicator's bodies go on its own body channel (inter.ts), numbered by its ranks.
+    const bodies = ch.bodies ?? this.bodies;
+    const tags = ch.bodyTags ?? this.bodyTags;
+    const at = ch.bodyTags ? to : dest;
+    const bodyTag = tags[at]!;
+    tags[at] = bodyTag >= this.tagUb ? 0 : bodyTag + 1;
     const env = new Uint8Array(HEADER);
     writeHeader(new DataView(env.buffer), kind, BODY, seq, n, bodyTag);
     // Synchronous: the envelope goes by MPI_Issend, so the send is done once it matched and the body is out.
     const head = this.isend(env, HEADER, to, tag, ch.comm, sync, sync);
-    const body = this.isend(bytes, n, this.bodies.local(dest), bodyTag, this.bodies.comm, true);
+    const body = this.isend(bytes, n, bodies.local(dest), bodyTag, bodies.comm, true);
     return sync ? synchronous(head, body) : body;
   }
 
@@ -239,6 +246,34 @@ export class MpiTransport implements Transport {
     this.channels.set(context + 1, new Channel(this.factory.dup(comm), members.length, list));
   }
 
+  deriveInter(local: number, leader: number, peer: number, remoteLeader: number, tag: number, context: number, remote: readonly number[]): void {
+    const l = this.channel(local);
+    const from = l.mixed ? this.channel(local + 1) : l;
+    const p = peer >= 0 ? this.channel(peer) : undefined;
+    const handle = this.inter.create(from.comm, from.local(leader), p ? p.comm : from.comm, p ? p.local(remoteLeader) : 0, tag);
+    this.adoptInter(context, handle, remote);
+  }
+
+  adoptInter(context: number, handle: number, remote: readonly number[]): void {
+    const [p2p, coll] = this.inter.channels(handle, remote, true);
+    this.channels.set(context, p2p);
+    this.channels.set(context + 1, coll);
+  }
+
+  mergeInter(inter: number, context: number, low: boolean, members: readonly number[]): void {
+    const merged = this.inter.merge(this.channel(inter).comm, !low);
+    const identity = members.length === this.size && members.every((w, i) => w === i);
+    if (identity) {
+      this.channels.set(context, new Channel(merged, members.length, undefined));
+      this.channels.set(context + 1, new Channel(this.factory.dup(merged), members.length, undefined));
+      return;
+    }
+    // Members of another MPI_COMM_WORLD (spawned) have addresses the world's body channel lacks.
+    const [p2p, coll] = this.inter.channels(merged, members, false);
+    this.channels.set(context, p2p);
+    this.channels.set(context + 1, coll);
+  }
+
   deriveSelf(context: number): void {
     if (this.channels.has(context)) return;
     const self = this.m.abi.commSelf;
@@ -253,12 +288,18 @@ export class MpiTransport implements Transport {
       const ch = this.channels.get(c);
       if (!ch) continue;
       this.channels.delete(c);
-      if (ch.comm === this.m.abi.commWorld || ch.comm === this.m.abi.commSelf) continue;
-      const h = new DataView(new ArrayBuffer(8));
-      if (this.m.abi.handle === 'int') h.setInt32(0, ch.comm, true);
-      else h.setBigInt64(0, BigInt(ch.comm), true);
-      this.m.check(this.m.fn.Comm_free(new Uint8Array(h.buffer)), 'MPI_Comm_free');
+      this.freeComm(ch.comm);
+      // The body channel is shared by both contexts' channels: freed once.
+      if (ch.bodies && c === context) this.freeComm(ch.bodies.comm);
     }
+  }
+
+  private freeComm(comm: number): void {
+    if (comm === this.m.abi.commWorld || comm === this.m.abi.commSelf) return;
+    const h = new DataView(new ArrayBuffer(8));
+    if (this.m.abi.handle === 'int') h.setInt32(0, comm, true);
+    else h.setBigInt64(0, BigInt(comm), true);
+    this.m.check(this.m.fn.Comm_free(new Uint8Array(h.buffer)), 'MPI_Comm_free');
   }
 
   /** @internal A send request finished. */
