@@ -50,17 +50,10 @@ export function spawnCommand(script: string, args: readonly string[]): { command
   return { command: process.execPath, argv: [...(fromSource ? ['--import', 'tsx'] : []), entry, path, ...args] };
 }
 
-/** The MPI transport's hook (wt-inter) that registers an MPI intercommunicator under a context. */
-interface Adopts {
-  adoptInter?(context: number, handle: number, remote: readonly number[], options?: { foreign?: boolean }): void;
-}
-
 // `foreign`: the remote group does not run ranks (an mpi4py or C manager): nothing collective is set up with it.
 function adopt(t: Transport, context: number, handle: number, remoteSize: number, foreign = false): number[] {
   const remote = Array.from({ length: remoteSize }, (_, i) => MPI_REMOTE_BASE + i);
-  const a = t as Transport & Adopts;
-  if (!a.adoptInter) throw new SpawnError('This build of ranks cannot adopt an MPI intercommunicator');
-  a.adoptInter(context, handle, remote, { foreign });
+  t.adoptInter!(context, handle, remote, foreign);
   return remote;
 }
 
