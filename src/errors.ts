@@ -27,6 +27,7 @@ export type ErrorCode =
   | 'ERR_COLLECTIVE_MISMATCH'
   | 'ERR_MPI'
   | 'ERR_FILE'
+  | 'ERR_SPAWN'
   | 'ERR_QUEUE_EMPTY'
   | 'ERR_QUEUE_FULL'
   | 'ERR_BROKEN_BARRIER'
@@ -58,6 +59,7 @@ export const ERROR_NAMES: Readonly<Record<ErrorCode, string>> = {
   ERR_COLLECTIVE_MISMATCH: 'CollectiveMismatchError',
   ERR_MPI: 'MpiError',
   ERR_FILE: 'FileError',
+  ERR_SPAWN: 'SpawnError',
   ERR_QUEUE_EMPTY: 'Empty',
   ERR_QUEUE_FULL: 'Full',
   ERR_BROKEN_BARRIER: 'BrokenBarrierError',
@@ -387,5 +389,19 @@ export class FileError extends RanksError {
     message: string,
   ) {
     super('ERR_FILE', message);
+  }
+}
+
+/**
+ * `comm.spawn()` could not start its ranks: the script does not exist or did not start,
+ * the job has no room for more ranks (RANKS_SPAWN_MAX), or nothing here can start ranks.
+ * Raised on every rank that called the spawn, alike.
+ *
+ * @example
+ * await comm.spawn('missing.ts', { maxprocs: 2 }).catch((e) => e.code); // 'ERR_SPAWN' on every rank
+ */
+export class SpawnError extends RanksError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_SPAWN', message, options);
   }
 }

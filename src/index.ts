@@ -21,6 +21,8 @@ export { reduceLocal } from './comm/collectives/ops.ts';
 export { Group } from './comm/group.ts';
 export { Intercomm, type InterComparison } from './comm/intercomm.ts';
 export type { IntercommOptions } from './comm/intercomm-create.ts';
+export { getParent } from './spawn/parent.ts';
+export type { SpawnOptions } from './spawn/spawn.ts';
 export { dimsCreate } from './comm/topology.ts';
 export { Request, type SomeDone } from './comm/request.ts';
 export { Prequest } from './comm/prequest.ts';
@@ -40,6 +42,7 @@ export {
   InvalidStateError,
   TimeoutError,
   AbortError,
+  SpawnError,
   CancelledError,
   RankFailedError,
   DeadlockError,

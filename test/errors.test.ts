@@ -36,6 +36,7 @@ import {
   RanksError,
   TimeoutError,
   AbortError,
+  SpawnError,
   TruncationError,
   isRanksError,
   launch,
@@ -165,6 +166,12 @@ const cases: Record<ErrorCode, Case> = {
     class: FileError,
     raise: () => File.open(comm, join(tmpdir(), `ranks-errors-${process.pid}-missing`, 'x.dat'), MODE_RDONLY),
     message: /ranks-errors-\d+-missing/,
+  },
+  ERR_SPAWN: {
+    class: SpawnError,
+    // A plain script (a world of one, no launcher) has nothing that can start ranks.
+    raise: () => comm.spawn(fixture('spawn/worker.ts'), { maxprocs: 1 }),
+    message: /spawn needs `ranks run`, launch\(\) or an MPI launcher/,
   },
   ERR_QUEUE_EMPTY: { class: Empty, raise: () => new Queue().getNowait() },
   ERR_QUEUE_FULL: {

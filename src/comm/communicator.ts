@@ -19,6 +19,7 @@ import { compareComms, createGroupContext, createPlan, freeComm, nameAccessor, s
 import type { Transport } from '../transport/transport.ts';
 import { SELF_CONTEXT } from '../transport/transport.ts';
 import type { Contexts } from './options.ts';
+import type { SpawnOptions } from '../spawn/spawn.ts';
 
 export type { Comparison, CreateGroupOptions } from './manage.ts';
 export type { CountsOptions, CartOptions, ReduceOptions, SendOptions, RecvOptions, ProbeOptions, SendrecvOptions, SendrecvReplaceOptions } from './options.ts';
@@ -379,6 +380,21 @@ export class Communicator extends PointToPoint {
    */
   async createDistGraphAdjacent(sources: readonly number[], destinations: readonly number[], options?: DistGraphOptions): Promise<DistGraphComm> {
     return (await import('./graph.ts')).createDistGraph(this, this.contexts, sources, destinations, options);
+  }
+
+  /**
+   * Starts `maxprocs` ranks running `script` and resolves with the Intercomm to them
+   * (MPI_Comm_spawn): collective over this communicator, and only root's arguments count.
+   * The new ranks have their own world() of `maxprocs` ranks and find this side with
+   * getParent(). A missing script, or ranks that cannot start, reject with SpawnError
+   * (ERR_SPAWN) on every rank.
+   *
+   * @example
+   * const workers = await comm.spawn(new URL('./worker.ts', import.meta.url), { maxprocs: 4, args: ['--fast'] });
+   * await workers.send({ task: 1 }, 0);
+   */
+  async spawn(script: string | URL, options?: SpawnOptions): Promise<Intercomm> {
+    return (await import('../spawn/spawn.ts')).spawn(this, this.contexts, script, options);
   }
 
   /**

@@ -7,9 +7,26 @@ import type { RankInit } from '../transport/threads/messages.ts';
 import { ThreadsTransport } from '../transport/threads/transport.ts';
 import { installedTransport } from '../transport/processes/installed.ts';
 import { Communicator } from './communicator.ts';
+import { Group } from './group.ts';
+import { contextsAfter, type Contexts } from './options.ts';
+import { processSpawnedInit } from '../spawn/starter.ts';
+import { mpiParent } from '../spawn/mpi.ts';
+import type { SpawnedInit } from '../spawn/protocol.ts';
+import type { Transport } from '../transport/transport.ts';
 
 let current: Communicator | undefined;
 let threads: ThreadsTransport | undefined;
+let spawned: { init: SpawnedInit; contexts: Contexts } | undefined;
+
+// A spawned rank's world is its own ranks (the lines the launcher gave them), and its
+// contexts start past the intercommunicator's to its parents.
+// Context `init.context` is the intercommunicator's, + 2 the private communicator of its
+// local group (spawn/intercomm.ts); the world's own start after both.
+function worldOf(transport: Transport, init: SpawnedInit | undefined): Communicator {
+  if (!init) return new Communicator(transport, 0);
+  spawned = { init, contexts: contextsAfter(init.context + 2) };
+  return new Communicator(transport, 0, new Group(init.world, transport.rank), 'world', spawned.contexts);
+}
 
 /** The launcher's description of this rank, when it runs under `ranks run` or `launch()`. */
 export function rankInit(): RankInit | undefined {
@@ -32,10 +49,18 @@ export function world(): Communicator {
   if (current) return current;
   // A rank process of `--transport processes` (or a process pool's worker).
   const processes = installedTransport();
-  if (processes) return (current = new Communicator(processes, 0));
+  if (processes) return (current = worldOf(processes, processSpawnedInit()));
   const init = rankInit();
   if (!init && isMainThread && underMpi()) {
-    current = new Communicator(new MpiTransport(), 0);
+    const t = new MpiTransport();
+    // A rank started by MPI_Comm_spawn: its parents' intercommunicator at context 2, and
+    // its group's private communicator at 4, set up now (collective over both groups).
+    const parents = mpiParent(t, 2);
+    if (!parents) return (current = new Communicator(t, 0));
+    const world = Array.from({ length: t.size }, (_, i) => i);
+    spawned = { init: { world, parents, context: 2 }, contexts: contextsAfter(4) };
+    current = new Communicator(t, 0, undefined, 'world', spawned.contexts);
+    t.derive(0, 4, 0, t.rank, world);
     return current;
   }
   const size = init?.size ?? 1;
@@ -50,7 +75,7 @@ export function world(): Communicator {
     napMicros: c.napMicros,
     ringBytes: c.ringBytes,
   });
-  current = new Communicator(threads, 0);
+  current = worldOf(threads, init?.spawned);
   return current;
 }
 
@@ -65,6 +90,12 @@ let self: Communicator | undefined;
  */
 export function commSelf(): Communicator {
   return (self ??= world().selfComm());
+}
+
+/** @internal What this rank was told as a spawned rank (threads, processes), and its world's contexts. */
+export function spawnedWorld(): { init: SpawnedInit; contexts: Contexts } | undefined {
+  world();
+  return spawned;
 }
 
 /** @internal The threads transport behind world(), if one was made. */

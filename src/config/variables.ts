@@ -25,6 +25,8 @@ export interface Settings {
   napMicros: number;
   /** RANKS_RING_KIB, in bytes. */
   ringBytes: number;
+  /** RANKS_SPAWN_MAX: ranks a threads or processes job may spawn in all. */
+  spawnMax: number;
   /** RANKS_PROCESS_RANK: set by ranks for a rank process (read by transport/processes/rank.ts). */
   processRank: string | undefined;
 }
@@ -65,6 +67,12 @@ function ringKib(text: string, name: string): number {
   if (Number.isNaN(n)) expected(name, `a power of two in 1..${RING_MAX_KIB} (KiB)`, text, false);
   if (!(Number.isInteger(n) && n >= 1 && n <= RING_MAX_KIB && (n & (n - 1)) === 0)) expected(name, `a power of two in 1..${RING_MAX_KIB} (KiB)`, n, true);
   return n * 1024;
+}
+
+function count(text: string, name: string): number {
+  const n = numberFromText(text);
+  if (Number.isNaN(n)) expected(name, 'an integer >= 0', text, false);
+  return checkInteger(name, n, { min: 0 });
 }
 
 function flag(text: string, name: string): boolean {
@@ -153,6 +161,14 @@ export const VARIABLES: { readonly [K in keyof Settings]: Variable<Settings[K]> 
     shown: '256',
     effect:
       'size (KiB, a power of two) of each ring buffer between two ranks of the threads transport: one per pair of ranks that talk; a larger message streams through it in parts',
+  },
+  spawnMax: {
+    name: 'RANKS_SPAWN_MAX',
+    parse: count,
+    fallback: 64,
+    shown: '64',
+    effect:
+      'how many ranks `comm.spawn()` may start in all in a job of `ranks run` or `launch()` (threads: 64 bytes of control block each, reserved at start); past it spawn fails with ERR_SPAWN',
   },
   processRank: {
     name: 'RANKS_PROCESS_RANK',

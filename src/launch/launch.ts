@@ -5,7 +5,11 @@ import { pathToFileURL, fileURLToPath } from 'node:url';
 import { DeadlockError, InvalidArgumentError, RankFailedError, TimeoutError, ArgumentRangeError } from '../errors.ts';
 import { asError } from '../supervise/exit.ts';
 import type { RankEnd } from '../supervise/rank.ts';
-import { ThreadSupervisor } from '../supervise/threads.ts';
+import { ThreadSupervisor, type ThreadRank } from '../supervise/threads.ts';
+import { config } from '../config/config.ts';
+import { SpawnBook, spawnFailed } from '../spawn/lines.ts';
+import type { SpawnRequest, SpawnedInit } from '../spawn/protocol.ts';
+import { checkInteger } from '../validate.ts';
 import { DeadlockDetector } from '../transport/threads/deadlock.ts';
 import type { ToLauncher } from '../transport/threads/messages.ts';
 import { failed, warnLeftover } from './ended.ts';
@@ -33,6 +37,8 @@ export interface LaunchOptions {
   tagOutput?: boolean;
   /** Stops the job when aborted (AbortError). */
   signal?: AbortSignal;
+  /** How many ranks `comm.spawn()` may start in all (default RANKS_SPAWN_MAX, 64); threads reserve 64 bytes of control block for each. */
+  spawnMax?: number;
   /** How often the deadlock detector looks, in milliseconds (default 100; processes: how often the launcher asks each rank). */
   deadlockCheckMs?: number;
 }
@@ -71,6 +77,7 @@ export function launch(options: LaunchOptions): Promise<LaunchResult> {
   if (transport !== 'threads' && transport !== 'processes') {
     throw new InvalidArgumentError(`Expected \`transport\` to be 'threads' or 'processes', got ${String(transport)}`);
   }
+  if (options.spawnMax !== undefined) checkInteger('spawnMax', options.spawnMax, { min: 0 });
   if (transport === 'processes') return launchProcesses(size, scriptUrl(options.script), options);
   return new Job(size, scriptUrl(options.script), options).done;
 }
@@ -85,23 +92,29 @@ class Job {
   private readonly exitCodes: number[] = [];
   private readonly outputs: Promise<void>[] = [];
   private readonly timers: NodeJS.Timeout[] = [];
+  private readonly spawns: SpawnBook;
+  private readonly detector: DeadlockDetector;
   private live = 0;
   private failure: Error | undefined;
   private settle!: [(r: LaunchResult) => void, (e: Error) => void];
 
-  constructor(size: number, script: string, options: LaunchOptions) {
-    this.ranks = new ThreadSupervisor({ size, announceExits: true, keepRings: true, onMessage: (_rank, m) => this.onMessage(m) });
+  constructor(
+    size: number,
+    script: string,
+    private readonly options: LaunchOptions,
+  ) {
+    const spawnMax = options.spawnMax ?? config().spawnMax;
+    this.spawns = new SpawnBook(size, spawnMax);
+    this.ranks = new ThreadSupervisor({
+      size,
+      capacity: size + spawnMax,
+      announceExits: true,
+      keepRings: true,
+      onMessage: (rank, m) => this.onMessage(rank, m),
+    });
     this.done = new Promise((res, rej) => (this.settle = [res, rej]));
-    const tag = options.tagOutput === true;
-    for (let rank = 0; rank < size; rank++) {
-      const h = this.ranks.start(rank, { entry, script, name: `rank ${rank}`, argv: options.args ?? [], pipeOutput: tag });
-      if (tag) this.outputs.push(prefixLines(h.worker.stdout, process.stdout, rank), prefixLines(h.worker.stderr, process.stderr, rank));
-      // A rank that throws fails the job at once; its exit follows.
-      h.worker.on('error', (err) => this.fail(failed(rank, 1, asError(err))));
-      void h.ended.then((end) => this.onEnd(rank, end));
-      this.live++;
-    }
-    const detector = new DeadlockDetector(this.ranks.ctl, size, this.ranks.rings);
+    for (let rank = 0; rank < size; rank++) this.startRank(rank, script, options.args ?? []);
+    const detector = (this.detector = new DeadlockDetector(this.ranks.ctl, size, this.ranks.rings));
     const every = options.deadlockCheckMs ?? 100;
     this.timers.push(
       setInterval(() => {
@@ -114,16 +127,47 @@ class Job {
     stopOnAbort(options.signal, this.done, (err) => this.fail(err));
   }
 
-  private onMessage(m: ToLauncher): void {
-    if (m.type === 'abort') {
-      this.fail(new RankFailedError(m.rank, m.code, `Rank ${m.rank} aborted the job with code ${m.code}: ${m.reason}`));
+  private startRank(rank: number, script: string, argv: string[], spawned?: SpawnedInit): ThreadRank {
+    const tag = this.options.tagOutput === true;
+    const who = this.spawns.name(rank);
+    const h = this.ranks.start(rank, { entry, script, name: who.toLowerCase(), argv, pipeOutput: tag, ...(spawned && { spawned }) });
+    if (tag) this.outputs.push(prefixLines(h.worker.stdout, process.stdout, rank), prefixLines(h.worker.stderr, process.stderr, rank));
+    // A rank that throws fails the job at once; its exit follows.
+    h.worker.on('error', (err) => this.fail(failed(rank, 1, asError(err), who)));
+    void h.ended.then((end) => this.onEnd(rank, end));
+    this.live++;
+    return h;
+  }
+
+  // A rank's comm.spawn(): start the ranks in the next free lines, then answer once each is online.
+  private spawn(from: number, request: SpawnRequest): void {
+    let ranks: number[];
+    try {
+      if (this.failure) throw this.failure;
+      ranks = this.spawns.take(request);
+    } catch (err) {
+      return this.ranks.tell(from, { type: 'spawned', reply: spawnFailed(request.id, err) });
     }
+    const spawned: SpawnedInit = { world: ranks, parents: request.parents, context: request.context };
+    this.detector.size = this.spawns.started;
+    const started = ranks.map((r) => this.startRank(r, request.script, request.args, spawned).ready);
+    Promise.all(started).then(
+      () => this.ranks.tell(from, { type: 'spawned', reply: { id: request.id, ranks } }),
+      (err: unknown) => this.ranks.tell(from, { type: 'spawned', reply: spawnFailed(request.id, err) }),
+    );
+  }
+
+  private onMessage(rank: number, m: ToLauncher): void {
+    if (m.type === 'abort') {
+      this.fail(new RankFailedError(m.rank, m.code, `${this.spawns.name(m.rank)} aborted the job with code ${m.code}: ${m.reason}`));
+    } else if (m.type === 'spawn') this.spawn(rank, m.request);
   }
 
   private onEnd(rank: number, end: RankEnd): void {
-    this.exitCodes[rank] = end.code;
+    // The job's result lists its world; spawned ranks are reported only when they fail.
+    if (rank < this.spawns.first) this.exitCodes[rank] = end.code;
     warnLeftover(rank, end, this.failure);
-    if (end.code !== 0) this.fail(new RankFailedError(rank, end.code, `Rank ${rank} exited with code ${end.code}`));
+    if (end.code !== 0) this.fail(new RankFailedError(rank, end.code, `${this.spawns.name(rank)} exited with code ${end.code}`));
     if (--this.live === 0) void this.finish();
   }
 

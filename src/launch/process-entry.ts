@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { ToRank } from '../transport/processes/messages.ts';
 import { reportError, startRank, takeInit, tell } from '../transport/processes/rank.ts';
 import { prepareScript } from './script-loader.ts';
+import { spawnReplied, spawnThroughLauncher } from '../spawn/process-rank.ts';
 
 const init = takeInit();
 // `ranks run … | head`: a rank process writes to the pipe itself; once nobody reads it,
@@ -17,12 +18,14 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 await prepareScript(init.script);
 
 const transport = await startRank(init);
+spawnThroughLauncher(init);
 const go = new Promise<void>((resolve) => {
   process.on('message', (m: ToRank) => {
     if (m.type === 'go') resolve();
     else if (m.type === 'report') void tell({ type: 'waiting', rank: init.rank, what: transport.waiting() });
     else if (m.type === 'state') void tell({ type: 'state', rank: init.rank, state: transport.state() });
     else if (m.type === 'exited') transport.peerExited(m.rank, m.connected);
+    else if (m.type === 'spawned') spawnReplied(m.reply);
   });
 });
 await tell({ type: 'ready' });

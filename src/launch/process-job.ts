@@ -9,6 +9,10 @@ import { failed, warnLeftover } from './ended.ts';
 import type { LaunchOptions, LaunchResult } from './launch.ts';
 import { prefixLines } from './output.ts';
 import { stopOnAbort } from './stop.ts';
+import { config } from '../config/config.ts';
+import { SpawnBook, spawnFailed } from '../spawn/lines.ts';
+import type { SpawnRequest, SpawnedInit } from '../spawn/protocol.ts';
+import type { ProcessRank } from '../supervise/processes.ts';
 
 const entry = fileURLToPath(new URL('./process-entry.js', import.meta.url));
 /** How long a stopped rank gets to end on SIGTERM before SIGKILL. */
@@ -39,6 +43,7 @@ class ProcessJob {
   private readonly waits: (string | undefined)[] = [];
   private readonly detector = new ProcessDeadlockDetector();
   private readonly live: boolean[] = [];
+  private readonly spawns: SpawnBook;
   private started = false;
   private failure: Error | undefined;
   private settle!: [(r: LaunchResult) => void, (e: Error) => void];
@@ -46,26 +51,20 @@ class ProcessJob {
   constructor(
     private readonly size: number,
     script: string,
-    options: LaunchOptions,
+    private readonly options: LaunchOptions,
   ) {
     this.done = new Promise((res, rej) => (this.settle = [res, rej]));
-    this.ranks = new ProcessSupervisor({ dir: this.dir, size, announceExits: true, onMessage: (rank, m) => this.onMessage(rank, m) });
-    const tag = options.tagOutput === true;
+    const spawnMax = options.spawnMax ?? config().spawnMax;
+    this.spawns = new SpawnBook(size, spawnMax);
+    this.ranks = new ProcessSupervisor({
+      dir: this.dir,
+      size,
+      capacity: size + spawnMax,
+      announceExits: true,
+      onMessage: (rank, m) => this.onMessage(rank, m),
+    });
     const ready: Promise<void>[] = [];
-    for (let rank = 0; rank < size; rank++) {
-      // Like mpiexec, only rank 0 reads the launcher's standard input.
-      const h = this.ranks.start(rank, {
-        entry,
-        name: `Rank ${rank}`,
-        script,
-        args: options.args ?? [],
-        stdio: [rank === 0 ? 'inherit' : 'ignore', tag ? 'pipe' : 'inherit', tag ? 'pipe' : 'inherit'],
-      });
-      if (tag) this.outputs.push(prefixLines(h.child.stdout!, process.stdout, rank), prefixLines(h.child.stderr!, process.stderr, rank));
-      void h.ended.then((end) => this.onEnd(rank, end));
-      ready.push(h.ready);
-      this.live.push(true);
-    }
+    for (let rank = 0; rank < size; rank++) ready.push(this.startRank(rank, script, options.args ?? []).ready);
     // Every rank listens: none will be refused a connection.
     Promise.all(ready).then(
       () => {
@@ -80,24 +79,64 @@ class ProcessJob {
     stopOnAbort(options.signal, this.done, (err) => this.fail(err));
   }
 
+  private startRank(rank: number, script: string, args: string[], spawned?: SpawnedInit): ProcessRank {
+    const tag = this.options.tagOutput === true;
+    // Like mpiexec, only rank 0 reads the launcher's standard input.
+    const h = this.ranks.start(rank, {
+      entry,
+      name: this.spawns.name(rank),
+      script,
+      args,
+      stdio: [rank === 0 ? 'inherit' : 'ignore', tag ? 'pipe' : 'inherit', tag ? 'pipe' : 'inherit'],
+      ...(spawned && { spawned }),
+    });
+    if (tag) this.outputs.push(prefixLines(h.child.stdout!, process.stdout, rank), prefixLines(h.child.stderr!, process.stderr, rank));
+    void h.ended.then((end) => this.onEnd(rank, end));
+    this.live[rank] = true;
+    return h;
+  }
+
+  // A rank's comm.spawn(): start the ranks after the job's, let them run once all listen, then answer.
+  private spawn(from: number, request: SpawnRequest): void {
+    const answer = (reply: Parameters<ProcessRank['send']>[0]): void => this.ranks.get(from)?.send(reply);
+    let ranks: number[];
+    try {
+      if (this.failure) throw this.failure;
+      ranks = this.spawns.take(request);
+    } catch (err) {
+      return answer({ type: 'spawned', reply: spawnFailed(request.id, err) });
+    }
+    const spawned: SpawnedInit = { world: ranks, parents: request.parents, context: request.context };
+    const handles = ranks.map((r) => this.startRank(r, request.script, request.args, spawned));
+    Promise.all(handles.map((h) => h.ready)).then(
+      () => {
+        for (const h of handles) h.send({ type: 'go' });
+        answer({ type: 'spawned', reply: { id: request.id, ranks } });
+      },
+      (err: unknown) => answer({ type: 'spawned', reply: spawnFailed(request.id, err) }),
+    );
+  }
+
   private onMessage(rank: number, m: ToLauncher): void {
     if (m.type === 'state') {
       this.detector.answer(rank, m.state);
     } else if (m.type === 'abort') {
-      this.fail(new RankFailedError(rank, m.code, `Rank ${rank} aborted the job with code ${m.code}: ${m.reason}`));
+      this.fail(new RankFailedError(rank, m.code, `${this.spawns.name(rank)} aborted the job with code ${m.code}: ${m.reason}`));
     } else if (m.type === 'waiting') {
       this.waits[rank] = m.what;
-    }
+    } else if (m.type === 'spawn') this.spawn(rank, m.request);
   }
 
   private onEnd(rank: number, end: RankEnd): void {
     const { code, signal, error } = end;
-    this.exitCodes[rank] = code;
+    const who = this.spawns.name(rank);
+    // The job's result lists its world; spawned ranks are reported only when they fail.
+    if (rank < this.size) this.exitCodes[rank] = code;
     this.waits[rank] = `exited with code ${code}`;
     warnLeftover(rank, end, this.failure);
-    if (error) this.fail(failed(rank, code, error));
-    else if (signal) this.fail(new RankFailedError(rank, code, `Rank ${rank} was killed by ${signal}`, { signal }));
-    else if (code !== 0) this.fail(new RankFailedError(rank, code, `Rank ${rank} exited with code ${code}`));
+    if (error) this.fail(failed(rank, code, error, who));
+    else if (signal) this.fail(new RankFailedError(rank, code, `${who} was killed by ${signal}`, { signal }));
+    else if (code !== 0) this.fail(new RankFailedError(rank, code, `${who} exited with code ${code}`));
     this.live[rank] = false;
     if (!this.live.includes(true)) void this.finish();
   }

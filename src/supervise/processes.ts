@@ -11,6 +11,7 @@ import {
   type ToLauncher,
   type ToRank,
 } from '../transport/processes/messages.ts';
+import type { SpawnedInit } from '../spawn/protocol.ts';
 import { asError, exitCodeOf, newJobId } from './exit.ts';
 import { SupervisedRank, type RankEnd, type Supervisor } from './rank.ts';
 
@@ -28,6 +29,8 @@ export interface ProcessSpec {
   execArgv?: string[];
   /** stdin, stdout, stderr: shared with this process, or piped (handle.child.stdout). */
   stdio: [StdioNull, StdioNull | StdioPipe, StdioNull | StdioPipe];
+  /** A spawned rank: its own world and its parents (ProcessRankInit.spawned). */
+  spawned?: SpawnedInit;
 }
 
 export interface ProcessSupervisorOptions {
@@ -35,6 +38,8 @@ export interface ProcessSupervisorOptions {
   dir: string;
   /** The ranks of the job's world (ProcessRankInit.size). */
   size: number;
+  /** Ranks the job may ever hold, spawned ones included (default `size`; ProcessRankInit.lines). */
+  capacity?: number;
   /**
    * Whether a rank's clean end is announced to the others (an `exited` message, saying
    * whether it had a connection to them): a job's ranks see PeerExitedError. A pool
@@ -93,7 +98,15 @@ export class ProcessSupervisor implements Supervisor<ProcessSpec, ProcessRank> {
 
   start(rank: number, spec: ProcessSpec): ProcessRank {
     if (this.ranks[rank]?.running) throw new Error(`Rank ${rank} is still running`);
-    const init: ProcessRankInit = { jobId: this.jobId, rank, size: this.options.size, dir: this.options.dir, script: spec.script };
+    const init: ProcessRankInit = {
+      jobId: this.jobId,
+      rank,
+      size: this.options.size,
+      dir: this.options.dir,
+      script: spec.script,
+      ...(this.options.capacity !== undefined && { lines: this.options.capacity }),
+      ...(spec.spawned && { spawned: spec.spawned }),
+    };
     const child = spawn(process.execPath, [...(spec.execArgv ?? []), spec.entry, ...(spec.args ?? [])], {
       stdio: [...spec.stdio, 'ipc'],
       env: { ...process.env, [INIT_ENV]: JSON.stringify(init) },

@@ -1,7 +1,8 @@
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort, type ResourceLimits } from 'node:worker_threads';
-import { controlCapacity, createControl } from '../transport/threads/control.ts';
+import { LINKS, controlCapacity, createControl, slot, wake } from '../transport/threads/control.ts';
 import { announceExit, forwardSetup, leftoverOf } from '../transport/threads/hub.ts';
-import type { RankInit, ToLauncher } from '../transport/threads/messages.ts';
+import type { RankInit, ToLauncher, ToRank } from '../transport/threads/messages.ts';
+import type { SpawnedInit } from '../spawn/protocol.ts';
 import { asError, newJobId } from './exit.ts';
 import { SupervisedRank, type Supervisor } from './rank.ts';
 
@@ -22,6 +23,8 @@ export interface ThreadSpec {
   /** Pipe the thread's stdout and stderr (handle.worker.stdout) instead of sharing this process's. */
   pipeOutput?: boolean;
   resourceLimits?: ResourceLimits | undefined;
+  /** A spawned rank: its own world and its parents (RankInit.spawned). */
+  spawned?: SpawnedInit;
 }
 
 export interface ThreadSupervisorOptions {
@@ -74,6 +77,8 @@ export class ThreadSupervisor implements Supervisor<ThreadSpec, ThreadRank> {
   readonly rings: SharedArrayBuffer[][];
   private readonly ports: (MessagePort | undefined)[] = [];
   private readonly ranks: (ThreadRank | undefined)[] = [];
+  /** Each rank's latest scratch segment, handed to a rank started after it was announced. */
+  private readonly segments: (Extract<ToLauncher, { type: 'segment' }> | undefined)[] = [];
 
   constructor(private readonly options: ThreadSupervisorOptions) {
     this.control = createControl(options.capacity ?? options.size);
@@ -105,7 +110,15 @@ export class ThreadSupervisor implements Supervisor<ThreadSpec, ThreadRank> {
       port: port2,
       script: spec.script,
       tagOutput: spec.pipeOutput === true,
+      ...(spec.spawned && { spawned: spec.spawned }),
     };
+    this.segments[rank] = undefined;
+    // A rank started late has missed the segments announced before: hand it the latest of each.
+    for (const m of this.segments) {
+      if (!m || m.from === rank) continue;
+      port1.postMessage(m satisfies ToRank);
+      Atomics.add(this.ctl, slot(rank, LINKS), 1);
+    }
     const worker = new Worker(spec.entry, {
       workerData: { ranks: init, ...spec.data },
       transferList: [port2, ...(spec.transferList ?? [])],
@@ -128,6 +141,11 @@ export class ThreadSupervisor implements Supervisor<ThreadSpec, ThreadRank> {
     return handle;
   }
 
+  /** Lines in the control block: the most ranks the job may ever hold. */
+  get capacity(): number {
+    return controlCapacity(this.control);
+  }
+
   get(rank: number): ThreadRank | undefined {
     return this.ranks[rank];
   }
@@ -137,12 +155,22 @@ export class ThreadSupervisor implements Supervisor<ThreadSpec, ThreadRank> {
     return this.ranks.filter((h): h is ThreadRank => h?.running === true);
   }
 
+  /** Posts `m` to `rank` on its channel and rings it (it reads its channel when LINKS moves). */
+  tell(rank: number, m: ToRank): void {
+    const port = this.ports[rank];
+    if (!port) return;
+    port.postMessage(m);
+    Atomics.add(this.ctl, slot(rank, LINKS), 1);
+    wake(this.ctl, rank);
+  }
+
   /** Ends `rank`'s thread now; `ended` settles once it has. */
   stop(rank: number): void {
     void this.ranks[rank]?.worker.terminate();
   }
 
   private onMessage(rank: number, m: ToLauncher): void {
+    if (m.type === 'segment' && m.gen > (this.segments[m.from]?.gen ?? 0)) this.segments[m.from] = m;
     if (!forwardSetup(m, this.ports, this.ctl, this.options.keepRings ? this.rings : undefined)) this.options.onMessage?.(rank, m);
   }
 

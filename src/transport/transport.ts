@@ -93,7 +93,7 @@ export interface Transport {
    * its own body channel are duplicates of it, so the call is collective over both groups.
    * `remote` gives each remote rank an address (what the Intercomm's remote group lists).
    */
-  adoptInter?(context: number, handle: number, remote: readonly number[]): void;
+  adoptInter?(context: number, handle: number, remote: readonly number[], foreign?: boolean): void;
 
   /**
    * Called by every rank of both groups when the intercommunicator of context `inter`

@@ -51,11 +51,12 @@ export class InterFactory {
    * all this world's ranks): point-to-point on `handle`, collectives and bodies on
    * duplicates of it (collective over every rank of `handle`).
    */
-  channels(handle: number, members: readonly number[], inter: boolean): [Channel, Channel] {
+  channels(handle: number, members: readonly number[], inter: boolean, foreign = false): [Channel, Channel] {
     const m = this.mpi;
     m.check(m.fn.Comm_set_errhandler(handle, m.abi.errorsReturn), 'MPI_Comm_set_errhandler');
-    const coll = this.factory.dup(handle);
-    const bodies = new Channel(this.factory.dup(handle), members.length, members);
+    // `foreign` (spawn: a parent that does not run ranks, e.g. mpi4py): nothing collective, all on `handle`.
+    const coll = foreign ? handle : this.factory.dup(handle);
+    const bodies = new Channel(foreign ? handle : this.factory.dup(handle), members.length, members);
     const own = { bodies, bodyTags: new Uint32Array(members.length), inter };
     return [
       new Channel(handle, members.length, members, false, own),

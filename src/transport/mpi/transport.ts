@@ -254,8 +254,8 @@ export class MpiTransport implements Transport {
     this.adoptInter(context, handle, remote);
   }
 
-  adoptInter(context: number, handle: number, remote: readonly number[]): void {
-    const [p2p, coll] = this.inter.channels(handle, remote, true);
+  adoptInter(context: number, handle: number, remote: readonly number[], foreign = false): void {
+    const [p2p, coll] = this.inter.channels(handle, remote, true, foreign);
     this.channels.set(context, p2p);
     this.channels.set(context + 1, coll);
   }

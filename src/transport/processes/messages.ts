@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { VARIABLES } from '../../config/variables.ts';
+import type { SpawnReply, SpawnRequest, SpawnedInit } from '../../spawn/protocol.ts';
 
 /**
  * Everything that crosses between a launcher (or a pool) and its rank processes outside
@@ -19,6 +20,10 @@ export interface ProcessRankInit {
   dir: string;
   /** The user's script (launcher) or the pool's worker (pools). */
   script: string;
+  /** Ranks the job may ever hold, spawned ones included (default `size`). */
+  lines?: number;
+  /** A spawned rank: its own world and its parents. */
+  spawned?: SpawnedInit;
 }
 
 /** Rank → launcher, over the IPC channel. */
@@ -26,7 +31,8 @@ export type ToLauncher =
   | { type: 'ready' }
   | { type: 'abort'; code: number; reason: string }
   | { type: 'waiting'; rank: number; what: string }
-  | { type: 'state'; rank: number; state: RankState };
+  | { type: 'state'; rank: number; state: RankState }
+  | { type: 'spawn'; request: SpawnRequest };
 
 /**
  * Launcher → rank: `go` once every rank listens; `report` asks what the rank waits for (a
@@ -34,7 +40,12 @@ export type ToLauncher =
  * has ended cleanly (`connected`: it had a connection to this rank, whose close tells
  * that all it sent is in).
  */
-export type ToRank = { type: 'go' } | { type: 'report' } | { type: 'state' } | { type: 'exited'; rank: number; connected: boolean };
+export type ToRank =
+  | { type: 'go' }
+  | { type: 'report' }
+  | { type: 'state' }
+  | { type: 'exited'; rank: number; connected: boolean }
+  | { type: 'spawned'; reply: SpawnReply };
 
 /** A rank's answer to a deadlock check (see deadlock.ts). */
 export interface RankState {

@@ -50,6 +50,7 @@ export async function startRank(init: ProcessRankInit, options: Partial<Processe
   const transport = new ProcessesTransport({
     rank: init.rank,
     size: init.size,
+    lines: init.lines,
     address: (r) => socketPath(init.dir, r),
     early: (peer) => earlyFile(init.dir, peer, init.rank),
     // MPI_Abort does not return: the launcher hears of it, then this rank ends.

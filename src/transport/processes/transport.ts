@@ -15,6 +15,8 @@ import { FrameReader } from './reader.ts';
 export interface ProcessesTransportOptions {
   rank: number;
   size: number;
+  /** Ranks the job may ever hold, spawned ones included (default `size`): the addresses this rank may reach. */
+  lines?: number | undefined;
   /** The Unix socket path rank `r` listens on. */
   address: (r: number) => string;
   /** Settles once rank `r` listens, when it may not yet (a pool's worker that just started); undefined when it does. */
@@ -257,7 +259,8 @@ export class ProcessesTransport implements Transport {
   }
 
   private connect(dest: number): SocketOutLink {
-    if (!Number.isInteger(dest) || dest < 0 || dest >= this.size) throw new RangeError(`No rank ${dest} in a world of ${this.size}`);
+    const lines = this.options.lines ?? this.size;
+    if (!Number.isInteger(dest) || dest < 0 || dest >= lines) throw new RangeError(`No rank ${dest} in a job of ${lines}`);
     const link = new SocketOutLink(dest, this.options.address(dest), this.greeting, this.options.ready?.(dest), this.release);
     this.out[dest] = link;
     return link;
@@ -268,7 +271,7 @@ export class ProcessesTransport implements Transport {
     socket.unref();
     const reader = new FrameReader(
       this.matcher,
-      (source, pid) => source < this.size && source !== this.rank && (this.options.accept?.(source, pid) ?? true),
+      (source, pid) => source < (this.options.lines ?? this.size) && source !== this.rank && (this.options.accept?.(source, pid) ?? true),
       this.arrived,
     );
     const entry: Inbound = { socket, reader };

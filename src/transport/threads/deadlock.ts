@@ -17,7 +17,8 @@ export class DeadlockDetector {
    */
   constructor(
     private readonly ctl: Int32Array,
-    private readonly size: number,
+    /** The ranks to look at (the job's lines started so far: spawns raise it). */
+    public size: number,
     private readonly rings: readonly SharedArrayBuffer[][] = [],
   ) {}
 

@@ -1,4 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
+import type { SpawnReply, SpawnRequest, SpawnedInit } from '../../spawn/protocol.ts';
 
 /**
  * Everything that crosses threads by postMessage in the threads transport, typed in one
@@ -15,6 +16,8 @@ export interface RankInit {
   port: MessagePort;
   script: string;
   tagOutput: boolean;
+  /** A spawned rank's world (its ranks' lines, in world order) and its parents (see spawn/). */
+  spawned?: SpawnedInit;
 }
 
 /** Rank → launcher. */
@@ -23,10 +26,12 @@ export type ToLauncher =
   | { type: 'segment'; from: number; gen: number; segment: SharedArrayBuffer }
   | { type: 'share'; from: number; to: number; key: string; buffers: SharedArrayBuffer[] }
   | { type: 'abort'; rank: number; code: number; reason: string }
-  | { type: 'leftover'; rank: number; messages: number };
+  | { type: 'leftover'; rank: number; messages: number }
+  | { type: 'spawn'; rank: number; request: SpawnRequest };
 
 /** Launcher → rank. */
 export type ToRank =
   | { type: 'link'; from: number; ring: SharedArrayBuffer }
   | { type: 'segment'; from: number; gen: number; segment: SharedArrayBuffer }
-  | { type: 'share'; from: number; to: number; key: string; buffers: SharedArrayBuffer[] };
+  | { type: 'share'; from: number; to: number; key: string; buffers: SharedArrayBuffer[] }
+  | { type: 'spawned'; reply: SpawnReply };

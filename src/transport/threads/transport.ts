@@ -5,7 +5,8 @@ import { Matcher, type Incoming } from '../matching.ts';
 import { ackContext, synchronous } from '../synchronous.ts';
 import { TransportOp } from '../op.ts';
 import { SEGMENT_CONTEXT, type Envelope, type Matched, type Received, type SharedSegments, type Transport } from '../transport.ts';
-import { EXITS, LINKS, STATE, WANTS_ROOM, WaitOp, WaitState, slot, wake } from './control.ts';
+import { EXITS, LINKS, STATE, WANTS_ROOM, WaitOp, WaitState, controlCapacity, slot, wake } from './control.ts';
+import type { SpawnReply, SpawnRequest } from '../../spawn/protocol.ts';
 import { SendQueue } from './send-queue.ts';
 import { RingInLink, RingOutLink, SYNC, type PendingSend } from './links.ts';
 import type { ToLauncher, ToRank } from './messages.ts';
@@ -52,6 +53,11 @@ export class ThreadsTransport implements Transport {
   private linksSeen = 0;
   private exitsSeen = 0;
   private readonly buffers = new SharedBuffers();
+  /** Lines in the control block: every rank the job may hold, spawned ones included. */
+  private readonly lines: number;
+  /** Spawn requests sent to the launcher and not answered yet, by id. */
+  private readonly spawns = new Map<number, TransportOp<SpawnReply>>();
+  private spawnsSettled = 0;
   private readonly table = new SegmentTable((gen, segment) => {
     if (this.port) this.post({ type: 'segment', from: this.rank, gen, segment });
   });
@@ -60,20 +66,22 @@ export class ThreadsTransport implements Transport {
     this.rank = options.rank;
     this.size = options.size;
     this.ctl = new Int32Array(options.control);
+    this.lines = controlCapacity(options.control);
     this.sends = new SendQueue(this.ctl, this.rank);
     this.port = options.port;
     this.ringBytes = options.ringBytes ?? 256 * 1024;
     this.progress = new RingProgress(
       this.ctl,
       this.rank,
+      // The crowding heuristic looks at the job's first ranks (lines never started read as awake).
       this.size,
       {
         step: () => {
           const moved = this.poll();
           return this.sends.pending ? this.sends.flush() || moved : moved;
         },
-        settled: () => this.matcher.settled + this.sends.settled + this.table.settled + this.buffers.settled,
-        busy: () => this.matcher.pending + this.sends.pending + this.table.pending + this.buffers.pending > 0,
+        settled: () => this.matcher.settled + this.sends.settled + this.table.settled + this.buffers.settled + this.spawnsSettled,
+        busy: () => this.matcher.pending + this.sends.pending + this.table.pending + this.buffers.pending + this.spawns.size > 0,
         waitInfo: () => this.waitInfo(),
       },
       (options.spinMicros ?? 100) / 1000,
@@ -183,6 +191,16 @@ export class ThreadsTransport implements Transport {
     return op;
   }
 
+  /** Asks the launcher to start ranks (comm.spawn's root); settles with its answer. Undefined without a launcher. */
+  requestSpawn(request: SpawnRequest): TransportOp<SpawnReply> | undefined {
+    if (!this.port) return undefined;
+    const op = new TransportOp<SpawnReply>();
+    this.spawns.set(request.id, op);
+    this.post({ type: 'spawn', rank: this.rank, request });
+    this.progress.schedule();
+    return op;
+  }
+
   abort(code: number, reason: string): void {
     if (!this.port) process.exit(code);
     this.post({ type: 'abort', rank: this.rank, code, reason });
@@ -259,7 +277,7 @@ export class ThreadsTransport implements Transport {
    */
   private noticeExits(): boolean {
     const exited: number[] = [];
-    for (let r = 0; r < this.size; r++) {
+    for (let r = 0; r < this.lines; r++) {
       if (r !== this.rank && !this.matcher.hasExited(r) && Atomics.load(this.ctl, slot(r, STATE)) === WaitState.Exited) exited.push(r);
     }
     if (exited.length === 0) return false;
@@ -300,8 +318,17 @@ export class ThreadsTransport implements Transport {
       const m = msg.message as ToRank;
       if (m.type === 'link') this.inLinks.push(new RingInLink(m.from, m.ring, this.matcher));
       else if (m.type === 'share') this.buffers.offer(m.from, m.key, m.buffers);
+      else if (m.type === 'spawned') this.spawnReplied(m.reply);
       else this.table.offer(m.from, m.gen, m.segment);
     }
+  }
+
+  private spawnReplied(reply: SpawnReply): void {
+    const op = this.spawns.get(reply.id);
+    if (!op) return;
+    this.spawns.delete(reply.id);
+    this.spawnsSettled++;
+    op.resolve(reply);
   }
 
   private post(message: ToLauncher): void {
