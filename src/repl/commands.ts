@@ -16,13 +16,15 @@ function firstLine(code: string): string {
 
 /** `.ranks`: each rank busy (with the input and for how long) or idle, and the default targets. */
 export function rankStates(session: Session): string {
-  const busy = session.options.engines.busy();
-  const run = session.running;
+  const states = session.options.engines.states();
+  const now = Date.now();
   let text = '';
-  busy.forEach((b, r) => {
-    text += b ? `[${r}] busy${run ? ` for ${seconds(Date.now() - run.since)}: ${firstLine(run.code)}` : ''}\n` : `[${r}] idle\n`;
-  });
-  if (session.targets.length !== busy.length) text += `inputs run on ${formatTargets(session.targets)} (.on all: on every rank)\n`;
+  for (const s of states) {
+    const what = s.running === undefined ? '' : `: ${firstLine(s.running.replace(/^execute: /, ''))}`;
+    const state = !s.alive ? 'ended' : s.busy ? `busy${s.since === undefined ? '' : ` for ${seconds(now - s.since)}`}${what}` : 'idle';
+    text += `[${s.rank}] ${state}\n`;
+  }
+  if (session.targets.length !== states.length) text += `inputs run on ${formatTargets(session.targets)} (.on all: on every rank)\n`;
   return text;
 }
 
@@ -62,7 +64,9 @@ export function defineCommands(session: Session): void {
   server.defineCommand('ranks', {
     help: 'Show which ranks are busy running an input and which are idle',
     action() {
-      say(rankStates(session));
+      // While an input runs (typed at the terminal meanwhile) its end brings the prompt back.
+      if (session.queued > 0) options.output.write(rankStates(session));
+      else say(rankStates(session));
     },
   });
   server.defineCommand('exit', {

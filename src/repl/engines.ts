@@ -22,6 +22,18 @@ export type RankOutcome =
   | { readonly rank: number; readonly ok: true; readonly value?: unknown; readonly display?: string }
   | { readonly rank: number; readonly ok: false; readonly error: RankError; readonly interrupted?: boolean };
 
+/** What one rank is doing now (for `.ranks`). */
+export interface RankState {
+  readonly rank: number;
+  /** False once the rank has ended (a crash, `process.exit()` in an input). */
+  readonly alive: boolean;
+  readonly busy: boolean;
+  /** What it runs (the first line of the input). */
+  readonly running?: string | undefined;
+  /** Since when (`Date.now()`). */
+  readonly since?: number | undefined;
+}
+
 /** The ranks a REPL session runs its inputs on. */
 export interface Engines {
   /** How many ranks there are (0 to size - 1). */
@@ -32,10 +44,15 @@ export interface Engines {
    * order. It never rejects for an error inside the code: that is an outcome.
    */
   run(code: string, targets: readonly number[], onOutput: (out: RankOutput) => void): Promise<RankOutcome[]>;
-  /** Stops the input running now on every rank; the ranks and their state stay. */
-  interrupt(): Promise<void>;
-  /** Which ranks are running an input now. */
-  busy(): readonly boolean[];
+  /**
+   * Stops the input running now on every rank; the ranks and their state stay. Resolves
+   * with the ranks that could not be stopped (a thread busy in synchronous code).
+   */
+  interrupt(): Promise<{ stuck: readonly number[] }>;
+  /** What each rank is doing now. */
+  states(): readonly RankState[];
+  /** Output written outside any input (a timer an earlier input left) goes to `listener`. */
+  onStray(listener: (out: RankOutput) => void): void;
   /** Stops every rank and releases everything. */
   close(): Promise<void>;
 }

@@ -3,9 +3,10 @@
 // their output grouped by rank, and lets Ctrl-C stop the input without ending the session.
 import { Recoverable, start, type REPLServer } from 'node:repl';
 import type { Engines, RankOutcome } from './engines.ts';
-import { RankGroups } from './format.ts';
+import { RankGroups, tagRankLines } from './format.ts';
 import { isIncomplete } from './incomplete.ts';
 import { defineCommands } from './commands.ts';
+import { formatTargets } from './targets.ts';
 
 /** How a session reads, writes and ends. */
 export interface SessionOptions {
@@ -58,6 +59,8 @@ export class Session {
       preview: false,
     });
     defineCommands(this);
+    // A timer an earlier input left may print at any time: at once, tagged.
+    engines.onStray((out) => output.write(tagRankLines(out.rank, out.text)));
     this.wrapPrompt();
     this.takeCtrlC();
     if (terminal && options.historyFile) {
@@ -87,9 +90,13 @@ export class Session {
     return new Promise((resolve) => (this.onPrompt = resolve));
   }
 
+  /** Inputs read and not yet ended (the one running included). */
+  queued = 0;
+
   /** Runs `work` after every input queued before it. */
   enqueue(work: () => Promise<void>): Promise<void> {
-    const next = this.chain.then(() => (this.ending && this.status !== 0 ? undefined : work()));
+    this.queued++;
+    const next = this.chain.then(() => (this.ending && this.status !== 0 ? undefined : work())).finally(() => this.queued--);
     this.chain = next.catch(() => {});
     return next;
   }
@@ -170,9 +177,15 @@ export class Session {
     if (!running) return false;
     running.interrupts++;
     if (running.interrupts === 1) {
-      this.options.engines
-        .interrupt()
-        .catch((err: unknown) => this.options.output.write(`ranks repl: interrupt failed: ${err instanceof Error ? err.message : String(err)}\n`));
+      this.options.engines.interrupt().then(
+        ({ stuck }) => {
+          if (stuck.length > 0 && this.running === running)
+            this.options.output.write(
+              `(rank${stuck.length > 1 ? 's' : ''} ${formatTargets(stuck)} still in synchronous code, which a thread cannot be made to leave (--transport processes can); Ctrl-C twice more ends the session)\n`,
+            );
+        },
+        (err: unknown) => this.options.output.write(`ranks repl: interrupt failed: ${err instanceof Error ? err.message : String(err)}\n`),
+      );
     } else if (running.interrupts === 2) {
       this.options.output.write('(still stopping the input; Ctrl-C again to end the session)\n');
     } else {
