@@ -7,10 +7,11 @@ Usage:
   ranks repl [-n N] [--transport processes]      a prompt (Node's REPL: history, multi-line)
   ranks repl -n 4 < session.txt                  a script on stdin, read as typed lines
 
-Each input runs on every rank, with top-level await; \`comm\` (the world communicator) and
-\`rank\` are defined on each, and what an input defines stays for the next ones. When the
-input has ended on every rank, what each rank printed and its value come grouped by rank:
-  ranks[4]> comm.allreduce(rank + 1)
+Each input runs on every rank, with top-level await; \`comm\` (the world communicator),
+\`rank\`, \`size\` and \`ranks\` (the library) are defined on each, and what an input defines
+stays for the next ones. When the input has ended on every rank, what each rank printed and
+its value come grouped by rank:
+  ranks[4]> await comm.allreduce(rank + 1, ranks.SUM)
   [0] 10
   [1] 10
   …
