@@ -97,3 +97,7 @@ export {
 export { Win, type RmaOptions, type GetAccumulateOptions, type LockOptions, type FenceOptions, type Loose } from './win/win.ts';
 export { WinKindMismatchError } from './win/errors.ts';
 export type { WinKind } from './win/kinds.ts';
+export { Cluster, type ClusterOptions, type InterruptResult } from './cluster/cluster.ts';
+export { DirectView, type ExecuteOptions } from './cluster/view.ts';
+export { LoadBalancedView } from './cluster/balanced.ts';
+export type { EngineResult, EngineState, OutputChunk, OutputListener } from './cluster/requests.ts';

@@ -43,6 +43,8 @@ export interface ProcessSupervisorOptions {
   announceExits: boolean;
   /** The rank's messages besides `ready` (aborts, answers to deadlock checks and reports). */
   onMessage?: (rank: number, m: ToLauncher) => void;
+  /** How IPC messages are encoded (default 'json'); 'advanced' is V8's structured clone (a cluster's values). */
+  serialization?: 'json' | 'advanced';
 }
 
 /** A rank process started by a ProcessSupervisor; ready once it says it listens. */
@@ -96,6 +98,7 @@ export class ProcessSupervisor implements Supervisor<ProcessSpec, ProcessRank> {
     const init: ProcessRankInit = { jobId: this.jobId, rank, size: this.options.size, dir: this.options.dir, script: spec.script };
     const child = spawn(process.execPath, [...(spec.execArgv ?? []), spec.entry, ...(spec.args ?? [])], {
       stdio: [...spec.stdio, 'ipc'],
+      serialization: this.options.serialization ?? 'json',
       env: { ...process.env, [INIT_ENV]: JSON.stringify(init) },
     });
     const handle = new ProcessRank(rank, spec.name, child);

@@ -21,11 +21,12 @@ export class DeadlockDetector {
     private readonly rings: readonly SharedArrayBuffer[][] = [],
   ) {}
 
-  /** Returns the waits when the job is deadlocked, else undefined. */
-  check(): BlockedWait[] | undefined {
+  /** Returns the waits when the job is deadlocked, else undefined. With `live`, only the ranks it marks count (a cluster's busy engines). */
+  check(live?: readonly boolean[]): BlockedWait[] | undefined {
     const waits: BlockedWait[] = [];
     let picture = '';
     for (let r = 0; r < this.size; r++) {
+      if (live && !live[r]) continue;
       const state = Atomics.load(this.ctl, slot(r, STATE));
       if (state === WaitState.Exited) continue;
       if (state !== WaitState.Blocked) return this.pictures.reset();
