@@ -16,11 +16,13 @@ import { spliceReadme } from './lib/readme-splice.ts';
 import type { FamilyResult } from './lib/types.ts';
 
 /** The families, in the order a full run measures them. */
-const FAMILIES = ['p2p', 'collectives', 'pool', 'farm', 'win'] as const;
+const FAMILIES = ['p2p', 'collectives', 'pool', 'farm', 'win', 'objects'] as const;
 type Family = (typeof FAMILIES)[number];
 
 /** Families measured by a script of their own that writes its section of README.md (between its markers). */
-const SECTIONS: Partial<Record<Family, string[]>> = { win: ['win.ts', '20000'] };
+const SECTIONS: Partial<Record<Family, string[]>> = { win: ['win.ts', '20000'], objects: ['objects.ts'] };
+/** Their arguments in a --quick run. */
+const QUICK_ARGS: Partial<Record<Family, string[]>> = { win: ['2000'], objects: ['--quick'] };
 
 const USAGE = `usage: npm run bench [-- [--quick] [--only <family>]]   (or: cd bench && node --import tsx run.ts [--quick] [--only <family>])
   --quick          fewer, shorter repeats
@@ -99,7 +101,7 @@ function runSections(names: Family[]): void {
   for (const name of names) {
     const [script, ...rest] = SECTIONS[name]!;
     log(`${name}: node --import tsx ${script} ${rest.join(' ')}`);
-    const r = spawnSync(process.execPath, ['--import', 'tsx', join(benchDir, script!), ...(quick ? ['2000'] : rest)], { cwd: benchDir, stdio: 'inherit' });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(benchDir, script!), ...(quick ? (QUICK_ARGS[name] ?? []) : rest)], { cwd: benchDir, stdio: 'inherit' });
     if (r.status !== 0) log(`${name}: exited ${r.status ?? r.signal}`);
   }
 }

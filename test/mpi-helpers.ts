@@ -9,6 +9,7 @@ import { FAMILIES, familyFixture } from './fixtures/collectives/families.ts';
 export const P2P_FIXTURES = [
   'typed-kinds.ts',
   'objects-ring.ts',
+  'codec-shapes.ts',
   'fan-in.ts',
   'order.ts',
   'errors.ts',

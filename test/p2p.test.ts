@@ -5,6 +5,7 @@ import { runFixture, HANGS } from './helpers.ts';
 // Every case runs on 2 ranks and on 4 (more ranks than this machine's 2 cores).
 const cases: [string, string][] = [
   ['a ring of objects keeps Map, Set, Date, BigInt and nested typed arrays', 'objects-ring.ts'],
+  ["the codec's packed shapes (number arrays, strings, records) and their fallbacks arrive intact", 'codec-shapes.ts'],
   ['typed arrays of every kind keep their kind; into fills in place', 'typed-kinds.ts'],
   ['ANY_SOURCE fan-in fills status and keeps per-sender order', 'fan-in.ts'],
   ['10^4 messages per pair keep their order with interleaved tags', 'order.ts'],

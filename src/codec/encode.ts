@@ -1,6 +1,7 @@
 import { serialize, deserialize } from 'node:v8';
 import { DataCloneError } from '../errors.ts';
 import { findUnclonable } from './clone-path.ts';
+import { V8_FIRST, pack, unpack } from './packed.ts';
 import { ARRAY_BUFFER, DATA_VIEW, NODE_BUFFER, NUMBER, OBJECT, SHARED_ARRAY_BUFFER, TYPED, TYPED_BASE, rawKind } from './kinds.ts';
 
 /** A value ready to travel: its kind and a view of its bytes (not copied). */
@@ -10,8 +11,10 @@ export interface Encoded {
 }
 
 /**
- * Raw kinds expose their own bytes (no copy, no serialization); everything else goes
- * through V8's structured serialization. Throws DataCloneError naming the bad part.
+ * Raw kinds expose their own bytes (no copy, no serialization); common object shapes
+ * (arrays of numbers, strings, trees of plain objects and arrays) get ranks' packed
+ * encoding (packed.ts); everything else goes through V8's structured serialization. Both
+ * are kind OBJECT: the first byte tells them apart. Throws DataCloneError naming the bad part.
  */
 export function encode(value: unknown): Encoded {
   const kind = rawKind(value);
@@ -21,6 +24,8 @@ export function encode(value: unknown): Encoded {
     new DataView(bytes.buffer).setFloat64(0, value, true);
     return { kind: NUMBER, bytes };
   }
+  const packed = pack(value);
+  if (packed) return { kind: OBJECT, bytes: packed };
   try {
     return { kind: OBJECT, bytes: serialize(value) };
   } catch (err) {
@@ -47,7 +52,7 @@ export function decode(kind: number, data: Uint8Array): unknown {
   }
   switch (kind) {
     case OBJECT:
-      return deserialize(data);
+      return data[0] === V8_FIRST ? deserialize(data) : unpack(data);
     case NUMBER:
       return new DataView(data.buffer, data.byteOffset, 8).getFloat64(0, true);
     case ARRAY_BUFFER:

@@ -1,0 +1,160 @@
+// The codec's round trips: every packed shape (number arrays, strings, trees of plain
+// values) and every reason it hands a value to V8's serializer decode to what was sent,
+// with what V8's structured clone would give. End to end on every transport: fixtures/codec-shapes.ts.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { deserialize, serialize } from 'node:v8';
+import { decode, encode } from '../src/codec/encode.ts';
+import { OBJECT } from '../src/codec/kinds.ts';
+import { SMALL_ARRAY, V8_FIRST } from '../src/codec/packed.ts';
+import { DataCloneError } from '../src/errors.ts';
+
+/** Encodes and decodes `value`; returns the copy and whether ranks' packed encoding carried it. */
+function roundTrip(value: unknown): { copy: unknown; packed: boolean } {
+  const enc = encode(value);
+  // What a transport hands back: bytes in a buffer of their own.
+  const copy = decode(enc.kind, enc.bytes.slice());
+  return { copy, packed: enc.kind === OBJECT && enc.bytes[0] !== V8_FIRST };
+}
+
+/** The copy equals what V8's structured clone gives, and the path is the one expected. */
+function same(value: unknown, packed: boolean): unknown {
+  const r = roundTrip(value);
+  assert.deepStrictEqual(r.copy, deserialize(serialize(value)));
+  assert.equal(r.packed, packed, `expected ${packed ? 'the packed encoding' : "V8's serializer"}`);
+  return r.copy;
+}
+
+describe('codec: packed shapes', () => {
+  test('a plain array of numbers travels as float64, keeping -0, NaN, infinities and integers', () => {
+    const a = [0, -0, NaN, Infinity, -Infinity, 1.5, -(2 ** 31), 2 ** 53, Number.MIN_VALUE, 3, 4, 5, 6, 7, 8, 9, 10];
+    const copy = same(a, true) as number[];
+    assert.ok(Object.is(copy[1], -0));
+    assert.ok(Number.isNaN(copy[2]));
+    assert.ok(Array.isArray(copy));
+    const big = Array.from({ length: 5000 }, (_, i) => i / 7);
+    assert.deepStrictEqual(same(big, true), big);
+  });
+
+  test('number arrays that are not plain: undefined or strings make a tree; holes, named properties, subclasses go to V8', () => {
+    const holes = Array.from({ length: 20 }, (_, i) => i);
+    delete holes[3];
+    const copy = same(holes, false) as number[];
+    assert.equal(3 in copy, false);
+    same([...Array.from({ length: 20 }, (_, i) => i), undefined], true);
+    same([...Array.from({ length: 20 }, (_, i) => i), '1'], true);
+    const named = Object.assign(
+      Array.from({ length: 20 }, (_, i) => i),
+      { label: 'x' },
+    );
+    assert.equal((same(named, false) as unknown as { label: string }).label, 'x');
+    class Numbers extends Array<number> {}
+    const sub = Numbers.from({ length: 20 }, (_, i) => i);
+    same(sub, false);
+  });
+
+  test('strings: Latin-1, UTF-16, lone surrogates, empty', () => {
+    for (const s of ['', 'plain ascii', 'café ÿ', 'x'.repeat(1 << 20), 'emoji 😀 and 中文', 'lone \ud800 high', 'lone \udc00 low', '\0nul'])
+      assert.equal(same(s, true), s);
+  });
+
+  test('records and trees of plain values', () => {
+    same({ id: 1, name: 'alice', tags: ['a', 'bb', 'ccc'] }, true);
+    same({ n: null, u: undefined, t: true, f: false, z: -0, nan: NaN, big: 2 ** 40, neg: -7, frac: 0.1, s: 'é😀' }, true);
+    const copy = same({ z: -0, i: 2 ** 31 - 1, j: -(2 ** 31), k: 2 ** 31 }, true) as Record<string, number>;
+    assert.ok(Object.is(copy.z, -0));
+    // Key order, integer-like keys, long keys and values, empty containers.
+    same({ b: 1, a: 2, 10: 'x', 2: 'y', ['k'.repeat(300)]: 'v'.repeat(300), e: {}, ea: [] }, true);
+    assert.deepStrictEqual(Object.keys(same({ b: 1, 2: 0, a: 2, 1: 0 }, true) as object), ['1', '2', 'b', 'a']);
+    // Records sharing one key list, nested.
+    same(
+      Array.from({ length: 50 }, (_, i) => ({ id: i, name: `n${i}`, inner: { x: i, y: [i, `${i}`] } })),
+      true,
+    );
+    // Null-prototype objects come back as plain objects, as with V8.
+    same(Object.assign(Object.create(null) as object, { a: 1 }), true);
+    // Top-level scalars other than numbers.
+    for (const v of [null, undefined, true, false, []]) same(v, true);
+  });
+
+  test('trees V8 must carry: Map, Set, Date, BigInt, RegExp, typed arrays, class instances, __proto__ keys, holes, big trees', () => {
+    class Point {
+      constructor(
+        readonly x: number,
+        readonly y: number,
+      ) {}
+    }
+    for (const v of [
+      { m: new Map([[1, 'a']]) },
+      { s: new Set([1, 2]) },
+      { d: new Date(0) },
+      { b: 10n },
+      10n,
+      { r: /x/g },
+      { f: new Float64Array([1, 2]) },
+      new Point(1, 2),
+      { p: new Point(1, 2) },
+      JSON.parse('{"__proto__": {"polluted": 1}}') as object,
+      [1, , 3],
+      { a: Object.assign([1, 2], { extra: true }) },
+      Array.from({ length: SMALL_ARRAY + 1 }, () => 'x'),
+      { long: 'x'.repeat(64 << 10) },
+      Array.from({ length: 5000 }, (_, i) => ({ id: i })),
+      new Boolean(true),
+    ])
+      same(v, false);
+    const p = same(JSON.parse('{"__proto__": {"polluted": 1}}'), false) as Record<string, unknown>;
+    assert.ok(Object.hasOwn(p, '__proto__'));
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  });
+
+  test('shared and cyclic references keep their identity (V8 carries them)', () => {
+    const shared = { x: 1 };
+    const copy = same({ a: shared, b: shared }, false) as { a: object; b: object };
+    assert.equal(copy.a, copy.b);
+    const cyclic: Record<string, unknown> = { name: 'loop' };
+    cyclic.self = cyclic;
+    const c = roundTrip(cyclic).copy as Record<string, unknown>;
+    assert.equal(c.self, c);
+    const deep: Record<string, unknown> = {};
+    let at = deep;
+    for (let i = 0; i < 200; i++) at = (at.next = {}) as Record<string, unknown>;
+    same(deep, false);
+  });
+
+  test('values nothing can serialize still fail with DataCloneError naming the part', () => {
+    assert.throws(
+      () => encode({ ok: 1, handlers: [1, () => 0] }),
+      (err: unknown) => err instanceof DataCloneError && /value\.handlers\[1\]/.test((err as Error).message),
+    );
+    assert.throws(() => encode({ s: Symbol('x') }), DataCloneError);
+  });
+
+  test('a getter that sends while the packed writer runs gets V8 (the writer is not reentered)', () => {
+    let inner: ReturnType<typeof encode> | undefined;
+    const value = {
+      a: 1,
+      get b() {
+        inner = encode({ nested: 'during' });
+        return 2;
+      },
+    };
+    const copy = roundTrip(value).copy;
+    assert.deepStrictEqual(copy, { a: 1, b: 2 });
+    assert.deepStrictEqual(decode(inner!.kind, inner!.bytes.slice()), { nested: 'during' });
+  });
+
+  test('packed bytes decode from an unaligned offset', () => {
+    const enc = encode(Array.from({ length: 40 }, (_, i) => i * 1.25));
+    const shifted = new Uint8Array(enc.bytes.byteLength + 3);
+    shifted.set(enc.bytes, 3);
+    assert.deepStrictEqual(
+      decode(OBJECT, shifted.subarray(3)),
+      Array.from({ length: 40 }, (_, i) => i * 1.25),
+    );
+    const tree = encode({ a: 1.5, s: 'x'.repeat(100) });
+    const t2 = new Uint8Array(tree.bytes.byteLength + 1);
+    t2.set(tree.bytes, 1);
+    assert.deepStrictEqual(decode(OBJECT, t2.subarray(1)), { a: 1.5, s: 'x'.repeat(100) });
+  });
+});
