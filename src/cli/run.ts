@@ -56,6 +56,9 @@ export async function runCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (runsAsMpiRank(a.transport)) {
+    // Every rank records; the last to end writes the trace and profile (see trace/rank.ts).
+    if (a.trace !== undefined) process.env.RANKS_TRACE = a.trace;
+    if (a.profile !== undefined) process.env.RANKS_PROFILE = a.profile;
     const n = mpiJobSize();
     if (a.size !== undefined && n !== undefined && a.size !== n) process.stderr.write(`ranks: -n ${a.size} ignored: the MPI launcher started ${n} ranks\n`);
     try {
@@ -98,6 +101,8 @@ export async function runCommand(argv: string[]): Promise<number> {
       args: a.args,
       transport,
       tagOutput: a.tagOutput,
+      trace: a.trace ?? config().trace,
+      profile: a.profile ?? config().profile,
       timeout: a.timeout === undefined ? undefined : a.timeout * 1000,
       signal: ac.signal,
     });
