@@ -6,6 +6,7 @@ import { mpiJobSize, runAsMpiRank, runsAsMpiRank } from '../launch/mpi-rank.ts';
 import { parseRun } from './args.ts';
 import { RUN_HELP } from './help.ts';
 import { checkMemory } from './memory.ts';
+import { noteFailure } from '../trace/rank.ts';
 
 /** A rank's exit status when it wrote to a pipe nobody reads any more (128 + SIGPIPE). */
 const CLOSED_PIPE = 141;
@@ -65,6 +66,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       await runAsMpiRank(a.script, a.args);
     } catch (err) {
       // As a plain `node` rank would: report and exit now, so the launcher ends the job.
+      noteFailure(err);
       report(err instanceof RankFailedError ? err : asRankFailure(err));
       process.exit(1);
     }

@@ -44,6 +44,10 @@ export class JobTrace {
     const { port1, port2 } = new MessageChannel();
     port1.unref();
     this.ports.set(lane, port1);
+    // A rank that has ended cannot answer a flush.
+    port1.once('close', () => {
+      if (this.ports.get(lane) === port1) this.ports.delete(lane);
+    });
     return { data: { rankTrace: { ...this.spec(lane, label), port: port2 } }, transferList: [port2] };
   }
 
@@ -63,10 +67,12 @@ export class JobTrace {
       if (!port) return Promise.resolve();
       return new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, FLUSH_MS);
-        port.once('message', (m: TracePortMessage) => {
-          if (m.type === 'flushed') clearTimeout(timer);
+        const end = (): void => {
+          clearTimeout(timer);
           resolve();
-        });
+        };
+        port.once('message', end);
+        port.once('close', end);
         port.unref(); // a listener refs the port; the timer keeps this wait alive
         port.postMessage({ type: 'flush', reason } satisfies TracePortMessage);
       });

@@ -30,6 +30,13 @@ export interface RankTraceSpec {
 /** The messages of a threads rank's trace port. */
 export type TracePortMessage = { type: 'flush'; reason: string } | { type: 'flushed' };
 
+let failure: string | undefined;
+
+/** Says what this rank dies of (an uncaught error, or one its entry module caught): its part's reason. */
+export function noteFailure(err: unknown): void {
+  failure ??= `error: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`;
+}
+
 /** The key of an MPI job, the same on its every rank (and different from the next job's). */
 function mpiJobKey(): string {
   const e = process.env;
@@ -83,7 +90,6 @@ export function traceTransport(t: Transport, launched: boolean): Transport {
     sites: spec.sites,
   });
   instrumentTransport(t, rec);
-  let failure: string | undefined;
   const write = (reason: string): void => {
     const part = stopRecorder(reason);
     if (!part) return;
@@ -97,7 +103,7 @@ export function traceTransport(t: Transport, launched: boolean): Transport {
       process.stderr.write(`ranks: could not write rank ${lane}'s trace to ${spec.dir}: ${(err as Error).message}\n`);
     }
   };
-  process.on('uncaughtExceptionMonitor', (err) => (failure ??= `error: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`));
+  process.on('uncaughtExceptionMonitor', noteFailure);
   process.on('exit', (code) => write(failure ?? (code === 0 ? 'exit' : `exit code ${code}`)));
   if (spec.port) {
     const port = spec.port;
