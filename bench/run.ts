@@ -16,13 +16,13 @@ import { spliceReadme } from './lib/readme-splice.ts';
 import type { FamilyResult } from './lib/types.ts';
 
 /** The families, in the order a full run measures them. */
-const FAMILIES = ['p2p', 'collectives', 'pool', 'farm', 'win', 'objects'] as const;
+const FAMILIES = ['p2p', 'collectives', 'pool', 'farm', 'win', 'objects', 'trace'] as const;
 type Family = (typeof FAMILIES)[number];
 
 /** Families measured by a script of their own that writes its section of README.md (between its markers). */
-const SECTIONS: Partial<Record<Family, string[]>> = { win: ['win.ts', '20000'], objects: ['objects.ts'] };
+const SECTIONS: Partial<Record<Family, string[]>> = { win: ['win.ts', '20000'], objects: ['objects.ts'], trace: ['trace.ts', '10000'] };
 /** Their arguments in a --quick run. */
-const QUICK_ARGS: Partial<Record<Family, string[]>> = { win: ['2000'], objects: ['--quick'] };
+const QUICK_ARGS: Partial<Record<Family, string[]>> = { win: ['2000'], objects: ['--quick'], trace: ['2000'] };
 
 const USAGE = `usage: npm run bench [-- [--quick] [--only <family>]]   (or: cd bench && node --import tsx run.ts [--quick] [--only <family>])
   --quick          fewer, shorter repeats

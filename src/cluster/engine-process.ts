@@ -4,6 +4,7 @@
 import { world } from '../comm/world.ts';
 import type { RankState, ToRank } from '../transport/processes/messages.ts';
 import { startRank, takeInit, tell } from '../transport/processes/rank.ts';
+import { spawnReplied } from '../spawn/process-rank.ts';
 import { serveEngine } from './engine.ts';
 import type { FromEngine, ToEngine } from './protocol.ts';
 
@@ -18,6 +19,7 @@ const go = new Promise<void>((resolve) => {
     else if (m.type === 'state') void tell({ type: 'state', rank: init.rank, state: { ...transport.state(), input: engine.running?.() ?? 0 } as RankState });
     else if (m.type === 'report') void tell({ type: 'waiting', rank: init.rank, what: transport.waiting() });
     else if (m.type === 'exited') transport.peerExited(m.rank, m.connected);
+    else if (m.type === 'spawned') spawnReplied(m.reply);
     else serving?.(m);
   });
 });

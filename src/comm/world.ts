@@ -6,6 +6,7 @@ import { createControl } from '../transport/threads/control.ts';
 import type { RankInit } from '../transport/threads/messages.ts';
 import { ThreadsTransport } from '../transport/threads/transport.ts';
 import { installedTransport } from '../transport/processes/installed.ts';
+import { traceTransport } from '../trace/rank.ts';
 import { Communicator } from './communicator.ts';
 import { Group } from './group.ts';
 import { contextsAfter, type Contexts } from './options.ts';
@@ -49,18 +50,18 @@ export function world(): Communicator {
   if (current) return current;
   // A rank process of `--transport processes` (or a process pool's worker).
   const processes = installedTransport();
-  if (processes) return (current = worldOf(processes, processSpawnedInit()));
+  if (processes) return (current = worldOf(traceTransport(processes, true), processSpawnedInit()));
   const init = rankInit();
   if (!init && isMainThread && underMpi()) {
-    const t = new MpiTransport();
+    const t = traceTransport(new MpiTransport(), false);
     // A rank started by MPI_Comm_spawn: its parents' intercommunicator at context 2, and
     // its group's private communicator at 4, set up now (collective over both groups).
-    const parents = mpiParent(t, 2);
+    const parents = mpiParent(t as MpiTransport, 2);
     if (!parents) return (current = new Communicator(t, 0));
     const world = Array.from({ length: t.size }, (_, i) => i);
     spawned = { init: { world, parents, context: 2 }, contexts: contextsAfter(4) };
     current = new Communicator(t, 0, undefined, 'world', spawned.contexts);
-    t.derive(0, 4, 0, t.rank, world);
+    (t as MpiTransport).derive(0, 4, 0, t.rank, world);
     return current;
   }
   const size = init?.size ?? 1;
@@ -75,7 +76,7 @@ export function world(): Communicator {
     napMicros: c.napMicros,
     ringBytes: c.ringBytes,
   });
-  current = worldOf(threads, init?.spawned);
+  current = worldOf(traceTransport(threads, init !== undefined), init?.spawned);
   return current;
 }
 

@@ -7,6 +7,7 @@ import { makeJobDir, removeJobDir } from '../transport/processes/dir.ts';
 import type { ToLauncher } from '../transport/processes/messages.ts';
 import { failed, warnLeftover } from './ended.ts';
 import type { LaunchOptions, LaunchResult } from './launch.ts';
+import { describeFailure, jobTrace, type JobTrace } from '../trace/job.ts';
 import { prefixLines } from './output.ts';
 import { stopOnAbort } from './stop.ts';
 import { config } from '../config/config.ts';
@@ -46,6 +47,7 @@ class ProcessJob {
   private readonly spawns: SpawnBook;
   private started = false;
   private failure: Error | undefined;
+  private readonly trace: JobTrace | undefined;
   private settle!: [(r: LaunchResult) => void, (e: Error) => void];
 
   constructor(
@@ -63,6 +65,7 @@ class ProcessJob {
       announceExits: true,
       onMessage: (rank, m) => this.onMessage(rank, m),
     });
+    this.trace = jobTrace(options, size, 'processes');
     const ready: Promise<void>[] = [];
     for (let rank = 0; rank < size; rank++) ready.push(this.startRank(rank, script, options.args ?? []).ready);
     // Every rank listens: none will be refused a connection.
@@ -89,6 +92,7 @@ class ProcessJob {
       args,
       stdio: [rank === 0 ? 'inherit' : 'ignore', tag ? 'pipe' : 'inherit', tag ? 'pipe' : 'inherit'],
       ...(spawned && { spawned }),
+      ...(this.trace && { env: this.trace.forProcess(rank) }),
     });
     if (tag) this.outputs.push(prefixLines(h.child.stdout!, process.stdout, rank), prefixLines(h.child.stderr!, process.stderr, rank));
     void h.ended.then((end) => this.onEnd(rank, end));
@@ -166,6 +170,7 @@ class ProcessJob {
   private fail(err: Error): void {
     if (this.failure) return;
     this.failure = err;
+    this.trace?.tellReason(describeFailure(err));
     for (const h of this.ranks.running()) h.kill(GRACE_MS);
   }
 
@@ -173,6 +178,7 @@ class ProcessJob {
     for (const t of this.timers) clearTimeout(t);
     await Promise.all(this.outputs);
     removeJobDir(this.dir);
+    this.trace?.finish(this.failure ? { status: 'failed', error: describeFailure(this.failure) } : { status: 'ok' });
     if (this.failure) this.settle[1](this.failure);
     else this.settle[0]({ exitCodes: this.exitCodes });
   }

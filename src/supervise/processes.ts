@@ -31,6 +31,8 @@ export interface ProcessSpec {
   stdio: [StdioNull, StdioNull | StdioPipe, StdioNull | StdioPipe];
   /** A spawned rank: its own world and its parents (ProcessRankInit.spawned). */
   spawned?: SpawnedInit;
+  /** More environment variables for the rank (a traced rank's RANKS_TRACE_RANK). */
+  env?: Record<string, string>;
 }
 
 export interface ProcessSupervisorOptions {
@@ -112,7 +114,7 @@ export class ProcessSupervisor implements Supervisor<ProcessSpec, ProcessRank> {
     const child = spawn(process.execPath, [...(spec.execArgv ?? []), spec.entry, ...(spec.args ?? [])], {
       stdio: [...spec.stdio, 'ipc'],
       serialization: this.options.serialization ?? 'json',
-      env: { ...process.env, [INIT_ENV]: JSON.stringify(init) },
+      env: { ...process.env, ...spec.env, [INIT_ENV]: JSON.stringify(init) },
     });
     const handle = new ProcessRank(rank, spec.name, child);
     child.on('message', (m: ToLauncher) => {
