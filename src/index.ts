@@ -97,3 +97,13 @@ export {
 export { Win, type RmaOptions, type GetAccumulateOptions, type LockOptions, type FenceOptions, type Loose } from './win/win.ts';
 export { WinKindMismatchError } from './win/errors.ts';
 export type { WinKind } from './win/kinds.ts';
+export {
+  parseTimeline,
+  type Timeline,
+  type TimelineLane,
+  type TimelineSpan,
+  type TimelineArrow,
+  type TimelineBand,
+  type TimelineMark,
+} from './timeline/model.ts';
+export { timelineHtml, type TimelinePageOptions } from './timeline/page.ts';
