@@ -70,7 +70,7 @@ describe('the timeline of a trace', { timeout: HANGS }, () => {
     );
     assert.deepEqual(
       t.lanes.map((l) => l.name),
-      ['pid 0 · tid 0', 'pid 1 · tid 1'],
+      ['pid 0', 'pid 1'],
     );
     assert.deepEqual(
       t.arrows.map((a) => [a.fromLane, a.fromTime, a.toLane, a.toTime]),
@@ -86,6 +86,59 @@ describe('the timeline of a trace', { timeout: HANGS }, () => {
       ],
     );
     assert.deepEqual([t.start, t.end, t.marks.length], [5, 50, 1]);
+  });
+
+  test("a lane per process: its threads' rows stack below one another; args.unfinished marks a span open; otherData is kept", () => {
+    const t = parseTimeline({
+      traceEvents: [
+        { ph: 'M', name: 'process_name', pid: 1, args: { name: 'rank 1' } },
+        { ph: 'M', name: 'process_sort_index', pid: 1, args: { sort_index: 0 } },
+        { ph: 'M', name: 'process_name', pid: 0, args: { name: 'rank 0' } },
+        { ph: 'M', name: 'process_sort_index', pid: 0, args: { sort_index: 1 } },
+        { ph: 'M', name: 'thread_name', pid: 0, tid: 1, args: { name: 'rank 0 · 1' } },
+        { ph: 'X', name: 'allreduce', cat: 'coll', ts: 0, dur: 10, pid: 0, tid: 0, args: { comm: 'world' } },
+        { ph: 'X', name: 'wait', cat: 'wait', ts: 1, dur: 2, pid: 0, tid: 0 },
+        { ph: 'X', name: 'send', cat: 'p2p', ts: 2, dur: 5, pid: 0, tid: 1, args: { peer: 1 } },
+        { ph: 's', id: 1, ts: 2, pid: 0, tid: 1 },
+        { ph: 'X', name: 'recv', cat: 'p2p', ts: 3, dur: 20, pid: 1, tid: 0, args: { peer: 0, unfinished: true } },
+        { ph: 'f', bp: 'e', id: 1, ts: 3, pid: 1, tid: 0 },
+        { ph: 'X', name: 'allreduce', cat: 'coll', ts: 4, dur: 2, pid: 1, tid: 0, args: { comm: 'world' } },
+      ],
+      otherData: { transport: 'threads', status: 'failed' },
+    });
+    assert.deepEqual(
+      t.lanes.map((l) => [l.name, l.rows, l.threads.map((th) => [th.name, th.firstRow, th.rows])]),
+      [
+        ['rank 1', 2, [['rank 1 · 0', 0, 2]]],
+        [
+          'rank 0',
+          3,
+          [
+            ['rank 0 · 0', 0, 2],
+            ['rank 0 · 1', 2, 1],
+          ],
+        ],
+      ],
+    );
+    assert.deepEqual(
+      t.spans.map((s) => [s.lane, s.row, s.name, s.open]),
+      [
+        [0, 0, 'recv', true],
+        [0, 1, 'allreduce', false],
+        [1, 0, 'allreduce', false],
+        [1, 1, 'wait', false],
+        [1, 2, 'send', false],
+      ],
+    );
+    assert.deepEqual(
+      t.arrows.map((a) => [a.fromLane, a.fromRow, a.toLane, a.toRow]),
+      [[1, 2, 0, 0]],
+    );
+    assert.deepEqual(
+      t.bands.map((b) => [b.name, b.start, b.end, b.lanes]),
+      [['allreduce', 0, 10, [0, 1]]],
+    );
+    assert.equal(t.info.status, 'failed');
   });
 
   test('a trace cut off before its closing bracket still reads; input that is not a trace is refused with ERR_INVALID_ARG', () => {

@@ -5,7 +5,7 @@
 /** Browser JavaScript: decoding and shared helpers. Defines `T` (the decoded timeline). */
 export const CLIENT_DATA = String.raw`
 var RAW = JSON.parse(document.getElementById('timeline-data').textContent);
-var MAXROWS = 8;
+var MAXROWS = 12;
 var ROWH = 16;
 
 function cumulative(list) {
@@ -71,7 +71,7 @@ function decode(raw) {
   for (var n = 0; n < tracks.length; n++) spans += tracks[n].s.length;
   return {
     lanes: lanes, styles: styles, tracks: tracks, spans: spans, end: raw.end, marks: raw.marks,
-    arrows: { fl: Int32Array.from(a[0]), ft: ft, tl: Int32Array.from(a[2]), tt: tt, max: maxArrow, n: ft.length },
+    arrows: { fl: Int32Array.from(a[0]), ft: ft, tl: Int32Array.from(a[2]), tt: tt, fr: Int32Array.from(a[4]), tr: Int32Array.from(a[5]), max: maxArrow, n: ft.length },
     bands: { s: bs, e: be, name: b[2].map(function (k) { return raw.bandNames[k]; }), lo: Int32Array.from(b[3]), hi: Int32Array.from(b[4]), count: b[5], max: maxBand, n: bs.length },
   };
 }

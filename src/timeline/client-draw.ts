@@ -90,11 +90,11 @@ function drawArrows(k) {
     if (Math.min(f, t) > view.v1 || Math.max(f, t) < view.v0) continue;
     var x0 = xOf(f, k), x1 = xOf(t, k);
     if (seen) {
-      var key = a.fl[i] * L + a.tl[i], px = Math.floor(x0);
+      var key = a.fl[i] * L + a.tl[i], px = Math.floor(x0 / 3);
       if (seen[key] === px) continue;
       seen[key] = px;
     }
-    var y0 = laneTop(T.lanes[a.fl[i]]) + ROWH / 2, y1 = laneTop(T.lanes[a.tl[i]]) + ROWH / 2;
+    var y0 = laneTop(T.lanes[a.fl[i]]) + (Math.min(a.fr[i], MAXROWS - 1) + 0.5) * ROWH, y1 = laneTop(T.lanes[a.tl[i]]) + (Math.min(a.tr[i], MAXROWS - 1) + 0.5) * ROWH;
     ctx.moveTo(x0, y0);
     ctx.lineTo(x1, y1);
     var len = Math.hypot(x1 - x0, y1 - y0);
@@ -106,16 +106,18 @@ function drawArrows(k) {
     }
     stats.arrows++;
   }
-  ctx.strokeStyle = 'rgba(30,30,30,0.55)';
+  // Dense arrows (the whole of a long job) fade, to leave the spans under them readable.
+  ctx.strokeStyle = stats.arrows > 1500 ? 'rgba(30,30,30,0.18)' : 'rgba(30,30,30,0.55)';
   ctx.lineWidth = 1;
   ctx.stroke();
 }
 
+// Instants: where each rank stopped (grey for a clean exit), a failure (red).
 function drawMarks(k) {
-  ctx.fillStyle = '#d64545';
   for (var i = 0; i < T.marks.length; i++) {
     var m = T.marks[i], x = xOf(m[1], k), y = laneTop(T.lanes[m[0]]);
     if (x < GUTTER - 6 || x > W + 6) continue;
+    ctx.fillStyle = m[3] && m[3].reason === 'exit' ? '#888' : '#d64545';
     ctx.beginPath(); ctx.moveTo(x, y); ctx.lineTo(x - 5, y - 6); ctx.lineTo(x + 5, y - 6); ctx.closePath(); ctx.fill();
     stats.marks++;
   }

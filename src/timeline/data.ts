@@ -22,8 +22,8 @@ export interface PageData {
   styles: [string, string, Record<string, unknown>, number][];
   /** [lane, row, start deltas, durations, styles] per row of a lane. */
   tracks: [number, number, number[], number[], number[]][];
-  /** [from lanes, from-time deltas, to lanes, to-time minus from-time]. */
-  arrows: [number[], number[], number[], number[]];
+  /** [from lanes, from-time deltas, to lanes, to-time minus from-time, from rows, to rows]. */
+  arrows: [number[], number[], number[], number[], number[], number[]];
   /** [start deltas, lengths, name indexes, lowest lane, highest lane, lane counts]. */
   bands: [number[], number[], number[], number[], number[], number[]];
   bandNames: string[];
@@ -59,7 +59,7 @@ export function pageData(t: Timeline): PageData {
     current[4].push(k);
     last = start;
   }
-  const arrows: PageData['arrows'] = [[], [], [], []];
+  const arrows: PageData['arrows'] = [[], [], [], [], [], []];
   last = 0;
   for (const a of t.arrows) {
     const from = tick(a.fromTime);
@@ -67,6 +67,8 @@ export function pageData(t: Timeline): PageData {
     arrows[1].push(from - last);
     arrows[2].push(a.toLane);
     arrows[3].push(tick(a.toTime) - from);
+    arrows[4].push(a.fromRow);
+    arrows[5].push(a.toRow);
     last = from;
   }
   const bands: PageData['bands'] = [[], [], [], [], [], []];

@@ -19,6 +19,7 @@ header { display: flex; flex-wrap: wrap; gap: 4px 16px; align-items: baseline; p
 header h1 { font-size: 14px; margin: 0; }
 header .key { display: inline-block; width: 10px; height: 10px; margin: 0 3px 0 8px; vertical-align: -1px; }
 header .help { color: #666; }
+header .failed { color: #c62828; font-weight: 600; }
 canvas { flex: 1; min-height: 0; width: 100%; display: block; cursor: crosshair; }
 #tip { position: fixed; display: none; max-width: 420px; padding: 6px 8px; background: rgba(255,255,255,0.97);
   border: 1px solid #bbb; border-radius: 4px; box-shadow: 0 2px 8px rgba(0,0,0,0.15); pointer-events: none; white-space: pre-wrap; }
@@ -61,6 +62,15 @@ export function timelineHtml(timeline: Timeline, options: TimelinePageOptions = 
     plural(timeline.bands.length, 'collective'),
     ...(timeline.unmatchedFlows > 0 ? [`${plural(timeline.unmatchedFlows, 'message')} never received`] : []),
   ].join(' · ');
+  const info = timeline.info;
+  const about = [
+    typeof info.transport === 'string' ? info.transport : undefined,
+    typeof info.ranks === 'number' ? plural(info.ranks, 'rank') : undefined,
+    typeof info.startTime === 'string' ? info.startTime : undefined,
+    typeof info.dropped === 'number' && info.dropped > 0 ? `${plural(info.dropped, 'event')} dropped (the oldest, past the limit)` : undefined,
+    Array.isArray(info.missing) && info.missing.length > 0 ? `no events from rank ${info.missing.join(', ')}` : undefined,
+  ].filter((x) => x !== undefined);
+  const failed = info.status === 'failed' ? `failed${typeof info.error === 'string' ? `: ${info.error}` : ''}` : undefined;
   const keys = [
     ['#3a78c9', 'send'],
     ['#3c9a5f', 'receive'],
@@ -80,7 +90,7 @@ export function timelineHtml(timeline: Timeline, options: TimelinePageOptions = 
 <style>${CSS}</style>
 </head>
 <body>
-<header><h1>${escapeHtml(title)}</h1><span>${escapeHtml(counts)}</span><span>${keys}</span><span id="view"></span>
+<header><h1>${escapeHtml(title)}</h1>${failed ? `<span class="failed">${escapeHtml(failed)}</span>` : ''}<span>${escapeHtml(counts)}</span>${about.length > 0 ? `<span class="help">${escapeHtml(about.join(' · '))}</span>` : ''}<span>${keys}</span><span id="view"></span>
 <span class="help">wheel or +/−: zoom · drag or ←/→: pan · shift+wheel or ↑/↓: lanes · double-click: zoom to a span · 0: all</span></header>
 <canvas id="timeline"></canvas>
 <div id="tip"></div>
