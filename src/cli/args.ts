@@ -1,4 +1,5 @@
 // `ranks run` arguments: options, then the script; everything after the script is its own.
+import { profileMode } from '../config/variables.ts';
 import { parseCommand, positiveInteger, positiveNumber, UsageError } from './usage.ts';
 
 export interface RunArgs {
@@ -7,6 +8,10 @@ export interface RunArgs {
   tagOutput: boolean;
   timeout: number | undefined;
   transport: 'threads' | 'processes' | 'mpi' | undefined;
+  /** `--trace FILE`: the trace file. */
+  trace: string | undefined;
+  /** `--profile[=text|json|FILE.json]`. */
+  profile: string | undefined;
   script: string;
   args: string[];
 }
@@ -18,6 +23,8 @@ export const RUN_OPTIONS = {
   'tag-output': { type: 'boolean' },
   timeout: { type: 'string' },
   transport: { type: 'string' },
+  trace: { type: 'string' },
+  profile: { type: 'string' },
 } as const;
 
 const TRANSPORTS = ['threads', 'processes', 'mpi'] as const;
@@ -38,9 +45,19 @@ function mpiexecSpelling(argv: string[]): string[] {
     const word = words[i]!;
     if (word === '--' || !word.startsWith('-')) break;
     if (word === '-np') words[i] = '--np';
-    if (word === '-np' || VALUED.has(word)) i++;
+    // `--profile` alone is `--profile=text` (its value is optional).
+    if (word === '--profile') words[i] = '--profile=text';
+    else if (word === '-np' || VALUED.has(word)) i++;
   }
   return words;
+}
+
+function profileOption(text: string): string {
+  try {
+    return profileMode(text, '--profile');
+  } catch (err) {
+    throw new UsageError('run', (err as Error).message);
+  }
 }
 
 /**
@@ -59,7 +76,10 @@ export function parseRun(argv: string[]): RunArgs {
     tagOutput: v['tag-output'] === true,
     timeout: positiveNumber('run', '--timeout', v.timeout),
     transport: transport as RunArgs['transport'],
+    trace: v.trace,
+    profile: v.profile === undefined ? undefined : profileOption(v.profile),
   };
+  if (common.trace === '') throw new UsageError('run', 'Expected --trace to name a file, got ""');
   if (common.help) return { ...common, script: '', args: [] };
   const [script, ...args] = rest;
   if (script === undefined) throw new UsageError('run', 'missing the script to run: ranks run -n 4 app.ts');

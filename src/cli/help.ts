@@ -32,6 +32,10 @@ Options (before SCRIPT: everything after it is the script's own, --help included
   --transport NAME    threads (default: worker threads sharing memory),
                       processes (child processes over Unix sockets: crash isolation),
                       or mpi (under mpiexec/srun; detected there)
+  --trace FILE        write the job's trace to FILE (Chrome trace-event JSON: open it in
+                      Perfetto or chrome://tracing); written also when the job fails
+  --profile[=HOW]     print the job's profile at its end: text (the default) or json on
+                      stderr, or HOW=FILE.json to write the JSON there
   -h, --help          this help
 
 Exit status: 0 when every rank exited 0; else the failing rank's code (1 for a thrown

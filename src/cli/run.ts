@@ -6,6 +6,7 @@ import { mpiJobSize, runAsMpiRank, runsAsMpiRank } from '../launch/mpi-rank.ts';
 import { parseRun } from './args.ts';
 import { RUN_HELP } from './help.ts';
 import { checkMemory } from './memory.ts';
+import { noteFailure } from '../trace/rank.ts';
 
 /** A rank's exit status when it wrote to a pipe nobody reads any more (128 + SIGPIPE). */
 const CLOSED_PIPE = 141;
@@ -56,12 +57,16 @@ export async function runCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (runsAsMpiRank(a.transport)) {
+    // Every rank records; the last to end writes the trace and profile (see trace/rank.ts).
+    if (a.trace !== undefined) process.env.RANKS_TRACE = a.trace;
+    if (a.profile !== undefined) process.env.RANKS_PROFILE = a.profile;
     const n = mpiJobSize();
     if (a.size !== undefined && n !== undefined && a.size !== n) process.stderr.write(`ranks: -n ${a.size} ignored: the MPI launcher started ${n} ranks\n`);
     try {
       await runAsMpiRank(a.script, a.args);
     } catch (err) {
       // As a plain `node` rank would: report and exit now, so the launcher ends the job.
+      noteFailure(err);
       report(err instanceof RankFailedError ? err : asRankFailure(err));
       process.exit(1);
     }
@@ -98,6 +103,8 @@ export async function runCommand(argv: string[]): Promise<number> {
       args: a.args,
       transport,
       tagOutput: a.tagOutput,
+      trace: a.trace ?? config().trace,
+      profile: a.profile ?? config().profile,
       timeout: a.timeout === undefined ? undefined : a.timeout * 1000,
       signal: ac.signal,
     });

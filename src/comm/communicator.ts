@@ -1,7 +1,9 @@
 import { UNDEFINED } from '../constants.ts';
 import { ArgumentRangeError, InvalidArgumentError } from '../errors.ts';
 import { barrier, bcast } from './collectives/bcast.ts';
-import { Coll } from './collectives/call.ts';
+import { Coll, collName } from './collectives/call.ts';
+import { recording } from '../trace/recorder.ts';
+import { traceCollective } from '../trace/hooks.ts';
 import { allgather, alltoall, gather, scatter } from './collectives/gather.ts';
 import { isTypedArray, type Op as ReduceOp, type TypedArray } from './collectives/ops.ts';
 import { agree, agrees, shapeOf, type Proposal } from './collectives/agree.ts';
@@ -78,7 +80,7 @@ export class Communicator extends PointToPoint {
   bcast<T>(value: T, root?: number): Promise<T>;
   bcast<T>(value: T | undefined, root?: number): Promise<T>;
   bcast(value: unknown, root?: number): Promise<unknown> {
-    return this.collective(Coll.Bcast, () => bcastPlan(this, value, root, (r, enc) => bcast(this, value, r, enc)));
+    return this.collective(Coll.Bcast, () => bcastPlan(this, value, root, (r, enc) => bcast(this, value, r, enc)), value);
   }
 
   /**
@@ -92,7 +94,7 @@ export class Communicator extends PointToPoint {
   scatter<A extends TypedArray>(values: A | undefined, root?: number, options?: CountsOptions): Promise<A>;
   scatter<T>(values: readonly T[] | undefined, root?: number): Promise<T>;
   scatter(values: unknown, root?: number, options?: CountsOptions): Promise<unknown> {
-    return this.collective(Coll.Scatter, () => scatterPlan(this, values, root, options, (r, counts, enc) => scatter(this, values, r, counts, enc)));
+    return this.collective(Coll.Scatter, () => scatterPlan(this, values, root, options, (r, counts, enc) => scatter(this, values, r, counts, enc)), values);
   }
 
   /**
@@ -105,10 +107,14 @@ export class Communicator extends PointToPoint {
   gather<A extends TypedArray>(value: A, root?: number, options?: CountsOptions): Promise<A | undefined>;
   gather<T>(value: T, root?: number): Promise<T[] | undefined>;
   gather(value: unknown, root?: number, options?: CountsOptions): Promise<unknown> {
-    return this.collective(Coll.Gather, () => {
-      const r = checkRoot(root, this.size);
-      return gatherPlan(this, 'gather', value, r, options, (counts, enc) => gather(this, value, r, counts, enc));
-    });
+    return this.collective(
+      Coll.Gather,
+      () => {
+        const r = checkRoot(root, this.size);
+        return gatherPlan(this, 'gather', value, r, options, (counts, enc) => gather(this, value, r, counts, enc));
+      },
+      value,
+    );
   }
 
   /**
@@ -120,8 +126,10 @@ export class Communicator extends PointToPoint {
   allgather<A extends TypedArray>(value: A, options?: CountsOptions): Promise<A>;
   allgather<T>(value: T): Promise<T[]>;
   allgather(value: unknown, options?: CountsOptions): Promise<unknown> {
-    return this.collective(Coll.Allgather, () =>
-      gatherPlan(this, 'allgather', value, undefined, options, (counts, enc) => allgather(this, value, counts, Coll.Allgather, enc)),
+    return this.collective(
+      Coll.Allgather,
+      () => gatherPlan(this, 'allgather', value, undefined, options, (counts, enc) => allgather(this, value, counts, Coll.Allgather, enc)),
+      value,
     );
   }
 
@@ -136,7 +144,7 @@ export class Communicator extends PointToPoint {
   alltoall<A extends TypedArray>(values: A, options?: CountsOptions): Promise<A>;
   alltoall<T>(values: readonly T[]): Promise<T[]>;
   alltoall(values: unknown, options?: CountsOptions): Promise<unknown> {
-    return this.collective(Coll.Alltoall, () => alltoallPlan(this, values, options, (counts, enc) => alltoall(this, values, counts, enc)));
+    return this.collective(Coll.Alltoall, () => alltoallPlan(this, values, options, (counts, enc) => alltoall(this, values, counts, enc)), values);
   }
 
   /**
@@ -147,11 +155,15 @@ export class Communicator extends PointToPoint {
    * const total = await comm.reduce(localSum, SUM, 0);
    */
   reduce<T>(value: T, op: ReduceOp, root?: number, options?: ReduceOptions): Promise<T | undefined> {
-    return this.collective(Coll.Reduce, () => {
-      const r = checkRoot(root, this.size);
-      const into = checkResultInto(value, options?.into, 'reduce');
-      return reducePlan('reduce', value, op, r, (o) => reduce(this, value, o, r, into), undefined, { rank: this.rank, mode: 'reduce', into });
-    }) as Promise<T | undefined>;
+    return this.collective(
+      Coll.Reduce,
+      () => {
+        const r = checkRoot(root, this.size);
+        const into = checkResultInto(value, options?.into, 'reduce');
+        return reducePlan('reduce', value, op, r, (o) => reduce(this, value, o, r, into), undefined, { rank: this.rank, mode: 'reduce', into });
+      },
+      value,
+    ) as Promise<T | undefined>;
   }
 
   /**
@@ -162,10 +174,14 @@ export class Communicator extends PointToPoint {
    * await comm.allreduce(grad, SUM, { into: grad }); // in place
    */
   allreduce<T>(value: T, op: ReduceOp, options?: ReduceOptions): Promise<T> {
-    return this.collective(Coll.Allreduce, () => {
-      const into = checkResultInto(value, options?.into, 'allreduce');
-      return reducePlan('allreduce', value, op, 0, (o) => allreduce(this, value, o, into), undefined, { rank: this.rank, mode: 'all', into });
-    }) as Promise<T>;
+    return this.collective(
+      Coll.Allreduce,
+      () => {
+        const into = checkResultInto(value, options?.into, 'allreduce');
+        return reducePlan('allreduce', value, op, 0, (o) => allreduce(this, value, o, into), undefined, { rank: this.rank, mode: 'all', into });
+      },
+      value,
+    ) as Promise<T>;
   }
 
   /**
@@ -175,8 +191,10 @@ export class Communicator extends PointToPoint {
    * const offset = (await comm.scan(myCount, SUM)) - myCount;
    */
   scan<T>(value: T, op: ReduceOp): Promise<T> {
-    return this.collective(Coll.Scan, () =>
-      reducePlan('scan', value, op, 0, (o) => scan(this, value, o, false), undefined, { rank: this.rank, mode: 'scan' }),
+    return this.collective(
+      Coll.Scan,
+      () => reducePlan('scan', value, op, 0, (o) => scan(this, value, o, false), undefined, { rank: this.rank, mode: 'scan' }),
+      value,
     ) as Promise<T>;
   }
 
@@ -187,8 +205,10 @@ export class Communicator extends PointToPoint {
    * const offset = (await comm.exscan(myCount, SUM)) ?? 0;
    */
   exscan<T>(value: T, op: ReduceOp): Promise<T | undefined> {
-    return this.collective(Coll.Exscan, () =>
-      reducePlan('exscan', value, op, 0, (o) => scan(this, value, o, true), undefined, { rank: this.rank, mode: 'exscan' }),
+    return this.collective(
+      Coll.Exscan,
+      () => reducePlan('exscan', value, op, 0, (o) => scan(this, value, o, true), undefined, { rank: this.rank, mode: 'exscan' }),
+      value,
     ) as Promise<T | undefined>;
   }
 
@@ -199,14 +219,16 @@ export class Communicator extends PointToPoint {
    * const mine = await comm.reduceScatter(new Float64Array(4 * comm.size).fill(1), SUM); // 4 elements, each = size
    */
   reduceScatter<A extends TypedArray | readonly unknown[]>(value: A, op: ReduceOp, options?: CountsOptions): Promise<A> {
-    return this.collective(Coll.ReduceScatter, () =>
-      reduceScatterPlan(this, value, op, options, (o, counts) => reduceScatter(this, value, o, counts)),
+    return this.collective(
+      Coll.ReduceScatter,
+      () => reduceScatterPlan(this, value, op, options, (o, counts) => reduceScatter(this, value, o, counts)),
+      value,
     ) as Promise<A>;
   }
 
   // Checks the arguments here, agrees on the call and on any error with every rank, then
   // runs the algorithm: all of it in this communicator's collective turn.
-  private collective<T>(coll: Coll, prepare: () => Plan<T>): Promise<T> {
+  private collective<T>(coll: Coll, prepare: () => Plan<T>, value?: unknown): Promise<T> {
     let plan: Plan<T> | undefined;
     let error: unknown;
     try {
@@ -214,10 +236,11 @@ export class Communicator extends PointToPoint {
     } catch (err) {
       error = err;
     }
-    return this.serial(async () => {
+    const done = this.serial(async () => {
       const rode = await agree(this, { coll, root: plan?.root, op: plan?.op, shape: plan?.shape, shapeWhat: plan?.shapeWhat, ride: plan?.ride, error });
       return plan!.run(rode);
     });
+    return recording ? traceCollective(recording, done, collName(coll), this.name, plan?.root, value) : done;
   }
 
   // ---- Communicator management ----

@@ -3,6 +3,7 @@ import { rawKind } from '../codec/kinds.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import { checkNoAlias } from './alias.ts';
 import { ANY_TAG, PROC_NULL } from '../constants.ts';
+import { recording } from '../trace/recorder.ts';
 import { TransportOp } from '../transport/op.ts';
 import type { Envelope, Received, Transport } from '../transport/transport.ts';
 import { Group } from './group.ts';
@@ -64,6 +65,7 @@ export class PointToPoint {
     this.rank = this.group.rank;
     this.size = this.group.size;
     this.collContext = context + 1;
+    recording?.nameContext(context, name, this.toLocal && ((w) => this.local(w)));
   }
   /**
    * Sends `value` to `dest`; resolves when `value` may be reused. TypedArrays, DataView and

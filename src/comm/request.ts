@@ -1,4 +1,6 @@
 import { CancelledError } from '../errors.ts';
+import { traceWait } from '../trace/hooks.ts';
+import { recording } from '../trace/recorder.ts';
 import { TransportOp } from '../transport/op.ts';
 import type { Prequest } from './prequest.ts';
 import { Status } from './status.ts';
@@ -41,7 +43,9 @@ export class Request<T = unknown> implements PromiseLike<T> {
     onFulfilled?: ((value: T) => A | PromiseLike<A>) | null,
     onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
   ): Promise<A | B> {
-    return ((this.op ?? NONE) as TransportOp<T>).promise.then(onFulfilled, onRejected);
+    const op = (this.op ?? NONE) as TransportOp<T>;
+    if (recording && !op.done) void traceWait(recording, op.promise, 'wait', 1);
+    return op.promise.then(onFulfilled, onRejected);
   }
 
   /**
@@ -52,7 +56,8 @@ export class Request<T = unknown> implements PromiseLike<T> {
    * await req.start().wait();
    */
   wait(): Promise<T> {
-    return ((this.op ?? NONE) as TransportOp<T>).promise;
+    const op = (this.op ?? NONE) as TransportOp<T>;
+    return recording && !op.done ? traceWait(recording, op.promise, 'wait', 1) : op.promise;
   }
 
   /** The result if the operation has finished, else `undefined`; throws its error if it failed. */
@@ -87,7 +92,8 @@ export class Request<T = unknown> implements PromiseLike<T> {
 
   /** Waits for every request; resolves with their values in order (typed per position); rejects with the first error. */
   static waitAll<const R extends readonly PromiseLike<unknown>[]>(requests: R): Promise<{ -readonly [K in keyof R]: Awaited<R[K]> }> {
-    return Promise.all(requests) as Promise<{ -readonly [K in keyof R]: Awaited<R[K]> }>;
+    const all = Promise.all(requests) as Promise<{ -readonly [K in keyof R]: Awaited<R[K]> }>;
+    return recording ? traceWait(recording, all, 'waitAll', requests.length) : all;
   }
 
   /**
@@ -116,7 +122,9 @@ export class Request<T = unknown> implements PromiseLike<T> {
           ),
         );
     });
-    return Promise.race(race).then(
+    const raced = Promise.race(race);
+    if (recording) void traceWait(recording, raced, 'waitAny', race.length);
+    return raced.then(
       (got) => {
         report(requests[got.index]);
         return got;
@@ -170,7 +178,8 @@ export class Request<T = unknown> implements PromiseLike<T> {
     const some = Request.testSome(requests);
     if (!some || some.indices.length > 0) return some;
     const active = requests.filter(isActive);
-    await Promise.race(active.map((r) => Promise.resolve(r).then(noop, noop)));
+    const first = Promise.race(active.map((r) => Promise.resolve(r).then(noop, noop)));
+    await (recording ? traceWait(recording, first, 'waitSome', active.length) : first);
     return Request.testSome(requests);
   }
 

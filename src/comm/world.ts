@@ -6,6 +6,7 @@ import { createControl } from '../transport/threads/control.ts';
 import type { RankInit } from '../transport/threads/messages.ts';
 import { ThreadsTransport } from '../transport/threads/transport.ts';
 import { installedTransport } from '../transport/processes/installed.ts';
+import { traceTransport } from '../trace/rank.ts';
 import { Communicator } from './communicator.ts';
 
 let current: Communicator | undefined;
@@ -32,10 +33,10 @@ export function world(): Communicator {
   if (current) return current;
   // A rank process of `--transport processes` (or a process pool's worker).
   const processes = installedTransport();
-  if (processes) return (current = new Communicator(processes, 0));
+  if (processes) return (current = new Communicator(traceTransport(processes, true), 0));
   const init = rankInit();
   if (!init && isMainThread && underMpi()) {
-    current = new Communicator(new MpiTransport(), 0);
+    current = new Communicator(traceTransport(new MpiTransport(), false), 0);
     return current;
   }
   const size = init?.size ?? 1;
@@ -50,7 +51,7 @@ export function world(): Communicator {
     napMicros: c.napMicros,
     ringBytes: c.ringBytes,
   });
-  current = new Communicator(threads, 0);
+  current = new Communicator(traceTransport(threads, init !== undefined), 0);
   return current;
 }
 

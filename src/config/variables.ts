@@ -27,6 +27,14 @@ export interface Settings {
   ringBytes: number;
   /** RANKS_PROCESS_RANK: set by ranks for a rank process (read by transport/processes/rank.ts). */
   processRank: string | undefined;
+  /** RANKS_TRACE: where a job's trace goes (`ranks run --trace`); under mpiexec, each rank records. */
+  trace: string | undefined;
+  /** RANKS_PROFILE: `text`, `json` or a file path (`ranks run --profile`); under mpiexec, each rank records. */
+  profile: string | undefined;
+  /** RANKS_TRACE_LIMIT: spans each rank keeps. */
+  traceLimit: number;
+  /** RANKS_TRACE_RANK: set by ranks for a traced rank process (read by trace/rank.ts). */
+  traceRank: string | undefined;
 }
 
 /** One variable: how it is read and documented. */
@@ -91,6 +99,13 @@ export function parsePeers(text: string, name = 'RANKS_MPI_PEERS'): PeerSpec {
 }
 
 const text = (t: string): string => t;
+
+/** RANKS_PROFILE and `--profile=`: `text`, `json`, or a file to write the JSON to (a path ending in .json). */
+export function profileMode(t: string, name: string): string {
+  const v = t.trim();
+  if (v === 'text' || v === 'json' || v.endsWith('.json')) return v;
+  return expected(name, 'text, json or a path ending in .json', t, false);
+}
 
 /**
  * Every RANKS_* variable ranks reads, by setting; the README's table lists them in this
@@ -160,5 +175,34 @@ export const VARIABLES: { readonly [K in keyof Settings]: Variable<Settings[K]> 
     fallback: undefined,
     shown: '—',
     effect: 'set by `ranks run --transport processes` (and process pools) for each rank process; not for users to set',
+  },
+  trace: {
+    name: 'RANKS_TRACE',
+    parse: text,
+    fallback: undefined,
+    shown: 'off',
+    effect:
+      "write the job's trace (Chrome trace-event JSON) to this file, as `ranks run --trace FILE` does; under `mpiexec` every rank records and the last to end writes it",
+  },
+  profile: {
+    name: 'RANKS_PROFILE',
+    parse: profileMode,
+    fallback: undefined,
+    shown: 'off',
+    effect: "`text`, `json` or a `.json` file: print the job's profile at its end, as `ranks run --profile` does (also under `mpiexec`)",
+  },
+  traceLimit: {
+    name: 'RANKS_TRACE_LIMIT',
+    parse: (t, name) => checkInteger(name, numberFromText(t), { min: 1 }),
+    fallback: 1_000_000,
+    shown: '1000000',
+    effect: 'spans each rank keeps while tracing or profiling; past it the oldest are dropped (the trace says how many)',
+  },
+  traceRank: {
+    name: 'RANKS_TRACE_RANK',
+    parse: text,
+    fallback: undefined,
+    shown: '—',
+    effect: 'set by `ranks run --trace`/`--profile` for each traced rank process; not for users to set',
   },
 };

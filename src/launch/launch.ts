@@ -12,6 +12,8 @@ import { failed, warnLeftover } from './ended.ts';
 import { prefixLines } from './output.ts';
 import { stopOnAbort } from './stop.ts';
 import { launchProcesses } from './process-job.ts';
+import { profileMode } from '../config/variables.ts';
+import { describeFailure, jobTrace, type JobTrace } from '../trace/job.ts';
 
 /** Options of `launch()`. */
 export interface LaunchOptions {
@@ -35,6 +37,13 @@ export interface LaunchOptions {
   signal?: AbortSignal;
   /** How often the deadlock detector looks, in milliseconds (default 100; processes: how often the launcher asks each rank). */
   deadlockCheckMs?: number;
+  /**
+   * Write the job's trace to this file (Chrome trace-event JSON; see "A picture of the
+   * job" in the README): written once every rank has ended, also when the job fails.
+   */
+  trace?: string;
+  /** Print the job's profile at its end: `'text'` or `'json'` on stderr, or a path ending in `.json` to write it to. */
+  profile?: string;
 }
 
 /** What a finished job reports. */
@@ -71,6 +80,7 @@ export function launch(options: LaunchOptions): Promise<LaunchResult> {
   if (transport !== 'threads' && transport !== 'processes') {
     throw new InvalidArgumentError(`Expected \`transport\` to be 'threads' or 'processes', got ${String(transport)}`);
   }
+  checkTraceOptions(options);
   if (transport === 'processes') return launchProcesses(size, scriptUrl(options.script), options);
   return new Job(size, scriptUrl(options.script), options).done;
 }
@@ -88,13 +98,16 @@ class Job {
   private live = 0;
   private failure: Error | undefined;
   private settle!: [(r: LaunchResult) => void, (e: Error) => void];
+  private readonly trace: JobTrace | undefined;
 
   constructor(size: number, script: string, options: LaunchOptions) {
     this.ranks = new ThreadSupervisor({ size, announceExits: true, keepRings: true, onMessage: (_rank, m) => this.onMessage(m) });
     this.done = new Promise((res, rej) => (this.settle = [res, rej]));
+    this.trace = jobTrace(options, size, 'threads');
     const tag = options.tagOutput === true;
     for (let rank = 0; rank < size; rank++) {
-      const h = this.ranks.start(rank, { entry, script, name: `rank ${rank}`, argv: options.args ?? [], pipeOutput: tag });
+      const traced = this.trace?.forThread(rank);
+      const h = this.ranks.start(rank, { entry, script, name: `rank ${rank}`, argv: options.args ?? [], pipeOutput: tag, ...traced });
       if (tag) this.outputs.push(prefixLines(h.worker.stdout, process.stdout, rank), prefixLines(h.worker.stderr, process.stderr, rank));
       // A rank that throws fails the job at once; its exit follows.
       h.worker.on('error', (err) => this.fail(failed(rank, 1, asError(err))));
@@ -128,18 +141,37 @@ class Job {
   }
 
   // The first failure wins; every other rank is stopped at once.
+  // (A traced job's ranks first write their part of the trace.)
   private fail(err: Error): void {
     if (this.failure) return;
     this.failure = err;
-    for (const h of this.ranks.running()) this.ranks.stop(h.rank);
+    const stop = (): void => {
+      for (const h of this.ranks.running()) this.ranks.stop(h.rank);
+    };
+    if (this.trace)
+      void this.trace
+        .flushThreads(
+          this.ranks.running().map((h) => h.rank),
+          describeFailure(err),
+        )
+        .then(stop);
+    else stop();
   }
 
   private async finish(): Promise<void> {
     for (const t of this.timers) clearTimeout(t);
     await Promise.all(this.outputs);
+    this.trace?.finish(this.failure ? { status: 'failed', error: describeFailure(this.failure) } : { status: 'ok' });
     if (this.failure) this.settle[1](this.failure);
     else this.settle[0]({ exitCodes: this.exitCodes });
   }
+}
+
+/** Checks `trace` and `profile` (InvalidArgumentError). */
+function checkTraceOptions(options: LaunchOptions): void {
+  if (options.trace !== undefined && (typeof options.trace !== 'string' || options.trace === ''))
+    throw new InvalidArgumentError(`Expected \`trace\` to be a file path, got ${JSON.stringify(options.trace)} (${typeof options.trace})`);
+  if (options.profile !== undefined) profileMode(String(options.profile), 'profile');
 }
 
 /** How many ranks `ranks run` starts by default: the machine's cores. */

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { ToRank } from '../transport/processes/messages.ts';
 import { reportError, startRank, takeInit, tell } from '../transport/processes/rank.ts';
 import { prepareScript } from './script-loader.ts';
+import { noteFailure } from '../trace/rank.ts';
 
 const init = takeInit();
 // `ranks run … | head`: a rank process writes to the pipe itself; once nobody reads it,
@@ -36,5 +37,6 @@ try {
 } catch (err) {
   // As the threads launcher does, the launcher reports the error (with its stack), once.
   reportError(init, err);
+  noteFailure(err);
   process.exit(1);
 }

@@ -7,6 +7,7 @@ import { makeJobDir, removeJobDir } from '../transport/processes/dir.ts';
 import type { ToLauncher } from '../transport/processes/messages.ts';
 import { failed, warnLeftover } from './ended.ts';
 import type { LaunchOptions, LaunchResult } from './launch.ts';
+import { describeFailure, jobTrace, type JobTrace } from '../trace/job.ts';
 import { prefixLines } from './output.ts';
 import { stopOnAbort } from './stop.ts';
 
@@ -41,6 +42,7 @@ class ProcessJob {
   private readonly live: boolean[] = [];
   private started = false;
   private failure: Error | undefined;
+  private readonly trace: JobTrace | undefined;
   private settle!: [(r: LaunchResult) => void, (e: Error) => void];
 
   constructor(
@@ -50,6 +52,7 @@ class ProcessJob {
   ) {
     this.done = new Promise((res, rej) => (this.settle = [res, rej]));
     this.ranks = new ProcessSupervisor({ dir: this.dir, size, announceExits: true, onMessage: (rank, m) => this.onMessage(rank, m) });
+    this.trace = jobTrace(options, size, 'processes');
     const tag = options.tagOutput === true;
     const ready: Promise<void>[] = [];
     for (let rank = 0; rank < size; rank++) {
@@ -60,6 +63,7 @@ class ProcessJob {
         script,
         args: options.args ?? [],
         stdio: [rank === 0 ? 'inherit' : 'ignore', tag ? 'pipe' : 'inherit', tag ? 'pipe' : 'inherit'],
+        ...(this.trace && { env: this.trace.forProcess(rank) }),
       });
       if (tag) this.outputs.push(prefixLines(h.child.stdout!, process.stdout, rank), prefixLines(h.child.stderr!, process.stderr, rank));
       void h.ended.then((end) => this.onEnd(rank, end));
@@ -127,6 +131,7 @@ class ProcessJob {
   private fail(err: Error): void {
     if (this.failure) return;
     this.failure = err;
+    this.trace?.tellReason(describeFailure(err));
     for (const h of this.ranks.running()) h.kill(GRACE_MS);
   }
 
@@ -134,6 +139,7 @@ class ProcessJob {
     for (const t of this.timers) clearTimeout(t);
     await Promise.all(this.outputs);
     removeJobDir(this.dir);
+    this.trace?.finish(this.failure ? { status: 'failed', error: describeFailure(this.failure) } : { status: 'ok' });
     if (this.failure) this.settle[1](this.failure);
     else this.settle[0]({ exitCodes: this.exitCodes });
   }

@@ -13,6 +13,7 @@ import type { WorkerHost } from './host.ts';
 import { SupervisedHost } from './supervised-host.ts';
 import type { Task } from './tasks.ts';
 import type { WorkerInit } from './worker-loop.ts';
+import type { JobTrace } from '../trace/job.ts';
 
 const entry = fileURLToPath(new URL('./child-worker.js', import.meta.url));
 /** Where a worker's stderr ends up in its death notice (a crash or out-of-memory message). */
@@ -33,6 +34,8 @@ export interface ProcessHostOptions {
   resourceLimits: ResourceLimits | undefined;
   /** A worker died without being asked to: crash, signal, process.exit, out of memory, failed initializer. */
   onDeath: (rank: number, err: Error) => void;
+  /** The pool's trace, when traced: each worker records its lane. */
+  trace?: JobTrace | undefined;
 }
 
 /** node's flags for a worker's resource limits (what worker_threads' resourceLimits mean, for a process). */
@@ -112,6 +115,7 @@ export class ChildHost extends SupervisedHost<ProcessRank> implements WorkerHost
       script: entry,
       execArgv: limitFlags(this.options.resourceLimits),
       stdio: ['ignore', 'inherit', 'pipe'],
+      ...(this.options.trace && { env: this.options.trace.forProcess(rank, `pool worker ${rank}`) }),
     });
     const { child } = h;
     let stderr = '';

@@ -13,6 +13,8 @@ import type { WorkerHost } from './host.ts';
 import { ChildHost } from './child-host.ts';
 import type { Task } from './tasks.ts';
 import { ThreadHost } from './workers.ts';
+import { JobTrace } from '../trace/job.ts';
+import { tracePool } from '../trace/pool.ts';
 
 /** Rank 0's transport in a pool: it forgets a worker rank that is replaced (see ThreadsTransport.reset). */
 export interface PoolTransport extends Transport {
@@ -25,6 +27,8 @@ export interface PoolWorkersOptions {
   initializer: Task | undefined;
   initArgs: unknown[];
   resourceLimits: ResourceLimits | undefined;
+  /** The pool's trace file, if traced. */
+  trace?: string | undefined;
   onDeath: (rank: number, err: Error) => void;
 }
 
@@ -34,6 +38,13 @@ export interface PoolWorkersOptions {
  * processes over Unix sockets.
  */
 export function startWorkers(o: PoolWorkersOptions): { transport: PoolTransport; host: WorkerHost } {
+  const trace = o.trace === undefined ? undefined : new JobTrace({ trace: o.trace, profile: undefined }, o.size + 1, `pool (${o.isolation})`);
+  const started = startHost(o, trace);
+  if (trace) tracePool(started.transport, started.host, trace);
+  return started;
+}
+
+function startHost(o: PoolWorkersOptions, trace: JobTrace | undefined): { transport: PoolTransport; host: WorkerHost } {
   if (o.isolation === 'process') {
     const dir = makeJobDir();
     const supervisor = new ProcessSupervisor({ dir, size: o.size + 1, announceExits: false });
@@ -45,6 +56,7 @@ export function startWorkers(o: PoolWorkersOptions): { transport: PoolTransport;
       initArgs: o.initArgs,
       resourceLimits: o.resourceLimits,
       onDeath: o.onDeath,
+      trace,
     });
     // Rank 0 listens (in this tick, before any worker has started) and sends to a worker
     // once it listens; it takes connections from each rank's current process only.
@@ -72,6 +84,7 @@ export function startWorkers(o: PoolWorkersOptions): { transport: PoolTransport;
     initArgs: o.initArgs,
     resourceLimits: o.resourceLimits,
     onDeath: o.onDeath,
+    trace,
   });
   return { transport, host };
 }

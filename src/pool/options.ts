@@ -73,6 +73,13 @@ export interface WorkerOptions {
   progress?: ProgressOption;
   /** Heap and stack limits of each worker (node:worker_threads; node's --max-old-space-size and friends for processes): a worker over them dies, and the pool is broken. */
   resourceLimits?: ResourceLimits;
+  /**
+   * Write the pool's trace to this file when it closes or is terminated (Chrome
+   * trace-event JSON, as `ranks run --trace`): a lane for the pool's scheduler and one per
+   * worker, a span per task and per message. Not for a pool over a communicator's ranks
+   * (trace the job instead).
+   */
+  trace?: string;
 }
 
 /** What a Scheduler is made with (makeScheduler checks it first). */
@@ -87,6 +94,8 @@ export interface SchedulerOptions {
   isolation?: 'thread' | 'process' | undefined;
   /** Schedule to the other ranks of this communicator (this rank is its rank 0) instead of starting workers. */
   comm?: Communicator | undefined;
+  /** The pool's trace file (WorkerOptions.trace). */
+  trace?: string | undefined;
 }
 
 /** Options of a pool over the ranks of a communicator: its workers are ranks it neither starts nor ends. */
@@ -115,6 +124,7 @@ export function makeScheduler(size: number, options: WorkerOptions | undefined, 
     resourceLimits: options?.resourceLimits,
     isolation,
     comm,
+    trace: checkTrace(options?.trace),
   });
 }
 
@@ -132,6 +142,12 @@ export async function joinPool<O extends CommWorkerOptions>(
   const rest = { ...options } as O;
   delete rest.root;
   return { options: rest, comm: own.size === 1 ? undefined : own };
+}
+
+function checkTrace(trace: unknown): string | undefined {
+  if (trace === undefined) return undefined;
+  if (typeof trace !== 'string' || trace === '') expected('trace', 'a file path', trace, false);
+  return trace;
 }
 
 /** A call's stop options, checked: `timeout` Infinity (or none) means no timeout. */

@@ -5,6 +5,7 @@ import { findUnclonable } from '../codec/clone-path.ts';
 import { DataCloneError } from '../errors.ts';
 import type { Communicator } from '../comm/communicator.ts';
 import { revive } from '../sync/revivable.ts';
+import { recording } from '../trace/recorder.ts';
 import { claimedSlot, vetoSlot, type ClaimFlags } from './flags.ts';
 import { explainInline, loadTask, type Fn } from './load.ts';
 import { BYE, describeError, RESULT, SAME_TASK, TASK, type ChunkOutcome, type Outcome, type ResultMessage, type TaskMessage } from './protocol.ts';
@@ -185,8 +186,10 @@ export async function serve(comm: Communicator, flags: ClaimFlags, init: WorkerI
         continue;
       }
       const calls = msg[4] ?? revive<unknown[][]>(sideCalls());
+      const span = recording?.begin('task', 'task', { fn: name, items: calls.length, chunk: id });
       const ran = run(module, name, calls);
       const done = ran instanceof Promise ? await ran : ran;
+      if (span) recording?.end(span);
       replies.push(Array.isArray(done) ? [id, done] : [id, null, done.values]);
       if (performance.now() - lastFlush > 1) {
         const sending = flush();

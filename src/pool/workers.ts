@@ -4,6 +4,7 @@ import { SharedFlags } from './flags.ts';
 import type { WorkerHost } from './host.ts';
 import { SupervisedHost } from './supervised-host.ts';
 import type { Task } from './tasks.ts';
+import type { JobTrace } from '../trace/job.ts';
 
 const entry = new URL('./worker.js', import.meta.url);
 
@@ -25,6 +26,8 @@ export interface WorkerHostOptions {
   resourceLimits: ResourceLimits | undefined;
   /** A thread died without being asked to: crash, process.exit, out of memory, failed initializer. */
   onDeath: (rank: number, err: Error) => void;
+  /** The pool's trace, when traced: each worker records its lane. */
+  trace?: JobTrace | undefined;
 }
 
 /**
@@ -64,12 +67,13 @@ export class ThreadHost extends SupervisedHost<ThreadRank> implements WorkerHost
       flags: this.flags.view.buffer as SharedArrayBuffer,
       init: initializer ? { module: initializer.module ?? null, name: initializer.name, args: initArgs } : null,
     };
+    const traced = this.options.trace?.forThread(rank, `pool worker ${rank}`);
     const h = this.options.supervisor.start(rank, {
       entry,
       script: entry.href,
       name: `pool worker ${rank}`,
-      data: { pool },
-      transferList: [side.port2],
+      data: { pool, ...traced?.data },
+      transferList: [side.port2, ...(traced?.transferList ?? [])],
       resourceLimits,
     });
     side.port1.unref();

@@ -38,6 +38,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       initializer: options.initializer,
       initArgs: options.initArgs ?? [],
       resourceLimits: options.resourceLimits,
+      trace: options.trace,
       onDeath,
     });
   return new Scheduler(world, { maxTasksPerWorker: options.maxTasksPerWorker, onProgress: options.onProgress });

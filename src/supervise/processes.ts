@@ -28,6 +28,8 @@ export interface ProcessSpec {
   execArgv?: string[];
   /** stdin, stdout, stderr: shared with this process, or piped (handle.child.stdout). */
   stdio: [StdioNull, StdioNull | StdioPipe, StdioNull | StdioPipe];
+  /** More environment variables for the rank (a traced rank's RANKS_TRACE_RANK). */
+  env?: Record<string, string>;
 }
 
 export interface ProcessSupervisorOptions {
@@ -96,7 +98,7 @@ export class ProcessSupervisor implements Supervisor<ProcessSpec, ProcessRank> {
     const init: ProcessRankInit = { jobId: this.jobId, rank, size: this.options.size, dir: this.options.dir, script: spec.script };
     const child = spawn(process.execPath, [...(spec.execArgv ?? []), spec.entry, ...(spec.args ?? [])], {
       stdio: [...spec.stdio, 'ipc'],
-      env: { ...process.env, [INIT_ENV]: JSON.stringify(init) },
+      env: { ...process.env, ...spec.env, [INIT_ENV]: JSON.stringify(init) },
     });
     const handle = new ProcessRank(rank, spec.name, child);
     child.on('message', (m: ToLauncher) => {
