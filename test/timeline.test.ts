@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { isRanksError, parseTimeline, timelineHtml } from 'ranks';
 import { findChromium, noChromium, pageSummary, pageUrl, pngSize, screenshot } from './chromium-helpers.ts';
-import { cli, HANGS } from './helpers.ts';
+import { cli, fixture, HANGS } from './helpers.ts';
 import { root, runIn } from './project-helpers.ts';
 import { ringTrace } from './timeline-synthetic.ts';
 
@@ -25,7 +25,7 @@ function invalid(fn: () => unknown, message: RegExp): void {
 }
 
 describe('the timeline of a trace', { timeout: HANGS }, () => {
-  test('a lane per process/thread with its name, a span per X event, an arrow per flow, a band per collective call', () => {
+  test('a lane per rank with its name, a span per X event, an arrow per flow, a band per collective call', () => {
     const { trace, counts } = ringTrace(3, 200, 50);
     const t = parseTimeline(trace);
     assert.deepEqual(
@@ -219,6 +219,32 @@ describe('ranks trace', { timeout: HANGS }, () => {
 });
 
 describe('the page in headless Chromium', { timeout: HANGS, skip: skipBrowser }, () => {
+  test('a real job (ranks run --trace): a lane per rank, an arrow per message, a band per collective call, and a screenshot', async () => {
+    const steps = 3;
+    const json = join(dir, 'job.json');
+    const page = join(dir, 'job.html');
+    const run = await cli(['run', '-n', '4', '--trace', json, fixture('timeline-ring.ts').pathname, String(steps)]);
+    assert.equal(run.code, 0, run.stderr);
+    const events = (JSON.parse(readFileSync(json, 'utf8')) as { traceEvents: { ph: string; cat?: string; name: string; id?: number }[] }).traceEvents;
+    const finished = new Set(events.filter((e) => e.ph === 'f').map((e) => e.id));
+    const messages = events.filter((e) => e.ph === 's' && finished.has(e.id)).length;
+    // The ring's messages, and those inside the collectives' algorithms: every one drawn.
+    assert.ok(messages >= 4 * steps, `${messages} messages`);
+    assert.equal((await cli(['trace', json, '-o', page])).code, 0);
+    const s = await pageSummary(browser!, pageUrl(page, 'lod=off'));
+    assert.equal(s.ready, '1', JSON.stringify(s));
+    assert.deepEqual(
+      [s.lanes, s['lanes-drawn'], s.arrows, s['arrows-drawn'], s.bands, s['bands-drawn'], s.marks],
+      [4, 4, messages, messages, steps + 1, steps + 1, 4].map(String),
+    );
+    assert.ok(Number(s['spans-drawn']) >= 4 * (2 * steps + steps + 1), JSON.stringify(s));
+    mkdirSync(artifacts, { recursive: true });
+    const shot = join(artifacts, 'timeline-job.png');
+    rmSync(shot, { force: true });
+    await screenshot(browser!, pageUrl(page), shot, '1200,500');
+    assert.deepEqual(pngSize(readFileSync(shot)), { width: 1200, height: 500 });
+  });
+
   test('a ring exchange: every lane, arrow, band and span drawn (level of detail off), and a screenshot', async () => {
     const { trace, counts } = ringTrace(4, 300, 100);
     const json = join(dir, 'ring-small.json');

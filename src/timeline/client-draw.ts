@@ -118,7 +118,8 @@ function drawMarks(k) {
     var m = T.marks[i], x = xOf(m[1], k), y = laneTop(T.lanes[m[0]]);
     if (x < GUTTER - 6 || x > W + 6) continue;
     ctx.fillStyle = m[3] && m[3].reason === 'exit' ? '#888' : '#d64545';
-    ctx.beginPath(); ctx.moveTo(x, y); ctx.lineTo(x - 5, y - 6); ctx.lineTo(x + 5, y - 6); ctx.closePath(); ctx.fill();
+    ctx.fillRect(x - 1, y, 2, T.lanes[m[0]].h);
+    ctx.beginPath(); ctx.moveTo(x, y + 6); ctx.lineTo(x - 5, y); ctx.lineTo(x + 5, y); ctx.closePath(); ctx.fill();
     stats.marks++;
   }
 }

@@ -55,7 +55,7 @@ function hit(x, y) {
     var row = Math.floor((y - top) / ROWH);
     for (var m = 0; m < T.marks.length; m++) {
       var mk = T.marks[m];
-      if (mk[0] === i && Math.abs(xOf(mk[1], k) - x) < 6 && y < top + 4) return { mark: mk, lane: l };
+      if (mk[0] === i && Math.abs(xOf(mk[1], k) - x) < 4) return { mark: mk, lane: l };
     }
     for (var n = 0; n < l.tracks.length; n++) {
       var tr = l.tracks[n];

@@ -12,9 +12,20 @@ export function isCollective(span: { cat: string }): boolean {
  * Arrows from flow starts (`s`) to the finishes (`f`) with their id, whatever the order
  * the file lists them in (a trace written rank by rank holds a receive before the send
  * of a later rank); an id used again pairs its starts and finishes in time order. An
- * arrow leaves and reaches the first row of its thread's block.
+ * arrow leaves and reaches the first row of its thread's block; where the spans name
+ * their flow (`args.flow`, as ranks writes them), it leaves its send's row and ends where
+ * the receive that took it completed (a receive is often posted before the send: its
+ * start would draw the message going back in time).
  */
-export function buildArrows(events: TraceEvent[], index: LaneIndex): { arrows: TimelineArrow[]; unmatched: number } {
+export function buildArrows(events: TraceEvent[], index: LaneIndex, spans: TimelineSpan[]): { arrows: TimelineArrow[]; unmatched: number } {
+  const byFlow = new Map<string, TimelineSpan[]>();
+  for (const s of spans) {
+    const flow = s.args.flow;
+    if (typeof flow !== 'number' && typeof flow !== 'string') continue;
+    const list = byFlow.get(String(flow));
+    if (list) list.push(s);
+    else byFlow.set(String(flow), [s]);
+  }
   const ends = new Map<string, { starts: TraceEvent[]; finishes: TraceEvent[] }>();
   for (const e of events) {
     if ((e.ph !== 's' && e.ph !== 'f') || e.id === undefined) continue;
@@ -36,7 +47,7 @@ export function buildArrows(events: TraceEvent[], index: LaneIndex): { arrows: T
         unmatched++;
         continue;
       }
-      arrows.push({
+      const arrow = {
         id,
         name: s.name || f.name,
         fromLane: index.laneOf(s),
@@ -45,7 +56,19 @@ export function buildArrows(events: TraceEvent[], index: LaneIndex): { arrows: T
         toLane: index.laneOf(f),
         toRow: rowOf(f),
         toTime: f.ts,
-      });
+      };
+      // ranks puts the flow's start at its send's start, and its finish at its receive's.
+      let sender: TimelineSpan | undefined;
+      for (const span of starts.length === 1 ? (byFlow.get(id) ?? []) : []) {
+        if (!sender && span.lane === arrow.fromLane && span.start === s.ts) {
+          sender = span;
+          arrow.fromRow = span.row;
+        } else if (span.lane === arrow.toLane && span.start === f.ts) {
+          arrow.toRow = span.row;
+          arrow.toTime = span.start + span.dur;
+        }
+      }
+      arrows.push(arrow);
     }
   }
   arrows.sort((a, b) => a.fromTime - b.fromTime);

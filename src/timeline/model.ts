@@ -154,7 +154,7 @@ export function parseTimeline(trace: string | unknown, where = 'the trace'): Tim
   const { lanes } = index;
   const spans = buildSpans(events, index, end);
   nest(spans, lanes);
-  const { arrows, unmatched } = buildArrows(events, index);
+  const { arrows, unmatched } = buildArrows(events, index, spans);
   const marks = events.filter((e) => e.ph === 'i' || e.ph === 'I').map((e) => ({ lane: index.laneOf(e), time: e.ts, name: e.name, args: e.args }));
   return { lanes, spans, arrows, bands: buildBands(spans), marks, start, end, unmatchedFlows: unmatched, info };
 }
