@@ -245,6 +245,19 @@ describe('the page in headless Chromium', { timeout: HANGS, skip: skipBrowser },
     assert.deepEqual(pngSize(readFileSync(shot)), { width: 1200, height: 500 });
   });
 
+  test("a deadlocked job's page: every rank's blocked receive drawn open, where each stopped marked, the failure in the header", async () => {
+    const json = join(dir, 'deadlock.json');
+    const page = join(dir, 'deadlock.html');
+    const run = await cli(['run', '-n', '3', '--trace', json, fixture('trace/deadlock.ts').pathname]);
+    assert.notEqual(run.code, 0);
+    assert.match(run.stderr, /ERR_DEADLOCK/);
+    assert.equal((await cli(['trace', json, '-o', page])).code, 0);
+    assert.match(readFileSync(page, 'utf8'), /<span class="failed">failed/);
+    const s = await pageSummary(browser!, pageUrl(page, 'lod=off'));
+    assert.deepEqual([s.lanes, s.open, s['arrows-drawn']], ['3', '3', '3']);
+    assert.ok(Number(s['marks-drawn']) >= 3, JSON.stringify(s));
+  });
+
   test('a ring exchange: every lane, arrow, band and span drawn (level of detail off), and a screenshot', async () => {
     const { trace, counts } = ringTrace(4, 300, 100);
     const json = join(dir, 'ring-small.json');
@@ -257,6 +270,9 @@ describe('the page in headless Chromium', { timeout: HANGS, skip: skipBrowser },
       [s.lanes, s['lanes-drawn'], s.arrows, s['arrows-drawn'], s.bands, s['bands-drawn'], s.spans, s['spans-drawn']],
       [4, 4, counts.arrows, counts.arrows, counts.bands, counts.bands, counts.spans, counts.spans].map(String),
     );
+    // Hover details, as the pointer over rank 0's send of step 10 would show them.
+    const hover = await pageSummary(browser!, pageUrl(page, 'from=0&to=300&hover=572,32'));
+    assert.match(hover.hover!, /^send \[p2p\] \| lane rank 0 \| start [\d.]+ µs \| duration 1\.50 µs \| peer 1 \| tag 7 \| bytes 32 B$/);
     // Zoomed in on the first 100 µs (#from/#to), only the spans and arrows there are drawn.
     const zoomed = await pageSummary(browser!, pageUrl(page, 'lod=off&from=0&to=100'));
     assert.equal(zoomed['arrows-drawn'], String(4 * 10));

@@ -67,10 +67,13 @@ function decode(raw) {
   var b = raw.bands;
   var bs = cumulative(b[0]), be = new Float64Array(bs.length), maxBand = 0;
   for (var j = 0; j < bs.length; j++) { be[j] = bs[j] + b[1][j]; if (b[1][j] > maxBand) maxBand = b[1][j]; }
-  var spans = 0;
-  for (var n = 0; n < tracks.length; n++) spans += tracks[n].s.length;
+  var spans = 0, open = 0;
+  for (var n = 0; n < tracks.length; n++) {
+    spans += tracks[n].s.length;
+    for (var o = 0; o < tracks[n].k.length; o++) if (styles[tracks[n].k[o]].open) open++;
+  }
   return {
-    lanes: lanes, styles: styles, tracks: tracks, spans: spans, end: raw.end, marks: raw.marks,
+    lanes: lanes, styles: styles, tracks: tracks, spans: spans, open: open, end: raw.end, marks: raw.marks,
     arrows: { fl: Int32Array.from(a[0]), ft: ft, tl: Int32Array.from(a[2]), tt: tt, fr: Int32Array.from(a[4]), tr: Int32Array.from(a[5]), max: maxArrow, n: ft.length },
     bands: { s: bs, e: be, name: b[2].map(function (k) { return raw.bandNames[k]; }), lo: Int32Array.from(b[3]), hi: Int32Array.from(b[4]), count: b[5], max: maxBand, n: bs.length },
   };

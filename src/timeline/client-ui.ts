@@ -36,6 +36,7 @@ function summarise() {
   b.setAttribute('data-arrows', String(T.arrows.n));
   b.setAttribute('data-bands', String(T.bands.n));
   b.setAttribute('data-marks', String(T.marks.length));
+  b.setAttribute('data-open', String(T.open));
   b.setAttribute('data-lanes-drawn', String(stats.lanes));
   b.setAttribute('data-spans-drawn', String(stats.spans));
   b.setAttribute('data-arrows-drawn', String(stats.arrows));
@@ -165,4 +166,10 @@ if (OPTIONS.from !== undefined && OPTIONS.to !== undefined) {
 layout();
 clampView();
 draw();
+// #hover=X,Y (canvas pixels) writes the details the pointer there would show, for tests.
+if (OPTIONS.hover) {
+  var at = OPTIONS.hover.split(',').map(Number), probe = hit(at[0], at[1]);
+  if (probe) describe(probe);
+  document.body.setAttribute('data-hover', probe ? Array.prototype.map.call(tip.children, function (row) { return row.textContent; }).join(' | ') : '');
+}
 `;
