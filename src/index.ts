@@ -106,3 +106,13 @@ export { Cluster, type ClusterOptions, type InterruptResult } from './cluster/cl
 export { DirectView, type ExecuteOptions } from './cluster/view.ts';
 export { LoadBalancedView } from './cluster/balanced.ts';
 export type { EngineResult, EngineState, OutputChunk, OutputListener } from './cluster/requests.ts';
+export {
+  parseTimeline,
+  type Timeline,
+  type TimelineLane,
+  type TimelineSpan,
+  type TimelineArrow,
+  type TimelineBand,
+  type TimelineMark,
+} from './timeline/model.ts';
+export { timelineHtml, type TimelinePageOptions } from './timeline/page.ts';

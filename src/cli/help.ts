@@ -8,6 +8,8 @@ Usage:
   mpiexec -n N ranks run SCRIPT [ARGS...]          each MPI process runs SCRIPT as its rank
   ranks farm [-j N] [options] 'CMD {}' INPUTS...   a command over many inputs, like GNU parallel
                                                    (see ranks farm --help)
+  ranks trace TRACE.json [-o PAGE.html]            the timeline page of a trace (see
+                                                   ranks trace --help)
   ranks info                                       what this machine offers ranks
   ranks help COMMAND, ranks COMMAND --help         a command's options
   ranks --version
