@@ -16,6 +16,8 @@ import {
   isRanksError,
   type ErrorCode,
 } from '../errors.ts';
+import { bcast } from './collectives/bcast.ts';
+import { allgather } from './collectives/gather.ts';
 import type { Communicator } from './communicator.ts';
 import type { PointToPoint } from './point-to-point.ts';
 
@@ -88,7 +90,9 @@ export function unride(s: Said | undefined): unknown {
  * rank order; rejects with the verdict's coded error on every rank of both groups.
  */
 export async function interAgree(ic: InterCore, me: Said): Promise<{ mine: Said[]; theirs: Said[] }> {
-  const mine = await ic.localComm.allgather(me);
+  // The local comm is the intercomm's own, used in its turn only: its collectives run
+  // without their own agreement (this step is the agreement).
+  const mine = (await allgather(ic.localComm, me, undefined)) as Said[];
   let theirs: Said[] | undefined;
   if (ic.rank === 0) {
     const t = ic.transport;
@@ -98,7 +102,7 @@ export async function interAgree(ic: InterCore, me: Said): Promise<{ mine: Said[
     await sent.promise;
     theirs = decode(got.kind, got.data) as Said[];
   }
-  const all = (await ic.localComm.bcast(theirs, 0)) as Said[];
+  const all = (await bcast(ic.localComm, theirs, 0)) as Said[];
   const err = verdict(ic, me.coll, mine, all);
   if (err) throw err;
   return { mine, theirs: all };

@@ -8,6 +8,7 @@ import type { Intercomm } from './intercomm.ts';
 import type { Contexts } from './options.ts';
 
 /**
+ * @internal
  * Reserves this rank's next communicator-making slot now, in call order (as agreeContext
  * does); the returned function runs `run` once the earlier ones have made theirs.
  */
