@@ -32,7 +32,10 @@ export type WorldFactory = (onDeath: (rank: number, err: Error) => void) => Sche
 /** A scheduler over the world the options ask for: the other ranks of `comm`, or workers started here. */
 export function startScheduler(options: SchedulerOptions): Scheduler {
   const spawned: WorldFactory = () =>
-    spawnedPoolWorld(options.size ?? 1, options.initializer ? { module: options.initializer.module ?? null, name: options.initializer.name, args: options.initArgs ?? [] } : null);
+    spawnedPoolWorld(
+      options.size ?? 1,
+      options.initializer ? { module: options.initializer.module ?? null, name: options.initializer.name, args: options.initArgs ?? [] } : null,
+    );
   const world: WorldFactory = (onDeath) =>
     poolWorld({
       size: options.size,
@@ -43,5 +46,8 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       resourceLimits: options.resourceLimits,
       onDeath,
     });
-  return new Scheduler(options.spawn === true && !options.comm && spawnsThroughMpi() ? spawned : world, { maxTasksPerWorker: options.maxTasksPerWorker, onProgress: options.onProgress });
+  return new Scheduler(options.spawn === true && !options.comm && spawnsThroughMpi() ? spawned : world, {
+    maxTasksPerWorker: options.maxTasksPerWorker,
+    onProgress: options.onProgress,
+  });
 }
