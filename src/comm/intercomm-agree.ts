@@ -79,7 +79,8 @@ export function ride(value: unknown): Encoded {
 
 /** Decodes a record's payload. */
 export function unride(s: Said | undefined): unknown {
-  return s?.ride ? decode(s.ride.kind, s.ride.bytes) : undefined;
+  // A copy: the bytes may sit at any offset of a larger message, and TypedArrays need their alignment.
+  return s?.ride ? decode(s.ride.kind, s.ride.bytes.slice()) : undefined;
 }
 
 /**

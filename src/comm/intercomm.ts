@@ -223,7 +223,7 @@ export class Intercomm extends PointToPoint {
   }
 }
 
-/** What makeIntercomm needs: see /work/notes/intercomm-api.md. */
+/** What makeIntercomm needs: the parts of an intercommunicator both groups have agreed on. */
 export interface IntercommParts {
   transport: Transport;
   /** The intercommunicator's context (even); `context + 1` carries its collectives. */
