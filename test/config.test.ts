@@ -46,6 +46,7 @@ describe('configuration', { timeout: HANGS }, () => {
       RANKS_SPIN_US: '2.5',
       RANKS_NAP_US: '0',
       RANKS_RING_KIB: '1024',
+      RANKS_SPAWN_MAX: '3',
       RANKS_PROCESS_RANK: '{"rank":1}',
     });
     assert.deepEqual(
@@ -62,6 +63,7 @@ describe('configuration', { timeout: HANGS }, () => {
         spinMicros: 2.5,
         napMicros: 0,
         ringBytes: 1024 * 1024,
+        spawnMax: 3,
         processRank: '{"rank":1}',
         launcher: undefined,
       },
@@ -84,6 +86,8 @@ describe('configuration', { timeout: HANGS }, () => {
       [{ RANKS_SHM_MIN_KIB: '1.5' }, 'ERR_OUT_OF_RANGE', /RANKS_SHM_MIN_KIB/],
       [{ RANKS_RING_KIB: '100' }, 'ERR_OUT_OF_RANGE', /^Expected `RANKS_RING_KIB` to be a power of two in 1\.\.1048576 \(KiB\), got 100 \(number\)$/],
       [{ RANKS_RING_KIB: 'big' }, 'ERR_INVALID_ARG', /RANKS_RING_KIB/],
+      [{ RANKS_SPAWN_MAX: '-1' }, 'ERR_OUT_OF_RANGE', /^Expected `RANKS_SPAWN_MAX` to be an integer >= 0, got -1 \(number\)$/],
+      [{ RANKS_SPAWN_MAX: 'many' }, 'ERR_INVALID_ARG', /RANKS_SPAWN_MAX/],
       [{ RANKS_TRANSPORT: 'mip' }, 'ERR_INVALID_ARG', /^Expected `RANKS_TRANSPORT` to be 'mpi' or 'threads', got "mip" \(string\)$/],
       [{ RANKS_CHECK_COLLECTIVES: 'O' }, 'ERR_INVALID_ARG', /RANKS_CHECK_COLLECTIVES/],
       [{ RANKS_MPI_PEERS: '1..3' }, 'ERR_INVALID_ARG', /RANKS_MPI_PEERS/],
