@@ -2,7 +2,7 @@
 import { availableParallelism } from 'node:os';
 import type { ResourceLimits } from 'node:worker_threads';
 import type { Communicator } from '../comm/communicator.ts';
-import { checkArray, checkFunction, checkInteger, checkOneOf, checkSignal, checkTimeout, expected } from '../validate.ts';
+import { checkArray, checkBoolean, checkFunction, checkInteger, checkOneOf, checkSignal, checkTimeout, expected } from '../validate.ts';
 import { joinCommPool, type CommPoolOptions } from './comm-host.ts';
 import type { Scheduler, StopOptions } from './scheduler.ts';
 import { startScheduler } from './world.ts';
@@ -71,6 +71,12 @@ export interface WorkerOptions {
    * calls are pending and stops whenever the pool is idle. Default: none.
    */
   progress?: ProgressOption;
+  /**
+   * `true`: under `mpiexec -n 1` the workers are spawned through MPI (MPI_Comm_spawn, as
+   * mpi4py.futures' MPIPoolExecutor does) and may run on other nodes; elsewhere the pool
+   * starts its workers here as usual (the option is accepted and changes nothing).
+   */
+  spawn?: boolean;
   /** Heap and stack limits of each worker (node:worker_threads; node's --max-old-space-size and friends for processes): a worker over them dies, and the pool is broken. */
   resourceLimits?: ResourceLimits;
   /**
@@ -96,6 +102,8 @@ export interface SchedulerOptions {
   comm?: Communicator | undefined;
   /** The pool's trace file (WorkerOptions.trace). */
   trace?: string | undefined;
+  /** Spawn the workers through MPI (WorkerOptions.spawn, under `mpiexec -n 1`). */
+  spawn?: boolean | undefined;
 }
 
 /** Options of a pool over the ranks of a communicator: its workers are ranks it neither starts nor ends. */
@@ -106,6 +114,7 @@ export function makeScheduler(size: number, options: WorkerOptions | undefined, 
   const isolation = checkOneOf('isolation', options?.isolation ?? 'thread', ['thread', 'process']);
   if (options?.onProgress !== undefined) checkFunction('onProgress', options.onProgress);
   if (options?.initArgs !== undefined) checkArray('initArgs', options.initArgs);
+  if (options?.spawn !== undefined) checkBoolean('spawn', options.spawn);
   const bar = poolBar(options?.progress, 'ranks pool');
   const user = options?.onProgress;
   const onProgress =
@@ -125,6 +134,7 @@ export function makeScheduler(size: number, options: WorkerOptions | undefined, 
     isolation,
     comm,
     trace: checkTrace(options?.trace),
+    spawn: options?.spawn,
   });
 }
 

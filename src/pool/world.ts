@@ -6,6 +6,7 @@ import type { WorkerHost } from './host.ts';
 import { poolWorld } from './hosts.ts';
 import type { SchedulerOptions } from './options.ts';
 import { Scheduler } from './scheduler.ts';
+import { spawnedPoolWorld, spawnsThroughMpi } from '../spawn/pool.ts';
 
 /** What the scheduler (rank 0) does with its communicator: send chunks and stop messages to a worker, hear the workers' results. A Communicator is one. */
 export interface PoolLink {
@@ -30,6 +31,11 @@ export type WorldFactory = (onDeath: (rank: number, err: Error) => void) => Sche
 
 /** A scheduler over the world the options ask for: the other ranks of `comm`, or workers started here. */
 export function startScheduler(options: SchedulerOptions): Scheduler {
+  const spawned: WorldFactory = () =>
+    spawnedPoolWorld(
+      options.size ?? 1,
+      options.initializer ? { module: options.initializer.module ?? null, name: options.initializer.name, args: options.initArgs ?? [] } : null,
+    );
   const world: WorldFactory = (onDeath) =>
     poolWorld({
       size: options.size,
@@ -41,5 +47,8 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       trace: options.trace,
       onDeath,
     });
-  return new Scheduler(world, { maxTasksPerWorker: options.maxTasksPerWorker, onProgress: options.onProgress });
+  return new Scheduler(options.spawn === true && !options.comm && spawnsThroughMpi() ? spawned : world, {
+    maxTasksPerWorker: options.maxTasksPerWorker,
+    onProgress: options.onProgress,
+  });
 }

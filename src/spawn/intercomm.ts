@@ -25,6 +25,14 @@ export function privateLocal(transport: Transport, parent: number, context: numb
 }
 
 /** The Intercomm of `context` between `local`'s group and the `remote` addresses. */
-export function intercommOf(transport: Transport, context: number, local: Communicator, remote: readonly number[], low: boolean, name: string, contexts: Contexts): Intercomm {
+export function intercommOf(
+  transport: Transport,
+  context: number,
+  local: Communicator,
+  remote: readonly number[],
+  low: boolean,
+  name: string,
+  contexts: Contexts,
+): Intercomm {
   return makeIntercomm({ transport, context, local, remote, low, name, contexts });
 }

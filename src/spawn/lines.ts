@@ -28,9 +28,7 @@ export class SpawnBook {
     if (!existsSync(path)) throw new SpawnError(`Cannot spawn ${path}: no such file`);
     const used = this.next - this.first;
     if (used + request.maxprocs > this.max)
-      throw new SpawnError(
-        `Cannot spawn ${request.maxprocs} more rank(s): this job may spawn ${this.max} in all (RANKS_SPAWN_MAX) and has spawned ${used}`,
-      );
+      throw new SpawnError(`Cannot spawn ${request.maxprocs} more rank(s): this job may spawn ${this.max} in all (RANKS_SPAWN_MAX) and has spawned ${used}`);
     const ranks = Array.from({ length: request.maxprocs }, (_, i) => this.next + i);
     this.next += request.maxprocs;
     ranks.forEach((r, i) => this.names.set(r, `Spawned rank ${i} of ${basename(path)} (job rank ${r})`));

@@ -51,7 +51,7 @@ export function spawnCommand(script: string, args: readonly string[]): { command
 }
 
 // `foreign`: the remote group does not run ranks (an mpi4py or C manager): nothing collective is set up with it.
-function adopt(t: Transport, context: number, handle: number, remoteSize: number, foreign = false): number[] {
+export function adopt(t: Transport, context: number, handle: number, remoteSize: number, foreign = false): number[] {
   const remote = Array.from({ length: remoteSize }, (_, i) => MPI_REMOTE_BASE + i);
   t.adoptInter!(context, handle, remote, foreign);
   return remote;
@@ -69,29 +69,41 @@ export async function mpiSpawn(
   context: number,
 ): Promise<number[]> {
   const t = comm.transport as MpiTransport;
-  const m = mpi();
-  const f = fns(m);
-  const ch = t.channel(comm.context);
-  const out = new Uint8Array(8);
-  let rc: number;
-  let maxprocs = checked?.maxprocs ?? 0;
-  if (comm.rank === root) {
-    const { command, argv } = spawnCommand(checked!.url, checked!.args);
-    const errcodes = new Int32Array(maxprocs);
-    rc = f.Comm_spawn(command, [...argv, null], maxprocs, infoNull(m), root, ch.comm, out, errcodes);
-    if (rc === 0 && errcodes.some((c) => c !== 0)) rc = errcodes.find((c) => c !== 0)!;
-  } else {
-    rc = f.Comm_spawn('', [null], 0, infoNull(m), root, ch.comm, out, null);
-  }
+  const { rc, handle } = spawnHandle(t.channel(comm.context).comm, root, comm.rank === root ? checked : undefined);
   // Agree on the outcome: every rank rejects alike when any saw an error.
-  const all = await comm.allgather(rc === 0 ? null : m.errorString(rc));
+  const all = await comm.allgather(rc === 0 ? null : mpi().errorString(rc));
   const failedText = all.find((e) => e !== null);
   if (failedText) throw new SpawnError(`MPI_Comm_spawn failed: ${failedText}`);
-  const handle = m.abi.readHandle(out, 0);
+  return adopt(t, context, handle, remoteSize(handle));
+}
+
+/**
+ * MPI_Comm_spawn over the MPI communicator `comm` (blocking until the children have
+ * started): `what` at root, undefined elsewhere. Returns MPI's code (the first child's
+ * error when one failed to start) and the intercommunicator.
+ */
+export function spawnHandle(comm: number, root: number, what: { url: string; args: string[]; maxprocs: number } | undefined): { rc: number; handle: number } {
+  const m = mpi();
+  const f = fns(m);
+  const out = new Uint8Array(8);
+  let rc: number;
+  if (what) {
+    const { command, argv } = spawnCommand(what.url, what.args);
+    const errcodes = new Int32Array(what.maxprocs);
+    rc = f.Comm_spawn(command, [...argv, null], what.maxprocs, infoNull(m), root, comm, out, errcodes);
+    if (rc === 0 && errcodes.some((c) => c !== 0)) rc = errcodes.find((c) => c !== 0)!;
+  } else {
+    rc = f.Comm_spawn('', [null], 0, infoNull(m), root, comm, out, null);
+  }
+  return { rc, handle: rc === 0 ? m.abi.readHandle(out, 0) : m.abi.commNull };
+}
+
+/** The remote group's size of an MPI intercommunicator. */
+export function remoteSize(handle: number): number {
+  const m = mpi();
   const size = [0];
-  m.check(f.Comm_remote_size(handle, size), 'MPI_Comm_remote_size');
-  maxprocs = size[0]!;
-  return adopt(t, context, handle, maxprocs);
+  m.check(fns(m).Comm_remote_size(handle, size), 'MPI_Comm_remote_size');
+  return size[0]!;
 }
 
 /**

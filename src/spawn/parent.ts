@@ -21,6 +21,7 @@ export function getParent(): Intercomm | null {
   const t = comm.transport;
   const { context, parents } = s.init;
   // On MPI world() has made the group's private communicator (a collective); elsewhere it needs no message.
-  const local = t.name === 'mpi' ? new Communicator(t, context + 2, comm.group, 'spawn.local', s.contexts) : privateLocal(t, 0, context, comm.group, s.contexts);
+  const local =
+    t.name === 'mpi' ? new Communicator(t, context + 2, comm.group, 'spawn.local', s.contexts) : privateLocal(t, 0, context, comm.group, s.contexts);
   return (parent = intercommOf(t, context, local, parents, false, 'parent', s.contexts));
 }

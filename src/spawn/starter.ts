@@ -28,14 +28,14 @@ export function processSpawnedInit(): SpawnedInit | undefined {
   return (globalThis as Slots)[SPAWNED] as SpawnedInit | undefined;
 }
 
-const RANKS_PARENT = Symbol.for('ranks.spawn.ranksParent');
+const PARENT_RUNS_RANKS = Symbol.for('ranks.spawn.ranksParent');
 
 /** Marks this MPI rank as spawned by a ranks program (spawn/mpi-child.ts). */
 export function markRanksParent(): void {
-  (globalThis as Slots)[RANKS_PARENT] = true;
+  (globalThis as Slots)[PARENT_RUNS_RANKS] = true;
 }
 
 /** True in an MPI rank that a ranks program spawned (its parent sets up the intercommunicator as ranks does). */
 export function hasRanksParent(): boolean {
-  return (globalThis as Slots)[RANKS_PARENT] === true;
+  return (globalThis as Slots)[PARENT_RUNS_RANKS] === true;
 }

@@ -41,11 +41,7 @@ export type ToLauncher =
  * that all it sent is in).
  */
 export type ToRank =
-  | { type: 'go' }
-  | { type: 'report' }
-  | { type: 'state' }
-  | { type: 'exited'; rank: number; connected: boolean }
-  | { type: 'spawned'; reply: SpawnReply };
+  { type: 'go' } | { type: 'report' } | { type: 'state' } | { type: 'exited'; rank: number; connected: boolean } | { type: 'spawned'; reply: SpawnReply };
 
 /** A rank's answer to a deadlock check (see deadlock.ts). */
 export interface RankState {

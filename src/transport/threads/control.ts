@@ -8,10 +8,10 @@
  * The block has one line per rank the job may ever hold (its capacity), not per rank it
  * started with: a rank started later (a spawned one) takes a free line, and the ranks
  * already running see it once the supervisor hands them its rings. Scratch segments
- * announced before it started do not reach it (hub.ts hands a segment to the ranks
- * attached then): spawn must hand a new rank each running rank's latest segment, or a
- * shared-memory collective with it waits for one. A job that outgrows its capacity needs a
- * new block (not done: spawn sizes the block when the job starts).
+ * announced before it started do not reach it through the hub (hub.ts hands a segment to
+ * the ranks attached then): the supervisor hands a new rank each running rank's latest
+ * segment as it starts it (supervise/threads.ts). The block is sized when the job starts
+ * (its size + RANKS_SPAWN_MAX); a spawn past it fails with ERR_SPAWN.
  */
 
 const STRIDE = 16;
