@@ -101,6 +101,7 @@ export {
   parseTimeline,
   type Timeline,
   type TimelineLane,
+  type TimelineThread,
   type TimelineSpan,
   type TimelineArrow,
   type TimelineBand,
