@@ -97,3 +97,6 @@ export {
 export { Win, type RmaOptions, type GetAccumulateOptions, type LockOptions, type FenceOptions, type Loose } from './win/win.ts';
 export { WinKindMismatchError } from './win/errors.ts';
 export type { WinKind } from './win/kinds.ts';
+export { mergeTraceParts } from './trace/parts.ts';
+export type { ChromeTrace, TraceEvent, OtherData, LaneInfo } from './trace/collect.ts';
+export type { Profile, RankProfile, LongWait, Traffic } from './trace/profile.ts';
