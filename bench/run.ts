@@ -16,11 +16,11 @@ import { spliceReadme } from './lib/readme-splice.ts';
 import type { FamilyResult } from './lib/types.ts';
 
 /** The families, in the order a full run measures them. */
-const FAMILIES = ['p2p', 'collectives', 'pool', 'farm', 'win'] as const;
+const FAMILIES = ['p2p', 'collectives', 'pool', 'farm', 'win', 'trace'] as const;
 type Family = (typeof FAMILIES)[number];
 
 /** Families measured by a script of their own that writes its section of README.md (between its markers). */
-const SECTIONS: Partial<Record<Family, string[]>> = { win: ['win.ts', '20000'] };
+const SECTIONS: Partial<Record<Family, string[]>> = { win: ['win.ts', '20000'], trace: ['trace.ts', '10000'] };
 
 const USAGE = `usage: npm run bench [-- [--quick] [--only <family>]]   (or: cd bench && node --import tsx run.ts [--quick] [--only <family>])
   --quick          fewer, shorter repeats

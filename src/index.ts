@@ -108,3 +108,6 @@ export {
   type TimelineMark,
 } from './timeline/model.ts';
 export { timelineHtml, type TimelinePageOptions } from './timeline/page.ts';
+export { mergeTraceParts } from './trace/parts.ts';
+export type { ChromeTrace, TraceEvent, OtherData, LaneInfo } from './trace/collect.ts';
+export type { Profile, RankProfile, LongWait, Traffic } from './trace/profile.ts';

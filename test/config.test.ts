@@ -47,6 +47,10 @@ describe('configuration', { timeout: HANGS }, () => {
       RANKS_NAP_US: '0',
       RANKS_RING_KIB: '1024',
       RANKS_PROCESS_RANK: '{"rank":1}',
+      RANKS_TRACE: 'job.json',
+      RANKS_PROFILE: 'json',
+      RANKS_TRACE_LIMIT: '500',
+      RANKS_TRACE_RANK: '{"dir":"d"}',
     });
     assert.deepEqual(
       { ...c, launcher: undefined },
@@ -63,6 +67,10 @@ describe('configuration', { timeout: HANGS }, () => {
         napMicros: 0,
         ringBytes: 1024 * 1024,
         processRank: '{"rank":1}',
+        trace: 'job.json',
+        profile: 'json',
+        traceLimit: 500,
+        traceRank: '{"dir":"d"}',
         launcher: undefined,
       },
     );
@@ -88,6 +96,9 @@ describe('configuration', { timeout: HANGS }, () => {
       [{ RANKS_CHECK_COLLECTIVES: 'O' }, 'ERR_INVALID_ARG', /RANKS_CHECK_COLLECTIVES/],
       [{ RANKS_MPI_PEERS: '1..3' }, 'ERR_INVALID_ARG', /RANKS_MPI_PEERS/],
       [{ RANKS_MPI_PEERS: '5-2' }, 'ERR_OUT_OF_RANGE', /RANKS_MPI_PEERS/],
+      [{ RANKS_PROFILE: 'xml' }, 'ERR_INVALID_ARG', /^Expected `RANKS_PROFILE` to be text, json or a path ending in \.json, got "xml" \(string\)$/],
+      [{ RANKS_TRACE_LIMIT: 'many' }, 'ERR_INVALID_ARG', /RANKS_TRACE_LIMIT/],
+      [{ RANKS_TRACE_LIMIT: '0' }, 'ERR_OUT_OF_RANGE', /^Expected `RANKS_TRACE_LIMIT` to be an integer >= 1, got 0 \(number\)$/],
     ];
     for (const [env, code, message] of table) assert.throws(() => configFrom(env), { code, message }, JSON.stringify(env));
   });

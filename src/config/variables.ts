@@ -193,7 +193,11 @@ export const VARIABLES: { readonly [K in keyof Settings]: Variable<Settings[K]> 
   },
   traceLimit: {
     name: 'RANKS_TRACE_LIMIT',
-    parse: (t, name) => checkInteger(name, numberFromText(t), { min: 1 }),
+    parse: (t, name) => {
+      const n = numberFromText(t);
+      if (Number.isNaN(n)) expected(name, 'an integer >= 1', t, false);
+      return checkInteger(name, n, { min: 1 });
+    },
     fallback: 1_000_000,
     shown: '1000000',
     effect: 'spans each rank keeps while tracing or profiling; past it the oldest are dropped (the trace says how many)',

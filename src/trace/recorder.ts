@@ -2,7 +2,7 @@
 // open ones in a set (closed as unfinished when the rank stops), and per-envelope counters
 // that give each message its flow ordinal (flows.ts). Everything that records checks the
 // `recording` binding first: when it is undefined (tracing off) that check is the cost.
-import { dirname } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { now } from './clock.ts';
 import type { Part, RawSpan, SpanArgs, SpanCat } from './events.ts';
@@ -23,15 +23,16 @@ export interface RecorderOptions {
   sites: boolean;
 }
 
-// The library's own folder (dist/ or src/): stack lines inside it are not call sites.
-const LIBRARY = dirname(dirname(fileURLToPath(import.meta.url)));
+// The library's own folders (dist/, and src/ where source maps lead): stack lines inside them are not call sites.
+const ROOT = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
+const LIBRARY = [join(ROOT, 'dist') + sep, join(ROOT, 'src') + sep];
 
 /** The first stack line outside ranks and node's internals: `at main (file:///app.ts:12:9)`. */
 function callSite(): string | undefined {
   const stack = new Error().stack?.split('\n') ?? [];
   for (let i = 1; i < stack.length; i++) {
     const line = stack[i]!.trim();
-    if (line.includes(LIBRARY) || line.includes('node:') || line.includes('node_modules/tsx/')) continue;
+    if (LIBRARY.some((l) => line.includes(l)) || line.includes('node:') || line.includes('node_modules/tsx/')) continue;
     return line.replace(/^at /, '');
   }
   return undefined;
