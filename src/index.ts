@@ -110,9 +110,13 @@ export {
   parseTimeline,
   type Timeline,
   type TimelineLane,
+  type TimelineThread,
   type TimelineSpan,
   type TimelineArrow,
   type TimelineBand,
   type TimelineMark,
 } from './timeline/model.ts';
 export { timelineHtml, type TimelinePageOptions } from './timeline/page.ts';
+export { mergeTraceParts } from './trace/parts.ts';
+export type { ChromeTrace, TraceEvent, OtherData, LaneInfo } from './trace/collect.ts';
+export type { Profile, RankProfile, LongWait, Traffic } from './trace/profile.ts';

@@ -45,18 +45,27 @@ export function buildLanes(events: TraceEvent[]): LaneIndex {
   const ordered = [...pids.entries()].sort(([a, pa], [b, pb]) => (processOrder.get(a) ?? 0) - (processOrder.get(b) ?? 0) || compareIds(pa.pid, pb.pid));
   const laneIndex = new Map<string, number>();
   const threadIndex = new Map<string, number>();
+  // By id, then by id: no string to build for each of a million events.
+  const lanesById = new Map<TraceId, number>();
+  const threadsById = new Map<TraceId, Map<TraceId, number>>();
   const lanes = ordered.map(([pk, p], index): TimelineLane => {
     laneIndex.set(pk, index);
     const tids = [...p.tids.entries()].sort(([a, ta], [b, tb]) => (threadOrder.get(a) ?? 0) - (threadOrder.get(b) ?? 0) || compareIds(ta, tb));
-    tids.forEach(([k], i) => threadIndex.set(k, i));
+    lanesById.set(p.pid, index);
+    const byTid = new Map<TraceId, number>();
+    threadsById.set(p.pid, byTid);
+    tids.forEach(([k, tid], i) => {
+      threadIndex.set(k, i);
+      byTid.set(tid, i);
+    });
     const first = tids[0];
     const name = processNames.get(pk) ?? (first && threadNames.get(first[0])) ?? `pid ${p.pid}`;
     return { pid: p.pid, name, rows: 1, threads: tids.map(([k, tid]) => ({ tid, name: threadNames.get(k) ?? `${name} · ${tid}`, firstRow: 0, rows: 1 })) };
   });
   return {
     lanes,
-    laneOf: (e) => laneIndex.get(pidKey(e.pid))!,
-    threadOf: (e) => threadIndex.get(key(e.pid, e.tid)) ?? 0,
+    laneOf: (e) => lanesById.get(e.pid) ?? laneIndex.get(pidKey(e.pid))!,
+    threadOf: (e) => threadsById.get(e.pid)?.get(e.tid) ?? threadIndex.get(key(e.pid, e.tid)) ?? 0,
   };
 }
 
