@@ -66,6 +66,18 @@ for (const transport of ['threads', 'processes'] as const) {
 }
 
 describe('trace of a pool', { timeout: HANGS }, () => {
+  test('a bad `trace` is ERR_INVALID_ARG, for pools and launch() alike', () => {
+    assert.throws(() => new Pool({ size: 1, trace: '' }), { code: 'ERR_INVALID_ARG', message: 'Expected `trace` to be a file path, got "" (string)' });
+    assert.throws(() => launch({ size: 1, script: fixture('hello.ts'), trace: '' }), {
+      code: 'ERR_INVALID_ARG',
+      message: /^Expected `trace` to be a file path/,
+    });
+    assert.throws(() => launch({ size: 1, script: fixture('hello.ts'), profile: 'xml' }), {
+      code: 'ERR_INVALID_ARG',
+      message: /^Expected `profile` to be text, json/,
+    });
+  });
+
   for (const isolation of ['thread', 'process'] as const) {
     test(`isolation ${isolation}: a lane for the scheduler and per worker, a span per task, flows both ways`, async () => {
       const file = join(dir, `pool-${isolation}.json`);

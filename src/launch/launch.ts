@@ -17,6 +17,7 @@ import { prefixLines } from './output.ts';
 import { stopOnAbort } from './stop.ts';
 import { launchProcesses } from './process-job.ts';
 import { profileMode } from '../config/variables.ts';
+import { expected } from '../validate.ts';
 import { describeFailure, jobTrace, type JobTrace } from '../trace/job.ts';
 
 /** Options of `launch()`. */
@@ -212,8 +213,7 @@ class Job {
 
 /** Checks `trace` and `profile` (InvalidArgumentError). */
 function checkTraceOptions(options: LaunchOptions): void {
-  if (options.trace !== undefined && (typeof options.trace !== 'string' || options.trace === ''))
-    throw new InvalidArgumentError(`Expected \`trace\` to be a file path, got ${JSON.stringify(options.trace)} (${typeof options.trace})`);
+  if (options.trace !== undefined && (typeof options.trace !== 'string' || options.trace === '')) expected('trace', 'a file path', options.trace, false);
   if (options.profile !== undefined) profileMode(String(options.profile), 'profile');
 }
 

@@ -107,7 +107,7 @@ export interface SchedulerOptions {
 }
 
 /** Options of a pool over the ranks of a communicator: its workers are ranks it neither starts nor ends. */
-export type CommWorkerOptions = Omit<WorkerOptions, 'maxTasksPerWorker' | 'isolation' | 'resourceLimits'> & CommPoolOptions;
+export type CommWorkerOptions = Omit<WorkerOptions, 'maxTasksPerWorker' | 'isolation' | 'resourceLimits' | 'trace'> & CommPoolOptions;
 
 /** The scheduler of a pool of `size` workers, or over the ranks of `comm` (its rank 0 schedules; see Pool.onComm). */
 export function makeScheduler(size: number, options: WorkerOptions | undefined, comm?: Communicator): Scheduler {
@@ -133,7 +133,7 @@ export function makeScheduler(size: number, options: WorkerOptions | undefined, 
     resourceLimits: options?.resourceLimits,
     isolation,
     comm,
-    trace: checkTrace(options?.trace),
+    trace: checkTrace(options?.trace, comm),
     spawn: options?.spawn,
   });
 }
@@ -154,9 +154,11 @@ export async function joinPool<O extends CommWorkerOptions>(
   return { options: rest, comm: own.size === 1 ? undefined : own };
 }
 
-function checkTrace(trace: unknown): string | undefined {
+function checkTrace(trace: unknown, comm: Communicator | undefined): string | undefined {
   if (trace === undefined) return undefined;
   if (typeof trace !== 'string' || trace === '') expected('trace', 'a file path', trace, false);
+  // A pool over a job's ranks: its traffic is the job's; trace the job (ranks run --trace).
+  if (comm) expected('trace', 'unset for a pool over the ranks of a communicator (trace the job: ranks run --trace)', trace, false);
   return trace;
 }
 
