@@ -8,6 +8,8 @@ Usage:
   mpiexec -n N ranks run SCRIPT [ARGS...]          each MPI process runs SCRIPT as its rank
   ranks farm [-j N] [options] 'CMD {}' INPUTS...   a command over many inputs, like GNU parallel
                                                    (see ranks farm --help)
+  ranks repl [-n N] [--transport processes]        an interactive session: every input runs
+                                                   on every rank (see ranks repl --help)
   ranks info                                       what this machine offers ranks
   ranks help COMMAND, ranks COMMAND --help         a command's options
   ranks --version
