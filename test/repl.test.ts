@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { cli, HANGS } from './helpers.ts';
 import { noTerminal, Terminal } from './repl-helpers.ts';
+import { complete } from '../src/repl/complete.ts';
 import { isIncomplete } from '../src/repl/incomplete.ts';
 import { formatTargets, parseTargets } from '../src/repl/targets.ts';
 
@@ -186,6 +187,12 @@ describe('ranks repl: input and options', { timeout: HANGS }, () => {
     for (const code of ['for (const a of [1]) {', 'foo(1,', 'const q =', '`open', '/* open', 'if (a) {\n}\nelse {'])
       assert.equal(isIncomplete(`${code}\n`), true, code);
     for (const code of ['rank', 'await x', '}', 'a b', '1 +* 2', 'foo(1 2', "'open"]) assert.equal(isIncomplete(`${code}\n`), false, code);
+  });
+
+  test("tab completion offers commands and the ranks' globals, and never evaluates (nothing after a dot)", () => {
+    assert.deepEqual(complete('.ra', ['on', 'ranks', 'exit']), [['.ranks'], '.ra']);
+    assert.deepEqual(complete('const s = co', []), [['comm', 'console'], 'co']);
+    assert.deepEqual(complete('comm.al', []), [[], '']);
   });
 
   test('rank lists: 0,2  1-3  all; anything else is ERR_INVALID_ARG', () => {

@@ -6,6 +6,7 @@ import type { Engines, RankOutcome } from './engines.ts';
 import { RankGroups, tagRankLines } from './format.ts';
 import { isIncomplete } from './incomplete.ts';
 import { defineCommands } from './commands.ts';
+import { complete } from './complete.ts';
 import { formatTargets } from './targets.ts';
 
 /** How a session reads, writes and ends. */
@@ -57,6 +58,7 @@ export class Session {
       eval: (cmd, _context, _file, done) => this.evaluate(cmd, done),
       ignoreUndefined: true,
       preview: false,
+      completer: (line: string) => complete(line, Object.keys(this.server.commands)),
     });
     defineCommands(this);
     // A timer an earlier input left may print at any time: at once, tagged.
