@@ -140,6 +140,15 @@ describe('ranks repl --timeout', { timeout: HANGS }, () => {
   });
 });
 
+/** Waits until every one of `size` ranks runs the input: `.ranks`, typed meanwhile, answers at once. */
+async function busy(term: Terminal, size: number): Promise<void> {
+  for (;;) {
+    term.type('.ranks\r');
+    const states = (await term.waitFor(`[${size - 1}] `)) + (await term.waitFor('\n'));
+    if (Array.from({ length: size }, (_, r) => new RegExp(`\\[${r}\\] busy`).test(states)).every(Boolean)) return;
+  }
+}
+
 describe('ranks repl at a terminal (script(1))', { timeout: HANGS }, () => {
   const why = noTerminal();
   for (const transport of ['threads', 'processes'] as const) {
@@ -159,19 +168,20 @@ describe('ranks repl at a terminal (script(1))', { timeout: HANGS }, () => {
       assert.match(await term.waitFor(prompt), /\[0\] 41\n\[1\] 42\n/);
       // Rank 1 waits forever, rank 0 is stuck in a receive nobody sends: Ctrl-C stops both.
       term.type('if (rank === 0) await comm.recv({ source: 1, tag: 9 }); else await new Promise(() => {})\r');
-      // Wait until both run it: .ranks, typed meanwhile, answers at once.
-      for (;;) {
-        term.type('.ranks\r');
-        const seen = await term.waitFor('[1] ');
-        const states = seen + (await term.waitFor('\n'));
-        if (/\[0\] busy/.test(states) && /\[1\] busy/.test(states)) break;
-      }
+      await busy(term, 2);
       term.type('\x03');
       const stopped = await term.waitFor(prompt);
       assert.match(stopped, /\[0\] Interrupted/);
       assert.match(stopped, /\[1\] Interrupted/);
       term.type('kept\r');
       assert.match(await term.waitFor(prompt), /\[0\] 40\n\[1\] 41\n/);
+      // A synchronous loop at the input's top level is stopped too.
+      term.type('while (true) {}\r');
+      await busy(term, 2);
+      term.type('\x03');
+      assert.match(await term.waitFor(prompt), /\[0\] Interrupted\n\[1\] Interrupted\n/);
+      term.type('kept + 2\r');
+      assert.match(await term.waitFor(prompt), /\[0\] 42\n\[1\] 43\n/);
       term.type('.exit\r');
       assert.equal(await term.exited, 0, term.text);
       // History, as Node's REPL keeps it (newest first).

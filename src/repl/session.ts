@@ -183,7 +183,7 @@ export class Session {
         ({ stuck }) => {
           if (stuck.length > 0 && this.running === running)
             this.options.output.write(
-              `(rank${stuck.length > 1 ? 's' : ''} ${formatTargets(stuck)} still in synchronous code, which a thread cannot be made to leave (--transport processes can); Ctrl-C twice more ends the session)\n`,
+              `(rank${stuck.length > 1 ? 's' : ''} ${formatTargets(stuck)} still in synchronous code after an await, which cannot be stopped; Ctrl-C twice more ends the session)\n`,
             );
         },
         (err: unknown) => this.options.output.write(`ranks repl: interrupt failed: ${err instanceof Error ? err.message : String(err)}\n`),
