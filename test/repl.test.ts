@@ -98,7 +98,8 @@ for (const transport of ['threads', 'processes'] as const) {
     });
 
     test('an input that deadlocks is reported as ERR_DEADLOCK and the next input works', async () => {
-      const r = await repl(n, ['const w = rank', '.on 0 await comm.recv({ source: 1 })', 'w * 2']);
+      // --timeout only bounds a failure: were the deadlock missed, the input would end "Interrupted".
+      const r = await repl([...n, '--timeout', '120'], ['const w = rank', '.on 0 await comm.recv({ source: 1 })', 'w * 2']);
       assert.equal(r.code, 0, r.stderr);
       const lines = r.stdout.split('\n');
       assert.match(lines[0]!, /^\[0\] Uncaught \w+ \[ERR_DEADLOCK\]: /);
