@@ -10,6 +10,8 @@ Usage:
                                                    (see ranks farm --help)
   ranks trace TRACE.json [-o PAGE.html]            the timeline page of a trace (see
                                                    ranks trace --help)
+  ranks repl [-n N] [--transport processes]        an interactive session: every input runs
+                                                   on every rank (see ranks repl --help)
   ranks info                                       what this machine offers ranks
   ranks help COMMAND, ranks COMMAND --help         a command's options
   ranks --version

@@ -1,16 +1,18 @@
-// The `ranks` command: `run`, `farm`, `trace`, `info`, `help`. Usage errors print one line,
+// The `ranks` command: `run`, `farm`, `repl`, `trace`, `info`, `help`. Usage errors print one line,
 // `ranks CMD: MESSAGE; see ranks CMD --help`, and exit 2 in every command.
 import { readFileSync } from 'node:fs';
 import { farmCommand } from './farm.ts';
 import { FARM_HELP } from './farm-help.ts';
 import { info } from './info.ts';
 import { HELP, INFO_HELP, RUN_HELP } from './help.ts';
+import { replCommand } from './repl.ts';
+import { REPL_HELP } from './repl-help.ts';
 import { report, runCommand } from './run.ts';
 import { traceCommand } from './trace.ts';
 import { TRACE_HELP } from './trace-help.ts';
 import { closest, parseCommand, USAGE_EXIT, UsageError, usageLine } from './usage.ts';
 
-const COMMANDS: Record<string, string> = { run: RUN_HELP, farm: FARM_HELP, trace: TRACE_HELP, info: INFO_HELP };
+const COMMANDS: Record<string, string> = { run: RUN_HELP, farm: FARM_HELP, repl: REPL_HELP, trace: TRACE_HELP, info: INFO_HELP };
 
 function version(): string {
   return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -45,6 +47,8 @@ async function main(argv: string[]): Promise<number> {
       return farmCommand(args);
     case 'trace':
       return traceCommand(args);
+    case 'repl':
+      return replCommand(args);
     case 'info': {
       const { values: v, rest: extra } = parseCommand('info', args, { help: { type: 'boolean', short: 'h' } });
       if (v.help) process.stdout.write(INFO_HELP);

@@ -163,22 +163,25 @@ export class Cluster {
       throw new ArgumentRangeError(`Expected \`graceMs\` to be an integer >= 0, got ${String(graceMs)} (${typeof graceMs})`);
     const busy = this.requests.busy();
     const error = { name: 'CancelledError', message: 'The input was interrupted', code: 'ERR_CANCELLED', stack: undefined };
-    const asked = targets
-      .filter((e) => busy[e])
-      .map((engine) => {
-        this.host.breakSync(engine);
-        return { engine, ids: this.requests.stop(engine, error) };
-      });
     const stuck = new Set<number>();
+    const asked = targets.filter((e) => busy[e]).map((engine) => ({ engine, ids: this.requests.stop(engine, error) }));
     await Promise.all(
       asked.map(async ({ engine, ids }) => {
-        let timer: NodeJS.Timeout | undefined;
-        const late = new Promise<void>((resolve) => (timer = setTimeout(() => (stuck.add(engine), resolve()), graceMs)));
-        await Promise.race([this.requests.settled(ids), late]);
-        clearTimeout(timer);
+        // An input that waits stops at the message; one in synchronous code needs breaking.
+        if (!(await this.settledWithin(ids, this.host.breakAfterMs))) await this.host.breakSync(engine, ids[0]!);
+        if (!(await this.settledWithin(ids, graceMs))) stuck.add(engine);
       }),
     );
     return { interrupted: asked.map((a) => a.engine).filter((e) => !stuck.has(e)), stuck: [...stuck] };
+  }
+
+  // True once none of `ids` is outstanding, false if some still is after `ms`.
+  private async settledWithin(ids: readonly number[], ms: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+    const done = await Promise.race([this.requests.settled(ids).then(() => true as const), late]);
+    clearTimeout(timer);
+    return done;
   }
 
   /**

@@ -7,6 +7,7 @@ import { Console } from 'node:console';
 import { Writable } from 'node:stream';
 import { inspect } from 'node:util';
 import vm from 'node:vm';
+import { MessageChannel } from 'node:worker_threads';
 import type { Communicator } from '../comm/communicator.ts';
 import { loadTask } from '../pool/load.ts';
 import type { TransportOp } from '../transport/op.ts';
@@ -21,8 +22,14 @@ export interface EngineChannel {
   listen(on: (m: ToEngine) => void): void;
   /** Processes: SIGINT breaks a synchronous loop at the top of an input (vm's breakOnSigint). */
   breakOnSigint: boolean;
-  /** Called when the engine goes busy (true) or idle (false): a process engine lets its channel keep it alive only while idle. */
-  busy?(busy: boolean): void;
+  /** Called with the id of the request the engine starts, and 0 when it is idle again: a process engine lets its channel keep it alive only while idle. */
+  busy?(id: number): void;
+  /**
+   * Called with the id of the input whose top level (the code before its first await)
+   * runs synchronously now, and 0 once it has returned: a thread engine tells the
+   * driver's breaker, which may end such code only (break-thread.ts).
+   */
+  syncSection?(id: number): void;
   /** Called after `bye`: the engine ends. */
   end(): void;
 }
@@ -41,6 +48,7 @@ const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
  * tracked, so stopping it (an interrupt, a deadlock) fails them and the input ends.
  */
 export function serveEngine(comm: Communicator, channel: EngineChannel, library: object): { running(): number } {
+  const starter = new Starter();
   const pending = trackOps((comm as unknown as { transport: Transport }).transport);
   let running: Running | undefined;
   const queue: Extract<ToEngine, { type: 'cluster:run' }>[] = [];
@@ -65,10 +73,13 @@ export function serveEngine(comm: Communicator, channel: EngineChannel, library:
     let stop!: (err: Error) => void;
     const stopped = new Promise<never>((_resolve, reject) => (stop = reject));
     running = { id, stop };
-    channel.busy?.(true);
-    void Promise.race([run(job, channel.breakOnSigint), stopped]).then(
+    channel.busy?.(id);
+    // The request's code starts in a task of its own: terminating it (break-thread.ts) then
+    // unwinds that task alone, never this bookkeeping.
+    const input = new Promise((resolve) => starter.start(() => resolve(run(job, id, channel))));
+    void Promise.race([input, stopped]).then(
       (value) => finish(id, { type: 'cluster:done', id, ok: true, value, display: job.op === 'execute' ? inspect(value) : '' }),
-      (err: unknown) => finish(id, { type: 'cluster:done', id, ok: false, error: describe(err) }),
+      (err: unknown) => finish(id, { type: 'cluster:done', id, ok: false, error: describe(interrupted(err)) }),
     );
   };
 
@@ -83,7 +94,7 @@ export function serveEngine(comm: Communicator, channel: EngineChannel, library:
       channel.post({ ...m, value: undefined, display: m.display || inspect(m.value) });
     }
     pending.clear();
-    channel.busy?.(false);
+    channel.busy?.(0);
     next();
   };
 
@@ -118,16 +129,23 @@ function rebuildHere(e: EngineError): Error {
 }
 
 /** Runs one request in this engine's global scope. */
-async function run(job: Job, breakOnSigint: boolean): Promise<unknown> {
+async function run(job: Job, id: number, channel: EngineChannel): Promise<unknown> {
   const g = globalThis as Record<string, unknown>;
   switch (job.op) {
     case 'execute': {
       const { script } = wrapInput(job.code);
-      return await (vm.runInThisContext(script, {
-        filename: 'input',
-        breakOnSigint,
-        importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-      }) as Promise<unknown>);
+      channel.syncSection?.(id);
+      let value: Promise<unknown>;
+      try {
+        value = vm.runInThisContext(script, {
+          filename: 'input',
+          breakOnSigint: channel.breakOnSigint,
+          importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+        }) as Promise<unknown>;
+      } finally {
+        channel.syncSection?.(0);
+      }
+      return await value;
     }
     case 'apply': {
       const fn =
@@ -183,4 +201,32 @@ function trackOps(t: Transport): Tracked {
       for (const o of ops) if (o.done) ops.delete(o);
     },
   };
+}
+
+// SIGINT that broke an input's synchronous code (a process engine's interrupt) is an interrupt like any other.
+function interrupted(err: unknown): unknown {
+  if ((err as { code?: unknown } | null)?.code !== 'ERR_SCRIPT_EXECUTION_INTERRUPTED') return err;
+  return Object.assign(new Error('The input was interrupted'), { name: 'CancelledError', code: 'ERR_CANCELLED' });
+}
+
+/**
+ * Starts each request's code in a task of its own, a message on a private channel: code
+ * terminated there (break-thread.ts) unwinds that message's callback alone, which Node
+ * survives, where a timer's or an immediate's would leave Node's own bookkeeping broken.
+ */
+class Starter {
+  private readonly channel = new MessageChannel();
+  private readonly tasks: (() => void)[] = [];
+
+  constructor() {
+    this.channel.port2.on('message', () => this.tasks.shift()?.());
+    // The request holds the engine alive, never this channel.
+    this.channel.port1.unref();
+    this.channel.port2.unref();
+  }
+
+  start(task: () => void): void {
+    this.tasks.push(task);
+    this.channel.port1.postMessage(0);
+  }
 }

@@ -13,6 +13,7 @@ import { ProcessDeadlockDetector } from '../transport/processes/deadlock.ts';
 import { makeJobDir, removeJobDir } from '../transport/processes/dir.ts';
 import type { ToLauncher } from '../transport/processes/messages.ts';
 import { DeadlockDetector } from '../transport/threads/deadlock.ts';
+import { ThreadBreaker } from './break-thread.ts';
 import { isClusterMessage, type FromEngine, type ToEngine } from './protocol.ts';
 
 /** What the cluster hears from its engines. */
@@ -28,8 +29,14 @@ export interface EngineHost {
   /** Settles once every engine serves (rejects if one ends first). */
   readonly ready: Promise<void>;
   send(engine: number, m: ToEngine): void;
-  /** Breaks a synchronous loop at the top of the engine's input (processes: SIGINT); false where that cannot be done (threads). */
-  breakSync(engine: number): boolean;
+  /**
+   * Breaks the synchronous code of request `id` if the engine still runs it: threads
+   * through the inspector (any synchronous loop), processes with SIGINT (a loop at the top
+   * level of an input, before its first await). False when nothing was sent.
+   */
+  breakSync(engine: number, id: number): Promise<boolean>;
+  /** How long an interrupt lets the engines stop by themselves before breakSync (0: at once; SIGINT is harmless to an engine that waits). */
+  readonly breakAfterMs: number;
   /**
    * One round of deadlock checking among the busy engines (`running[e]`: the id of the
    * request engine e runs, 0 when idle): the waits once they are all blocked on each
@@ -43,6 +50,9 @@ export interface EngineHost {
 /** Starts `size` engines as worker threads of this process. */
 export function threadEngines(size: number, events: EngineEvents): EngineHost {
   const supervisor = new ThreadSupervisor({ size, announceExits: true, keepRings: true });
+  // Slot e: the input whose synchronous top level engine e runs now (0: none), written by the engine.
+  const running = new Int32Array(new SharedArrayBuffer(4 * size));
+  const breaker = new ThreadBreaker();
   const entry = new URL('./engine-thread.js', import.meta.url);
   let detector = new DeadlockDetector(supervisor.ctl, size, supervisor.rings);
   let seen = '';
@@ -56,7 +66,7 @@ export function threadEngines(size: number, events: EngineEvents): EngineHost {
       entry,
       script: 'cluster-engine',
       name: `engine ${rank}`,
-      data: { cluster: { port: port2 } },
+      data: { cluster: { port: port2, running: running.buffer } },
       transferList: [port2],
       pipeOutput: true,
     });
@@ -76,7 +86,12 @@ export function threadEngines(size: number, events: EngineEvents): EngineHost {
     size,
     ready: Promise.all(served).then(() => undefined),
     send: (engine, m) => ports[engine]!.postMessage(m),
-    breakSync: () => false,
+    async breakSync(engine, id) {
+      const h = handles[engine]!;
+      if (!h.running || Atomics.load(running, engine) !== id) return false;
+      return breaker.terminate(h.worker.threadId);
+    },
+    breakAfterMs: 200,
     checkDeadlock(running) {
       // Pictures seen while other requests ran say nothing about these.
       if (running.join() !== seen) {
@@ -90,6 +105,7 @@ export function threadEngines(size: number, events: EngineEvents): EngineHost {
       const forced = setTimeout(() => handles.forEach((h) => supervisor.stop(h.rank)), graceMs);
       await Promise.all(handles.map((h) => h.ended));
       clearTimeout(forced);
+      breaker.close();
       await Promise.all(outputs);
     },
   };
@@ -154,8 +170,9 @@ export function processEngines(size: number, events: EngineEvents): EngineHost {
     send: (engine, m) => handles[engine]!.send(m as never),
     breakSync(engine) {
       const h = handles[engine]!;
-      return h.running && h.child.kill('SIGINT');
+      return Promise.resolve(h.running && h.child.kill('SIGINT'));
     },
+    breakAfterMs: 0,
     checkDeadlock(now) {
       running = now;
       if (now.join() !== seen) {

@@ -6,6 +6,7 @@ import type { Engines, RankOutcome } from './engines.ts';
 import { RankGroups, tagRankLines } from './format.ts';
 import { isIncomplete } from './incomplete.ts';
 import { defineCommands } from './commands.ts';
+import { complete } from './complete.ts';
 import { formatTargets } from './targets.ts';
 
 /** How a session reads, writes and ends. */
@@ -57,6 +58,7 @@ export class Session {
       eval: (cmd, _context, _file, done) => this.evaluate(cmd, done),
       ignoreUndefined: true,
       preview: false,
+      completer: (line: string) => complete(line, Object.keys(this.server.commands)),
     });
     defineCommands(this);
     // A timer an earlier input left may print at any time: at once, tagged.
@@ -181,7 +183,7 @@ export class Session {
         ({ stuck }) => {
           if (stuck.length > 0 && this.running === running)
             this.options.output.write(
-              `(rank${stuck.length > 1 ? 's' : ''} ${formatTargets(stuck)} still in synchronous code, which a thread cannot be made to leave (--transport processes can); Ctrl-C twice more ends the session)\n`,
+              `(rank${stuck.length > 1 ? 's' : ''} ${formatTargets(stuck)} still in synchronous code after an await, which cannot be stopped; Ctrl-C twice more ends the session)\n`,
             );
         },
         (err: unknown) => this.options.output.write(`ranks repl: interrupt failed: ${err instanceof Error ? err.message : String(err)}\n`),
