@@ -82,6 +82,8 @@ const [json, md] =
 
 // Started before anything is measured, stopped after the last family (sections included).
 const load: Load | undefined = loadN > 0 ? startLoad(loadN) : undefined;
+// Time limits (lib/proc.ts) and the families' child programs see the load too.
+if (loadN > 0) process.env.RANKS_BENCH_LOAD = String(loadN);
 if (load) log(`--load ${load.n}: ${load.n} busy-loop processes run during every measurement`);
 const start = performance.now();
 const options = { quick, benchDir, log, subtitle: `${m.cpu}, ${m.cores} cores, Node.js ${m.node}, ${m.date.slice(0, 10)}` };
