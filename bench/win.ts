@@ -91,10 +91,11 @@ const section = [
 console.log(table);
 mkdirSync(join(here, 'results'), { recursive: true });
 writeFileSync(join(here, 'results', 'win.json'), `${JSON.stringify({ when, iters, rows }, null, 2)}\n`);
-const readme = join(here, 'README.md');
+// A loaded run (run.ts --load N) points this at its own report, away from the quiet figures.
+const readme = join(here, process.env.RANKS_BENCH_README ?? 'README.md');
 const old = existsSync(readme) ? readFileSync(readme, 'utf8') : '';
 const spliced = /<!-- win:start -->[\s\S]*<!-- win:end -->/.test(old)
   ? old.replace(/<!-- win:start -->[\s\S]*<!-- win:end -->/, section)
   : `${old.trimEnd()}\n\n${section}\n`;
 writeFileSync(readme, spliced);
-log('wrote README.md (win section) and results/win.json');
+log(`wrote ${process.env.RANKS_BENCH_README ?? 'README.md'} (win section) and results/win.json`);

@@ -13,6 +13,7 @@ const cases: [string, string][] = [
   ['probe, iprobe, waitAll, waitAny, testAll, cancel, self-send, sendrecv, PROC_NULL', 'probe-requests.ts'],
   ['recv and probe timeout and signal', 'timeouts.ts'],
   ['messages larger than a ring, both ways at once', 'large.ts'],
+  ['large messages from several senders interleaved with small ones, unexpected, synchronous, truncated (the message stays)', 'large-many.ts'],
   ['a refused message goes to the next posted receive that fits, and stays first for a wildcard', 'refused.ts'],
   ['sendrecv refuses an aliased into; sendrecvReplace swaps through one buffer; translateRanks keeps PROC_NULL', 'sendrecv-replace.ts'],
   ['ssend and issend finish only once a receive matched them (not before it is posted); ssendInit', 'ssend.ts'],

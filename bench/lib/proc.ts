@@ -12,6 +12,11 @@ export interface RunOptions {
   timeoutMs: number;
 }
 
+/** Under `--load N` (run.ts sets RANKS_BENCH_LOAD) programs get N + 1 times their time limit: they share the cores with N busy loops. */
+function loadFactor(): number {
+  return 1 + (Number(process.env.RANKS_BENCH_LOAD) || 0);
+}
+
 /** What `runJsonLine` read: the parsed last JSON line, or why there is none. */
 export type JsonRun = { ok: true; json: unknown; seconds: number; stderrTail: string } | { ok: false; reason: string; seconds: number };
 
@@ -27,12 +32,13 @@ export function runJsonLine(command: string, args: string[], options: RunOptions
     let stdout = '';
     let stderr = '';
     let timedOut = false;
+    const limitMs = options.timeoutMs * loadFactor();
     child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
     child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');
-    }, options.timeoutMs);
+    }, limitMs);
     const fail = (reason: string): void => resolve({ ok: false, reason, seconds: seconds() });
     child.on('error', (err) => {
       clearTimeout(timer);
@@ -41,7 +47,7 @@ export function runJsonLine(command: string, args: string[], options: RunOptions
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       const tail = withErrorLine(stderr, lastLines(stderr, 5));
-      if (timedOut) return fail(`timed out after ${options.timeoutMs / 1000} s${tail ? `: ${tail}` : ''}`);
+      if (timedOut) return fail(`timed out after ${limitMs / 1000} s${tail ? `: ${tail}` : ''}`);
       if (code !== 0) return fail(`exit ${code ?? signal}${tail ? `: ${tail}` : ''}`);
       const line = stdout
         .trim()

@@ -80,6 +80,7 @@ p2p is described here; the other families' methods are in their sections above.
 npm run bench               # full run, about 5 minutes on 2 cores
 npm run bench -- --quick    # about a minute
 npm run bench -- --only pool   # one family (p2p, collectives, pool, farm): results/pool.{json,md}, and its tables here (not with --quick)
+npm run bench -- --load 2      # every family with 2 busy-loop processes running meanwhile: results/load.{json,md}, and the "Under load" section here
 # GNU parallel for the farm family (Debian): apt-get install -y parallel
 # the MPI peers (Debian): apt-get install -y mpich libmpich-dev python3-mpi4py python3-numpy
 # (add libopenmpi-dev for the C Open MPI row; mpi4py on Debian uses Open MPI)
