@@ -7,6 +7,7 @@ import type { Communicator } from '../comm/communicator.ts';
 import { revive } from '../sync/revivable.ts';
 import { claimedSlot, vetoSlot, type ClaimFlags } from './flags.ts';
 import { explainInline, loadTask, type Fn } from './load.ts';
+import { unpackCalls } from './packed-calls.ts';
 import { BYE, describeError, RESULT, SAME_TASK, TASK, type ChunkOutcome, type Outcome, type ResultMessage, type TaskMessage } from './protocol.ts';
 
 const TASK_FROM_ZERO = { source: 0, tag: TASK } as const;
@@ -184,7 +185,7 @@ export async function serve(comm: Communicator, flags: ClaimFlags, init: WorkerI
         replies.push([id, null]);
         continue;
       }
-      const calls = msg[4] ?? revive<unknown[][]>(sideCalls());
+      const calls = unpackCalls(msg[4]) ?? revive<unknown[][]>(sideCalls());
       const ran = run(module, name, calls);
       const done = ran instanceof Promise ? await ran : ran;
       replies.push(Array.isArray(done) ? [id, done] : [id, null, done.values]);
