@@ -101,7 +101,10 @@ function runSections(names: Family[]): void {
   for (const name of names) {
     const [script, ...rest] = SECTIONS[name]!;
     log(`${name}: node --import tsx ${script} ${rest.join(' ')}`);
-    const r = spawnSync(process.execPath, ['--import', 'tsx', join(benchDir, script!), ...(quick ? (QUICK_ARGS[name] ?? []) : rest)], { cwd: benchDir, stdio: 'inherit' });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(benchDir, script!), ...(quick ? (QUICK_ARGS[name] ?? []) : rest)], {
+      cwd: benchDir,
+      stdio: 'inherit',
+    });
     if (r.status !== 0) log(`${name}: exited ${r.status ?? r.signal}`);
   }
 }
