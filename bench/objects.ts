@@ -83,8 +83,8 @@ const section = [
 console.log(table);
 mkdirSync(join(here, 'results'), { recursive: true });
 writeFileSync(join(here, 'results', 'objects.json'), `${JSON.stringify({ when, quick, rows: [ranks, py] }, null, 2)}\n`);
-const readme = join(here, 'README.md');
+const readme = join(here, process.env.RANKS_BENCH_README ?? 'README.md');
 const old = existsSync(readme) ? readFileSync(readme, 'utf8') : '';
 const re = /<!-- objects:start -->[\s\S]*<!-- objects:end -->/;
 writeFileSync(readme, re.test(old) ? old.replace(re, section) : `${old.trimEnd()}\n\n${section}\n`);
-log('wrote README.md (objects section) and results/objects.json');
+log(`wrote ${process.env.RANKS_BENCH_README ?? 'README.md'} (objects section) and results/objects.json`);

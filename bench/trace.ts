@@ -78,10 +78,10 @@ const section = [
 console.log(table);
 mkdirSync(join(here, 'results'), { recursive: true });
 writeFileSync(join(here, 'results', 'trace.json'), `${JSON.stringify({ when, iters, tasks, rows }, null, 2)}\n`);
-const readme = join(here, 'README.md');
+const readme = join(here, process.env.RANKS_BENCH_README ?? 'README.md');
 const old = existsSync(readme) ? readFileSync(readme, 'utf8') : '';
 const spliced = /<!-- trace:start -->[\s\S]*<!-- trace:end -->/.test(old)
   ? old.replace(/<!-- trace:start -->[\s\S]*<!-- trace:end -->/, section)
   : `${old.trimEnd()}\n\n${section}\n`;
 writeFileSync(readme, spliced);
-log('wrote README.md (trace section) and results/trace.json');
+log(`wrote ${process.env.RANKS_BENCH_README ?? 'README.md'} (trace section) and results/trace.json`);

@@ -13,7 +13,7 @@ import { DataCloneError } from '../src/errors.ts';
 function roundTrip(value: unknown): { copy: unknown; packed: boolean } {
   const enc = encode(value);
   // What a transport hands back: bytes in a buffer of their own.
-  const copy = decode(enc.kind, enc.bytes.slice());
+  const copy = decode(enc.kind, Uint8Array.prototype.slice.call(enc.bytes));
   return { copy, packed: enc.kind === OBJECT && enc.bytes[0] !== V8_FIRST };
 }
 
@@ -141,7 +141,16 @@ describe('codec: packed shapes', () => {
     };
     const copy = roundTrip(value).copy;
     assert.deepStrictEqual(copy, { a: 1, b: 2 });
-    assert.deepStrictEqual(decode(inner!.kind, inner!.bytes.slice()), { nested: 'during' });
+    assert.deepStrictEqual(decode(inner!.kind, inner!.bytes), { nested: 'during' });
+  });
+
+  test('encoded bytes belong to the caller: later encodes do not touch them', () => {
+    const first = encode({ id: 1, name: 'first' });
+    const second = encode({ id: 2, name: 'second', extra: [1, 2, 3] });
+    encode('x'.repeat(1000));
+    assert.deepStrictEqual(decode(first.kind, first.bytes), { id: 1, name: 'first' });
+    assert.deepStrictEqual(decode(second.kind, second.bytes), { id: 2, name: 'second', extra: [1, 2, 3] });
+    assert.notEqual(first.bytes.buffer, second.bytes.buffer);
   });
 
   test('packed bytes decode from an unaligned offset', () => {

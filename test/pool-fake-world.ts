@@ -6,6 +6,7 @@ import { Request } from '../src/comm/request.ts';
 import { DataCloneError } from '../src/errors.ts';
 import { NO_FLAGS, SharedFlags, claimedSlot, vetoSlot, type ClaimFlags } from '../src/pool/flags.ts';
 import type { WorkerHost } from '../src/pool/host.ts';
+import { unpackCalls } from '../src/pool/packed-calls.ts';
 import { RESULT, SAME_TASK, TASK, type ResultMessage, type TaskMessage } from '../src/pool/protocol.ts';
 import { Scheduler } from '../src/pool/scheduler.ts';
 import type { Task } from '../src/pool/tasks.ts';
@@ -156,7 +157,7 @@ export class FakeWorld {
   reply(rank: number, msg: TaskMessage): ResultMessage {
     if (msg[3] !== SAME_TASK) this.lastTask.set(rank, msg[3]);
     const fn = FNS[this.lastTask.get(rank)!]!;
-    return [msg[0], null, msg[4]!.map((args) => fn(...(args as number[])))];
+    return [msg[0], null, unpackCalls(msg[4])!.map((args) => fn(...(args as number[])))];
   }
 
   private runNext(rank: number): ResultMessage {

@@ -60,7 +60,21 @@ const view = new DataView(scratch.buffer, scratch.byteOffset, scratch.byteLength
 let at = 0;
 const seen = new Set<object>();
 let busy = false;
-const shapes = new Map<string, number>();
+/** Key lists written in this message, by number (T_OBJECT refers to them). */
+const shapes: string[][] = [];
+/** Key lists remembered per message, at most: objects past them write their keys again. */
+const MAX_SHAPES = 16;
+
+/** The number of a key list equal to `keys` written before in this message, or -1. */
+function shapeOf(keys: string[]): number {
+  next: for (let s = 0; s < shapes.length; s++) {
+    const known = shapes[s]!;
+    if (known.length !== keys.length) continue;
+    for (let i = 0; i < keys.length; i++) if (known[i] !== keys[i]) continue next;
+    return s;
+  }
+  return -1;
+}
 
 /** The packed bytes of `value`, or undefined when V8's serializer must encode it. */
 export function pack(value: unknown): Uint8Array | undefined {
@@ -77,15 +91,23 @@ export function pack(value: unknown): Uint8Array | undefined {
     room(1);
     scratch[at++] = TREE;
     write(value, 0);
-    return scratch.slice(0, at);
+    return copyOut(at);
   } catch (err) {
     if (err === FALLBACK) return undefined;
     throw err;
   } finally {
     busy = false;
     seen.clear();
-    shapes.clear();
+    shapes.length = 0;
   }
+}
+
+/** The first `n` bytes of the scratch in a buffer of their own (Buffer#slice would share them). */
+function copyOut(n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  if (n <= 256) for (let i = 0; i < n; i++) out[i] = scratch[i]!;
+  else out.set(scratch.subarray(0, n));
+  return out;
 }
 
 /** Rebuilds a value from packed bytes (first byte is not V8_FIRST). */
@@ -249,15 +271,14 @@ function writeObject(o: object, depth: number): void {
   const proto: unknown = Object.getPrototypeOf(o);
   if (proto !== Object.prototype && proto !== null) throw FALLBACK;
   const keys = Object.keys(o);
-  const id = keys.join('\0');
-  const known = shapes.get(id);
-  if (known !== undefined) {
+  const known = shapeOf(keys);
+  if (known >= 0) {
     room(1);
     scratch[at++] = T_OBJECT;
     writeLength(known);
   } else {
     if (keys.includes('__proto__')) throw FALLBACK;
-    shapes.set(id, shapes.size);
+    if (shapes.length < MAX_SHAPES) shapes.push(keys);
     room(1);
     scratch[at++] = T_SHAPE;
     writeLength(keys.length);

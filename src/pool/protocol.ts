@@ -1,6 +1,7 @@
 // What a pool's scheduler (rank 0) and its workers say to each other, over the world's
 // point-to-point channels.
 import { DataCloneError } from '../errors.ts';
+import { packCalls, type PackedCalls } from './packed-calls.ts';
 
 export const TASK = 1;
 export const RESULT = 2;
@@ -10,10 +11,11 @@ export const BYE = 3;
 /**
  * A chunk of calls of one task (`null` asks the worker to stop): [chunk id, its number
  * among the chunks sent to this worker (see workers.ts), module URL or
- * null (inline), export name or source, argument lists, or null when they hold shared
- * memory and come by the worker's side port].
+ * null (inline), export name or source, argument lists (packed when they are all
+ * numbers: see packed-calls.ts), or null when they hold shared memory and come by the
+ * worker's side port].
  */
-export type TaskMessage = [id: number, seq: number, module: string | null, name: string, calls: unknown[][] | null];
+export type TaskMessage = [id: number, seq: number, module: string | null, name: string, calls: unknown[][] | PackedCalls | null];
 
 /** The name of a chunk whose task is the previous chunk's in the same message (no task is named ''). */
 export const SAME_TASK = '';
@@ -62,7 +64,8 @@ function describeShape(msg: unknown): string {
  * (SAME_TASK): 20 000 one-call chunks would otherwise carry the module's URL 20 000 times.
  */
 export function encodeTask(id: number, seq: number, module: string | null, name: string, calls: unknown[][] | null, sameTask: boolean): TaskMessage {
-  return sameTask ? [id, seq, null, SAME_TASK, calls] : [id, seq, module, name, calls];
+  const sent = calls && packCalls(calls);
+  return sameTask ? [id, seq, null, SAME_TASK, sent] : [id, seq, module, name, sent];
 }
 
 /** An error as it crosses threads: enough to rebuild it with the same name, message and own properties. */

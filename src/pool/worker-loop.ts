@@ -8,6 +8,7 @@ import { revive } from '../sync/revivable.ts';
 import { recording } from '../trace/recorder.ts';
 import { claimedSlot, vetoSlot, type ClaimFlags } from './flags.ts';
 import { explainInline, loadTask, type Fn } from './load.ts';
+import { unpackCalls } from './packed-calls.ts';
 import { BYE, describeError, RESULT, SAME_TASK, TASK, type ChunkOutcome, type Outcome, type ResultMessage, type TaskMessage } from './protocol.ts';
 
 const TASK_FROM_ZERO = { source: 0, tag: TASK } as const;
@@ -185,7 +186,7 @@ export async function serve(comm: Communicator, flags: ClaimFlags, init: WorkerI
         replies.push([id, null]);
         continue;
       }
-      const calls = msg[4] ?? revive<unknown[][]>(sideCalls());
+      const calls = unpackCalls(msg[4]) ?? revive<unknown[][]>(sideCalls());
       const span = recording?.begin('task', 'task', { fn: name, items: calls.length, chunk: id });
       const ran = run(module, name, calls);
       const done = ran instanceof Promise ? await ran : ran;
