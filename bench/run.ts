@@ -141,7 +141,11 @@ function runSections(names: Family[]): void {
     log(`${name}: node --import tsx ${script} ${rest.join(' ')}`);
     // Under load a section goes to results/load.md, not into README.md's quiet figures.
     const env = load ? { ...process.env, RANKS_BENCH_README: md } : process.env;
-    const r = spawnSync(process.execPath, ['--import', 'tsx', join(benchDir, script!), ...(quick ? (QUICK_ARGS[name] ?? []) : rest)], { cwd: benchDir, stdio: 'inherit', env });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(benchDir, script!), ...(quick ? (QUICK_ARGS[name] ?? []) : rest)], {
+      cwd: benchDir,
+      stdio: 'inherit',
+      env,
+    });
     if (r.status !== 0) log(`${name}: exited ${r.status ?? r.signal}`);
   }
 }

@@ -143,7 +143,15 @@ class Job {
   private startRank(rank: number, script: string, argv: string[], spawned?: SpawnedInit): ThreadRank {
     const tag = this.options.tagOutput === true;
     const who = this.spawns.name(rank);
-    const h = this.ranks.start(rank, { entry, script, name: who.toLowerCase(), argv, pipeOutput: tag, ...this.trace?.forThread(rank), ...(spawned && { spawned }) });
+    const h = this.ranks.start(rank, {
+      entry,
+      script,
+      name: who.toLowerCase(),
+      argv,
+      pipeOutput: tag,
+      ...this.trace?.forThread(rank),
+      ...(spawned && { spawned }),
+    });
     if (tag) this.outputs.push(prefixLines(h.worker.stdout, process.stdout, rank), prefixLines(h.worker.stderr, process.stderr, rank));
     // A rank that throws fails the job at once; its exit follows.
     h.worker.on('error', (err) => this.fail(failed(rank, 1, asError(err), who)));
