@@ -3,36 +3,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ChromeTrace, TraceEvent } from 'ranks';
 
 /** One event of a trace file. */
-export interface Ev {
-  name: string;
-  ph: string;
-  pid: number;
-  tid: number;
-  ts?: number;
-  dur?: number;
-  cat?: string;
-  id?: number;
-  bp?: string;
-  s?: string;
-  args?: Record<string, unknown>;
-}
+export type Ev = TraceEvent;
 
 /** A trace file as the tests read it. */
-export interface Trace {
-  traceEvents: Ev[];
-  displayTimeUnit: string;
-  otherData: {
-    ranks: number;
-    transport: string;
-    status: string;
-    error?: string;
-    lanes: { pid: number; name: string; reason: string; dropped: number }[];
-    missing: number[];
-    startTimeMs: number;
-  };
-}
+export type Trace = ChromeTrace;
 
 /** The known traffic of fixtures/trace/traffic.ts. */
 export const N = 5;
