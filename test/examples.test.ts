@@ -95,6 +95,22 @@ describe('examples', { timeout: HANGS }, () => {
     assert.match(r.stdout, /after 50 steps on 4 ranks the heat is conserved: total 1\.000000000000/);
   });
 
+  test('psum-cluster.ts (seed 003 as an IPython session: push, scatter, allreduce on the engines, pull), threads and processes', async () => {
+    for (const transport of ['threads', 'processes']) {
+      const r = await tsx(example('psum-cluster.ts'), ['4', transport, '1001']);
+      assert.equal(r.code, 0, r.stderr);
+      for (const [k, len] of [
+        [0, 251],
+        [1, 250],
+        [2, 250],
+        [3, 250],
+      ])
+        assert.match(r.stdout, new RegExp(`engine ${k}: ${len} of 1001 elements`));
+      assert.match(r.stdout, new RegExp(`psum on 4 ${transport} engines: 500500, 500500, 500500, 500500 \\(expected 500500\\)`));
+      assert.match(r.stdout, /gathered 1001 elements, same as scattered: true/);
+    }
+  });
+
   test('psum.ts (seed 003, Allreduce) on 4 ranks', async () => {
     const r = await cli(['run', '-n', '4', example('psum.ts'), '1000']);
     assert.equal(r.code, 0, r.stderr);

@@ -12,19 +12,22 @@ import { Session } from 'node:inspector';
 export class ThreadBreaker {
   private session: Session | undefined;
   private readonly sessions = new Map<string, string>();
+  private readonly waiting = new Map<string, (sessionId: string) => void>();
   private attached: Promise<void> | undefined;
 
-  /** Asks thread `threadId` to stop the code it runs; resolves once its inspector has answered. */
+  /** Asks thread `threadId` to stop the code it runs. */
   async terminate(threadId: number): Promise<boolean> {
     await this.attach();
-    const sessionId = this.sessions.get(String(threadId));
-    if (!sessionId || !this.session) return false;
+    // Workers are announced one by one, some after enable has answered.
+    const sessionId = this.sessions.get(String(threadId)) ?? (await new Promise<string>((resolve) => this.waiting.set(String(threadId), resolve)));
+    if (!this.session) return false;
     this.session.post('NodeWorker.sendMessageToWorker', { sessionId, message: JSON.stringify({ id: 1, method: 'Runtime.terminateExecution' }) });
     return true;
   }
 
   /** Lets the threads go (the inspector session ends). */
   close(): void {
+    for (const w of this.waiting.values()) w('');
     this.session?.disconnect();
     this.session = undefined;
   }
@@ -34,8 +37,13 @@ export class ThreadBreaker {
     return (this.attached ??= new Promise<void>((resolve) => {
       const session = new Session();
       session.connect();
-      session.on('NodeWorker.attachedToWorker', (m: { params: { sessionId: string; workerInfo: { workerId: string } } }) => {
-        this.sessions.set(m.params.workerInfo.workerId, m.params.sessionId);
+      session.on('NodeWorker.attachedToWorker', (m: { params: { sessionId: string; workerInfo: { title: string } } }) => {
+        // The inspector numbers workers its own way; the title names the thread (`[worker <threadId>] <name>`).
+        const threadId = /^\[worker (\d+)\]/.exec(m.params.workerInfo.title)?.[1];
+        if (threadId === undefined) return;
+        this.sessions.set(threadId, m.params.sessionId);
+        this.waiting.get(threadId)?.(m.params.sessionId);
+        this.waiting.delete(threadId);
       });
       // Existing workers are announced before enable answers.
       session.post('NodeWorker.enable', { waitForDebuggerOnStart: false }, () => resolve());
