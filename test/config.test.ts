@@ -52,6 +52,7 @@ describe('configuration', { timeout: HANGS }, () => {
       RANKS_PROFILE: 'json',
       RANKS_TRACE_LIMIT: '500',
       RANKS_TRACE_RANK: '{"dir":"d"}',
+      RANKS_REPL_HISTORY: 'off',
     });
     assert.deepEqual(
       { ...c, launcher: undefined },
@@ -73,6 +74,7 @@ describe('configuration', { timeout: HANGS }, () => {
         profile: 'json',
         traceLimit: 500,
         traceRank: '{"dir":"d"}',
+        replHistory: 'off',
         launcher: undefined,
       },
     );

@@ -32,7 +32,7 @@ Options:
   --bail              end the session at the first input that fails on any rank, exit 1
   -h, --help          this help
 
-History is kept in ~/.ranks_repl_history (RANKS_REPL_HISTORY=FILE elsewhere, '' for none).
+History is kept in ~/.ranks_repl_history (RANKS_REPL_HISTORY=FILE elsewhere, off for none).
 Exit status: 0 (after .exit, Ctrl-D or the end of stdin); 1 with --bail after a failed
 input, or when the ranks cannot start; 130 after Ctrl-C three times during one input;
 2 on a usage error.

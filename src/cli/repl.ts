@@ -7,14 +7,16 @@ import { defaultSize } from '../launch/launch.ts';
 import { startEngines } from '../repl/cluster-engines.ts';
 import { feedLines } from '../repl/feed.ts';
 import { Session } from '../repl/session.ts';
+import { configFrom } from '../config/config.ts';
 import { checkMemory } from './memory.ts';
 import { parseRepl } from './repl-args.ts';
 import { REPL_HELP } from './repl-help.ts';
 import { report } from './run.ts';
 
-/** Where the prompt's history is kept: RANKS_REPL_HISTORY ('' for none) or ~/.ranks_repl_history. */
+/** Where the prompt's history is kept: RANKS_REPL_HISTORY (`off`: nowhere, '' returned) or ~/.ranks_repl_history. */
 export function historyFile(env: NodeJS.ProcessEnv = process.env): string {
-  return env['RANKS_REPL_HISTORY'] ?? join(homedir(), '.ranks_repl_history');
+  const file = configFrom(env).replHistory;
+  return file === 'off' ? '' : (file ?? join(homedir(), '.ranks_repl_history'));
 }
 
 /** Runs `ranks repl ARGS`; resolves with the exit status once the session has ended. Throws UsageError. */

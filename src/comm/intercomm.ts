@@ -202,6 +202,21 @@ export class Intercomm extends PointToPoint {
     });
   }
 
+  /**
+   * Disconnects from the remote group (MPI_Comm_disconnect, as mpi4py's `Disconnect`): waits
+   * until every rank of both groups has called it (a barrier over the intercommunicator; a
+   * ranks send is complete once buffered, so nothing else is left pending), then frees it.
+   * Both groups must call it; any later use throws ERR_INVALID_STATE.
+   *
+   * @example
+   * const parent = getParent();
+   * if (parent) await parent.disconnect();
+   */
+  async disconnect(): Promise<void> {
+    await this.barrier();
+    await this.free();
+  }
+
   // Throws ERR_INVALID_STATE once freed.
   private live(): void {
     if (this.freed) throw new InvalidStateError(`${this.name} was freed`);

@@ -33,6 +33,8 @@ export interface Settings {
   trace: string | undefined;
   /** RANKS_PROFILE: `text`, `json` or a file path (`ranks run --profile`); under mpiexec, each rank records. */
   profile: string | undefined;
+  /** RANKS_REPL_HISTORY: the file `ranks repl` keeps its history in ('' for none). */
+  replHistory: string | undefined;
   /** RANKS_TRACE_LIMIT: spans each rank keeps. */
   traceLimit: number;
   /** RANKS_TRACE_RANK: set by ranks for a traced rank process (read by trace/rank.ts). */
@@ -191,6 +193,13 @@ export const VARIABLES: { readonly [K in keyof Settings]: Variable<Settings[K]> 
     fallback: undefined,
     shown: '—',
     effect: 'set by `ranks run --transport processes` (and process pools) for each rank process; not for users to set',
+  },
+  replHistory: {
+    name: 'RANKS_REPL_HISTORY',
+    parse: text,
+    fallback: undefined,
+    shown: '~/.ranks_repl_history',
+    effect: 'the file `ranks repl` keeps its input history in; `off`: keep none',
   },
   trace: {
     name: 'RANKS_TRACE',

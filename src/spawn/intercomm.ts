@@ -14,7 +14,7 @@ export type { Intercomm } from '../comm/intercomm.ts';
 /** Addresses of the remote group on MPI: never a rank of this MPI_COMM_WORLD (merge compares them with world ranks). */
 export const MPI_REMOTE_BASE = 1_000_000;
 
-/**
+/** @internal
  * The local group's private communicator at `context + 2` (on MPI a split of `parent`'s
  * communicator, collective over the group: call it on every rank of the group).
  */
@@ -24,7 +24,7 @@ export function privateLocal(transport: Transport, parent: number, context: numb
   return new Communicator(transport, context + 2, group, 'spawn.local', contexts);
 }
 
-/** The Intercomm of `context` between `local`'s group and the `remote` addresses. */
+/** @internal The Intercomm of `context` between `local`'s group and the `remote` addresses. */
 export function intercommOf(
   transport: Transport,
   context: number,

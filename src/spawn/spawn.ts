@@ -41,7 +41,7 @@ function checkSpawn(script: unknown, options: SpawnOptions | undefined): { url: 
   return { url, args: [...args], maxprocs };
 }
 
-/**
+/** @internal
  * Starts `maxprocs` ranks running `script` (collective over `comm`; root's arguments
  * count) and resolves on every rank of `comm` with the Intercomm to them; rejects with the
  * same error on every rank when root's arguments are bad or the ranks cannot start.
