@@ -8,6 +8,7 @@ import { decode, encode } from '../src/codec/encode.ts';
 import { OBJECT } from '../src/codec/kinds.ts';
 import { SMALL_ARRAY, V8_FIRST } from '../src/codec/packed.ts';
 import { DataCloneError } from '../src/errors.ts';
+import { HANGS } from './helpers.ts';
 
 /** Encodes and decodes `value`; returns the copy and whether ranks' packed encoding carried it. */
 function roundTrip(value: unknown): { copy: unknown; packed: boolean } {
@@ -25,7 +26,7 @@ function same(value: unknown, packed: boolean): unknown {
   return r.copy;
 }
 
-describe('codec: packed shapes', () => {
+describe('codec: packed shapes', { timeout: HANGS }, () => {
   test('a plain array of numbers travels as float64, keeping -0, NaN, infinities and integers', () => {
     const a = [0, -0, NaN, Infinity, -Infinity, 1.5, -(2 ** 31), 2 ** 53, Number.MIN_VALUE, 3, 4, 5, 6, 7, 8, 9, 10];
     const copy = same(a, true) as number[];

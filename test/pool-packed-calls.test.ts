@@ -10,7 +10,7 @@ import { HANGS } from './helpers.ts';
 const math = tasks<typeof import('./fixtures/math-tasks.ts')>(new URL('./fixtures/math-tasks.ts', import.meta.url));
 const rows = (n: number, arity: number): number[][] => Array.from({ length: n }, (_, i) => Array.from({ length: arity }, (_, j) => i * 10 + j + 0.5));
 
-describe('packed calls', () => {
+describe('packed calls', { timeout: HANGS }, () => {
   test('numbers of one arity pack into one Float64Array and unpack to the same argument lists', () => {
     for (const arity of [1, 2, 8]) {
       const calls = rows(20, arity);
