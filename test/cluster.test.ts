@@ -154,10 +154,7 @@ for (const transport of TRANSPORTS) {
       assert.deepEqual(values(await cluster.view().execute('rank')), [0, 1, 2]);
     });
 
-    // Known gap (processes): in this suite's order the deadlock check never fires on process engines and the input hangs; found at the deadline, not yet understood.
-    const deadlockGap =
-      transport === 'processes' ? 'process engines: the deadlock check does not fire in this order yet (known gap, see the CHANGELOG)' : false;
-    test('a deadlocking input is reported on every engine in it, and the next input works', { timeout: HANGS, skip: deadlockGap }, async () => {
+    test('a deadlocking input is reported on every engine in it, and the next input works', { timeout: HANGS }, async () => {
       const all = await cluster.view().execute('await comm.recv({ source: (rank + 1) % size, tag: 9 })');
       assert.deepEqual(codes(all), ['ERR_DEADLOCK', 'ERR_DEADLOCK', 'ERR_DEADLOCK']);
       assert.match(all[0]!.error!.message, /Deadlock/);

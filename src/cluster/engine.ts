@@ -219,14 +219,22 @@ class Starter {
   private readonly tasks: (() => void)[] = [];
 
   constructor() {
-    this.channel.port2.on('message', () => this.tasks.shift()?.());
-    // The request holds the engine alive, never this channel.
+    this.channel.port2.on('message', () => {
+      const task = this.tasks.shift();
+      // Once its code runs, the request holds the engine alive, never this channel.
+      if (this.tasks.length === 0) this.channel.port2.unref();
+      task?.();
+    });
     this.channel.port1.unref();
     this.channel.port2.unref();
   }
 
   start(task: () => void): void {
     this.tasks.push(task);
+    // Until the task runs, this channel keeps the event loop going: a process engine has
+    // just let go of its IPC channel, and an empty loop there would run `beforeExit`,
+    // whose keep-alive would then count against every deadlock check of the input.
+    this.channel.port2.ref();
     this.channel.port1.postMessage(0);
   }
 }
