@@ -26,9 +26,11 @@ const go = new Promise<void>((resolve) => {
 await tell({ type: 'ready' });
 await go;
 
-// SIGINT (the cluster's interrupt, or Ctrl-C at a terminal that reaches the whole process
-// group) never ends an engine: it breaks a synchronous loop at the top of an input
-// (breakOnSigint), and is ignored otherwise.
+// SIGINT is the cluster's interrupt: it breaks a synchronous loop at the top of an input
+// (breakOnSigint) and is ignored otherwise, never ending an engine. Engines run in a process
+// group of their own, so a terminal's Ctrl-C reaches only the driver, which interrupts them
+// one at a time: a second SIGINT in the moment vm's breakOnSigint gives the listeners back
+// would end the engine.
 process.on('SIGINT', () => undefined);
 // An input waiting on nothing that can wake it (a promise never settled) would let the
 // event loop end: the engine stays, and the input is left to an interrupt.

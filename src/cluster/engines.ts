@@ -148,7 +148,7 @@ export function processEngines(size: number, events: EngineEvents): EngineHost {
   const outputs: Promise<void>[] = [];
   const served: Promise<void>[] = [];
   for (let rank = 0; rank < size; rank++) {
-    const h = supervisor.start(rank, { entry, name: `Engine ${rank}`, script: 'cluster-engine', stdio: ['ignore', 'pipe', 'pipe'] });
+    const h = supervisor.start(rank, { entry, name: `Engine ${rank}`, script: 'cluster-engine', stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     outputs.push(prefixLines(h.child.stdout!, process.stdout, rank), prefixLines(h.child.stderr!, process.stderr, rank));
     served.push(
       new Promise((resolve, reject) => {

@@ -31,6 +31,11 @@ export interface ProcessSpec {
   stdio: [StdioNull, StdioNull | StdioPipe, StdioNull | StdioPipe];
   /** A spawned rank: its own world and its parents (ProcessRankInit.spawned). */
   spawned?: SpawnedInit;
+  /**
+   * A process group of its own (spawn's `detached`): a terminal's Ctrl-C then reaches only
+   * this process's group, and the owner decides what the child gets (the Cluster's engines).
+   */
+  detached?: boolean;
   /** More environment variables for the rank (a traced rank's RANKS_TRACE_RANK). */
   env?: Record<string, string>;
 }
@@ -113,6 +118,7 @@ export class ProcessSupervisor implements Supervisor<ProcessSpec, ProcessRank> {
     };
     const child = spawn(process.execPath, [...(spec.execArgv ?? []), spec.entry, ...(spec.args ?? [])], {
       stdio: [...spec.stdio, 'ipc'],
+      ...(spec.detached && { detached: true }),
       serialization: this.options.serialization ?? 'json',
       env: { ...process.env, ...spec.env, [INIT_ENV]: JSON.stringify(init) },
     });
