@@ -28,7 +28,7 @@ test('ring records wrap around the end and keep their bytes and order', { timeou
     }
     next++;
   }
-  r.drain((_k, _f, tag, _c, _t, bytes, at, length) => got.push([tag, ...bytes.subarray(at, at + length)]));
+  r.drain((_k, _f, tag, _c, _t, bytes, at, length) => void got.push([tag, ...bytes.subarray(at, at + length)]));
   assert.equal(got.length, 500);
   for (const [tag, ...bytes] of got) {
     assert.equal(tag, expect);

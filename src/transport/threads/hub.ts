@@ -14,7 +14,7 @@ import type { ToLauncher, ToRank } from './messages.ts';
 export function forwardSetup(m: ToLauncher, ports: readonly (MessagePort | undefined)[], ctl: Int32Array, rings?: SharedArrayBuffer[][]): boolean {
   if (m.type === 'link') {
     (rings?.[m.to] ?? []).push(m.ring);
-    const forward: ToRank = { type: 'link', from: m.from, ring: m.ring };
+    const forward: ToRank = { type: 'link', from: m.from, ring: m.ring, bulk: m.bulk };
     ports[m.to]?.postMessage(forward);
     Atomics.add(ctl, slot(m.to, LINKS), 1);
     wake(ctl, m.to);

@@ -22,7 +22,7 @@ export interface RankInit {
 
 /** Rank → launcher. */
 export type ToLauncher =
-  | { type: 'link'; from: number; to: number; ring: SharedArrayBuffer }
+  | { type: 'link'; from: number; to: number; ring: SharedArrayBuffer; bulk: SharedArrayBuffer }
   | { type: 'segment'; from: number; gen: number; segment: SharedArrayBuffer }
   | { type: 'share'; from: number; to: number; key: string; buffers: SharedArrayBuffer[] }
   | { type: 'abort'; rank: number; code: number; reason: string }
@@ -31,7 +31,7 @@ export type ToLauncher =
 
 /** Launcher → rank. */
 export type ToRank =
-  | { type: 'link'; from: number; ring: SharedArrayBuffer }
+  | { type: 'link'; from: number; ring: SharedArrayBuffer; bulk: SharedArrayBuffer }
   | { type: 'segment'; from: number; gen: number; segment: SharedArrayBuffer }
   | { type: 'share'; from: number; to: number; key: string; buffers: SharedArrayBuffer[] }
   | { type: 'spawned'; reply: SpawnReply };

@@ -82,8 +82,17 @@ export class RingWriter extends RingView {
   }
 }
 
-/** Called for each record: the header fields and the ring's bytes, payload at `at`. */
-export type RecordSink = (kind: number, flags: number, tag: number, context: number, total: number, bytes: Uint8Array, at: number, length: number) => void;
+/** Called for each record: the header fields and the ring's bytes, payload at `at`. Returning false stops the drain after this record. */
+export type RecordSink = (
+  kind: number,
+  flags: number,
+  tag: number,
+  context: number,
+  total: number,
+  bytes: Uint8Array,
+  at: number,
+  length: number,
+) => boolean | void;
 
 export class RingReader extends RingView {
   private head = 0;
@@ -109,9 +118,10 @@ export class RingReader extends RingView {
         continue;
       }
       const kf = i32[w + 1]!;
-      sink(kf & 0xff, kf >>> 8, i32[w + 2]!, i32[w + 3]!, i32[w + 5]!, this.u8, off + HEADER, i32[w + 4]!);
+      const more = sink(kf & 0xff, kf >>> 8, i32[w + 2]!, i32[w + 3]!, i32[w + 5]!, this.u8, off + HEADER, i32[w + 4]!);
       head = (head + len) | 0;
       count++;
+      if (more === false) break;
     }
     this.head = head;
     Atomics.store(this.ctl, HEAD, head);

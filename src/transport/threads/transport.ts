@@ -8,9 +8,10 @@ import { SEGMENT_CONTEXT, type Envelope, type Matched, type Received, type Share
 import { EXITS, LINKS, STATE, WANTS_ROOM, WaitOp, WaitState, controlCapacity, slot, wake } from './control.ts';
 import type { SpawnReply, SpawnRequest } from '../../spawn/protocol.ts';
 import { SendQueue } from './send-queue.ts';
-import { RingInLink, RingOutLink, SYNC, type PendingSend } from './links.ts';
+import { BULK, RingInLink, RingOutLink, SYNC, type PendingSend } from './links.ts';
 import type { ToLauncher, ToRank } from './messages.ts';
 import { FIRST, LAST, createRing } from './ring.ts';
+import { bulkable, createBulk } from './bulk.ts';
 import { SegmentTable } from './segments.ts';
 import { SharedBuffers } from './shared-buffers.ts';
 import { RingProgress } from './progress.ts';
@@ -111,6 +112,16 @@ export class ThreadsTransport implements Transport {
     if (link.queue.length === 0 && n <= link.writer.maxFragment && link.writer.write(kind, FIRST | LAST | sync, tag, context, n, bytes, 0, n)) {
       wake(this.ctl, dest);
       return SENT;
+    }
+    // A large message: one copy into the bulk area; the receiver, woken first, copies out behind it.
+    if (link.queue.length === 0 && bulkable(n) && link.bulk.claim(n)) {
+      if (link.writer.write(kind, FIRST | LAST | BULK | sync, tag, context, n, bytes, 0, 0)) {
+        wake(this.ctl, dest);
+        link.bulk.fill(bytes);
+        wake(this.ctl, dest);
+        return SENT;
+      }
+      link.bulk.release();
     }
     const s: PendingSend = { context, tag, kind, bytes, sent: 0, op: undefined, sync };
     if (link.queue.length === 0 && link.push(s)) {
@@ -256,7 +267,7 @@ export class ThreadsTransport implements Transport {
     let moved = false;
     for (let i = 0; i < links.length; i++) {
       const l = links[i]!;
-      if (l.reader.drain(l.sink) > 0) {
+      if (l.pump() > 0) {
         // Ringing a rank whose sends all fit would only cost a system call and a spurious wake.
         if (Atomics.load(this.ctl, slot(l.source, WANTS_ROOM)) !== 0) wake(this.ctl, l.source);
         moved = true;
@@ -285,7 +296,7 @@ export class ThreadsTransport implements Transport {
     // drained above, when it was not yet marked: drain again now that its STATE says it has
     // ended, so its last messages are in before anything waiting on it fails.
     if (Atomics.load(this.ctl, slot(this.rank, LINKS)) !== this.linksSeen) this.accept();
-    for (const l of this.inLinks) if (exited.includes(l.source)) l.reader.drain(l.sink);
+    for (const l of this.inLinks) if (exited.includes(l.source)) while (l.pump() > 0);
     for (const r of exited) {
       const link = this.inLinks.find((l) => l.source === r && l.current);
       if (link) {
@@ -304,8 +315,9 @@ export class ThreadsTransport implements Transport {
 
   private connect(dest: number): RingOutLink {
     const ring = createRing(this.ringBytes);
-    this.post({ type: 'link', from: this.rank, to: dest, ring });
-    const link = new RingOutLink(dest, ring);
+    const bulk = createBulk();
+    this.post({ type: 'link', from: this.rank, to: dest, ring, bulk });
+    const link = new RingOutLink(dest, ring, bulk);
     this.out[dest] = link;
     return link;
   }
@@ -316,7 +328,7 @@ export class ThreadsTransport implements Transport {
     this.linksSeen = Atomics.load(this.ctl, slot(this.rank, LINKS));
     for (let msg = receiveMessageOnPort(this.port!); msg; msg = receiveMessageOnPort(this.port!)) {
       const m = msg.message as ToRank;
-      if (m.type === 'link') this.inLinks.push(new RingInLink(m.from, m.ring, this.matcher));
+      if (m.type === 'link') this.inLinks.push(new RingInLink(m.from, m.ring, m.bulk, this.matcher));
       else if (m.type === 'share') this.buffers.offer(m.from, m.key, m.buffers);
       else if (m.type === 'spawned') this.spawnReplied(m.reply);
       else this.table.offer(m.from, m.gen, m.segment);
