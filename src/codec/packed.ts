@@ -5,12 +5,16 @@
 // class instances, sparse arrays, shared or cyclic references, `__proto__` keys, named
 // properties on arrays) makes `pack` return undefined and the caller uses V8's
 // serializer, whose bytes always start with 0xFF: the first byte tells the two apart.
+// The trees' writer and reader are packed-tree.ts.
 //
 // Round trips equal what V8's serializer gives: -0 and NaN survive (numbers travel as
 // float64 or as int32 when they are one), lone surrogates survive (strings are Latin-1 when
 // every code unit fits, UTF-16 otherwise), key order is kept. One documented difference:
 // named (non-index) properties set on an array of more than SMALL_ARRAY elements are not
 // carried (finding them would cost a string per element).
+import { SMALL_ARRAY, WIDE, bufferOf, packTree, unpackTree } from './packed-tree.ts';
+
+export { SMALL_ARRAY } from './packed-tree.ts';
 
 /** First byte of V8's serialization (its version tag): never a packed shape. */
 export const V8_FIRST = 0xff;
@@ -23,58 +27,8 @@ const UTF16 = 3;
 /** A tree of values, from byte 1. */
 const TREE = 4;
 
-// Value tags inside a tree.
-const T_UNDEFINED = 0;
-const T_NULL = 1;
-const T_FALSE = 2;
-const T_TRUE = 3;
-const T_INT = 4;
-const T_F64 = 5;
-const T_LATIN1 = 6;
-const T_UTF16 = 7;
-const T_ARRAY = 8;
-/** An object with a new key list: count, keys, then values. */
-const T_SHAPE = 9;
-/** An object with a key list seen before in this message: its number, then values. */
-const T_OBJECT = 10;
-
-/** Arrays up to this length are checked for named properties (Object.keys); longer ones are not. */
-export const SMALL_ARRAY = 1024;
 /** A top-level array of numbers at least this long travels as float64 bytes. */
 const F64_MIN = 16;
-/** Strings longer than this are written and read by Buffer's native methods rather than a loop. */
-const NATIVE_STRING = 24;
-/**
- * Trees past this many bytes go to V8's serializer: its fixed cost per call (about ten
- * times this writer's on a small record) is what the tree saves, and on large trees its
- * native loops win (measured on 10^5 records).
- */
-const TREE_MAX = 16 << 10;
-
-/** Thrown inside the tree writer when the value needs V8's serializer. */
-const FALLBACK = Symbol('fallback');
-const WIDE = /[^\0-\xff]/;
-
-const scratch = Buffer.allocUnsafeSlow(TREE_MAX + 64);
-const view = new DataView(scratch.buffer, scratch.byteOffset, scratch.byteLength);
-let at = 0;
-const seen = new Set<object>();
-let busy = false;
-/** Key lists written in this message, by number (T_OBJECT refers to them). */
-const shapes: string[][] = [];
-/** Key lists remembered per message, at most: objects past them write their keys again. */
-const MAX_SHAPES = 16;
-
-/** The number of a key list equal to `keys` written before in this message, or -1. */
-function shapeOf(keys: string[]): number {
-  next: for (let s = 0; s < shapes.length; s++) {
-    const known = shapes[s]!;
-    if (known.length !== keys.length) continue;
-    for (let i = 0; i < keys.length; i++) if (known[i] !== keys[i]) continue next;
-    return s;
-  }
-  return -1;
-}
 
 /** The packed bytes of `value`, or undefined when V8's serializer must encode it. */
 export function pack(value: unknown): Uint8Array | undefined {
@@ -83,31 +37,7 @@ export function pack(value: unknown): Uint8Array | undefined {
     const f = packNumbers(value);
     if (f) return f;
   }
-  // A getter that sends while this writer runs gets V8's serializer (the scratch is in use).
-  if (busy) return undefined;
-  busy = true;
-  at = 0;
-  try {
-    room(1);
-    scratch[at++] = TREE;
-    write(value, 0);
-    return copyOut(at);
-  } catch (err) {
-    if (err === FALLBACK) return undefined;
-    throw err;
-  } finally {
-    busy = false;
-    seen.clear();
-    shapes.length = 0;
-  }
-}
-
-/** The first `n` bytes of the scratch in a buffer of their own (Buffer#slice would share them). */
-function copyOut(n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  if (n <= 256) for (let i = 0; i < n; i++) out[i] = scratch[i]!;
-  else out.set(scratch.subarray(0, n));
-  return out;
+  return packTree(value, TREE);
 }
 
 /** Rebuilds a value from packed bytes (first byte is not V8_FIRST). */
@@ -120,7 +50,7 @@ export function unpack(data: Uint8Array): unknown {
     case UTF16:
       return bufferOf(data).toString('utf16le', 2);
     case TREE:
-      return new Reader(data).value();
+      return unpackTree(data);
     default:
       throw new TypeError(`Unknown packed shape ${data[0]}`);
   }
@@ -160,219 +90,4 @@ function unpackNumbers(data: Uint8Array): number[] {
   const out = new Array<number>(n).fill(0);
   for (let i = 0; i < n; i++) out[i] = f[i]!;
   return out;
-}
-
-function bufferOf(data: Uint8Array): Buffer {
-  return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-}
-
-/** Makes sure `n` more bytes fit; a tree that outgrows TREE_MAX goes to V8's serializer. */
-function room(n: number): void {
-  if (at + n > scratch.byteLength) throw FALLBACK;
-}
-
-function writeLength(n: number): void {
-  room(5);
-  if (n < 0xff) scratch[at++] = n;
-  else {
-    scratch[at++] = 0xff;
-    view.setUint32(at, n, true);
-    at += 4;
-  }
-}
-
-function writeString(s: string): void {
-  const n = s.length;
-  if (n <= NATIVE_STRING) {
-    room(2 + 2 * n);
-    const mark = at;
-    scratch[at++] = T_LATIN1;
-    scratch[at++] = n;
-    for (let i = 0; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (c > 0xff) {
-        at = mark;
-        scratch[at++] = T_UTF16;
-        scratch[at++] = n;
-        for (let j = 0; j < n; j++) {
-          view.setUint16(at, s.charCodeAt(j), true);
-          at += 2;
-        }
-        return;
-      }
-      scratch[at++] = c;
-    }
-    return;
-  }
-  if (n > TREE_MAX) throw FALLBACK;
-  const latin1 = !WIDE.test(s);
-  room(1);
-  scratch[at++] = latin1 ? T_LATIN1 : T_UTF16;
-  writeLength(n);
-  room(latin1 ? n : 2 * n);
-  at += scratch.write(s, at, latin1 ? 'latin1' : 'utf16le');
-}
-
-function write(v: unknown, depth: number): void {
-  switch (typeof v) {
-    case 'number':
-      room(9);
-      if ((v | 0) === v && !Object.is(v, -0)) {
-        scratch[at++] = T_INT;
-        view.setInt32(at, v, true);
-        at += 4;
-      } else {
-        scratch[at++] = T_F64;
-        view.setFloat64(at, v, true);
-        at += 8;
-      }
-      return;
-    case 'string':
-      writeString(v);
-      return;
-    case 'boolean':
-      room(1);
-      scratch[at++] = v ? T_TRUE : T_FALSE;
-      return;
-    case 'undefined':
-      room(1);
-      scratch[at++] = T_UNDEFINED;
-      return;
-    case 'object':
-      if (v === null) {
-        room(1);
-        scratch[at++] = T_NULL;
-        return;
-      }
-      break;
-    default:
-      throw FALLBACK;
-  }
-  // Shared or cyclic references keep their identity only through V8's serializer; deep
-  // trees would overflow this writer's stack.
-  if (seen.has(v) || depth > 64) throw FALLBACK;
-  seen.add(v);
-  if (Array.isArray(v)) writeArray(v, depth);
-  else writeObject(v, depth);
-}
-
-function writeArray(a: unknown[], depth: number): void {
-  const n = a.length;
-  if (Object.getPrototypeOf(a) !== Array.prototype || n > SMALL_ARRAY || Object.keys(a).length !== n) throw FALLBACK; // holes or named properties
-  room(1);
-  scratch[at++] = T_ARRAY;
-  writeLength(n);
-  for (let i = 0; i < n; i++) {
-    write(a[i], depth + 1);
-  }
-}
-
-function writeObject(o: object, depth: number): void {
-  const proto: unknown = Object.getPrototypeOf(o);
-  if (proto !== Object.prototype && proto !== null) throw FALLBACK;
-  const keys = Object.keys(o);
-  const known = shapeOf(keys);
-  if (known >= 0) {
-    room(1);
-    scratch[at++] = T_OBJECT;
-    writeLength(known);
-  } else {
-    if (keys.includes('__proto__')) throw FALLBACK;
-    if (shapes.length < MAX_SHAPES) shapes.push(keys);
-    room(1);
-    scratch[at++] = T_SHAPE;
-    writeLength(keys.length);
-    for (const k of keys) writeString(k);
-  }
-  for (const k of keys) write((o as Record<string, unknown>)[k], depth + 1);
-}
-
-class Reader {
-  private at = 1;
-  private readonly view: DataView;
-  private readonly buf: Buffer;
-  private readonly shapes: string[][] = [];
-
-  constructor(private readonly data: Uint8Array) {
-    this.view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-    this.buf = bufferOf(data);
-  }
-
-  private length(): number {
-    const n = this.data[this.at++]!;
-    if (n < 0xff) return n;
-    const m = this.view.getUint32(this.at, true);
-    this.at += 4;
-    return m;
-  }
-
-  private string(tag: number): string {
-    const n = this.length();
-    const d = this.data;
-    let s = '';
-    if (tag === T_LATIN1) {
-      if (n <= NATIVE_STRING) for (let i = 0; i < n; i++) s += String.fromCharCode(d[this.at + i]!);
-      else s = this.buf.toString('latin1', this.at, this.at + n);
-      this.at += n;
-    } else {
-      if (n <= NATIVE_STRING) for (let i = 0; i < n; i++) s += String.fromCharCode(this.view.getUint16(this.at + 2 * i, true));
-      else s = this.buf.toString('utf16le', this.at, this.at + 2 * n);
-      this.at += 2 * n;
-    }
-    return s;
-  }
-
-  private key(): string {
-    return this.string(this.data[this.at++]!);
-  }
-
-  value(): unknown {
-    const tag = this.data[this.at++]!;
-    switch (tag) {
-      case T_UNDEFINED:
-        return undefined;
-      case T_NULL:
-        return null;
-      case T_FALSE:
-        return false;
-      case T_TRUE:
-        return true;
-      case T_INT: {
-        const v = this.view.getInt32(this.at, true);
-        this.at += 4;
-        return v;
-      }
-      case T_F64: {
-        const v = this.view.getFloat64(this.at, true);
-        this.at += 8;
-        return v;
-      }
-      case T_LATIN1:
-      case T_UTF16:
-        return this.string(tag);
-      case T_ARRAY: {
-        const n = this.length();
-        const out: unknown[] = [];
-        for (let i = 0; i < n; i++) out.push(this.value());
-        return out;
-      }
-      case T_SHAPE: {
-        const n = this.length();
-        const keys: string[] = [];
-        for (let i = 0; i < n; i++) keys.push(this.key());
-        this.shapes.push(keys);
-        return this.fill(keys);
-      }
-      case T_OBJECT:
-        return this.fill(this.shapes[this.length()]!);
-      default:
-        throw new TypeError(`Unknown packed value tag ${tag}`);
-    }
-  }
-
-  private fill(keys: string[]): Record<string, unknown> {
-    const o: Record<string, unknown> = {};
-    for (const k of keys) o[k] = this.value();
-    return o;
-  }
 }

@@ -17,29 +17,15 @@ import {
   type ErrorCode,
 } from '../errors.ts';
 import { bcast } from './collectives/bcast.ts';
+import { Coll, ROOTED, collName } from './collectives/call.ts';
 import { allgather } from './collectives/gather.ts';
 import type { Communicator } from './communicator.ts';
 import type { PointToPoint } from './point-to-point.ts';
 
-/** Intercommunicator calls, as the records name them. */
-export const enum InterColl {
-  Barrier = 1,
-  Bcast,
-  Scatter,
-  Gather,
-  Allgather,
-  Alltoall,
-  Reduce,
-  Allreduce,
-  Merge,
-}
-
-const NAMES = ['', 'barrier', 'bcast', 'scatter', 'gather', 'allgather', 'alltoall', 'reduce', 'allreduce', 'merge'];
-const ROOTED = new Set([InterColl.Bcast, InterColl.Scatter, InterColl.Gather, InterColl.Reduce]);
 
 /** One rank's record. */
 export interface Said {
-  coll: InterColl;
+  coll: Coll;
   /** Rooted calls: ROOT, PROC_NULL or a rank of the remote group. */
   root?: number;
   /** Reducing calls: the op's code. */
@@ -65,7 +51,7 @@ export interface InterCore extends PointToPoint {
 const AGREE_TAG = 1;
 
 /** The record of a rank whose arguments failed `check` (or that has none to add). */
-export function said(coll: InterColl, fill: () => Omit<Said, 'coll'>): Said {
+export function said(coll: Coll, fill: () => Omit<Said, 'coll'>): Said {
   try {
     return { coll, ...fill() };
   } catch (err) {
@@ -109,7 +95,7 @@ export async function interAgree(ic: InterCore, me: Said): Promise<{ mine: Said[
 }
 
 // The same facts, seen from either group, give the same error: the low group's records come first.
-function verdict(ic: InterCore, coll: InterColl, mine: Said[], theirs: Said[]): Error | undefined {
+function verdict(ic: InterCore, coll: Coll, mine: Said[], theirs: Said[]): Error | undefined {
   const groups: [[string, Said[]], [string, Said[]]] = ic.low
     ? [
         ['low', mine],
@@ -119,13 +105,13 @@ function verdict(ic: InterCore, coll: InterColl, mine: Said[], theirs: Said[]): 
         ['low', theirs],
         ['high', mine],
       ];
-  const where = `${NAMES[coll]} on ${ic.name}`;
+  const where = `${collName(coll)} on ${ic.name}`;
   for (const [g, records] of groups) {
     const r = records.findIndex((s) => s.err);
     if (r >= 0) return rebuild(records[r]!.err!, `[rank ${r} of the ${g} group's; every rank of both groups gets this error]`);
   }
   const ref = groups[0][1][0]!;
-  const call = (s: Said): string => `${NAMES[s.coll]}${s.op !== undefined ? `(op #${s.op})` : '()'}`;
+  const call = (s: Said): string => `${collName(s.coll)}${s.op !== undefined ? `(op #${s.op})` : '()'}`;
   for (const [g, records] of groups) {
     const r = records.findIndex((s) => s.coll !== ref.coll || s.op !== ref.op);
     if (r >= 0)
@@ -136,7 +122,7 @@ function verdict(ic: InterCore, coll: InterColl, mine: Said[], theirs: Said[]): 
   }
   const [a, b] = [groups[0][1], groups[1][1]];
   if (ROOTED.has(coll)) return rootVerdict(where, a, b);
-  if (coll === InterColl.Merge) {
+  if (coll === Coll.Merge) {
     for (const [g, records] of groups)
       if (records.some((s) => s.high !== records[0]!.high))
         return new InvalidArgumentError(

@@ -6,8 +6,9 @@
 import { PROC_NULL, ROOT } from '../constants.ts';
 import { ArgumentRangeError, InvalidArgumentError } from '../errors.ts';
 import { expected } from '../validate.ts';
+import { Coll } from './collectives/call.ts';
 import { checkOp, copyOf, isTypedArray, reduceLocal, type Op, type TypedArray } from './collectives/ops.ts';
-import { InterColl, interAgree, ride, said, unride, type InterCore, type Said } from './intercomm-agree.ts';
+import { interAgree, ride, said, unride, type InterCore, type Said } from './intercomm-agree.ts';
 
 /** A rooted call's `root`: ROOT, PROC_NULL, or a rank of the remote group. */
 export function checkInterRoot(root: unknown, remoteSize: number): number {
@@ -52,11 +53,11 @@ function remoteValues(theirs: Said[]): unknown[] {
 }
 
 export async function interBarrier(ic: InterCore): Promise<void> {
-  await interAgree(ic, { coll: InterColl.Barrier });
+  await interAgree(ic, { coll: Coll.Barrier });
 }
 
 export async function interBcast(ic: InterCore, value: unknown, root: unknown): Promise<unknown> {
-  const me = said(InterColl.Bcast, () => {
+  const me = said(Coll.Bcast, () => {
     const r = checkInterRoot(root, ic.remoteSize);
     return { root: r, ...(r === ROOT ? { ride: ride(value) } : {}) };
   });
@@ -66,7 +67,7 @@ export async function interBcast(ic: InterCore, value: unknown, root: unknown): 
 }
 
 export async function interScatter(ic: InterCore, values: unknown, root: unknown): Promise<unknown> {
-  const me = said(InterColl.Scatter, () => {
+  const me = said(Coll.Scatter, () => {
     const r = checkInterRoot(root, ic.remoteSize);
     return { root: r, ...(r === ROOT ? { ride: ride(parts('scatter', values, ic.remoteSize)) } : {}) };
   });
@@ -76,7 +77,7 @@ export async function interScatter(ic: InterCore, values: unknown, root: unknown
 }
 
 export async function interGather(ic: InterCore, value: unknown, root: unknown): Promise<unknown> {
-  const me = said(InterColl.Gather, () => {
+  const me = said(Coll.Gather, () => {
     const r = checkInterRoot(root, ic.remoteSize);
     return { root: r, ...(r >= 0 ? { ride: ride(value) } : {}) };
   });
@@ -87,7 +88,7 @@ export async function interGather(ic: InterCore, value: unknown, root: unknown):
 export async function interAllgather(ic: InterCore, value: unknown): Promise<unknown> {
   const { theirs } = await interAgree(
     ic,
-    said(InterColl.Allgather, () => ({ ride: ride(value) })),
+    said(Coll.Allgather, () => ({ ride: ride(value) })),
   );
   return joined(remoteValues(theirs));
 }
@@ -95,7 +96,7 @@ export async function interAllgather(ic: InterCore, value: unknown): Promise<unk
 export async function interAlltoall(ic: InterCore, values: unknown): Promise<unknown> {
   const { theirs } = await interAgree(
     ic,
-    said(InterColl.Alltoall, () => ({ ride: ride(parts('alltoall', values, ic.remoteSize)) })),
+    said(Coll.Alltoall, () => ({ ride: ride(parts('alltoall', values, ic.remoteSize)) })),
   );
   return joined(theirs.map((s) => (unride(s) as unknown[])[ic.rank]));
 }
@@ -109,7 +110,7 @@ function combine(values: unknown[], op: Op): unknown {
 
 export async function interReduce(ic: InterCore, value: unknown, op: unknown, root: unknown): Promise<unknown> {
   let o: Op | undefined;
-  const me = said(InterColl.Reduce, () => {
+  const me = said(Coll.Reduce, () => {
     const r = checkInterRoot(root, ic.remoteSize);
     o = checkOp(op);
     if (r >= 0) o.check(value, 'reduce');
@@ -123,7 +124,7 @@ export async function interAllreduce(ic: InterCore, value: unknown, op: unknown)
   let o: Op | undefined;
   const { theirs } = await interAgree(
     ic,
-    said(InterColl.Allreduce, () => {
+    said(Coll.Allreduce, () => {
       o = checkOp(op);
       o.check(value, 'allreduce');
       return { op: o.code, ride: ride(value) };

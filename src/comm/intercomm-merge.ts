@@ -3,7 +3,8 @@
 import { checkBoolean } from '../validate.ts';
 import { Communicator } from './communicator.ts';
 import { Group } from './group.ts';
-import { InterColl, interAgree, said } from './intercomm-agree.ts';
+import { Coll } from './collectives/call.ts';
+import { interAgree, said } from './intercomm-agree.ts';
 import type { Intercomm } from './intercomm.ts';
 import type { Contexts } from './options.ts';
 
@@ -28,7 +29,7 @@ export function reserve(contexts: Contexts): <T>(run: () => Promise<T>) => Promi
 
 /** @internal The body of Intercomm.merge (in the intercommunicator's collective turn). */
 export async function merge(ic: Intercomm, contexts: Contexts, high: unknown): Promise<Communicator> {
-  const me = said(InterColl.Merge, () => ({ high: checkBoolean('high', high), next: contexts.next }));
+  const me = said(Coll.Merge, () => ({ high: checkBoolean('high', high), next: contexts.next }));
   const { mine, theirs } = await interAgree(ic, me);
   const context = Math.max(...mine.map((s) => s.next!), ...theirs.map((s) => s.next!));
   contexts.next = Math.max(contexts.next, context + 2);

@@ -34,6 +34,8 @@ export const enum Coll {
   Create,
   NeighborAllgather,
   NeighborAlltoall,
+  /** Intercomm.merge (its agreement records only; no tag names it). */
+  Merge,
 }
 
 const NAMES = [
@@ -52,8 +54,10 @@ const NAMES = [
   'dup/split/createCart',
   'neighborAllgather',
   'neighborAlltoall',
+  'merge',
 ];
-const ROOTED = new Set([Coll.Bcast, Coll.Scatter, Coll.Gather, Coll.Reduce]);
+/** Collectives with a root argument. */
+export const ROOTED: ReadonlySet<Coll> = new Set([Coll.Bcast, Coll.Scatter, Coll.Gather, Coll.Reduce]);
 const REDUCING = new Set([Coll.Reduce, Coll.Allreduce, Coll.Scan, Coll.Exscan, Coll.ReduceScatter]);
 
 // Tag of a collective message: phase (4 bits) | collective (4) | op (6) | root (16, or

@@ -75,32 +75,29 @@ export class BulkWriter {
 
 export class BulkReader {
   private readonly ctl: Int32Array;
-  /** Bytes of the current message copied out so far. */
-  private got = 0;
 
   constructor(private readonly sab: SharedArrayBuffer) {
     this.ctl = new Int32Array(sab, 0, CONTROL_BYTES / 4);
   }
 
-  /** True when the sender has written into the area more than has been copied out. */
-  ready(): boolean {
-    return Atomics.load(this.ctl, WRITTEN) > this.got;
+  /** True when the sender has written into the area more than `m` has taken. */
+  ready(m: { got: number }): boolean {
+    return Atomics.load(this.ctl, WRITTEN) > m.got;
   }
 
   /**
-   * Copies what the sender has published of a `total`-byte message into `dst` (which is
-   * `total` long); true once the whole message is out, when the area is freed for the
-   * sender's next one.
+   * Copies what the sender has published of `m` into `m.data` from `m.got` on, advancing
+   * `m.got`: the matcher may point `m.data` at a receive's own buffer between two calls
+   * (a probe took the message first), and it moves the `m.got` bytes in so far. True once
+   * the whole message is out, when the area is freed for the sender's next one.
    */
-  copy(dst: Uint8Array, total: number): boolean {
+  copy(m: { data: Uint8Array; got: number; total: number }): boolean {
     const written = Atomics.load(this.ctl, WRITTEN);
-    if (written > this.got) {
-      const src = new Uint8Array(this.sab, CONTROL_BYTES + this.got, written - this.got);
-      dst.set(src, this.got);
-      this.got = written;
+    if (written > m.got) {
+      m.data.set(new Uint8Array(this.sab, CONTROL_BYTES + m.got, written - m.got), m.got);
+      m.got = written;
     }
-    if (this.got < total) return false;
-    this.got = 0;
+    if (m.got < m.total) return false;
     Atomics.store(this.ctl, WRITTEN, 0);
     Atomics.store(this.ctl, BUSY, 0);
     return true;

@@ -109,8 +109,7 @@ export class RingInLink {
   /** Copies what has come of the bulk message; true once it is whole (and completed). */
   private copyBulk(): boolean {
     const m = this.current!;
-    if (!this.bulk.copy(m.data, m.total)) return false;
-    m.got = m.total;
+    if (!this.bulk.copy(m)) return false;
     this.bulkIn = false;
     this.current = undefined;
     this.matcher.complete(m);
@@ -121,7 +120,7 @@ export class RingInLink {
   pump(): number {
     let moved = 0;
     if (this.bulkIn) {
-      if (!this.bulk.ready()) return 0;
+      if (!this.bulk.ready(this.current!)) return 0;
       moved++;
       if (!this.copyBulk()) return moved;
     }
