@@ -196,6 +196,14 @@ for (const transport of TRANSPORTS) {
       assert.deepEqual(values(await cluster.view().execute('kept')), [1000, 1001, 1002]);
     });
 
+    test('an input interrupted before it started never runs: the engines take the next one', { timeout: HANGS }, async () => {
+      // The stop reaches each engine with the input or right behind it, before the input's code starts.
+      const running = cluster.view().execute('while (true) {}');
+      assert.deepEqual(await cluster.interrupt(), { interrupted: [0, 1, 2], stuck: [] });
+      assert.deepEqual(codes(await running), ['ERR_CANCELLED', 'ERR_CANCELLED', 'ERR_CANCELLED']);
+      assert.deepEqual(values(await cluster.view().execute('kept + 1')), [1001, 1002, 1003]);
+    });
+
     test('bad input gets coded errors', { timeout: HANGS }, async () => {
       assert.throws(() => cluster.view([0, 3]), { code: 'ERR_OUT_OF_RANGE' });
       assert.throws(() => cluster.view(-1), { code: 'ERR_OUT_OF_RANGE' });

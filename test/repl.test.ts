@@ -150,17 +150,11 @@ async function busy(term: Terminal, size: number): Promise<void> {
   }
 }
 
-const PROCESS_SIGINT_RACE =
-  "process engines: an interrupt's SIGINT can end an engine in the moment vm's breakOnSigint removes its SIGINT listeners (a known race, about 1 run in 3); test/cluster.test.ts covers process interrupts";
-
 describe('ranks repl at a terminal (script(1))', { timeout: HANGS }, () => {
   const why = noTerminal();
   for (const transport of ['threads', 'processes'] as const) {
     test(`${transport}: Ctrl-C stops a running input on every rank; .ranks shows who is busy; the state stays`, async (t) => {
       if (why) return t.skip(why);
-      // Known race (README, "Interactive: ranks repl"): vm's breakOnSigint takes a process's SIGINT listeners
-      // away while an input starts, and a SIGINT in that moment ends the engine (seen in about 1 run in 3).
-      if (transport === 'processes') return t.skip(PROCESS_SIGINT_RACE);
       const history = join(dir, `history-${transport}`);
       const term = new Terminal(['-n', '2', '--transport', transport], { ...process.env, RANKS_REPL_HISTORY: history });
       t.after(() => term.kill());

@@ -44,6 +44,9 @@ engine.running = serveEngine(
     },
     listen: (on) => (serving = on),
     breakOnSigint: true,
+    syncSection: (id) => {
+      if (process.connected) process.send!({ type: 'cluster:sync', id } satisfies FromEngine);
+    },
     // While an input runs, the channel must not count as something that could wake the
     // rank (the deadlock check asks for that): only ranks operations keep it alive then.
     busy: (busy) => {

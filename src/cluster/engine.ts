@@ -27,7 +27,8 @@ export interface EngineChannel {
   /**
    * Called with the id of the input whose top level (the code before its first await)
    * runs synchronously now, and 0 once it has returned: a thread engine tells the
-   * driver's breaker, which may end such code only (break-thread.ts).
+   * driver's breaker, which may end such code only (break-thread.ts); a process engine
+   * tells the driver, which sends SIGINT to such code only.
    */
   syncSection?(id: number): void;
   /** Called after `bye`: the engine ends. */
@@ -76,7 +77,8 @@ export function serveEngine(comm: Communicator, channel: EngineChannel, library:
     channel.busy?.(id);
     // The request's code starts in a task of its own: terminating it (break-thread.ts) then
     // unwinds that task alone, never this bookkeeping.
-    const input = new Promise((resolve) => starter.start(() => resolve(run(job, id, channel))));
+    // An input stopped before its task came (an interrupt right after it was sent) never runs.
+    const input = new Promise((resolve) => starter.start(() => running?.id === id && resolve(run(job, id, channel))));
     void Promise.race([input, stopped]).then(
       (value) => finish(id, { type: 'cluster:done', id, ok: true, value, display: job.op === 'execute' ? inspect(value) : '' }),
       (err: unknown) => finish(id, { type: 'cluster:done', id, ok: false, error: describe(interrupted(err)) }),

@@ -130,6 +130,8 @@ export function processEngines(size: number, events: EngineEvents): EngineHost {
   let detector = new ProcessDeadlockDetector();
   let seen = '';
   let running: readonly number[] = [];
+  // Engine e runs the synchronous top level of input syncOf[e] now (0: none), as it last said.
+  const syncOf = new Array<number>(size).fill(0);
   const readyOnes: ((engine: number) => void)[] = [];
   const supervisor = new ProcessSupervisor({
     dir,
@@ -139,7 +141,8 @@ export function processEngines(size: number, events: EngineEvents): EngineHost {
     onMessage: (rank, m: ToLauncher | FromEngine) => {
       if (isClusterMessage(m)) {
         if (m.type === 'cluster:ready') readyOnes[rank]?.(rank);
-        events.message(rank, m);
+        if (m.type === 'cluster:sync') syncOf[rank] = m.id;
+        else events.message(rank, m);
       } else if (m.type === 'state' && (m.state as { input?: number }).input === running[rank]) detector.answer(rank, m.state);
     },
   });
@@ -168,11 +171,13 @@ export function processEngines(size: number, events: EngineEvents): EngineHost {
     size,
     ready: Promise.all(served).then(() => undefined),
     send: (engine, m) => handles[engine]!.send(m as never),
-    breakSync(engine) {
+    // SIGINT only to an engine in the input's synchronous top level: vm's breakOnSigint takes
+    // the SIGINT listeners away around that code, so a SIGINT at its edges would end the engine.
+    breakSync(engine, id) {
       const h = handles[engine]!;
-      return Promise.resolve(h.running && h.child.kill('SIGINT'));
+      return Promise.resolve(h.running && syncOf[engine] === id && h.child.kill('SIGINT'));
     },
-    breakAfterMs: 0,
+    breakAfterMs: 200,
     checkDeadlock(now) {
       running = now;
       if (now.join() !== seen) {

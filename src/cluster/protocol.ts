@@ -39,7 +39,9 @@ export type FromEngine =
   | { type: 'cluster:output'; id: number; stream: 'stdout' | 'stderr'; text: string }
   /** Request `id` ended: with its value (`display`: how Node's REPL would show it), or with an error. */
   | { type: 'cluster:done'; id: number; ok: true; value: unknown; display: string }
-  | { type: 'cluster:done'; id: number; ok: false; error: EngineError };
+  | { type: 'cluster:done'; id: number; ok: false; error: EngineError }
+  /** A process engine runs the synchronous top level of input `id` now (0: it has returned): only then may SIGINT reach it. */
+  | { type: 'cluster:sync'; id: number };
 
 /** True for a message of this protocol (process engines share their IPC channel with the supervisor's messages). */
 export function isClusterMessage(m: unknown): m is FromEngine {

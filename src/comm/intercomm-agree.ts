@@ -22,7 +22,6 @@ import { allgather } from './collectives/gather.ts';
 import type { Communicator } from './communicator.ts';
 import type { PointToPoint } from './point-to-point.ts';
 
-
 /** One rank's record. */
 export interface Said {
   coll: Coll;
