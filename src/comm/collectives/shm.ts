@@ -17,6 +17,8 @@ export const DONE = 2;
 const RELEASE_TAG = 0;
 /** Bcast copies and announces this many bytes at a time, so receivers copy while the root does. */
 const CHUNK = 1 << 20;
+/** Elements a reduction combines at a time (all its terms, then its copy into the segment), sized for a core's cache. */
+const REDUCE_BLOCK = 8192;
 
 interface Owner {
   /** Releases still owed for this rank's segment. */
@@ -161,10 +163,17 @@ export async function reduceBlocks(
   // A non-root of a rooted reduce reduces straight into its segment, where the root reads it.
   const out = gather || to === 'none' ? (into ?? allocLike(value, gather ? n : hi - lo)) : undefined;
   const mine = out ? (gather ? out.subarray(lo, hi) : out) : mySeg.subarray(lo, hi);
-  const len = hi - lo;
-  op.applyInto(mine, value.subarray(lo, hi), views[others[0]!]!.subarray(lo, hi), 0, len);
-  for (let k = 1; k < others.length; k++) op.applyInto(mine, mine, views[others[k]!]!.subarray(lo, hi), 0, len);
-  if (to === 'all') mySeg.set(mine as never, lo);
+  const own = value.subarray(lo, hi);
+  const theirs = others.map((j) => views[j]!.subarray(lo, hi));
+  const publish = to === 'all' ? mySeg.subarray(lo, hi) : undefined;
+  // Block by block, so that each block's partial sums (and, to gather, its copy into the
+  // segment) are read back from cache rather than from memory.
+  for (let from = 0, len = hi - lo; from < len; from += REDUCE_BLOCK) {
+    const end = Math.min(len, from + REDUCE_BLOCK);
+    op.applyInto(mine, own, theirs[0]!, from, end);
+    for (let k = 1; k < theirs.length; k++) op.applyInto(mine, mine, theirs[k]!, from, end);
+    publish?.set(mine.subarray(from, end) as never, from);
+  }
   if (to === 'all') for (const j of others) sends.push(c.send(j, DONE, RAW, EMPTY));
   else if (to !== 'none' && !gather) sends.push(c.send(to.root, DONE, RAW, EMPTY));
   if (gather) {
