@@ -28,9 +28,9 @@ await go;
 
 // SIGINT is the cluster's interrupt: it breaks a synchronous loop at the top of an input
 // (breakOnSigint) and is ignored otherwise, never ending an engine. Engines run in a process
-// group of their own, so a terminal's Ctrl-C reaches only the driver, which interrupts them
-// one at a time: a second SIGINT in the moment vm's breakOnSigint gives the listeners back
-// would end the engine.
+// group of their own, so a terminal's Ctrl-C reaches only the driver, and the driver sends
+// SIGINT only while the engine says it runs that top level (syncSection below): around it
+// vm's breakOnSigint takes the listeners away, and a SIGINT then would end the engine.
 process.on('SIGINT', () => undefined);
 // An input waiting on nothing that can wake it (a promise never settled) would let the
 // event loop end: the engine stays, and the input is left to an interrupt.
