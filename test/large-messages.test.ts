@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DeadlockError } from 'ranks';
-import { BULK_MIN, BulkReader, BulkWriter, bulkable, createBulk } from '../src/transport/threads/bulk.ts';
+import { BULK_MIN, BulkReader, BulkWriter, OFFER_MS, bulkable, createBulk } from '../src/transport/threads/bulk.ts';
+import { READERS, STOPPING, createControl, retire, slot } from '../src/transport/threads/control.ts';
+import { oneCopy } from '../src/transport/threads/copy.ts';
 import { HANGS, runFixture } from './helpers.ts';
 
 test('the bulk area: one message at a time, grown to fit, copied out as it is published, freed when whole', { timeout: HANGS }, () => {
   const sab = createBulk();
-  const w = new BulkWriter(sab);
-  const r = new BulkReader(sab);
+  const w = new BulkWriter(sab, new Int32Array(createControl(2)), 0);
+  const r = new BulkReader(sab, new Int32Array(createControl(2)), 1);
   assert.equal(bulkable(BULK_MIN - 1), false);
   assert.equal(bulkable(BULK_MIN), true);
   const n = 3 * BULK_MIN + 5;
@@ -38,8 +40,8 @@ test('the bulk area: one message at a time, grown to fit, copied out as it is pu
 
 test('the bulk area: a message moved to a receive buffer halfway (a probe took it first) arrives whole there', { timeout: HANGS }, () => {
   const sab = createBulk();
-  const w = new BulkWriter(sab);
-  const r = new BulkReader(sab);
+  const w = new BulkWriter(sab, new Int32Array(createControl(2)), 0);
+  const r = new BulkReader(sab, new Int32Array(createControl(2)), 1);
   const n = 2 * BULK_MIN;
   const src = new Uint8Array(n).map((_, i) => (i * 7 + 1) & 0xff);
   const m = { data: new Uint8Array(n), got: 0, total: n };
@@ -55,6 +57,63 @@ test('the bulk area: a message moved to a receive buffer halfway (a probe took i
   w.fill(src);
   assert.equal(r.copy(m), true);
   assert.deepEqual(into, src);
+});
+
+test('one copy: an offer is copied once straight from the sender, or withdrawn into the area, never both', { timeout: HANGS }, (t) => {
+  if (!oneCopy()) return t.skip('one copy cannot load here (koffi or libc missing), so large messages take the area');
+  const job = new Int32Array(createControl(2));
+  const sab = createBulk();
+  const w = new BulkWriter(sab, job, 1);
+  const r = new BulkReader(sab, job, 0);
+  const n = 3 * BULK_MIN + 7;
+  const src = new Uint8Array(n).map((_, i) => (i * 11 + 3) & 0xff);
+  // Taken: the receiver copies from src itself; the area never grows for it.
+  assert.ok(w.offer(src));
+  assert.ok(sab.byteLength < n, 'an offer does not grow the area');
+  assert.equal(w.claim(10), false, 'the area is held while the offer stands');
+  const m: { data: Uint8Array; got: number; total: number; waiter?: unknown } = { data: new Uint8Array(n), got: 0, total: n };
+  assert.equal(r.ready(m), false, 'an offer waits for a receive');
+  assert.equal(r.copy(m), false);
+  m.waiter = {};
+  assert.ok(r.ready(m), 'an offer is ready once a receive waits for it');
+  assert.equal(w.taken(), false);
+  assert.equal(r.copy(m), true);
+  assert.deepEqual(m.data, src);
+  assert.equal(w.taken(), true, 'the sender sees the copy done');
+  assert.equal(w.withdraw(src), false, 'a taken offer cannot be withdrawn');
+  assert.equal(job[slot(0, READERS)], 0, 'the copy is no longer counted');
+  // Withdrawn: the sender copies into the area, and the receiver reads it from there.
+  const src2 = src.map((v) => v ^ 0x5a);
+  assert.ok(w.offer(src2));
+  assert.equal(w.withdraw(src2), true);
+  assert.ok(sab.byteLength >= n, 'a withdrawn offer grows the area for its copy');
+  const m2 = { data: new Uint8Array(n), got: 0, total: n };
+  assert.equal(r.copy(m2), true);
+  assert.deepEqual(m2.data, src2);
+  assert.equal(w.taken(), false, 'a withdrawn offer is never reported taken');
+  // A sender that is ending (STOPPING): no copy starts from its memory; it withdraws instead.
+  assert.ok(w.offer(src));
+  retire(job, 0);
+  const m3 = { data: new Uint8Array(n), got: 0, total: n, waiter: {} };
+  assert.equal(r.ready(m3), false);
+  assert.equal(r.copy(m3), false);
+  assert.equal(m3.got, 0);
+  assert.equal(job[slot(0, READERS)], STOPPING, 'the reader that backed off is not counted');
+  assert.equal(w.withdraw(src), true);
+  assert.equal(r.copy(m3), true);
+  assert.deepEqual(m3.data, src);
+  assert.ok(OFFER_MS > 0);
+  // A message of 1 MiB and more asks the sender for help with its second half; a sender
+  // that is not there (none here) leaves all of it to the receiver.
+  const big = new Uint8Array(5 << 20).map((_, i) => (i * 29 + 5) & 0xff);
+  const fresh = new BulkWriter(createBulk(), job, 1);
+  const sab2 = (fresh as unknown as { sab: SharedArrayBuffer }).sab;
+  job[slot(0, READERS)] = 0;
+  assert.ok(fresh.offer(big));
+  const m4 = { data: new Uint8Array(big.length), got: 0, total: big.length, waiter: {} };
+  assert.equal(new BulkReader(sab2, job, 0).copy(m4), true);
+  assert.deepEqual(m4.data, big);
+  assert.equal(fresh.help(big.length), false, 'nothing left to help with');
 });
 
 test('threads: ranks blocked receiving large messages after one went through are a deadlock, reported as receives', { timeout: HANGS }, async () => {

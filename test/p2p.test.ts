@@ -13,6 +13,7 @@ const cases: [string, string][] = [
   ['probe, iprobe, waitAll, waitAny, testAll, cancel, self-send, sendrecv, PROC_NULL', 'probe-requests.ts'],
   ['recv and probe timeout and signal', 'timeouts.ts'],
   ['messages larger than a ring, both ways at once', 'large.ts'],
+  ['large messages copied straight from the sender: reusable once sent, taken late, split, from a finished sender', 'one-copy.ts'],
   ['large messages from several senders interleaved with small ones, unexpected, synchronous, truncated (the message stays)', 'large-many.ts'],
   ['a refused message goes to the next posted receive that fits, and stays first for a wildcard', 'refused.ts'],
   ['sendrecv refuses an aliased into; sendrecvReplace swaps through one buffer; translateRanks keeps PROC_NULL', 'sendrecv-replace.ts'],
@@ -44,3 +45,19 @@ for (const transport of ['threads', 'processes'] as const) {
     });
   });
 }
+
+// Where one copy is off (RANKS_ONE_COPY=0, or koffi cannot load), large messages between
+// threads go through the link's shared area: the same fixtures, on that path.
+describe('point-to-point large messages with one copy off (threads, through the shared area)', { timeout: HANGS }, () => {
+  for (const file of ['large.ts', 'one-copy.ts', 'large-many.ts', 'mprobe.ts', 'ssend.ts']) {
+    test(file, async () => {
+      process.env.RANKS_ONE_COPY = '0';
+      try {
+        const { exitCodes } = await runFixture(file, 4);
+        assert.deepEqual(exitCodes, [0, 0, 0, 0]);
+      } finally {
+        delete process.env.RANKS_ONE_COPY;
+      }
+    });
+  }
+});

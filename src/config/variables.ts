@@ -19,6 +19,8 @@ export interface Settings {
   checkCollectives: boolean;
   /** RANKS_SHM_MIN_KIB, in bytes. */
   shmMinBytes: number;
+  /** RANKS_ONE_COPY: large messages between rank threads copied once, straight from the sender's memory. */
+  oneCopy: boolean;
   /** RANKS_SPIN_US; undefined: the transport's own default. */
   spinMicros: number | undefined;
   /** RANKS_NAP_US. */
@@ -156,6 +158,13 @@ export const VARIABLES: { readonly [K in keyof Settings]: Variable<Settings[K]> 
     fallback: 256 * 1024,
     shown: '256',
     effect: 'size (KiB) from which collectives move typed arrays through shared memory (threads)',
+  },
+  oneCopy: {
+    name: 'RANKS_ONE_COPY',
+    parse: flag,
+    fallback: true,
+    shown: '1',
+    effect: "`0`: messages from 256 KiB between rank threads take two copies (through a shared area) instead of one straight from the sender's memory",
   },
   spinMicros: {
     name: 'RANKS_SPIN_US',

@@ -12,8 +12,10 @@ const init = (workerData as { ranks: RankInit }).ranks;
 await prepareScript(init.script);
 
 // Messages that reached this rank and were never received are reported by the launcher.
+// Before the thread's memory goes, its offered large messages are settled (transport.ts's retire).
 process.on('exit', () => {
   const t = threadsTransport();
+  t?.retire();
   if (t) Atomics.store(new Int32Array(init.control), slot(init.rank, LEFTOVER), t.leftover());
 });
 

@@ -1,5 +1,5 @@
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort, type ResourceLimits } from 'node:worker_threads';
-import { LINKS, controlCapacity, createControl, slot, wake } from '../transport/threads/control.ts';
+import { LINKS, READERS, controlCapacity, createControl, retire, slot, wake } from '../transport/threads/control.ts';
 import { announceExit, forwardSetup, leftoverOf } from '../transport/threads/hub.ts';
 import type { RankInit, ToLauncher, ToRank } from '../transport/threads/messages.ts';
 import type { SpawnedInit } from '../spawn/protocol.ts';
@@ -113,6 +113,8 @@ export class ThreadSupervisor implements Supervisor<ThreadSpec, ThreadRank> {
       ...(spec.spawned && { spawned: spec.spawned }),
     };
     this.segments[rank] = undefined;
+    // The line may have served a rank that ended (STOPPING set): this one's memory may be read.
+    Atomics.store(this.ctl, slot(rank, READERS), 0);
     // A rank started late has missed the segments announced before: hand it the latest of each.
     for (const m of this.segments) {
       if (!m || m.from === rank) continue;
@@ -164,9 +166,12 @@ export class ThreadSupervisor implements Supervisor<ThreadSpec, ThreadRank> {
     wake(this.ctl, rank);
   }
 
-  /** Ends `rank`'s thread now; `ended` settles once it has. */
+  /** Ends `rank`'s thread now (once no rank copies out of its memory); `ended` settles once it has. */
   stop(rank: number): void {
-    void this.ranks[rank]?.worker.terminate();
+    const handle = this.ranks[rank];
+    if (!handle) return;
+    retire(this.ctl, rank);
+    void handle.worker.terminate();
   }
 
   private onMessage(rank: number, m: ToLauncher): void {

@@ -50,6 +50,20 @@ function fits(context: number, source: number, tag: number, m: Incoming): boolea
 }
 
 // A receive that cannot take a message leaves it in place for a later receive.
+/**
+ * A message's own buffer. Every byte of it is written before anyone sees it, so a large
+ * one skips the zero-filling (calloc) a plain Uint8Array pays: on a machine where a fresh
+ * page costs a fault (a VM), zeroing 8 MiB that the copy then overwrites takes longer
+ * than the copy itself, and a message that goes to a receive's own buffer never touches
+ * this one at all.
+ */
+export function allocate(total: number): Uint8Array {
+  if (total < UNZEROED_MIN) return new Uint8Array(total);
+  const b = Buffer.allocUnsafeSlow(total);
+  return new Uint8Array(b.buffer, b.byteOffset, total);
+}
+const UNZEROED_MIN = 64 * 1024;
+
 function refusal(into: Uint8Array | undefined, m: Incoming): Error | undefined {
   if (!into) return undefined;
   if (isValueKind(m.kind)) return new KindMismatchError(kindName(m.kind), m.source, m.tag);
@@ -89,8 +103,13 @@ export class Matcher {
   private readonly exited = new Set<number>();
   private seq = 0;
 
-  /** A message starts to arrive; returns it with `data` sized to receive it. */
-  arrive(source: number, tag: number, context: number, kind: number, total: number, sync = false): Incoming {
+  /**
+   * A message starts to arrive; returns it with `data` sized to receive it, except an
+   * unexpected `lazy` one (a large message that may go straight to its receive's own
+   * buffer): its `data` stays empty until a receive without a buffer takes it (deliver)
+   * or the transport sizes it (allocate) to copy it in.
+   */
+  arrive(source: number, tag: number, context: number, kind: number, total: number, sync = false, lazy = false): Incoming {
     const m: Incoming = { source, tag, context, kind, total, data: EMPTY, got: 0, complete: false, waiter: undefined, sync };
     // A matched probe posted before every fitting receive takes the message.
     const before = this.probes.length ? this.firstTaker(m) : undefined;
@@ -104,7 +123,7 @@ export class Matcher {
         const err = refusal(p.into, m);
         if (!err) {
           m.waiter = p;
-          m.data = p.into ? p.into.subarray(0, total) : new Uint8Array(total);
+          m.data = p.into ? p.into.subarray(0, total) : allocate(total);
           if (sync) this.onSyncMatch?.(m);
           return m;
         }
@@ -113,7 +132,7 @@ export class Matcher {
       }
       n = next;
     }
-    m.data = new Uint8Array(total);
+    m.data = lazy ? EMPTY : allocate(total);
     this.unexpected.push(m);
     if (this.probes.length) this.answerProbes(m);
     return m;
@@ -168,7 +187,7 @@ export class Matcher {
     if (into) {
       into.set(m.got === m.total ? m.data : m.data.subarray(0, m.got));
       m.data = into.subarray(0, m.total);
-    }
+    } else if (m.data.byteLength < m.total) m.data = allocate(m.total);
     if (m.complete) op.resolve(received(m));
     else {
       m.waiter = { context: m.context, source: m.source, tag: m.tag, into, op, node: undefined, seq: 0 };

@@ -37,6 +37,14 @@ export const WAIT_BELL = 10;
 export const WANTS_ROOM = 11;
 /** Bumped by the launcher each time a rank of the job exits (after its STATE reads Exited). */
 export const EXITS = 12;
+/**
+ * Ranks copying straight out of this rank's memory now (an offered large message, bulk.ts),
+ * plus STOPPING once its thread is about to end: a reader raises the count before it takes
+ * an offer and backs off if STOPPING is set; whoever ends the thread sets STOPPING and
+ * waits for the count to reach zero, so no copy outlives the memory it reads.
+ */
+export const READERS = 13;
+export const STOPPING = 1 << 30;
 
 export const enum WaitState {
   Running = 0,
@@ -58,6 +66,16 @@ export const enum WaitOp {
 
 /** WAIT_OP's values by name, indexed by WaitOp. */
 export const OP_CODES = ['none', 'recv', 'send', 'probe', 'segment'] as const;
+
+/**
+ * Marks `rank`'s thread as ending (no reader may start a copy out of its memory) and
+ * waits, at most `maxMs`, for the copies under way to finish.
+ */
+export function retire(ctl: Int32Array, rank: number, maxMs = 10_000): void {
+  const i = slot(rank, READERS);
+  const end = Date.now() + maxMs;
+  for (let v = Atomics.or(ctl, i, STOPPING) | STOPPING; v !== STOPPING && Date.now() < end; v = Atomics.load(ctl, i)) Atomics.wait(ctl, i, v, 5);
+}
 
 /** A control block with a line for each of `capacity` ranks (see above: room for ranks started later). */
 export function createControl(capacity: number): SharedArrayBuffer {

@@ -1,6 +1,7 @@
 import type { Incoming, Matcher } from '../matching.ts';
 import type { TransportOp } from '../op.ts';
-import { BulkReader, BulkWriter, bulkable } from './bulk.ts';
+import { performance } from 'node:perf_hooks';
+import { BulkReader, BulkWriter, OFFER_MS, bulkable } from './bulk.ts';
 import { FIRST, LAST, RingReader, RingWriter, type RecordSink } from './ring.ts';
 
 /** Record flag beside FIRST and LAST, on a message's first fragment: sent in synchronous mode (ssend). */
@@ -18,6 +19,8 @@ export interface PendingSend {
   op: TransportOp<void> | undefined;
   /** SYNC for a synchronous send, else 0. */
   sync: number;
+  /** When the send offered its buffer for one copy (bulk.ts), while the offer stands; else 0. */
+  offered: number;
 }
 
 /** This rank's ring to one peer (and its bulk area), with the sends waiting for room in it. */
@@ -30,9 +33,10 @@ export class RingOutLink {
     readonly dest: number,
     ring: SharedArrayBuffer,
     bulk: SharedArrayBuffer,
+    job: Int32Array,
   ) {
     this.writer = new RingWriter(ring);
-    this.bulk = new BulkWriter(bulk);
+    this.bulk = new BulkWriter(bulk, job, dest);
   }
 
   /**
@@ -51,9 +55,32 @@ export class RingOutLink {
     return true;
   }
 
-  /** Writes as much of `s` as fits; true when all of it is in the ring. */
-  push(s: PendingSend): boolean {
+  /**
+   * Offers a large message for one copy: the area claimed with `bytes`' address, then a
+   * BULK record. False (nothing written) when the area is held, one copy is off or the
+   * ring has no room for the record.
+   */
+  offer(kind: number, sync: number, tag: number, context: number, bytes: Uint8Array): boolean {
+    if (!this.bulk.offer(bytes)) return false;
+    if (this.writer.write(kind, FIRST | LAST | BULK | sync, tag, context, bytes.byteLength, bytes, 0, 0)) return true;
+    this.bulk.release();
+    return false;
+  }
+
+  /**
+   * Writes as much of `s` as fits; true when all of it is in the ring (an offered send:
+   * once the receiver has copied it, or it was withdrawn into the bulk area, which the
+   * sender does once the offer is OFFER_MS old, or at once when `withdraw`).
+   */
+  push(s: PendingSend, withdraw = false): boolean {
     const total = s.bytes.byteLength;
+    if (s.offered !== 0) {
+      if (this.bulk.copying()) this.bulk.help(total);
+      if (!this.bulk.taken() && !((withdraw || performance.now() - s.offered >= OFFER_MS) && this.bulk.withdraw(s.bytes))) return false;
+      s.offered = 0;
+      s.sent = total;
+      return true;
+    }
     if (s.sent === 0 && bulkable(total) && this.pushBulk(s.kind, s.sync, s.tag, s.context, s.bytes)) {
       s.sent = total;
       return true;
@@ -84,11 +111,13 @@ export class RingInLink {
     ring: SharedArrayBuffer,
     bulk: SharedArrayBuffer,
     private readonly matcher: Matcher,
+    job: Int32Array,
   ) {
     this.reader = new RingReader(ring);
-    this.bulk = new BulkReader(bulk);
+    this.bulk = new BulkReader(bulk, job, source);
     this.sink = (kind, flags, tag, context, total, bytes, at, length) => {
-      const m = flags & FIRST ? (this.current = matcher.arrive(this.source, tag, context, kind, total, (flags & SYNC) !== 0)) : this.current!;
+      const m =
+        flags & FIRST ? (this.current = matcher.arrive(this.source, tag, context, kind, total, (flags & SYNC) !== 0, (flags & BULK) !== 0)) : this.current!;
       if (flags & BULK) {
         this.bulkIn = true;
         // Stop here: the records behind it are read once it is whole (order, and `current`).

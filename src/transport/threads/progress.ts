@@ -21,6 +21,8 @@ export interface ProgressHooks {
   busy(): boolean;
   /** What the rank waits for, published when it sleeps (the launcher's deadlock detector reads it). */
   waitInfo(): WaitInfo;
+  /** Called before the rank sleeps with the event loop free; true if it moved something (the loop then runs again). */
+  beforeSleep(): boolean;
 }
 
 /**
@@ -106,6 +108,7 @@ export class RingProgress {
       if (!h.busy()) return this.sleeper.idle();
       return this.schedule();
     }
+    if (h.beforeSleep()) return this.schedule();
     this.sleeper.sleep(recheck);
   };
 }

@@ -25,14 +25,14 @@ export class SendQueue {
   /** Withdraws `s` if none of it was written yet; true if it was. */
   cancel(link: RingOutLink, s: PendingSend): boolean {
     const i = link.queue.indexOf(s);
-    if (s.sent > 0 || i < 0) return false;
+    if (s.sent > 0 || s.offered !== 0 || i < 0) return false;
     link.queue.splice(i, 1);
     this.pending--;
     return true;
   }
 
-  /** Writes what fits of the waiting sends; true if anything went out. */
-  flush(): boolean {
+  /** Writes what fits of the waiting sends (withdrawing offers nobody took when `withdraw`); true if anything went out. */
+  flush(withdraw = false): boolean {
     let any = false;
     for (let i = 0; i < this.links.length;) {
       const link = this.links[i]!;
@@ -40,9 +40,13 @@ export class SendQueue {
       while (link.queue.length > 0) {
         const s = link.queue[0]!;
         const before = s.sent;
-        const done = link.push(s);
+        const done = link.push(s, withdraw);
         if (s.sent !== before || done) wrote = true;
-        if (!done) break;
+        if (!done) {
+          // A receiver copying an offered message now: say so, so the loop spins for its end.
+          if (s.offered !== 0 && link.bulk.copying()) any = true;
+          break;
+        }
         link.queue.shift();
         this.settle();
         s.op!.resolve(undefined);

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { PeerExitedError } from '../../errors.ts';
 import { asMatched, matched } from '../matched.ts';
@@ -5,7 +6,7 @@ import { Matcher, type Incoming } from '../matching.ts';
 import { ackContext, synchronous } from '../synchronous.ts';
 import { TransportOp } from '../op.ts';
 import { SEGMENT_CONTEXT, type Envelope, type Matched, type Received, type SharedSegments, type Transport } from '../transport.ts';
-import { EXITS, LINKS, STATE, WANTS_ROOM, WaitOp, WaitState, controlCapacity, slot, wake } from './control.ts';
+import { EXITS, LINKS, READERS, STATE, STOPPING, WANTS_ROOM, WaitOp, WaitState, controlCapacity, retire, slot, wake } from './control.ts';
 import type { SpawnReply, SpawnRequest } from '../../spawn/protocol.ts';
 import { SendQueue } from './send-queue.ts';
 import { BULK, RingInLink, RingOutLink, SYNC, type PendingSend } from './links.ts';
@@ -84,6 +85,8 @@ export class ThreadsTransport implements Transport {
         settled: () => this.matcher.settled + this.sends.settled + this.table.settled + this.buffers.settled + this.spawnsSettled,
         busy: () => this.matcher.pending + this.sends.pending + this.table.pending + this.buffers.pending + this.spawns.size > 0,
         waitInfo: () => this.waitInfo(),
+        // A rank about to sleep withdraws the offers nobody took: a receiver may never come.
+        beforeSleep: () => this.sends.pending > 0 && this.sends.flush(true),
       },
       (options.spinMicros ?? 100) / 1000,
       (options.napMicros ?? 1000) / 1000,
@@ -113,7 +116,12 @@ export class ThreadsTransport implements Transport {
       wake(this.ctl, dest);
       return SENT;
     }
-    // A large message: one copy into the bulk area; the receiver, woken first, copies out behind it.
+    // A large message: offered for one copy straight from `bytes` (bulk.ts) ...
+    if (link.queue.length === 0 && bulkable(n) && link.offer(kind, sync, tag, context, bytes)) {
+      wake(this.ctl, dest);
+      return this.queue(link, { context, tag, kind, bytes, sent: 0, op: undefined, sync, offered: performance.now() });
+    }
+    // ... or one copy into the bulk area, which the receiver, woken first, copies out behind.
     if (link.queue.length === 0 && bulkable(n) && link.bulk.claim(n)) {
       if (link.writer.write(kind, FIRST | LAST | BULK | sync, tag, context, n, bytes, 0, 0)) {
         wake(this.ctl, dest);
@@ -123,12 +131,17 @@ export class ThreadsTransport implements Transport {
       }
       link.bulk.release();
     }
-    const s: PendingSend = { context, tag, kind, bytes, sent: 0, op: undefined, sync };
+    const s: PendingSend = { context, tag, kind, bytes, sent: 0, op: undefined, sync, offered: 0 };
     if (link.queue.length === 0 && link.push(s)) {
       wake(this.ctl, dest);
       return SENT;
     }
     if (s.sent > 0) wake(this.ctl, dest);
+    return this.queue(link, s);
+  }
+
+  /** Leaves `s` to the progress loop. */
+  private queue(link: RingOutLink, s: PendingSend): TransportOp<void> {
     const op = (s.op = new TransportOp<void>());
     op.canceller = () => this.sends.cancel(link, s);
     this.sends.add(link, s);
@@ -234,6 +247,17 @@ export class ThreadsTransport implements Transport {
     this.matcher.forget(peer, gone?.current, err);
   }
 
+  /**
+   * The thread is ending: no receiver may start copying out of its memory any more, the
+   * offers nobody took are withdrawn into the bulk areas (their receivers still get them),
+   * and the copies under way finish before this returns.
+   */
+  retire(): void {
+    Atomics.or(this.ctl, slot(this.rank, READERS), STOPPING);
+    if (this.sends.pending > 0) this.sends.flush(true);
+    retire(this.ctl, this.rank);
+  }
+
   /** Messages that reached this rank but were never received (reported at exit). */
   leftover(): number {
     this.poll();
@@ -317,7 +341,7 @@ export class ThreadsTransport implements Transport {
     const ring = createRing(this.ringBytes);
     const bulk = createBulk();
     this.post({ type: 'link', from: this.rank, to: dest, ring, bulk });
-    const link = new RingOutLink(dest, ring, bulk);
+    const link = new RingOutLink(dest, ring, bulk, this.ctl);
     this.out[dest] = link;
     return link;
   }
@@ -328,7 +352,7 @@ export class ThreadsTransport implements Transport {
     this.linksSeen = Atomics.load(this.ctl, slot(this.rank, LINKS));
     for (let msg = receiveMessageOnPort(this.port!); msg; msg = receiveMessageOnPort(this.port!)) {
       const m = msg.message as ToRank;
-      if (m.type === 'link') this.inLinks.push(new RingInLink(m.from, m.ring, m.bulk, this.matcher));
+      if (m.type === 'link') this.inLinks.push(new RingInLink(m.from, m.ring, m.bulk, this.matcher, this.ctl));
       else if (m.type === 'share') this.buffers.offer(m.from, m.key, m.buffers);
       else if (m.type === 'spawned') this.spawnReplied(m.reply);
       else this.table.offer(m.from, m.gen, m.segment);
