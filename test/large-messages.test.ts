@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { DeadlockError } from 'ranks';
 import { BULK_MIN, BulkReader, BulkWriter, OFFER_MS, bulkable, createBulk } from '../src/transport/threads/bulk.ts';
 import { READERS, STOPPING, createControl, retire, slot } from '../src/transport/threads/control.ts';
-import { oneCopy } from '../src/transport/threads/copy.ts';
+import { oneCopy } from '../src/transport/libc.ts';
 import { HANGS, runFixture } from './helpers.ts';
 
 test('the bulk area: one message at a time, grown to fit, copied out as it is published, freed when whole', { timeout: HANGS }, () => {

@@ -21,6 +21,8 @@ export interface Settings {
   shmMinBytes: number;
   /** RANKS_ONE_COPY: large messages between rank threads copied once, straight from the sender's memory. */
   oneCopy: boolean;
+  /** RANKS_KEEP_MEMORY: raise glibc's thresholds so freed large buffers are reused, not unmapped. */
+  keepMemory: boolean;
   /** RANKS_SPIN_US; undefined: the transport's own default. */
   spinMicros: number | undefined;
   /** RANKS_NAP_US. */
@@ -165,6 +167,13 @@ export const VARIABLES: { readonly [K in keyof Settings]: Variable<Settings[K]> 
     fallback: true,
     shown: '1',
     effect: "`0`: messages from 256 KiB between rank threads take two copies (through a shared area) instead of one straight from the sender's memory",
+  },
+  keepMemory: {
+    name: 'RANKS_KEEP_MEMORY',
+    parse: flag,
+    fallback: true,
+    shown: '1',
+    effect: "`0`: leave glibc's malloc thresholds alone (ranks raises them on its first large message, so freed message buffers are reused instead of returned to the kernel and faulted in again)",
   },
   spinMicros: {
     name: 'RANKS_SPIN_US',

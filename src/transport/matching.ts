@@ -1,6 +1,7 @@
 import { ANY_SOURCE, ANY_TAG } from '../constants.ts';
 import { isValueKind, kindName } from '../codec/kinds.ts';
 import { KindMismatchError, PeerExitedError, TruncationError } from '../errors.ts';
+import { keepFreedMemory } from './libc.ts';
 import { TransportOp } from './op.ts';
 import { LinkedQueue, type QueueNode } from './linked-queue.ts';
 import type { Envelope, Received } from './transport.ts';
@@ -59,6 +60,7 @@ function fits(context: number, source: number, tag: number, m: Incoming): boolea
  */
 export function allocate(total: number): Uint8Array {
   if (total < UNZEROED_MIN) return new Uint8Array(total);
+  keepFreedMemory();
   const b = Buffer.allocUnsafeSlow(total);
   return new Uint8Array(b.buffer, b.byteOffset, total);
 }

@@ -33,7 +33,7 @@
  */
 import { READERS, STOPPING, slot, wake } from './control.ts';
 import { allocate } from '../matching.ts';
-import { oneCopy } from './copy.ts';
+import { oneCopy } from '../libc.ts';
 
 /** Messages from this size up go through the bulk area (smaller ones fit the ring whole or nearly). */
 export const BULK_MIN = 256 * 1024;
