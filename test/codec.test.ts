@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { deserialize, serialize } from 'node:v8';
-import { decode, encode } from '../src/codec/encode.ts';
+import { decode, decodeReceived, encode, recycleAfter } from '../src/codec/encode.ts';
+import { SCRATCH_MIN, recycle, scratch } from '../src/codec/scratch.ts';
 import { OBJECT } from '../src/codec/kinds.ts';
 import { SMALL_ARRAY, V8_FIRST } from '../src/codec/packed.ts';
 import { DataCloneError } from '../src/errors.ts';
@@ -166,5 +167,54 @@ describe('codec: packed shapes', { timeout: HANGS }, () => {
     const t2 = new Uint8Array(tree.bytes.byteLength + 1);
     t2.set(tree.bytes, 1);
     assert.deepStrictEqual(decode(OBJECT, t2.subarray(1)), { a: 1.5, s: 'x'.repeat(100) });
+  });
+});
+
+describe('the large-buffer pool', { timeout: HANGS }, () => {
+  test('a buffer given back serves the next large message of its size class; small ones are never pooled', () => {
+    const a = scratch(SCRATCH_MIN + 5);
+    assert.equal(a.byteLength, SCRATCH_MIN + 5);
+    a[0] = 42;
+    recycle(a);
+    recycle(a); // twice: kept once
+    const b = scratch(SCRATCH_MIN + 100);
+    assert.equal(b.buffer, a.buffer, 'the same memory comes back');
+    const c = scratch(SCRATCH_MIN + 100);
+    assert.notEqual(c.buffer, b.buffer, 'a buffer is handed out once until it comes back');
+    const small = scratch(100);
+    recycle(small);
+    assert.notEqual(scratch(100).buffer, small.buffer);
+    recycle(b);
+    recycle(c);
+  });
+
+  test('a packed object received goes back once decoded; a V8-serialized one (its typed arrays view the bytes) never does', () => {
+    const text = 'y'.repeat(SCRATCH_MIN * 2);
+    const enc = encode(text);
+    const data = scratch(enc.bytes.byteLength);
+    data.set(enc.bytes);
+    assert.equal(decodeReceived(OBJECT, data), text);
+    assert.equal(scratch(enc.bytes.byteLength).buffer, data.buffer, 'the packed message buffer was reused');
+
+    const withTyped = { f: new Float64Array(SCRATCH_MIN / 8).fill(7) };
+    const venc = encode(withTyped);
+    assert.equal(venc.bytes[0], V8_FIRST);
+    const vdata = scratch(venc.bytes.byteLength);
+    vdata.set(venc.bytes);
+    const got = decodeReceived(OBJECT, vdata) as typeof withTyped;
+    const next = scratch(venc.bytes.byteLength);
+    assert.notEqual(next.buffer, vdata.buffer, 'a V8 message buffer stays with its value');
+    next.fill(0);
+    assert.equal(got.f[SCRATCH_MIN / 8 - 1], 7);
+  });
+
+  test("the sender's encoding goes back only once its send is done", () => {
+    const enc = encode('z'.repeat(SCRATCH_MIN));
+    const op = { done: false, onSettle: undefined as (() => void) | undefined };
+    recycleAfter(enc.kind, enc.bytes, op);
+    assert.notEqual(scratch(enc.bytes.byteLength).buffer, enc.bytes.buffer, 'still in flight: not handed out');
+    op.done = true;
+    op.onSettle!();
+    assert.equal(scratch(enc.bytes.byteLength).buffer, enc.bytes.buffer);
   });
 });

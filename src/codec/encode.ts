@@ -2,6 +2,7 @@ import { serialize, deserialize } from 'node:v8';
 import { DataCloneError } from '../errors.ts';
 import { findUnclonable } from './clone-path.ts';
 import { V8_FIRST, pack, unpack } from './packed.ts';
+import { SCRATCH_MIN, recycle } from './scratch.ts';
 import { ARRAY_BUFFER, DATA_VIEW, NODE_BUFFER, NUMBER, OBJECT, SHARED_ARRAY_BUFFER, TYPED, TYPED_BASE, rawKind } from './kinds.ts';
 
 /** A value ready to travel: its kind and a view of its bytes (not copied). */
@@ -39,6 +40,30 @@ export function bytesOf(value: ArrayBufferView | ArrayBufferLike): Uint8Array {
   if (ArrayBuffer.isView(value))
     return value.constructor === Uint8Array ? (value as Uint8Array) : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
   return new Uint8Array(value);
+}
+
+/**
+ * decode() for a message the transport received into its own buffer (no `into`): a
+ * packed object's buffer goes back to the pool once the value is rebuilt (unpacking
+ * copies everything out of it). Any other kind's value is a view of the buffer, and so
+ * may be part of what V8's deserializer rebuilds (its typed arrays view the bytes): those
+ * keep it.
+ */
+export function decodeReceived(kind: number, data: Uint8Array): unknown {
+  const value = decode(kind, data);
+  if (kind === OBJECT && data[0] !== V8_FIRST) recycle(data);
+  return value;
+}
+
+/** The sender's side of the pool: `bytes` go back once `op` is done with them (an object's encoding). */
+export function recycleAfter(kind: number, bytes: Uint8Array, op: { done: boolean; onSettle: (() => void) | undefined }): void {
+  if (kind !== OBJECT || bytes.byteLength < SCRATCH_MIN) return;
+  if (op.done) return recycle(bytes);
+  const before = op.onSettle;
+  op.onSettle = () => {
+    before?.();
+    recycle(bytes);
+  };
 }
 
 /**

@@ -13,6 +13,7 @@
 // named (non-index) properties set on an array of more than SMALL_ARRAY elements are not
 // carried (finding them would cost a string per element).
 import { SMALL_ARRAY, WIDE, bufferOf, packTree, unpackTree } from './packed-tree.ts';
+import { scratch } from './scratch.ts';
 
 export { SMALL_ARRAY } from './packed-tree.ts';
 
@@ -58,15 +59,15 @@ export function unpack(data: Uint8Array): unknown {
 
 function packString(s: string): Uint8Array {
   if (!WIDE.test(s)) {
-    const out = Buffer.allocUnsafe(1 + s.length);
+    const out = scratch(1 + s.length);
     out[0] = LATIN1;
-    out.write(s, 1, 'latin1');
+    bufferOf(out).write(s, 1, 'latin1');
     return out;
   }
-  const out = Buffer.allocUnsafe(2 + 2 * s.length);
+  const out = scratch(2 + 2 * s.length);
   out[0] = UTF16;
   out[1] = 0;
-  out.write(s, 2, 'utf16le');
+  bufferOf(out).write(s, 2, 'utf16le');
   return out;
 }
 
@@ -75,7 +76,8 @@ function packNumbers(a: unknown[]): Uint8Array | undefined {
   if (Object.getPrototypeOf(a) !== Array.prototype) return undefined;
   for (let i = 0; i < n; i++) if (typeof a[i] !== 'number') return undefined;
   if (n <= SMALL_ARRAY && Object.keys(a).length !== n) return undefined;
-  const out = new Uint8Array(8 + 8 * n);
+  const out = scratch(8 + 8 * n);
+  out.fill(0, 0, 8);
   out[0] = F64_ARRAY;
   const f = new Float64Array(out.buffer, 8, n);
   for (let i = 0; i < n; i++) f[i] = a[i] as number;

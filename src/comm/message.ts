@@ -1,4 +1,4 @@
-import { decode } from '../codec/encode.ts';
+import { decodeReceived } from '../codec/encode.ts';
 import { ANY_TAG, PROC_NULL } from '../constants.ts';
 import { InvalidStateError, KindMismatchError, TruncationError } from '../errors.ts';
 import { TransportOp } from '../transport/op.ts';
@@ -73,7 +73,7 @@ export class Message {
     this.#matched = undefined;
     const finish = (r: Received): unknown => {
       status?.fill(this.#local(r.source), r.tag, r.bytes, r.kind);
-      return into ?? decode(r.kind, r.data);
+      return into ?? decodeReceived(r.kind, r.data);
     };
     if (op.done) return op.failed ? op : TransportOp.resolved(finish(op.value as Received));
     op.finish = finish;

@@ -1,4 +1,4 @@
-import { bytesOf, decode, encode } from '../codec/encode.ts';
+import { bytesOf, decodeReceived, encode, recycleAfter } from '../codec/encode.ts';
 import { rawKind } from '../codec/kinds.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import { checkNoAlias } from './alias.ts';
@@ -312,7 +312,9 @@ export class PointToPoint {
       op.reject(err);
       return op;
     }
-    return this.transport.send(this.context, this.world(d), t, enc.kind, enc.bytes, sync);
+    const op = this.transport.send(this.context, this.world(d), t, enc.kind, enc.bytes, sync);
+    recycleAfter(enc.kind, enc.bytes, op);
+    return op;
   }
 
   private startRecv(options: RecvOptions | undefined, status: Status | undefined, tagName = 'tag'): TransportOp<unknown> {
@@ -328,7 +330,7 @@ export class PointToPoint {
     const op = this.transport.recv(this.context, this.world(source), tag, bytes) as TransportOp<unknown>;
     const finish = (r: Received): unknown => {
       status?.fill(this.local(r.source), r.tag, r.bytes, r.kind);
-      return into ?? decode(r.kind, r.data);
+      return into ?? decodeReceived(r.kind, r.data);
     };
     if (op.done) return op.failed ? op : TransportOp.resolved(finish(op.value as Received));
     op.finish = finish;

@@ -1,4 +1,4 @@
-import { bytesOf, decode } from '../codec/encode.ts';
+import { bytesOf, decodeReceived } from '../codec/encode.ts';
 import { rawKind } from '../codec/kinds.ts';
 import { PROC_NULL, ANY_TAG } from '../constants.ts';
 import { InvalidArgumentError, InvalidStateError } from '../errors.ts';
@@ -111,7 +111,7 @@ export function recvInit<T>(comm: PointToPoint, options: RecvOptions | undefined
   const from = comm.world(source);
   const finish = (r: Received): T => {
     status.fill(comm.local(r.source), r.tag, r.bytes, r.kind);
-    return (into ?? decode(r.kind, r.data)) as T;
+    return (into ?? decodeReceived(r.kind, r.data)) as T;
   };
   return new Prequest<T>(
     () => {

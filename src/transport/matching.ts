@@ -1,5 +1,6 @@
 import { ANY_SOURCE, ANY_TAG } from '../constants.ts';
 import { isValueKind, kindName } from '../codec/kinds.ts';
+import { scratch } from '../codec/scratch.ts';
 import { KindMismatchError, PeerExitedError, TruncationError } from '../errors.ts';
 import { keepFreedMemory } from './libc.ts';
 import { TransportOp } from './op.ts';
@@ -56,13 +57,13 @@ function fits(context: number, source: number, tag: number, m: Incoming): boolea
  * one skips the zero-filling (calloc) a plain Uint8Array pays: on a machine where a fresh
  * page costs a fault (a VM), zeroing 8 MiB that the copy then overwrites takes longer
  * than the copy itself, and a message that goes to a receive's own buffer never touches
- * this one at all.
+ * this one at all. Large ones come from the thread's pool (codec/scratch.ts): an object
+ * message's buffer goes back there once its value is decoded.
  */
 export function allocate(total: number): Uint8Array {
   if (total < UNZEROED_MIN) return new Uint8Array(total);
   keepFreedMemory();
-  const b = Buffer.allocUnsafeSlow(total);
-  return new Uint8Array(b.buffer, b.byteOffset, total);
+  return scratch(total);
 }
 const UNZEROED_MIN = 64 * 1024;
 
