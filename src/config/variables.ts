@@ -173,7 +173,8 @@ export const VARIABLES: { readonly [K in keyof Settings]: Variable<Settings[K]> 
     parse: flag,
     fallback: true,
     shown: '1',
-    effect: "`0`: leave glibc's malloc thresholds alone (ranks raises them on its first large message, so freed message buffers are reused instead of returned to the kernel and faulted in again)",
+    effect:
+      "`0`: leave glibc's malloc thresholds alone (ranks raises them on its first large message, so freed message buffers are reused instead of returned to the kernel and faulted in again)",
   },
   spinMicros: {
     name: 'RANKS_SPIN_US',
