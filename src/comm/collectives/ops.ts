@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../../errors.ts';
+import { fastKernel } from './kernels.ts';
 
 /** Elements of any typed array, read and written as numbers (bigint arrays behave alike at run time). */
 interface Elems {
@@ -135,6 +136,8 @@ interface Builtin {
   name: string;
   kind: 'arith' | 'order' | 'logical' | 'bitwise' | 'loc';
   kernel: Kernel | ((one: number) => Kernel);
+  /** The element-wise expression of `x` and `y`, for a kernel compiled per element type (kernels.ts). */
+  expr?: string;
   scalar: (a: never, b: never) => unknown;
 }
 
@@ -267,6 +270,8 @@ export class Op {
   applyInto(out: TypedArray, a: TypedArray, b: TypedArray, from: number, to: number): void {
     if (a.length !== b.length) throw new InvalidArgumentError(`${this.name}: ranks passed arrays of different lengths (${a.length} and ${b.length})`);
     const bi = this.builtin!;
+    const fast = bi.expr === undefined ? null : fastKernel(bi.expr, a.constructor);
+    if (fast) return fast(out, a, b, from, to);
     const kernel =
       bi.kind === 'logical' ? (bi.kernel as (one: number) => Kernel)((BIGINT_ARRAYS.has(a.constructor) ? 1n : 1) as number) : (bi.kernel as Kernel);
     kernel(out as unknown as Elems, a as unknown as Elems, b as unknown as Elems, from, to);
@@ -305,13 +310,13 @@ function locScalar(better: (y: number, x: number) => boolean) {
 
 type N = number;
 /** Element-wise sum. @example await comm.allreduce(x, SUM) */
-export const SUM = Op.builtin(1, { name: 'SUM', kind: 'arith', kernel: sum, scalar: (a: N, b: N) => a + b });
+export const SUM = Op.builtin(1, { name: 'SUM', kind: 'arith', kernel: sum, expr: 'x + y', scalar: (a: N, b: N) => a + b });
 /** Element-wise product. @example await comm.allreduce(x, PROD) */
-export const PROD = Op.builtin(2, { name: 'PROD', kind: 'arith', kernel: prod, scalar: (a: N, b: N) => a * b });
+export const PROD = Op.builtin(2, { name: 'PROD', kind: 'arith', kernel: prod, expr: 'x * y', scalar: (a: N, b: N) => a * b });
 /** Element-wise minimum. @example await comm.allreduce(x, MIN) */
-export const MIN = Op.builtin(3, { name: 'MIN', kind: 'order', kernel: min, scalar: (a: N, b: N) => (b < a ? b : a) });
+export const MIN = Op.builtin(3, { name: 'MIN', kind: 'order', kernel: min, expr: 'y < x ? y : x', scalar: (a: N, b: N) => (b < a ? b : a) });
 /** Element-wise maximum. @example await comm.allreduce(x, MAX) */
-export const MAX = Op.builtin(4, { name: 'MAX', kind: 'order', kernel: max, scalar: (a: N, b: N) => (b > a ? b : a) });
+export const MAX = Op.builtin(4, { name: 'MAX', kind: 'order', kernel: max, expr: 'y > x ? y : x', scalar: (a: N, b: N) => (b > a ? b : a) });
 /** Logical and (1/0 on numbers and arrays, true/false on booleans). @example await comm.allreduce(ok, LAND) */
 export const LAND = Op.builtin(5, { name: 'LAND', kind: 'logical', kernel: land, scalar: logicalScalar((x, y) => x && y) });
 /** Logical or. @example await comm.allreduce(found, LOR) */
@@ -319,11 +324,11 @@ export const LOR = Op.builtin(6, { name: 'LOR', kind: 'logical', kernel: lor, sc
 /** Logical exclusive or. @example await comm.allreduce(flag, LXOR) */
 export const LXOR = Op.builtin(7, { name: 'LXOR', kind: 'logical', kernel: lxor, scalar: logicalScalar((x, y) => x !== y) });
 /** Bitwise and (integers, integer arrays, bigints). @example await comm.allreduce(mask, BAND) */
-export const BAND = Op.builtin(8, { name: 'BAND', kind: 'bitwise', kernel: band, scalar: (a: N, b: N) => a & b });
+export const BAND = Op.builtin(8, { name: 'BAND', kind: 'bitwise', kernel: band, expr: 'x & y', scalar: (a: N, b: N) => a & b });
 /** Bitwise or. @example await comm.allreduce(mask, BOR) */
-export const BOR = Op.builtin(9, { name: 'BOR', kind: 'bitwise', kernel: bor, scalar: (a: N, b: N) => a | b });
+export const BOR = Op.builtin(9, { name: 'BOR', kind: 'bitwise', kernel: bor, expr: 'x | y', scalar: (a: N, b: N) => a | b });
 /** Bitwise exclusive or. @example await comm.allreduce(mask, BXOR) */
-export const BXOR = Op.builtin(10, { name: 'BXOR', kind: 'bitwise', kernel: bxor, scalar: (a: N, b: N) => a ^ b });
+export const BXOR = Op.builtin(10, { name: 'BXOR', kind: 'bitwise', kernel: bxor, expr: 'x ^ y', scalar: (a: N, b: N) => a ^ b });
 /** The smallest value with its index: reduces [value, index] pairs; ties go to the lower index. @example await comm.allreduce([x, comm.rank], MINLOC) */
 export const MINLOC = Op.builtin(11, { name: 'MINLOC', kind: 'loc', kernel: minloc, scalar: locScalar((y, x) => y < x) });
 /** The largest value with its index: reduces [value, index] pairs; ties go to the lower index. @example await comm.allreduce([x, comm.rank], MAXLOC) */
