@@ -2,7 +2,7 @@ import { bytesOf, decode, encode, type Encoded } from '../../codec/encode.ts';
 import { isValueKind, kindName } from '../../codec/kinds.ts';
 import { KindMismatchError, TruncationError } from '../../errors.ts';
 import { Call, Coll, EMPTY, RAW, all, early, refusedMessage, type CommCore } from './call.ts';
-import { CTRL, bcastLeaf, bcastRoot, shmFor } from './shm.ts';
+import { CTRL, bcastLeaf, bcastRoot, pairDirect, shmFor } from './shm.ts';
 import { binomial } from './tree.ts';
 import { nativeBarrier, nativeBcast, nativeOf } from './native.ts';
 
@@ -24,7 +24,8 @@ const CTRL_BYTES = 32;
 
 /**
  * Binomial-tree broadcast for small payloads; on shared memory, large payloads are
- * copied once into the root's segment and once out of it by each receiver.
+ * copied once into the root's segment and once out of it by each receiver (between two
+ * threads, one message copied once: pairDirect).
  */
 export async function bcast(comm: CommCore, value: unknown, root: number, encoded?: Encoded): Promise<unknown> {
   const n = nativeOf(comm);
@@ -38,7 +39,7 @@ export async function bcast(comm: CommCore, value: unknown, root: number, encode
   const kids = children.map(real);
   if (vrank === 0) {
     const enc = encoded ?? encode(value);
-    if (shmFor(comm, enc.bytes.byteLength)) await bcastRoot(c, enc.kind, enc.bytes, kids);
+    if (shmFor(comm, enc.bytes.byteLength) && !pairDirect(comm, enc.bytes.byteLength)) await bcastRoot(c, enc.kind, enc.bytes, kids);
     else await all(kids.map((k) => c.send(k, 0, enc.kind, enc.bytes)));
     return value;
   }

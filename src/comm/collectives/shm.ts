@@ -8,6 +8,8 @@ import { config } from '../../config/config.ts';
 import { ANY_SOURCE } from '../../constants.ts';
 import { InvalidArgumentError, KindMismatchError, TruncationError } from '../../errors.ts';
 import { SEGMENT_CONTEXT, type SharedSegments, type Transport } from '../../transport/transport.ts';
+import { oneCopy } from '../../transport/libc.ts';
+import { bulkable } from '../../transport/threads/bulk.ts';
 import { Call, EMPTY, RAW, all, type CommCore } from './call.ts';
 import { allocLike, type Op as ReduceOp, type TypedArray } from './ops.ts';
 
@@ -27,6 +29,15 @@ interface Owner {
   chain: Promise<unknown>;
 }
 const owners = new WeakMap<Transport, Owner>();
+
+/**
+ * True when a bcast of `bytes` between two ranks should be one point-to-point message: on
+ * threads with one copy (transport/libc.ts) the receiver copies straight from the root's
+ * buffer, half each, where the segment path copies everything twice.
+ */
+export function pairDirect(comm: CommCore, bytes: number): boolean {
+  return comm.size === 2 && comm.transport.segments !== undefined && bulkable(bytes) && oneCopy() !== null;
+}
 
 /** The transport's segments when a payload of `bytes` should use them. */
 export function shmFor(comm: CommCore, bytes: number): SharedSegments | undefined {
