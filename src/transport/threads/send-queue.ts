@@ -67,7 +67,9 @@ export class SendQueue {
     if (i >= 0) this.unlist(i);
     for (const s of link.queue.splice(0)) {
       this.settle();
-      s.op!.reject(err(s));
+      // An offer the peer copied before it ended was delivered: it only waited to be seen.
+      if (s.offered !== 0 && link.bulk.taken()) s.op!.resolve(undefined);
+      else s.op!.reject(err(s));
     }
   }
 
