@@ -13,7 +13,7 @@ test('the bulk area: one message at a time, grown to fit, copied out as it is pu
   assert.equal(bulkable(BULK_MIN - 1), false);
   assert.equal(bulkable(BULK_MIN), true);
   const n = 3 * BULK_MIN + 5;
-  const m = { data: new Uint8Array(n), got: 0, total: n };
+  const m = { kind: 0, data: new Uint8Array(n), got: 0, total: n };
   assert.equal(r.ready(m), false);
   const src = new Uint8Array(n).map((_, i) => (i * 13) & 0xff);
   assert.ok(w.claim(n));
@@ -26,7 +26,7 @@ test('the bulk area: one message at a time, grown to fit, copied out as it is pu
   assert.equal(m.got, n);
   assert.deepEqual(m.data, src);
   // Freed: the next message (smaller) reuses the area.
-  const again = { data: new Uint8Array(BULK_MIN), got: 0, total: BULK_MIN };
+  const again = { kind: 0, data: new Uint8Array(BULK_MIN), got: 0, total: BULK_MIN };
   assert.equal(r.ready(again), false);
   assert.ok(w.claim(BULK_MIN));
   w.fill(src.subarray(0, BULK_MIN));
@@ -44,7 +44,7 @@ test('the bulk area: a message moved to a receive buffer halfway (a probe took i
   const r = new BulkReader(sab, new Int32Array(createControl(2)), 1);
   const n = 2 * BULK_MIN;
   const src = new Uint8Array(n).map((_, i) => (i * 7 + 1) & 0xff);
-  const m = { data: new Uint8Array(n), got: 0, total: n };
+  const m = { kind: 0, data: new Uint8Array(n), got: 0, total: n };
   assert.ok(w.claim(n));
   // The sender has published the first half; the receiver takes it into the unexpected buffer.
   w.fill(src.subarray(0, BULK_MIN));
@@ -71,7 +71,7 @@ test('one copy: an offer is copied once straight from the sender, or withdrawn i
   assert.ok(w.offer(src));
   assert.ok(sab.byteLength < n, 'an offer does not grow the area');
   assert.equal(w.claim(10), false, 'the area is held while the offer stands');
-  const m: { data: Uint8Array; got: number; total: number; waiter?: unknown } = { data: new Uint8Array(n), got: 0, total: n };
+  const m: { kind: number; data: Uint8Array; got: number; total: number; waiter?: unknown } = { kind: 0, data: new Uint8Array(n), got: 0, total: n };
   assert.equal(r.ready(m), false, 'an offer waits for a receive');
   assert.equal(r.copy(m), false);
   m.waiter = {};
@@ -87,14 +87,14 @@ test('one copy: an offer is copied once straight from the sender, or withdrawn i
   assert.ok(w.offer(src2));
   assert.equal(w.withdraw(src2), true);
   assert.ok(sab.byteLength >= n, 'a withdrawn offer grows the area for its copy');
-  const m2 = { data: new Uint8Array(n), got: 0, total: n };
+  const m2 = { kind: 0, data: new Uint8Array(n), got: 0, total: n };
   assert.equal(r.copy(m2), true);
   assert.deepEqual(m2.data, src2);
   assert.equal(w.taken(), false, 'a withdrawn offer is never reported taken');
   // A sender that is ending (STOPPING): no copy starts from its memory; it withdraws instead.
   assert.ok(w.offer(src));
   retire(job, 0);
-  const m3 = { data: new Uint8Array(n), got: 0, total: n, waiter: {} };
+  const m3 = { kind: 0, data: new Uint8Array(n), got: 0, total: n, waiter: {} };
   assert.equal(r.ready(m3), false);
   assert.equal(r.copy(m3), false);
   assert.equal(m3.got, 0);
@@ -110,7 +110,7 @@ test('one copy: an offer is copied once straight from the sender, or withdrawn i
   const sab2 = (fresh as unknown as { sab: SharedArrayBuffer }).sab;
   job[slot(0, READERS)] = 0;
   assert.ok(fresh.offer(big));
-  const m4 = { data: new Uint8Array(big.length), got: 0, total: big.length, waiter: {} };
+  const m4 = { kind: 0, data: new Uint8Array(big.length), got: 0, total: big.length, waiter: {} };
   assert.equal(new BulkReader(sab2, job, 0).copy(m4), true);
   assert.deepEqual(m4.data, big);
   assert.equal(fresh.help(big.length), false, 'nothing left to help with');

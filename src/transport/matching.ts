@@ -1,5 +1,5 @@
 import { ANY_SOURCE, ANY_TAG } from '../constants.ts';
-import { isValueKind, kindName } from '../codec/kinds.ts';
+import { OBJECT, isValueKind, kindName } from '../codec/kinds.ts';
 import { scratch } from '../codec/scratch.ts';
 import { KindMismatchError, PeerExitedError, TruncationError } from '../errors.ts';
 import { keepFreedMemory } from './libc.ts';
@@ -51,21 +51,25 @@ function fits(context: number, source: number, tag: number, m: Incoming): boolea
   return m.context === context && (source === ANY_SOURCE || source === m.source) && (tag === ANY_TAG || tag === m.tag);
 }
 
-// A receive that cannot take a message leaves it in place for a later receive.
 /**
- * A message's own buffer. Every byte of it is written before anyone sees it, so a large
- * one skips the zero-filling (calloc) a plain Uint8Array pays: on a machine where a fresh
- * page costs a fault (a VM), zeroing 8 MiB that the copy then overwrites takes longer
- * than the copy itself, and a message that goes to a receive's own buffer never touches
- * this one at all. Large ones come from the thread's pool (codec/scratch.ts): an object
- * message's buffer goes back there once its value is decoded.
+ * The own buffer of a message of `kind`. Every byte of it is written before anyone sees
+ * it, so a large one skips the zero-filling (calloc) a plain Uint8Array pays: on a machine
+ * where a fresh page costs a fault (a VM), zeroing 8 MiB that the copy then overwrites
+ * takes longer than the copy itself, and a message that goes to a receive's own buffer
+ * never touches this one at all. A large object's comes from the thread's pool
+ * (codec/scratch.ts) and goes back there once its value is decoded; any other kind's
+ * buffer becomes the value the receiver gets, so it is exactly the message's size.
  */
-export function allocate(total: number): Uint8Array {
+export function allocate(total: number, kind: number): Uint8Array {
   if (total < UNZEROED_MIN) return new Uint8Array(total);
   keepFreedMemory();
-  return scratch(total);
+  if (kind === OBJECT) return scratch(total);
+  const b = Buffer.allocUnsafeSlow(total);
+  return new Uint8Array(b.buffer, b.byteOffset, total);
 }
 const UNZEROED_MIN = 64 * 1024;
+
+// A receive that cannot take a message leaves it in place for a later receive.
 
 function refusal(into: Uint8Array | undefined, m: Incoming): Error | undefined {
   if (!into) return undefined;
@@ -126,7 +130,7 @@ export class Matcher {
         const err = refusal(p.into, m);
         if (!err) {
           m.waiter = p;
-          m.data = p.into ? p.into.subarray(0, total) : allocate(total);
+          m.data = p.into ? p.into.subarray(0, total) : allocate(total, kind);
           if (sync) this.onSyncMatch?.(m);
           return m;
         }
@@ -135,7 +139,7 @@ export class Matcher {
       }
       n = next;
     }
-    m.data = lazy ? EMPTY : allocate(total);
+    m.data = lazy ? EMPTY : allocate(total, kind);
     this.unexpected.push(m);
     if (this.probes.length) this.answerProbes(m);
     return m;
@@ -190,7 +194,7 @@ export class Matcher {
     if (into) {
       into.set(m.got === m.total ? m.data : m.data.subarray(0, m.got));
       m.data = into.subarray(0, m.total);
-    } else if (m.data.byteLength < m.total) m.data = allocate(m.total);
+    } else if (m.data.byteLength < m.total) m.data = allocate(m.total, m.kind);
     if (m.complete) op.resolve(received(m));
     else {
       m.waiter = { context: m.context, source: m.source, tag: m.tag, into, op, node: undefined, seq: 0 };

@@ -197,6 +197,7 @@ export class BulkWriter {
 
 /** The part of a matcher's Incoming the reader fills: `waiter` is set once a receive waits for it. */
 export interface Arriving {
+  kind: number;
   data: Uint8Array;
   got: number;
   total: number;
@@ -279,7 +280,7 @@ export class BulkReader {
     if (m.got === 0 && m.waiter !== undefined && Atomics.load(this.ctl, OFFER) === Offer.Offered && this.take(m)) return true;
     const written = Atomics.load(this.ctl, WRITTEN);
     if (written > m.got) {
-      if (m.data.byteLength < m.total) m.data = allocate(m.total);
+      if (m.data.byteLength < m.total) m.data = allocate(m.total, m.kind);
       m.data.set(new Uint8Array(this.sab, CONTROL_BYTES + m.got, written - m.got), m.got);
       m.got = written;
     }
