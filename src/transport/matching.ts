@@ -1,8 +1,7 @@
 import { ANY_SOURCE, ANY_TAG } from '../constants.ts';
-import { OBJECT, isValueKind, kindName } from '../codec/kinds.ts';
-import { scratch } from '../codec/scratch.ts';
+import { isValueKind, kindName } from '../codec/kinds.ts';
 import { KindMismatchError, PeerExitedError, TruncationError } from '../errors.ts';
-import { keepFreedMemory } from './libc.ts';
+import { allocate } from './buffers.ts';
 import { TransportOp } from './op.ts';
 import { LinkedQueue, type QueueNode } from './linked-queue.ts';
 import type { Envelope, Received } from './transport.ts';
@@ -51,26 +50,7 @@ function fits(context: number, source: number, tag: number, m: Incoming): boolea
   return m.context === context && (source === ANY_SOURCE || source === m.source) && (tag === ANY_TAG || tag === m.tag);
 }
 
-/**
- * The own buffer of a message of `kind`. Every byte of it is written before anyone sees
- * it, so a large one skips the zero-filling (calloc) a plain Uint8Array pays: on a machine
- * where a fresh page costs a fault (a VM), zeroing 8 MiB that the copy then overwrites
- * takes longer than the copy itself, and a message that goes to a receive's own buffer
- * never touches this one at all. A large object's comes from the thread's pool
- * (codec/scratch.ts) and goes back there once its value is decoded; any other kind's
- * buffer becomes the value the receiver gets, so it is exactly the message's size.
- */
-export function allocate(total: number, kind: number): Uint8Array {
-  if (total < UNZEROED_MIN) return new Uint8Array(total);
-  keepFreedMemory();
-  if (kind === OBJECT) return scratch(total);
-  const b = Buffer.allocUnsafeSlow(total);
-  return new Uint8Array(b.buffer, b.byteOffset, total);
-}
-const UNZEROED_MIN = 64 * 1024;
-
 // A receive that cannot take a message leaves it in place for a later receive.
-
 function refusal(into: Uint8Array | undefined, m: Incoming): Error | undefined {
   if (!into) return undefined;
   if (isValueKind(m.kind)) return new KindMismatchError(kindName(m.kind), m.source, m.tag);

@@ -3,17 +3,17 @@
  * one large message whole. The ring still orders messages: the sender writes a BULK
  * record (no payload) into the ring, and the payload comes one of two ways.
  *
- * One copy (copy.ts): the sender offers its buffer's address (OFFER = OFFERED) before the
- * record; the receiver, once a receive waits for the message, takes the offer (OFFERED →
- * TAKEN) and copies the payload straight into its destination, then says DONE and rings
- * the sender, whose send completes then. Two cores copy faster than one (a line the other
- * core wrote last crosses between them slowly): the receiver publishes its destination
- * and asks for help with the second half (HELP = WANTED); a sender spinning on its send
- * copies that half itself (HELPING → HELPED) while the receiver copies the first, and
- * a sender that is not there leaves it to the receiver (KEPT). A receiver that is not there in time does not hold the sender: the
- * sender withdraws an offer nobody took (OFFERED → WITHDRAWN) after OFFER_MS, before it
- * sleeps, or as its thread ends, and copies the payload into the area as below. Either
- * side's compare-exchange wins, never both.
+ * One copy (../libc.ts): the sender offers its buffer's address (OFFER = OFFERED) before
+ * the record; the receiver, once a receive waits for the message, takes the offer
+ * (OFFERED → TAKEN) and copies the payload straight into its destination, then says DONE
+ * and rings the sender, whose send completes then. Two cores copy faster than one (a line
+ * the other core wrote last crosses between them slowly): the receiver publishes its
+ * destination and asks for help with the second half (HELP = WANTED); a sender spinning
+ * on its send copies that half itself (HELPING → HELPED) while the receiver copies the
+ * first, and a sender that is not there leaves it to the receiver (KEPT). A receiver that
+ * is not there in time does not hold the sender: the sender withdraws an offer nobody
+ * took (OFFERED → WITHDRAWN) after OFFER_MS, before it sleeps, or as its thread ends, and
+ * copies the payload into the area as below. Either side's compare-exchange wins, never both.
  *
  * Two copies (withdrawn, or one copy off): the sender copies the payload into the area in
  * chunks, publishing after each how many bytes are in; the receiver copies out what is
@@ -32,7 +32,7 @@
  * grows it.
  */
 import { READERS, STOPPING, slot, wake } from './control.ts';
-import { allocate } from '../matching.ts';
+import { allocate } from '../buffers.ts';
 import { oneCopy } from '../libc.ts';
 
 /** Messages from this size up go through the bulk area (smaller ones fit the ring whole or nearly). */

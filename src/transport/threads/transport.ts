@@ -14,6 +14,7 @@ import type { ToLauncher, ToRank } from './messages.ts';
 import { FIRST, LAST, createRing } from './ring.ts';
 import { bulkable, createBulk } from './bulk.ts';
 import { keepFreedMemory } from '../libc.ts';
+import { SCRATCH_MIN } from '../../codec/scratch.ts';
 import { SegmentTable } from './segments.ts';
 import { SharedBuffers } from './shared-buffers.ts';
 import { RingProgress } from './progress.ts';
@@ -34,8 +35,6 @@ export interface ThreadsTransportOptions {
 
 const SENT = TransportOp.resolved<void>(undefined);
 const EMPTY = new Uint8Array(0);
-/** Messages from this size on make the process keep freed memory (libc.ts). */
-const KEEP_MIN = 64 * 1024;
 
 /**
  * Ranks as threads of one process. Messages go through per-pair rings made on first
@@ -119,7 +118,8 @@ export class ThreadsTransport implements Transport {
       wake(this.ctl, dest);
       return SENT;
     }
-    if (n >= KEEP_MIN) keepFreedMemory();
+    // A large message: from now on the process keeps freed memory (libc.ts).
+    if (n >= SCRATCH_MIN) keepFreedMemory();
     // A large message: offered for one copy straight from `bytes` (bulk.ts) ...
     if (link.queue.length === 0 && bulkable(n) && link.offer(kind, sync, tag, context, bytes)) {
       wake(this.ctl, dest);
