@@ -3,6 +3,7 @@ import { findShared } from '../sync/share.ts';
 import { AbortError, DataCloneError, TimeoutError } from '../errors.ts';
 import type { Future, FutureOwner } from './future.ts';
 import { QUEUED, seqOf, type ChunkState } from './lifecycle.ts';
+import { callCount, sliceCalls, unpackCalls, type Calls } from './packed-calls.ts';
 import { encodeTask, rebuildError, type Reply, type TaskMessage } from './protocol.ts';
 import type { Task } from './tasks.ts';
 
@@ -19,7 +20,8 @@ export interface StopOptions {
 export interface Chunk {
   id: number;
   task: Task;
-  calls: unknown[][];
+  /** Its argument lists (packed when they are all numbers: see packed-calls.ts). */
+  calls: Calls;
   futures: Future[];
   /** Its submission, when something (a signal or timeout) can stop the submission. */
   batch: Batch | undefined;
@@ -48,7 +50,7 @@ export interface Batch {
  */
 export function makeChunks(
   task: Task,
-  calls: unknown[][],
+  calls: Calls,
   futures: Future[],
   chunksize: number,
   bulk: boolean,
@@ -57,12 +59,14 @@ export function makeChunks(
   owner: FutureOwner,
 ): Chunk[] {
   const stoppable = stop?.signal !== undefined || stop?.timeout !== undefined;
-  const batch: Batch | undefined = stoppable ? { left: calls.length, chunks: new Set(), cleanup: undefined } : undefined;
+  const n = callCount(calls);
+  const batch: Batch | undefined = stoppable ? { left: n, chunks: new Set(), cleanup: undefined } : undefined;
   const out: Chunk[] = [];
-  for (let i = 0; i < calls.length; i += chunksize) {
-    const whole = i === 0 && chunksize >= calls.length;
+  for (let i = 0; i < n; i += chunksize) {
+    const whole = i === 0 && chunksize >= n;
     const mine = bulk ? [futures[i / chunksize]!] : whole ? futures : futures.slice(i, i + chunksize);
-    const chunk: Chunk = { id: firstId + out.length, task, calls: whole ? calls : calls.slice(i, i + chunksize), futures: mine, batch, state: QUEUED, bulk };
+    const part = whole ? calls : sliceCalls(calls, i, Math.min(n, i + chunksize));
+    const chunk: Chunk = { id: firstId + out.length, task, calls: part, futures: mine, batch, state: QUEUED, bulk };
     for (const f of mine) {
       f.owner = owner;
       f.slot = chunk;
@@ -74,7 +78,7 @@ export function makeChunks(
 }
 
 /** The message that hands `chunk`, sent to a worker, to it; `calls` null when they come by the side port. */
-export function taskMessage(chunk: Chunk, calls: unknown[][] | null, sameTask = false): TaskMessage {
+export function taskMessage(chunk: Chunk, calls: Calls | null, sameTask = false): TaskMessage {
   return encodeTask(chunk.id, seqOf(chunk), chunk.task.module ?? null, chunk.task.name, calls, sameTask);
 }
 
@@ -97,7 +101,7 @@ export function dropSettled(chunk: Chunk): boolean {
   const live = chunk.futures.filter((f) => !f.done());
   if (live.length === chunk.futures.length) return true;
   if (live.length === 0) return false;
-  chunk.calls = chunk.calls.filter((_, i) => !chunk.futures[i]!.done());
+  chunk.calls = unpackCalls(chunk.calls).filter((_, i) => !chunk.futures[i]!.done());
   chunk.futures = live;
   return true;
 }
@@ -126,9 +130,12 @@ export function watchStop(stop: StopOptions | undefined, onStop: (err: Error) =>
  * were at fault).
  */
 export function dropUnclonable(chunk: Chunk): boolean {
+  // Packed calls are numbers alone.
+  if (!Array.isArray(chunk.calls)) return false;
+  const calls = chunk.calls;
   if (chunk.bulk) {
     // One future for all: it fails with the first call that cannot be sent.
-    for (const args of chunk.calls) {
+    for (const args of calls) {
       const hit = findUnclonable(args, 'arguments');
       if (hit) {
         chunk.futures[0]!.setException(new DataCloneError(hit.path, hit.what));
@@ -138,13 +145,13 @@ export function dropUnclonable(chunk: Chunk): boolean {
     return false;
   }
   const keep: number[] = [];
-  chunk.calls.forEach((args, i) => {
+  calls.forEach((args, i) => {
     const hit = findUnclonable(args, 'arguments');
     if (hit) chunk.futures[i]!.setException(new DataCloneError(hit.path, hit.what));
     else keep.push(i);
   });
-  if (keep.length === chunk.calls.length || keep.length === 0) return false;
-  chunk.calls = keep.map((i) => chunk.calls[i]!);
+  if (keep.length === calls.length || keep.length === 0) return false;
+  chunk.calls = keep.map((i) => calls[i]!);
   chunk.futures = keep.map((i) => chunk.futures[i]!);
   return true;
 }
@@ -155,7 +162,9 @@ export function dropUnclonable(chunk: Chunk): boolean {
  * ERR_DATA_CLONE), saying where; processes share no memory, and a copy would silently
  * stop being shared.
  */
-export function refuseShared(calls: unknown[][], futureOf: (call: number) => Future): void {
+export function refuseShared(calls: Calls, futureOf: (call: number) => Future): void {
+  // Packed calls are numbers alone.
+  if (!Array.isArray(calls)) return;
   calls.forEach((args, i) => {
     const hit = findShared(args, 'arguments');
     if (!hit) return;

@@ -2,6 +2,7 @@
 // shared memory by the worker's side port, and the fallbacks when something cannot be sent.
 import { BrokenPoolError, DataCloneError, isRanksError } from '../errors.ts';
 import { holdsShared, share } from '../sync/share.ts';
+import { unpackCalls } from './packed-calls.ts';
 import { dropUnclonable, taskMessage, type Chunk } from './chunks.ts';
 import type { WorkerHost } from './host.ts';
 import { isHeldBy } from './lifecycle.ts';
@@ -42,7 +43,7 @@ export class Dispatch {
     if (chunks.length === 1) return this.one(chunks[0]!, rank, false);
     // Locks, queues and shared memory would be copied by the ring's serializer: they go
     // by the worker's side port, and a placeholder through the ring keeps the order.
-    const side = chunks.map((c) => holdsShared(c.calls) && this.postSide(c, rank));
+    const side = chunks.map((c) => Array.isArray(c.calls) && holdsShared(c.calls) && this.postSide(c, rank));
     const msg = chunks.map((c, i) => taskMessage(c, side[i] ? null : c.calls, i > 0 && chunks[i - 1]!.task === c.task));
     this.send(msg, rank, () => {
       // Something in the batch cannot be sent: each chunk again on its own, so only the
@@ -55,7 +56,7 @@ export class Dispatch {
 
   /** Sends one chunk (`posted`: its calls already went by the side port). */
   private one(chunk: Chunk, rank: number, posted: boolean): void {
-    const side = posted || (holdsShared(chunk.calls) && this.postSide(chunk, rank));
+    const side = posted || (Array.isArray(chunk.calls) && holdsShared(chunk.calls) && this.postSide(chunk, rank));
     const msg = [taskMessage(chunk, side ? null : chunk.calls)];
     this.send(msg, rank, (err) => {
       if (!isHeldBy(chunk, rank)) return;
@@ -91,7 +92,7 @@ export class Dispatch {
   /** Posts the chunk's calls by the side port; false if they cannot go by postMessage either (the ring's send then reports why). */
   private postSide(chunk: Chunk, rank: number): boolean {
     try {
-      this.host.postSide(rank, share(chunk.calls));
+      this.host.postSide(rank, share(unpackCalls(chunk.calls)));
       return true;
     } catch {
       return false;

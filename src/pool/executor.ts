@@ -15,6 +15,7 @@ import {
 } from './options.ts';
 import type { Scheduler } from './scheduler.ts';
 import { mapCalls } from './map.ts';
+import { callCount, readCalls } from './packed-calls.ts';
 import { makeBar } from './progress.ts';
 import { toTask, type TaskArgs, type TaskResult } from './tasks.ts';
 
@@ -95,9 +96,9 @@ export class Executor implements AsyncDisposable {
     const task = toTask(fn);
     const stop = stopOf(options);
     const chunksize = checkCount(options?.chunksize, 'chunksize') ?? 1;
-    const calls = Array.from(items, (x) => [x]);
+    const calls = readCalls(Array.from(items), false, (x) => [x]);
     const bar = makeBar(options?.progress, 'ranks map');
-    if (calls.length === 0) return Promise.resolve([]);
+    if (callCount(calls) === 0) return Promise.resolve([]);
     return mapCalls<TaskResult<F>>(this.scheduler, task, calls, chunksize, stop, bar);
   }
 

@@ -1,4 +1,5 @@
 import type { Bar } from './progress.ts';
+import { callCount, type Calls } from './packed-calls.ts';
 import { valuesOf, type ChunkOutcome } from './protocol.ts';
 import type { Scheduler, StopOptions } from './scheduler.ts';
 import type { Task } from './tasks.ts';
@@ -11,16 +12,17 @@ import type { Task } from './tasks.ts';
 export function mapCalls<R>(
   scheduler: Scheduler,
   task: Task,
-  calls: unknown[][],
+  calls: Calls,
   chunksize: number,
   stop: StopOptions | undefined,
   bar: Bar | undefined,
 ): Promise<R[]> {
   const futures = scheduler.submit<ChunkOutcome>(task, calls, chunksize, stop, true);
+  const count = callCount(calls);
   const all = Promise.all(futures.map((f) => f.result())).then((chunks) => valuesOf<R>(chunks));
   if (!bar) return all;
   let done = 0;
-  bar.update(0, calls.length);
-  futures.forEach((f, i) => f.addDoneCallback(() => bar.update((done += Math.min(chunksize, calls.length - i * chunksize)), calls.length)));
+  bar.update(0, count);
+  futures.forEach((f, i) => f.addDoneCallback(() => bar.update((done += Math.min(chunksize, count - i * chunksize)), count)));
   return all.finally(() => bar.stop());
 }

@@ -16,6 +16,7 @@ import {
 } from './options.ts';
 import type { Scheduler } from './scheduler.ts';
 import { mapCalls } from './map.ts';
+import { callCount, readCalls } from './packed-calls.ts';
 import { makeBar } from './progress.ts';
 import { toTask, type TaskArgs, type TaskResult } from './tasks.ts';
 
@@ -75,7 +76,7 @@ export class Pool implements AsyncDisposable {
    */
   map<F extends TaskLike>(fn: F, items: Iterable<TaskArgs<F>[0]>, options?: MapOptions): Promise<TaskResult<F>[]> {
     checkIterable(items, 'items');
-    return this.run<TaskResult<F>>(fn, items, (x) => [x], options);
+    return this.run<TaskResult<F>>(fn, items, false, options);
   }
 
   /**
@@ -86,15 +87,7 @@ export class Pool implements AsyncDisposable {
    */
   starmap<F extends TaskLike>(fn: F, argLists: Iterable<TaskArgs<F>>, options?: MapOptions): Promise<TaskResult<F>[]> {
     checkIterable(argLists, 'argLists');
-    return this.run<TaskResult<F>>(
-      fn,
-      argLists,
-      (a, i) => {
-        checkIterable(a, `argLists[${i}]`);
-        return [...(a as unknown[])];
-      },
-      options,
-    );
+    return this.run<TaskResult<F>>(fn, argLists, true, options);
   }
 
   /**
@@ -163,16 +156,17 @@ export class Pool implements AsyncDisposable {
    * before any call is submitted: bad arguments, a closed pool or an input that throws
    * throw there, and then no call has run.
    */
-  private run<R>(fn: TaskLike, items: Iterable<unknown>, toArgs: (item: unknown, i: number) => unknown[], options: MapOptions | undefined): Promise<R[]> {
+  private run<R>(fn: TaskLike, items: Iterable<unknown>, spread: boolean, options: MapOptions | undefined): Promise<R[]> {
     this.scheduler.checkOpen();
     const task = toTask(fn);
     const stop = stopOf(options);
     const chunksize = checkCount(options?.chunksize, 'chunksize');
-    const calls = Array.from(items, toArgs);
+    const calls = readCalls(Array.from(items), spread, spread ? argsOf : (x) => [x]);
+    const count = callCount(calls);
     // Like multiprocessing: about four chunks per worker unless told otherwise.
-    const size = chunksize ?? this.chunksize ?? Math.max(1, Math.ceil(calls.length / (4 * this.size)));
+    const size = chunksize ?? this.chunksize ?? Math.max(1, Math.ceil(count / (4 * this.size)));
     const bar = makeBar(options?.progress, 'ranks map');
-    if (calls.length === 0) return Promise.resolve([]);
+    if (count === 0) return Promise.resolve([]);
     return mapCalls<R>(this.scheduler, task, calls, size, stop, bar);
   }
 
@@ -191,4 +185,10 @@ export class Pool implements AsyncDisposable {
     const bar = makeBar(options?.progress, ordered ? 'ranks imap' : 'ranks imapUnordered');
     return stream<R>(this.scheduler, task, items, spread, { chunksize, window: Math.max(window, chunksize), ordered, stop, bar });
   }
+}
+
+/** One item of starmap's input as its own argument list (a copy: the input may change after the call). */
+function argsOf(a: unknown, i: number): unknown[] {
+  checkIterable(a, `argLists[${i}]`);
+  return Array.isArray(a) ? a.slice() : [...(a as Iterable<unknown>)];
 }

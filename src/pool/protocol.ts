@@ -1,7 +1,7 @@
 // What a pool's scheduler (rank 0) and its workers say to each other, over the world's
 // point-to-point channels.
 import { DataCloneError } from '../errors.ts';
-import { packCalls, type PackedCalls } from './packed-calls.ts';
+import { sendable, type Calls, type PackedCalls } from './packed-calls.ts';
 
 export const TASK = 1;
 export const RESULT = 2;
@@ -23,7 +23,9 @@ export const SAME_TASK = '';
 /** One call's outcome: [1, value] or [0, error]. */
 export type Outcome = [1, unknown] | [0, RemoteError];
 /** A chunk's outcomes, or its values alone when every call succeeded. */
-export type ChunkOutcome = Outcome[] | { values: unknown[] };
+export type ChunkOutcome = Outcome[] | { values: Values };
+/** A chunk's values: numbers alone come as one Float64Array (see packValues). */
+export type Values = unknown[] | Float64Array;
 /**
  * A chunk's outcomes; or, when every call succeeded, null and the values alone (no pair
  * per call to build, send and read); or null alone when the worker skipped the chunk
@@ -31,13 +33,13 @@ export type ChunkOutcome = Outcome[] | { values: unknown[] };
  * worker at once, and the replies a worker gathered (it sends them at the end of a batch,
  * or every millisecond).
  */
-export type ResultMessage = [id: number, outcomes: Outcome[] | null, values?: unknown[]];
+export type ResultMessage = [id: number, outcomes: Outcome[] | null, values?: Values];
 
 /** A worker's reply about one chunk, decoded from its ResultMessage by decodeReply. */
 export type Reply =
   | { readonly kind: 'skipped'; readonly id: number }
   | { readonly kind: 'outcomes'; readonly id: number; readonly outcomes: Outcome[] }
-  | { readonly kind: 'values'; readonly id: number; readonly values: unknown[] };
+  | { readonly kind: 'values'; readonly id: number; readonly values: Values };
 
 /**
  * The one place rank 0 reads a worker's reply tuple. A tuple of no known shape is a bug
@@ -47,7 +49,7 @@ export function decodeReply(msg: ResultMessage): Reply {
   const [id, outcomes, values] = Array.isArray(msg) ? (msg as unknown[]) : [];
   if (typeof id === 'number') {
     if (outcomes === null && values === undefined) return { kind: 'skipped', id };
-    if (outcomes === null && Array.isArray(values)) return { kind: 'values', id, values };
+    if (outcomes === null && (Array.isArray(values) || values instanceof Float64Array)) return { kind: 'values', id, values };
     if (Array.isArray(outcomes) && values === undefined) return { kind: 'outcomes', id, outcomes: outcomes as Outcome[] };
   }
   throw new TypeError(`ranks internal error: a pool worker's reply has no known shape: ${describeShape(msg)}`);
@@ -63,8 +65,8 @@ function describeShape(msg: unknown): string {
  * side port. With `sameTask`, the task is the previous element's and goes unnamed
  * (SAME_TASK): 20 000 one-call chunks would otherwise carry the module's URL 20 000 times.
  */
-export function encodeTask(id: number, seq: number, module: string | null, name: string, calls: unknown[][] | null, sameTask: boolean): TaskMessage {
-  const sent = calls && packCalls(calls);
+export function encodeTask(id: number, seq: number, module: string | null, name: string, calls: Calls | null, sameTask: boolean): TaskMessage {
+  const sent = calls && sendable(calls);
   return sameTask ? [id, seq, null, SAME_TASK, sent] : [id, seq, module, name, sent];
 }
 
@@ -128,15 +130,19 @@ export interface ProcessInit {
 
 /** The values of chunks' outcomes, in order; throws the first failed call's error. */
 export function valuesOf<R>(chunks: readonly ChunkOutcome[]): R[] {
-  const out: R[] = [];
+  let total = 0;
+  for (const outcomes of chunks) total += Array.isArray(outcomes) ? outcomes.length : outcomes.values.length;
+  const out = new Array<R>(total);
+  let at = 0;
   for (const outcomes of chunks) {
     if (!Array.isArray(outcomes)) {
-      for (const v of outcomes.values) out.push(v as R);
+      const values = outcomes.values;
+      for (let i = 0; i < values.length; i++) out[at++] = values[i] as R;
       continue;
     }
     for (const o of outcomes) {
       if (o[0] === 0) throw rebuildError(o[1]);
-      out.push(o[1] as R);
+      out[at++] = o[1] as R;
     }
   }
   return out;

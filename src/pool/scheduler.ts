@@ -1,6 +1,7 @@
 import { BrokenPoolError } from '../errors.ts';
 import { Future, type FutureOwner } from './future.ts';
 import { Book } from './book.ts';
+import { callCount, type Calls } from './packed-calls.ts';
 import { makeChunks, refuseShared, settleChunk, watchStop, type Batch, type Chunk, type StopOptions } from './chunks.ts';
 import type { WorkerHost } from './host.ts';
 import { decodeReply, TASK, type Reply, type ResultMessage } from './protocol.ts';
@@ -84,9 +85,10 @@ export class Scheduler {
    * Futures for calls of `task`, queued in chunks of `chunksize`: one per call, or with
    * `bulk` one per chunk, settled with the chunk's outcomes.
    */
-  submit<R>(task: Task, calls: unknown[][], chunksize = 1, stop?: StopOptions, bulk = false): Future<R>[] {
+  submit<R>(task: Task, calls: Calls, chunksize = 1, stop?: StopOptions, bulk = false): Future<R>[] {
     this.checkOpen();
-    const n = bulk ? Math.ceil(calls.length / chunksize) : calls.length;
+    const count = callCount(calls);
+    const n = bulk ? Math.ceil(count / chunksize) : count;
     const futures: Future<R>[] = new Array<Future<R>>(n);
     for (let i = 0; i < n; i++) futures[i] = new Future<R>();
     if (n === 0) return futures;
@@ -95,7 +97,7 @@ export class Scheduler {
     const chunks = makeChunks(task, calls, futures as Future[], chunksize, bulk, stop, this.nextId, this.owner);
     this.nextId += chunks.length;
     for (const chunk of chunks) this.book.admit(chunk);
-    this.submitted += calls.length;
+    this.submitted += count;
     if (!this.host.sharesMemory) refuseShared(calls, (i) => futures[bulk ? Math.floor(i / chunksize) : i] as Future);
     const batch = chunks[0]!.batch;
     if (batch) batch.cleanup = watchStop(stop, (err) => this.stopBatch(batch, err));
@@ -119,7 +121,7 @@ export class Scheduler {
     },
     finished: (slot) => {
       const chunk = slot as Chunk;
-      const calls = chunk.bulk ? chunk.calls.length : 1;
+      const calls = chunk.bulk ? callCount(chunk.calls) : 1;
       this.finished += calls;
       this.settings.onProgress?.(this.finished, this.submitted);
       if (chunk.batch && (chunk.batch.left -= calls) === 0) chunk.batch.cleanup?.();

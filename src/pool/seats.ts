@@ -1,4 +1,5 @@
 import type { Chunk } from './chunks.ts';
+import { callCount } from './packed-calls.ts';
 import { claimedSlot, vetoSlot, type ClaimFlags } from './flags.ts';
 import { LifecycleError, markDone, markQueued, markRunning, markSent, markWithdrawn } from './lifecycle.ts';
 
@@ -60,7 +61,7 @@ export class Seats {
     const s = this.seats[rank]!;
     markSent(chunk, rank, ++s.sent);
     if (s.held.push(chunk) === 1) promote(s.held);
-    s.given += chunk.calls.length;
+    s.given += callCount(chunk.calls);
   }
 
   /** A chunk its worker held is off the books (settled, failed, stopped or let go): sent or running → done. */

@@ -8,7 +8,7 @@ import { revive } from '../sync/revivable.ts';
 import { recording } from '../trace/recorder.ts';
 import { claimedSlot, vetoSlot, type ClaimFlags } from './flags.ts';
 import { explainInline, loadTask, type Fn } from './load.ts';
-import { unpackCalls } from './packed-calls.ts';
+import { callAt, callCount, packValues, unpackCalls, type PackedCalls } from './packed-calls.ts';
 import { BYE, describeError, RESULT, SAME_TASK, TASK, type ChunkOutcome, type Outcome, type ResultMessage, type TaskMessage } from './protocol.ts';
 
 const TASK_FROM_ZERO = { source: 0, tag: TASK } as const;
@@ -27,18 +27,19 @@ let lastFn: Fn | undefined;
  * The chunk's outcomes: at once when the task is the previous chunk's and no call returns
  * a promise (tiny tasks then cost no promise and no microtask turn), else a promise.
  */
-function run(module: string | null, name: string, calls: unknown[][]): ChunkOutcome | Promise<ChunkOutcome> {
+function run(module: string | null, name: string, calls: unknown[][] | PackedCalls): ChunkOutcome | Promise<ChunkOutcome> {
   const fn = module === lastModule && name === lastName ? lastFn : undefined;
-  if (!fn) return load(module, name, calls);
+  if (!fn) return load(module, name, unpackCalls(calls));
   const values: unknown[] = [];
-  for (let i = 0; i < calls.length; i++) {
+  const n = callCount(calls);
+  for (let i = 0; i < n; i++) {
     let value: unknown;
     try {
-      value = fn(...calls[i]!);
+      value = callAt(fn, calls, i);
     } catch (err) {
-      return finish(fn, module, calls, i, values, Promise.resolve(failure(err, module)));
+      return finish(fn, module, unpackCalls(calls), i, values, Promise.resolve(failure(err, module)));
     }
-    if (isThenable(value)) return finish(fn, module, calls, i, values, outcomeOf(value, module));
+    if (isThenable(value)) return finish(fn, module, unpackCalls(calls), i, values, outcomeOf(value, module));
     values.push(value);
   }
   return { values };
@@ -143,7 +144,7 @@ export async function serve(comm: Communicator, flags: ClaimFlags, init: WorkerI
   // A result that cannot be cloned rejects its own call only.
   const resend = (out: ResultMessage[]): Promise<void> => {
     const checked = out.map(([id, outcomes, values]): ResultMessage => {
-      const all = values ? values.map((v): Outcome => [1, v]) : outcomes;
+      const all = values ? Array.from(values, (v): Outcome => [1, v]) : outcomes;
       return [id, all && all.map((o): Outcome => (o[0] === 1 && !cloneable(o[1]) ? [0, describeError(unsendable(o[1]), cloneable)] : o))];
     });
     return comm.send(checked, 0, RESULT_TAG);
@@ -186,12 +187,12 @@ export async function serve(comm: Communicator, flags: ClaimFlags, init: WorkerI
         replies.push([id, null]);
         continue;
       }
-      const calls = unpackCalls(msg[4]) ?? revive<unknown[][]>(sideCalls());
-      const span = recording?.begin('task', 'task', { fn: name, items: calls.length, chunk: id });
+      const calls = msg[4] ?? revive<unknown[][]>(sideCalls());
+      const span = recording?.begin('task', 'task', { fn: name, items: callCount(calls), chunk: id });
       const ran = run(module, name, calls);
       const done = ran instanceof Promise ? await ran : ran;
       if (span) recording?.end(span);
-      replies.push(Array.isArray(done) ? [id, done] : [id, null, done.values]);
+      replies.push(Array.isArray(done) ? [id, done] : [id, null, packValues(done.values)]);
       if (performance.now() - lastFlush > 1) {
         const sending = flush();
         if (sending) await sending;
