@@ -118,6 +118,14 @@ describe('codec: packed shapes', { timeout: HANGS }, () => {
     cyclic.self = cyclic;
     const c = roundTrip(cyclic).copy as Record<string, unknown>;
     assert.equal(c.self, c);
+    // Past the writer's first 32 objects too, and message after message (what it
+    // remembers of one message is gone by the next).
+    const many = Array.from({ length: 40 }, (_, i) => ({ i }));
+    for (let round = 0; round < 2; round++) {
+      const late = same([...many, many[35]], false) as object[];
+      assert.equal(late[40], late[35]);
+      assert.equal((same(many, true) as object[]).length, 40);
+    }
     const deep: Record<string, unknown> = {};
     let at = deep;
     for (let i = 0; i < 200; i++) at = (at.next = {}) as Record<string, unknown>;

@@ -82,7 +82,9 @@ export class Request<T = unknown> implements PromiseLike<T> {
    */
   cancel(): boolean {
     const op = this.op;
-    const ok = op?.cancel(new CancelledError('request')) ?? false;
+    // Too late already: no error to build (a stack trace costs microseconds).
+    if (!op || op.done) return false;
+    const ok = op.cancel(new CancelledError('request'));
     if (ok) {
       this.status.cancelled = true;
       op!.promise.catch(noop);
