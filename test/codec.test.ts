@@ -118,7 +118,7 @@ describe('codec: packed shapes', { timeout: HANGS }, () => {
     cyclic.self = cyclic;
     const c = roundTrip(cyclic).copy as Record<string, unknown>;
     assert.equal(c.self, c);
-    // Past the writer's first 32 objects too, and message after message (what it
+    // Past the objects the writer searches in order too, and message after message (what it
     // remembers of one message is gone by the next).
     const many = Array.from({ length: 40 }, (_, i) => ({ i }));
     for (let round = 0; round < 2; round++) {

@@ -45,8 +45,8 @@ let busy = false;
 // collector keep them (and everything they point to) through each young-generation
 // collection, as old-space references (measured: 15-35% of a pool's small messages
 // survived each scavenge, and scavenges took 10-15 ms instead of under 1).
-/** Objects and arrays written in this message, the first 32 (searched in order); the rest in `seenMore`. */
-const seenList: (object | undefined)[] = new Array<object | undefined>(32).fill(undefined);
+/** Objects and arrays written in this message, the first 8 (searched in order: most messages have a few); the rest in `seenMore`. */
+const seenList: (object | undefined)[] = new Array<object | undefined>(8).fill(undefined);
 let seenCount = 0;
 let seenMore: Set<object> | undefined;
 /** Key lists written in this message, by number (T_OBJECT refers to them). */
