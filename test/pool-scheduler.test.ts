@@ -44,13 +44,18 @@ describe('pool scheduler against a fake world', { timeout: HANGS }, () => {
     await turn();
     const toOne = fake.sent.filter(([d]) => d === 1);
     assert.equal(toOne.length, 1, 'one message per worker and pass');
+    // Each worker's share of all eight at once; the last one waits for the first worker
+    // free (a lone queued call is not prefetched behind a busy one).
     assert.deepEqual(toOne[0]![2], [
       [1, 1, MODULE, 'square', [[1]]],
       [3, 2, null, SAME_TASK, [[3]]],
+      [5, 3, null, SAME_TASK, [[5]]],
+      [7, 4, null, SAME_TASK, [[7]]],
     ]);
     assert.deepEqual(fake.ids(2), [
       [2, 1],
       [4, 2],
+      [6, 3],
     ]);
     while (!futures.every((f) => f.done())) {
       for (const rank of [1, 2]) if (fake.untaken(rank) > 0) fake.work(rank, fake.untaken(rank));

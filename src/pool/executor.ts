@@ -96,7 +96,7 @@ export class Executor implements AsyncDisposable {
     const task = toTask(fn);
     const stop = stopOf(options);
     const chunksize = checkCount(options?.chunksize, 'chunksize') ?? 1;
-    const calls = readCalls(Array.from(items), false, (x) => [x]);
+    const calls = readCalls(items, false, (x) => [x]);
     const bar = makeBar(options?.progress, 'ranks map');
     if (callCount(calls) === 0) return Promise.resolve([]);
     return mapCalls<TaskResult<F>>(this.scheduler, task, calls, chunksize, stop, bar);

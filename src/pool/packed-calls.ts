@@ -7,6 +7,9 @@
 // and the argument lists themselves never reach the task (it is called with their
 // elements). A chunk's results that are all numbers go back the same way (packValues).
 
+import { SCRATCH_MIN } from '../codec/scratch.ts';
+import { keepFreedMemory } from '../transport/libc.ts';
+
 /** Argument lists packed by packCalls: `arity` numbers per call, calls one after the other. */
 export interface PackedCalls {
   arity: number;
@@ -34,6 +37,7 @@ export function packCalls(calls: unknown[][]): unknown[][] | PackedCalls {
     if (!Array.isArray(args) || args.length !== arity) return calls;
     for (let j = 0; j < arity; j++) if (typeof args[j] !== 'number') return calls;
   }
+  if (n * arity * 8 >= SCRATCH_MIN) keepFreedMemory();
   const values = new Float64Array(n * arity);
   for (let i = 0, at = 0; i < n; i++) {
     const args = calls[i]!;
@@ -68,7 +72,9 @@ export function callCount(calls: Calls): number {
  * no array per call is ever made, and the numbers are a snapshot, as copies would be.
  * Else `toArgs` of every item.
  */
-export function readCalls(items: unknown[], spread: boolean, toArgs: (item: unknown, i: number) => unknown[]): Calls {
+export function readCalls(input: Iterable<unknown>, spread: boolean, toArgs: (item: unknown, i: number) => unknown[]): Calls {
+  // A plain array is read as it is (Array.from walks an iterator: 1.5 ms for 20 000 items).
+  const items = Array.isArray(input) && Object.getPrototypeOf(input) === Array.prototype ? (input as unknown[]) : Array.from(input);
   const n = items.length;
   if (n >= MIN_CALLS) {
     if (!spread) {
@@ -80,7 +86,7 @@ export function readCalls(items: unknown[], spread: boolean, toArgs: (item: unkn
       if (!Array.isArray(packed)) return packed;
     }
   }
-  return items.map(toArgs);
+  return Array.from(items, toArgs);
 }
 
 /** Calls `from` to `to` of `calls`: packed ones as a view while there are MIN_CALLS of them, else arrays. */

@@ -161,7 +161,7 @@ export class Pool implements AsyncDisposable {
     const task = toTask(fn);
     const stop = stopOf(options);
     const chunksize = checkCount(options?.chunksize, 'chunksize');
-    const calls = readCalls(Array.from(items), spread, spread ? argsOf : (x) => [x]);
+    const calls = readCalls(items, spread, spread ? argsOf : (x) => [x]);
     const count = callCount(calls);
     // Like multiprocessing: about four chunks per worker unless told otherwise.
     const size = chunksize ?? this.chunksize ?? Math.max(1, Math.ceil(count / (4 * this.size)));

@@ -46,12 +46,18 @@ export class Seats {
    */
   pick(queued: number): number {
     let best = 0;
+    let held = 0;
     for (let r = 1; r <= this.size; r++) {
       const s = this.seats[r]!;
+      held += s.held.length;
       if (!s.live || (this.maxTasks !== undefined && s.given >= this.maxTasks)) continue;
       if (best === 0 || s.held.length < this.seats[best]!.held.length) best = r;
     }
-    const depth = queued > this.size ? Math.min(MAX_DEPTH, Math.max(2, Math.ceil(queued / this.size))) : 1;
+    // A worker's share counts what it holds already: from the queue left alone, a map of
+    // 4 chunks per worker went out 2 at a time and then one per reply, each a round trip
+    // to rank 0 while the worker idled.
+    const outstanding = queued + held;
+    const depth = queued > 1 && outstanding > this.size ? Math.min(MAX_DEPTH, Math.max(2, Math.ceil(outstanding / this.size))) : 1;
     if (best === 0 || this.seats[best]!.held.length >= depth) return 0;
     return best;
   }
