@@ -12,7 +12,8 @@
 // every code unit fits, UTF-16 otherwise), key order is kept. One documented difference:
 // named (non-index) properties set on an array of more than SMALL_ARRAY elements are not
 // carried (finding them would cost a string per element).
-import { SMALL_ARRAY, WIDE, bufferOf, packTree, unpackTree } from './packed-tree.ts';
+import { SMALL_ARRAY, WIDE, packTree } from './packed-tree.ts';
+import { bufferOf, unpackTree } from './tree-reader.ts';
 import { scratch } from './scratch.ts';
 
 export { SMALL_ARRAY } from './packed-tree.ts';
