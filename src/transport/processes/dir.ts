@@ -94,7 +94,9 @@ export function removeStaleJobDirs(base = jobDirBase()): string[] {
     const dir = join(base, name);
     try {
       if (uid !== undefined && statSync(dir).uid !== uid) continue;
-      rmSync(dir, { recursive: true, force: true });
+      // A dead owner's worker may still be ending and write its last report into the
+      // folder while it is being removed (the rmdir then fails, ENOTEMPTY): try again.
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
       removed.push(dir);
     } catch {
       // Another starting job removed it first, or it is not ours to remove.
